@@ -1,0 +1,114 @@
+"""The `deliberate` command: migrate, users, serve, demo, bench."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from deliberate.settings import Settings
+
+
+@click.group()
+def main() -> None:
+    """deliberate: live participatory deliberation."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    from deliberate.db import migrate as run_migrations
+
+    asyncio.run(run_migrations(Settings.from_env()))
+    click.echo("migrations applied")
+
+
+@main.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["facilitator", "official", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--name", default="", help="Display name.")
+def users_add(email: str, role: str, password_stdin: bool, name: str) -> None:
+    """Add a staff account."""
+    from tortoise import Tortoise
+
+    from deliberate.accounts.services import create_staff_user
+    from deliberate.db import tortoise_config
+    from deliberate.errors import DomainError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(Settings.from_env().db_url))
+        try:
+            user = await create_staff_user(email, role, password, name)
+            click.echo(f"added {user.email} ({user.role.value})")
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        asyncio.run(run())
+    except DomainError as exc:
+        click.echo(f"error: {exc.translated()}", err=True)
+        sys.exit(2)
+
+
+def _serve(host: str, port: int, settings: Settings) -> None:
+    import uvicorn
+
+    from deliberate.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, ws_per_message_deflate=False,
+                log_level="warning", ws_max_size=16 * 1024, proxy_headers=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app (migrations are applied first)."""
+    from deliberate.db import migrate as run_migrations
+
+    settings = Settings.from_env()
+    asyncio.run(run_migrations(settings))
+    _serve(host, port, settings)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--simulate", default=0, show_default=True, type=int, help="Simulated participants acting live.")
+def demo(host: str, port: int, simulate: int) -> None:
+    """Seed the Phuket demo assembly and serve it."""
+    from deliberate.demo import run_demo
+
+    run_demo(host, port, simulate)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print JSON figures."""
+
+
+@bench.command("live")
+@click.option("--clients", default=1000, show_default=True, type=int)
+@click.option("--votes-per-s", default=100.0, show_default=True, type=float)
+@click.option("--seconds", default=20.0, show_default=True, type=float)
+def bench_live(clients: int, votes_per_s: float, seconds: float) -> None:
+    """Viewers on websockets while supports arrive at a steady rate."""
+    from deliberate.bench.live import run
+
+    run(clients=clients, votes_per_s=votes_per_s, seconds=seconds)
+
+
+if __name__ == "__main__":
+    main()

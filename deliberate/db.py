@@ -1,0 +1,47 @@
+"""Database wiring: the Tortoise configuration, migrations and the connection helpers."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as migrate_api
+
+from deliberate.settings import Settings
+
+MODEL_MODULES = [
+    "deliberate.accounts.models",
+    "deliberate.sessions.models",
+    "deliberate.proposals.models",
+    "deliberate.comments.models",
+    "deliberate.votes.models",
+    "deliberate.moderation.models",
+    "deliberate.idempotency.models",
+]
+
+
+def tortoise_config(db_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": db_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` CLI (`tortoise makemigrations`, see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = tortoise_config(Settings.from_env().db_url if os.environ.get("DATABASE_URL") else
+                               Settings().db_url)
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every migration in `migrations/` that the database has not seen yet."""
+    await migrate_api(config=tortoise_config(settings.db_url))
+    await Tortoise.close_connections()

@@ -1,0 +1,439 @@
+"""The Phuket demo: seed a realistic assembly, print the links, serve it, and optionally make the room
+come alive with simulated participants.
+
+    deliberate demo --port 8000 --simulate 5
+
+Seeding is idempotent: the demo facilitator, the assembly and its session are reused when they exist;
+only the facilitator's password is drawn afresh on every run (and printed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import click
+import geothai
+
+from deliberate.settings import Settings
+
+DEMO_EMAIL = "facilitator@demo.local"
+DEMO_FACILITATOR_NAME = "วิทยากรกระบวนการ (สาธิต)"
+ASSEMBLY_TITLE = "ร้อยขบวนชุมชนคนภูเก็ต"
+ASSEMBLY_SUBTITLE = "สมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต"
+PROVINCE = "83"
+VENUE = "หอประชุมองค์การบริหารส่วนจังหวัดภูเก็ต อำเภอเมืองภูเก็ต"
+SESSION_TITLE = "เวทีระดมข้อเสนอ"
+THEMES = [
+    "การจัดการทรัพยากรและสิ่งแวดล้อมอย่างยั่งยืนและเป็นธรรม",
+    "การท่องเที่ยวโดยชุมชน",
+    "สวัสดิการชุมชน",
+    "ความปลอดภัยในชีวิต",
+    "อาชีพและรายได้",
+    "แหล่งน้ำ",
+    "ที่อยู่อาศัย",
+    "ระบบขนส่งมวลชน",
+    "สุขภาพ",
+    "ภาษาและภูมิปัญญาวัฒนธรรม",
+    "การมีส่วนร่วมกำหนดอนาคตจังหวัด",
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str
+    name: str
+    subdistrict: str  # a Phuket ตำบล code (83xxxx)
+    sector: str  # a key of sessions.vocab.SECTORS
+    organization: str = ""
+
+
+@dataclass(frozen=True)
+class Idea:
+    author: str  # Person.key
+    theme: int  # index into THEMES
+    title: str
+    body: str
+    target_groups: tuple[str, ...]
+
+
+PEOPLE = [
+    Person("jim", "ป้าจิ๋ม", "830304", "community", "กลุ่มอนุรักษ์ป่าชายเลนบ้านบางโรง"),
+    Person("tee", "เฮียตี๋", "830101", "community", "ชุมชนย่านเมืองเก่าภูเก็ต"),
+    Person("nok", "พี่นก", "830202", "volunteer", "อาสาสมัครพัฒนาสังคม (อพม.) ป่าตอง"),
+    Person("man", "บังหมาน", "830107", "community", "ชุมชนชาวเลหาดราไวย์"),
+    Person("koi", "ก้อย", "830106", "private", "วิสาหกิจชุมชนผ้าบาติกฉลอง"),
+    Person("perm", "ลุงเพิ่ม", "830302", "local_government", "เทศบาลตำบลศรีสุนทร"),
+    Person("soi", "ยายสร้อย", "830107", "community", "สภาองค์กรชุมชนตำบลราไวย์"),
+    Person("mind", "น้องมายด์", "830201", "civil_society", "สภาเด็กและเยาวชนอำเภอกะทู้"),
+    Person("daeng", "พี่แดง", "830105", "volunteer", "ชมรมผู้สูงอายุตำบลวิชิต"),
+    Person("a", "ครูเอ", "830102", "academia", "โรงเรียนในเขตเทศบาลนครภูเก็ต"),
+    Person("mee", "พี่หมี", "830303", "community", "สภาองค์กรชุมชนตำบลเชิงทะเล"),
+    Person("noi", "น้าหน่อย", "830103", "local_government", "องค์การบริหารส่วนตำบลเกาะแก้ว"),
+    Person("oat", "โอ๊ต", "830108", "private", "ชมรมผู้ประกอบการรายย่อยกะรน"),
+    Person("prae", "แพร", "830203", "civil_society", "มูลนิธิเพื่อการพัฒนาเด็ก"),
+    Person("wang", "ลุงหวัง", "830305", "community", "กลุ่มประมงพื้นบ้านไม้ขาว"),
+    Person("na", "เจ๊ะนะ", "830306", "government", "โรงพยาบาลส่งเสริมสุขภาพตำบลสาคู"),
+]
+
+IDEAS = [
+    Idea("jim", 0, "ตั้งกองทุนชุมชนดูแลป่าชายเลนคลองบางโรง",
+         "ให้ชุมชนรอบป่าชายเลนร่วมกันปลูกและเฝ้าระวังการบุกรุก มีกองทุนเล็ก ๆ จากรายได้ท่องเที่ยว"
+         "ล่องเรือมาจ่ายค่าตอบแทนอาสาสมัครลาดตระเวน", ("everyone",)),
+    Idea("noi", 0, "ธนาคารขยะและคัดแยกขยะจากต้นทางทุกหมู่บ้าน",
+         "ขยะบนเกาะล้นบ่อฝังกลบทุกปี เสนอให้ทุกหมู่บ้านมีธนาคารขยะ รับซื้อขยะรีไซเคิลเข้ากองทุนสวัสดิการ"
+         "และแยกขยะอินทรีย์ทำปุ๋ยให้แปลงผักชุมชน", ("everyone", "elderly")),
+    Idea("tee", 1, "เส้นทางท่องเที่ยวเมืองเก่าที่คนในชุมชนเป็นผู้เล่าเรื่อง",
+         "ฝึกลูกหลานในย่านเมืองเก่าเป็นมัคคุเทศก์ท้องถิ่น พานักท่องเที่ยวเดินชมตึกแถวชิโนโปรตุกีส"
+         "ร้านอาหารพื้นถิ่น และแบ่งรายได้ส่วนหนึ่งเข้ากองทุนชุมชน", ("children_youth", "elderly")),
+    Idea("nok", 2, "ขยายกองทุนสวัสดิการชุมชนให้ครอบคลุมแรงงานนอกระบบในพื้นที่ท่องเที่ยว",
+         "คนขับรถรับจ้าง แม่ค้าริมหาด พนักงานนวดส่วนใหญ่ไม่มีประกันสังคม ช่วงโควิดไม่มีอะไรรองรับเลย "
+         "อยากให้สมัครเป็นสมาชิกกองทุนวันละบาทได้ง่าย ๆ ผ่านมือถือ", ("workers", "disadvantaged")),
+    Idea("man", 3, "อาสาสมัครเฝ้าระวังชายหาดและจุดเสี่ยงจมน้ำ",
+         "ช่วงมรสุมมีคนจมน้ำทุกปี เสนอให้คนชาวเลที่รู้จักคลื่นและกระแสน้ำเป็นอาสาสมัครกู้ภัยทางทะเล "
+         "มีอุปกรณ์ชูชีพและป้ายเตือนหลายภาษา", ("children_youth", "everyone")),
+    Idea("koi", 4, "ตลาดชุมชนสุดสัปดาห์สำหรับสินค้าท้องถิ่นของกลุ่มแม่บ้าน",
+         "ขอพื้นที่สาธารณะใกล้แหล่งท่องเที่ยวจัดตลาดทุกเสาร์อาทิตย์ ขายผ้าบาติก ขนมพื้นเมือง "
+         "และผลิตภัณฑ์จากกลุ่มอาชีพ โดยไม่ต้องเสียค่าเช่าแพง", ("women", "disadvantaged")),
+    Idea("perm", 5, "ฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำสำรองหน้าแล้ง",
+         "ภูเก็ตมีขุมเหมืองแร่ดีบุกเก่าหลายแห่ง ถ้าสำรวจคุณภาพน้ำและทำระบบสูบส่งให้ชุมชน "
+         "จะช่วยเรื่องน้ำประปาไม่พอช่วงเมษายนได้มาก", ("everyone",)),
+    Idea("soi", 6, "บ้านมั่นคงสำหรับชุมชนชาวเลที่ยังไม่มีเอกสารสิทธิ์",
+         "ชาวเลอยู่ที่นี่มาหลายชั่วอายุคนแต่ยังถูกฟ้องขับไล่ อยากให้จังหวัดร่วมกับ พอช. "
+         "จัดที่ดินและสินเชื่อบ้านมั่นคง ให้ลูกหลานมีที่อยู่อาศัยถาวร", ("disadvantaged", "elderly")),
+    Idea("mind", 7, "รถโดยสารประจำทางเชื่อมชุมชนกับโรงเรียนและโรงพยาบาล",
+         "เด็กและผู้สูงอายุในกะทู้ต้องจ้างรถรับจ้างราคาแพงเพื่อไปโรงเรียนหรือหาหมอ "
+         "เสนอรถเล็กวิ่งเป็นรอบเช้าเย็น ราคาเป็นธรรม และขึ้นลงได้สำหรับวีลแชร์",
+         ("children_youth", "elderly", "disabled")),
+    Idea("daeng", 8, "ศูนย์ดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน",
+         "อบรมอาสาสมัครในชุมชนเป็นผู้ดูแล ให้มีจุดยืมอุปกรณ์ เช่น เตียงลม รถเข็น "
+         "และเยี่ยมบ้านร่วมกับ รพ.สต. ทุกสัปดาห์", ("elderly", "disabled")),
+    Idea("a", 9, "สอนภาษาและวัฒนธรรมบาบ๋าเพอรานากันในโรงเรียน",
+         "ให้ผู้รู้ในชุมชนมาสอนเด็ก ๆ เรื่องภาษาถิ่น อาหาร การแต่งกาย และประเพณีถือศีลกินผัก "
+         "เป็นหลักสูตรท้องถิ่น ก่อนที่ภูมิปัญญาจะหายไป", ("children_youth",)),
+    Idea("mee", 10, "สภาองค์กรชุมชนร่วมจัดทำแผนพัฒนาจังหวัดทุกปี",
+         "ให้ข้อเสนอจากเวทีสมัชชานี้เข้าสู่แผนพัฒนาจังหวัดจริง มีตัวแทนชุมชนนั่งในคณะกรรมการ "
+         "และรายงานความคืบหน้ากลับมาที่เวทีทุกปี", ("everyone",)),
+]
+
+COMMENTS = [  # (author key, proposal index in IDEAS, stance, body)
+    ("wang", 0, "for", "เห็นด้วยครับ ป่าชายเลนคือแหล่งอนุบาลสัตว์น้ำ ประมงพื้นบ้านได้ประโยชน์โดยตรง"),
+    ("oat", 0, "against", "ดีครับ แต่เงินจากท่องเที่ยวล่องเรือไม่แน่นอน ควรมีงบจาก อบจ. สมทบด้วย"),
+    ("prae", 3, "for", "แรงงานนอกระบบในป่าตองมีเป็นหมื่นคน ถ้าสมัครผ่านมือถือได้จะเข้าถึงง่ายมาก"),
+    ("perm", 3, "note", "เทศบาลช่วยประชาสัมพันธ์และรับสมัครที่สำนักงานได้ครับ"),
+    ("jim", 6, "for", "หน้าแล้งปีที่แล้วรถน้ำมาไม่พอ ถ้ามีน้ำจากขุมเหมืองจะช่วยได้เยอะ"),
+    ("na", 6, "against", "ต้องตรวจสารโลหะหนักก่อนนะคะ น้ำขุมเหมืองบางแห่งไม่ปลอดภัยสำหรับดื่ม"),
+    ("tee", 7, "for", "ชาวเลเป็นคนดั้งเดิมของภูเก็ต เรื่องที่ดินต้องแก้ให้จบ"),
+    ("daeng", 8, "for", "ผู้สูงอายุในวิชิตไปโรงพยาบาลลำบากมาก ขอให้มีรอบเช้าด้วยค่ะ"),
+    ("oat", 8, "against", "รถรับจ้างในพื้นที่อาจเดือดร้อน ควรชวนเขามาร่วมวิ่งรถสายนี้ด้วย"),
+    ("na", 9, "for", "รพ.สต. สาคูยินดีร่วมเยี่ยมบ้านและอบรมผู้ดูแลค่ะ"),
+    ("mind", 10, "for", "เยาวชนอยากเรียนค่ะ ตอนนี้หลายคนพูดภาษาถิ่นไม่ได้แล้ว"),
+    ("koi", 11, "note", "ขอให้มีตัวแทนกลุ่มผู้หญิงและเยาวชนในคณะกรรมการด้วยค่ะ"),
+    ("man", 4, "for", "ปีก่อนมีเด็กจมน้ำที่หาดใกล้บ้าน ผมยินดีเป็นอาสาครับ"),
+]
+
+# Supports given during the seeded "voting" moment: person key -> proposal indexes in IDEAS.
+SUPPORTS = {
+    "jim": [0, 1, 6], "tee": [2, 7, 9], "nok": [3, 8], "man": [4, 7, 0], "koi": [5, 3],
+    "perm": [6, 1], "soi": [7, 3, 9], "mind": [8, 10, 2], "daeng": [9, 8], "a": [10, 2],
+    "mee": [11, 7, 0], "noi": [1, 6], "oat": [5, 2], "prae": [3, 8, 9], "wang": [0, 4], "na": [9, 6, 3],
+}
+
+# -- simulation material ----------------------------------------------------------------------------------
+SIM_NAMES = ["พี่ต้อม", "น้องฝ้าย", "ลุงชัย", "ป้าเล็ก", "บังดีน", "เจ๊หมวย", "ครูติ๋ม", "พี่โจ้", "น้องบีม",
+             "ยายผิน", "พี่อ้อย", "ลุงเสริม", "น้องเฟิร์น", "พี่บอย", "ก๊ะเยาะ", "พี่ปุ้ม", "น้าแอ๊ด", "พี่ตุ่ม",
+             "น้องแบงค์", "ป้าสมใจ"]
+SIM_COMMENTS_FOR = [
+    "เห็นด้วยค่ะ ชุมชนเราเจอปัญหานี้เหมือนกัน",
+    "สนับสนุนครับ ขอให้เริ่มนำร่องในตำบลของเราด้วย",
+    "เป็นข้อเสนอที่ทำได้จริง ชาวบ้านพร้อมร่วมมือ",
+    "เห็นด้วยมากค่ะ ลูกหลานจะได้ประโยชน์",
+    "ดีครับ ควรมีงบประมาณต่อเนื่องทุกปี",
+]
+SIM_COMMENTS_AGAINST = [
+    "ยังไม่แน่ใจครับ ใครจะเป็นคนดูแลระยะยาว",
+    "ควรคิดเรื่องงบประมาณให้ชัดก่อนค่ะ",
+    "กลัวว่าจะซ้ำกับโครงการของ อบต. ที่มีอยู่แล้ว",
+]
+SIM_COMMENTS_NOTE = [
+    "ขอเสนอให้ประสานกับ พมจ. ภูเก็ตด้วยค่ะ",
+    "กลุ่มของเรามีอาสาสมัครพร้อมช่วยครับ",
+    "ควรมีตัวชี้วัดที่ชัดเจนและรายงานกลับมาที่เวที",
+]
+SIM_IDEAS = [  # (theme index, title, body, target groups)
+    (2, "กองทุนฌาปนกิจสงเคราะห์ของชุมชน", "ช่วยค่าทำศพสมาชิกที่ยากจน ลดภาระหนี้ของครอบครัว", ["disadvantaged"]),
+    (4, "ฝึกอาชีพทำอาหารพื้นเมืองภูเก็ตให้เยาวชน", "หมี่ฮกเกี้ยน โอ้เอ๋ว ขนมพื้นเมือง ขายนักท่องเที่ยวได้",
+     ["children_youth"]),
+    (0, "ห้ามใช้โฟมและพลาสติกครั้งเดียวบนชายหาด", "ร่วมกับผู้ประกอบการริมหาดลดขยะทะเล", ["everyone"]),
+    (8, "คลินิกสุขภาพจิตเคลื่อนที่สำหรับแรงงานท่องเที่ยว", "ความเครียดจากรายได้ไม่แน่นอนสูงมาก",
+     ["workers"]),
+    (3, "ไฟส่องสว่างและกล้องวงจรปิดในซอยเปลี่ยว", "ผู้หญิงและเด็กกลับบ้านค่ำไม่ปลอดภัย",
+     ["women", "children_youth"]),
+    (5, "ถังเก็บน้ำฝนทุกครัวเรือน", "ลดการซื้อน้ำรถช่วงหน้าแล้ง", ["everyone"]),
+    (7, "ทางเท้าและทางจักรยานที่ปลอดภัยในเมือง", "ให้คนพิการและผู้สูงอายุเดินทางได้", ["disabled", "elderly"]),
+    (1, "โฮมสเตย์ชุมชนมาตรฐานเดียวกันทั้งเกาะ", "ให้รายได้ท่องเที่ยวถึงมือชาวบ้าน", ["everyone"]),
+]
+
+
+# -- seeding ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Seeded:
+    code: str
+    email: str
+    password: str
+    phase: str
+    created: bool
+
+
+async def _facilitator(password: str):  # type: ignore[no-untyped-def]
+    from deliberate.accounts.models import Role, StaffUser
+    from deliberate.accounts.passwords import hash_password
+    from deliberate.accounts.services import create_staff_user
+
+    user = await StaffUser.get_or_none(email=DEMO_EMAIL)
+    if user is None:
+        return await create_staff_user(DEMO_EMAIL, "facilitator", password, DEMO_FACILITATOR_NAME)
+    user.password_hash = hash_password(password)
+    if user.role not in (Role.FACILITATOR, Role.ADMIN):
+        user.role = Role.FACILITATOR
+    user.is_active = True
+    await user.save(update_fields=["password_hash", "role", "is_active"])
+    return user
+
+
+async def _seed_session(facilitator, session) -> None:  # type: ignore[no-untyped-def]
+    from deliberate.actors import Actor
+    from deliberate.comments.services import add_comment
+    from deliberate.proposals.services import get_proposal, submit_proposal
+    from deliberate.sessions import services as sessions
+    from deliberate.votes.services import add_support
+
+    staff = Actor(staff=facilitator)
+    themes = await sessions.themes_of(session)
+    theme_by_name = {t.name: t for t in themes}
+    await sessions.set_phase(staff, session, "ideas")
+    actors: dict[str, Actor] = {}
+    for p in PEOPLE:
+        joined = await sessions.join_session(session, display_name=p.name, consent=True,
+                                             subdistrict_code=p.subdistrict, sector=p.sector,
+                                             organization=p.organization)
+        actors[p.key] = Actor(participant=joined.participant)
+    proposal_ids: list[int] = []
+    for idea in IDEAS:
+        proposal = await submit_proposal(actors[idea.author], session, title=idea.title, body=idea.body,
+                                         theme_id=theme_by_name[THEMES[idea.theme]].id,
+                                         target_groups=list(idea.target_groups))
+        proposal_ids.append(proposal.id)
+    for author, index, stance, body in COMMENTS:
+        await add_comment(actors[author], await get_proposal(proposal_ids[index]), body=body, stance=stance)
+    # Supports are only open while voting: open it for a moment, as a facilitator would, then go back.
+    await sessions.set_phase(staff, session, "voting")
+    for who, indexes in SUPPORTS.items():
+        for index in indexes:
+            await add_support(actors[who], await get_proposal(proposal_ids[index]))
+    await sessions.set_phase(staff, session, "ideas")
+
+
+async def seed(settings: Settings) -> Seeded:
+    """Create (or find) the demo facilitator, assembly and session. The password is new on every run."""
+    from tortoise import Tortoise
+
+    from deliberate.actors import Actor
+    from deliberate.db import migrate, tortoise_config
+    from deliberate.proposals.models import Proposal
+    from deliberate.sessions import services as sessions
+    from deliberate.sessions.models import Assembly, Session
+
+    await migrate(settings)
+    await Tortoise.init(config=tortoise_config(settings.db_url))
+    try:
+        password = secrets.token_urlsafe(12)
+        facilitator = await _facilitator(password)
+        staff = Actor(staff=facilitator)
+        created = False
+        assembly = await Assembly.filter(title=ASSEMBLY_TITLE, province_code=PROVINCE).order_by("id").first()
+        if assembly is None:
+            today = date.today()
+            assembly = await sessions.create_assembly(
+                staff, title=ASSEMBLY_TITLE, subtitle=ASSEMBLY_SUBTITLE, themes=THEMES, province_code=PROVINCE,
+                venue=VENUE, starts_on=today.isoformat(), ends_on=(today + timedelta(days=1)).isoformat())
+        session = await Session.filter(assembly_id=assembly.id, title=SESSION_TITLE).order_by("id").first()
+        if session is None:
+            session = await sessions.create_session(staff, assembly, title=SESSION_TITLE)
+        if not await Proposal.filter(session_id=session.id).exists():
+            await _seed_session(facilitator, session)
+            created = True
+        return Seeded(session.code, facilitator.email, password, session.phase, created)
+    finally:
+        await Tortoise.close_connections()
+
+
+# -- simulated participants ----------------------------------------------------------------------------------
+PHUKET_SUBDISTRICTS = [s.code for d in geothai.districts(PROVINCE) for s in geothai.subdistricts(d.code)]
+
+
+class Simulation:
+    """Simulated people who talk to the server over real HTTP, like phones in the hall would."""
+
+    def __init__(self, base_url: str, code: str, people: int, *, min_wait: float = 3.0, max_wait: float = 10.0,
+                 seed: int | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.code = code
+        self.people = people
+        self.min_wait, self.max_wait = min_wait, max_wait
+        self.rng = random.Random(seed)  # noqa: S311 (simulation, not security)
+        self.ideas = list(SIM_IDEAS)
+        self.rng.shuffle(self.ideas)
+        self.actions: dict[str, int] = {"joined": 0, "comment": 0, "support": 0, "propose": 0, "refused": 0}
+
+    async def run(self) -> None:
+        import httpx
+
+        limits = httpx.Limits(max_connections=max(10, self.people))
+        async with httpx.AsyncClient(base_url=f"{self.base_url}/api/v1", timeout=15, limits=limits) as client:
+            themes = await self._themes(client)
+            tasks = [asyncio.create_task(self._person(client, i, themes)) for i in range(self.people)]
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _themes(self, client) -> list[int]:  # type: ignore[no-untyped-def]
+        r = await client.get(f"/sessions/{self.code}")
+        r.raise_for_status()
+        return [t["id"] for t in r.json()["themes"]]
+
+    async def _join(self, client, i: int) -> str:  # type: ignore[no-untyped-def]
+        name = SIM_NAMES[i % len(SIM_NAMES)] + (f" {i // len(SIM_NAMES) + 1}" if i >= len(SIM_NAMES) else "")
+        from deliberate.sessions.vocab import SECTORS
+
+        while True:
+            r = await client.post(f"/sessions/{self.code}/participants", json={
+                "display_name": name, "consent": True, "subdistrict_code": self.rng.choice(PHUKET_SUBDISTRICTS),
+                "sector": self.rng.choice(list(SECTORS)),
+            })
+            if r.status_code == 201:
+                self.actions["joined"] += 1
+                return str(r.json()["token"])
+            await asyncio.sleep(self.rng.uniform(self.min_wait, self.max_wait) * 2)  # not open now: try later
+
+    async def _person(self, client, i: int, themes: list[int]) -> None:  # type: ignore[no-untyped-def]
+        import httpx
+
+        await asyncio.sleep(self.rng.uniform(0, self.max_wait))  # people arrive one by one
+        try:
+            token = await self._join(client, i)
+            auth = {"authorization": f"Bearer {token}"}
+            proposed = False
+            while True:
+                await asyncio.sleep(self.rng.uniform(self.min_wait, self.max_wait))
+                r = await client.get(f"/sessions/{self.code}/proposals", headers=auth)
+                items = r.json().get("items", []) if r.status_code == 200 else []
+                published = [p for p in items if p.get("status") == "published"]
+                roll = self.rng.random()
+                if (roll < 0.15 or not published) and not proposed and self.ideas:
+                    theme, title, body, groups = self.ideas.pop()
+                    proposed = True
+                    action, r = "propose", await client.post(
+                        f"/sessions/{self.code}/proposals", headers=auth,
+                        json={"title": title, "body": body, "theme_id": themes[theme % len(themes)],
+                              "target_groups": groups})
+                elif roll < 0.55 and published:
+                    target = self.rng.choice(published)
+                    action, r = "support", await client.post(f"/proposals/{target['id']}/support", headers=auth)
+                elif published:
+                    target = self.rng.choice(published)
+                    stance = self.rng.choices(["for", "against", "note"], weights=[6, 2, 2])[0]
+                    pool = {"for": SIM_COMMENTS_FOR, "against": SIM_COMMENTS_AGAINST, "note": SIM_COMMENTS_NOTE}
+                    action, r = "comment", await client.post(
+                        f"/proposals/{target['id']}/comments", headers=auth,
+                        json={"body": self.rng.choice(pool[stance]), "stance": stance})
+                else:
+                    continue
+                # 403 (not open in this phase), 409 (already done) and the like are simply part of the room.
+                self.actions[action if r.status_code < 300 else "refused"] += 1
+        except (httpx.HTTPError, ValueError, KeyError):
+            return  # the server went away or answered oddly: this person leaves quietly
+
+
+# -- serving --------------------------------------------------------------------------------------------------
+def _display_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 (only choosing what to print)
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # no packet is sent; this just picks the LAN address
+            return str(s.getsockname()[0])
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _client_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):  # noqa: S104
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def print_banner(seeded: Seeded, host: str, port: int, simulate: int) -> None:
+    base = f"http://{_display_host(host)}:{port}"
+    lines = [
+        ("Assembly", f"{ASSEMBLY_TITLE} — {ASSEMBLY_SUBTITLE}"),
+        ("Session", f"{SESSION_TITLE}  (code {seeded.code}, phase {seeded.phase})"),
+        ("Join (phones)", f"{base}/s/{seeded.code}/join"),
+        ("Projector", f"{base}/s/{seeded.code}/screen"),
+        ("Console", f"{base}/staff/s/{seeded.code}"),
+        ("Staff login", f"{base}/staff/login"),
+        ("Facilitator", seeded.email),
+        ("Password", f"{seeded.password}   (new on every run)"),
+    ]
+    if simulate:
+        lines.append(("Simulated", f"{simulate} participants acting every few seconds"))
+    click.echo("")
+    click.echo("  deliberate demo " + ("(seeded now)" if seeded.created else "(existing demo reused)"))
+    for label, value in lines:
+        click.echo(f"  {label + ':':<15} {value}")
+    click.echo("  Press Ctrl+C to stop.")
+    click.echo("", nl=True)
+
+
+MAX_SIMULATED = 200
+
+
+async def _serve(settings: Settings, host: str, port: int, code: str, simulate: int) -> None:
+    import uvicorn
+
+    from deliberate.app import create_app
+
+    config = uvicorn.Config(create_app(settings), host=host, port=port, ws_per_message_deflate=False,
+                            log_level="warning", ws_max_size=16 * 1024, proxy_headers=True)
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    simulation: asyncio.Task[None] | None = None
+    try:
+        if simulate:
+            while not server.started and not serving.done():
+                await asyncio.sleep(0.05)
+            if server.started:
+                sim = Simulation(f"http://{_client_host(host)}:{port}", code, simulate)
+                simulation = asyncio.create_task(sim.run(), name="demo-simulation")
+        await serving
+    finally:
+        if simulation is not None:
+            simulation.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await simulation
+
+
+def run_demo(host: str, port: int, simulate: int) -> None:
+    settings = Settings.from_env()
+    seeded = asyncio.run(seed(settings))
+    simulate = max(0, min(int(simulate), MAX_SIMULATED))
+    print_banner(seeded, host, port, simulate)
+    asyncio.run(_serve(settings, host, port, seeded.code, simulate))

@@ -1,0 +1,51 @@
+"""Thailand's provinces, districts and sub-districts (ตำบล), from the geothai package."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import geothai
+
+from deliberate.i18n import get_language
+
+
+def subdistrict_label(code: str) -> str:
+    addr = geothai.address(code) if code else None
+    if addr is None:
+        return ""
+    th = get_language() == "th"
+    sub, dist = addr.subdistrict, addr.district
+    return f"{sub.name_th} ({dist.name_th})" if th else f"{sub.name_en} ({dist.name_en})"
+
+
+def is_subdistrict(code: object) -> bool:
+    return isinstance(code, str) and len(code) == 6 and geothai.subdistrict(code) is not None
+
+
+@cache
+def _province_groups(province_code: str) -> tuple[tuple[geothai.District, tuple[geothai.Subdistrict, ...]], ...]:
+    return tuple((d, tuple(geothai.subdistricts(d.code))) for d in geothai.districts(province_code))
+
+
+def subdistrict_choices(province_code: str) -> list[dict[str, object]]:
+    """Districts of a province, each with its sub-districts, for a grouped select."""
+    th = get_language() == "th"
+    return [
+        {
+            "label": d.name_th if th else d.name_en,
+            "options": [(s.code, s.name_th if th else s.name_en) for s in subs],
+        }
+        for d, subs in _province_groups(province_code)
+    ]
+
+
+def province_name(code: str) -> str:
+    p = geothai.province(code) if code else None
+    if p is None:
+        return ""
+    return p.name_th if get_language() == "th" else p.name_en
+
+
+def provinces() -> list[tuple[str, str]]:
+    th = get_language() == "th"
+    return [(p.code, p.name_th if th else p.name_en) for p in geothai.provinces()]

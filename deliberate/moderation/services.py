@@ -1,0 +1,151 @@
+"""Screening submissions: approve, hide with a reason, restore, merge duplicates.
+
+Nothing is ever deleted: hiding and merging change a status, and every act is recorded with who and when.
+"""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from deliberate import events
+from deliberate.actors import Actor, require_facilitator
+from deliberate.comments.models import Comment
+from deliberate.errors import Conflict, NotFound, ValidationError
+from deliberate.i18n import N_
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.text import as_int, clean_text
+from deliberate.votes.models import Support
+
+REASON_MAX = 300
+ACTIONS = ("approve", "hide", "restore", "merge")
+
+
+async def _locked(proposal_id: int) -> Proposal:
+    # SELECT ... FOR UPDATE where the database has it, so two facilitators cannot act on a stale row.
+    proposal = await Proposal.filter(id=proposal_id).select_for_update().first()
+    if proposal is None:
+        raise NotFound(N_("No such proposal."))
+    return proposal
+
+
+async def approve(actor: Actor, proposal: Proposal) -> Proposal:
+    staff = require_facilitator(actor)
+    async with in_transaction():
+        current = await _locked(proposal.id)
+        if current.status == ProposalStatus.PUBLISHED:
+            return current  # approving twice is harmless
+        if current.status != ProposalStatus.PENDING:
+            raise Conflict(N_("Only proposals waiting for moderation can be approved."))
+        current.status = ProposalStatus.PUBLISHED
+        await current.save(update_fields=["status"])
+        await ModerationAction.create(session_id=current.session_id, proposal=current, action="approve", actor=staff)  # type: ignore[attr-defined]
+    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+    return current
+
+
+async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
+    staff = require_facilitator(actor)
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
+    async with in_transaction():
+        current = await _locked(proposal.id)
+        if current.status == ProposalStatus.MERGED:
+            raise Conflict(N_("This proposal was merged into another one."))
+        current.status = ProposalStatus.HIDDEN
+        current.hidden_reason = why
+        await current.save(update_fields=["status", "hidden_reason"])
+        await ModerationAction.create(session_id=current.session_id, proposal=current, action="hide",  # type: ignore[attr-defined]
+                                      reason=why, actor=staff)
+    await events.publish(events.Event("proposal.hidden", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+    return current
+
+
+async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> Proposal:
+    staff = require_facilitator(actor)
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
+    async with in_transaction():
+        current = await _locked(proposal.id)
+        if current.status != ProposalStatus.HIDDEN:
+            raise Conflict(N_("Only hidden proposals can be restored."))
+        current.status = ProposalStatus.PUBLISHED
+        current.hidden_reason = ""
+        await current.save(update_fields=["status", "hidden_reason"])
+        await ModerationAction.create(session_id=current.session_id, proposal=current, action="restore",  # type: ignore[attr-defined]
+                                      reason=why, actor=staff)
+    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+    return current
+
+
+async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: object = "") -> Proposal:
+    """Fold `duplicate` into another proposal: its supports and comments move over, nobody counts twice,
+    and its author is credited on the proposal it joins."""
+    staff = require_facilitator(actor)
+    target_id = as_int(into_id, field="into_id")
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
+    if target_id == duplicate.id:
+        raise ValidationError(N_("A proposal cannot be merged into itself."), field="into_id")
+    async with in_transaction():
+        source = await _locked(duplicate.id)
+        target = await Proposal.filter(id=target_id).select_for_update().first()
+        if target is None or target.session_id != source.session_id:  # type: ignore[attr-defined]
+            raise ValidationError(N_("Choose a proposal of the same session to merge into."), field="into_id")
+        if source.status == ProposalStatus.MERGED:
+            raise Conflict(N_("This proposal was merged into another one."))
+        if target.status != ProposalStatus.PUBLISHED:
+            raise Conflict(N_("You can only merge into a published proposal."))
+        already = set(await Support.filter(proposal_id=target.id).values_list("participant_id", flat=True))
+        moving = await Support.filter(proposal_id=source.id).exclude(participant_id__in=list(already)) \
+            .values_list("id", flat=True)
+        if moving:
+            await Support.filter(id__in=list(moving)).update(proposal_id=target.id, carried_from_id=source.id)
+        await Comment.filter(proposal_id=source.id).update(proposal_id=target.id, carried_from_id=source.id)
+        source.status = ProposalStatus.MERGED
+        source.merged_into_id = target.id  # type: ignore[attr-defined]
+        await source.save(update_fields=["status", "merged_into_id"])
+        await ModerationAction.create(session_id=source.session_id, proposal=source, action="merge", reason=why,  # type: ignore[attr-defined]
+                                      actor=staff, data={"into": target.id, "supports_moved": len(moving)})
+    await events.publish(events.Event("proposal.merged", source.session_id,  # type: ignore[attr-defined]
+                                      proposal_ids=(source.id, target.id)))
+    return target
+
+
+async def moderate(actor: Actor, proposal: Proposal, *, action: object, reason: object = "",
+                   into_id: object = None) -> Proposal:
+    """The one entry point the API uses: dispatch a moderation action by name."""
+    if action == "approve":
+        return await approve(actor, proposal)
+    if action == "hide":
+        return await hide(actor, proposal, reason=reason)
+    if action == "restore":
+        return await restore(actor, proposal, reason=reason)
+    if action == "merge":
+        await merge(actor, proposal, into_id=into_id, reason=reason)
+        return await Proposal.get(id=proposal.id)
+    require_facilitator(actor)
+    raise ValidationError(N_("Please choose one of the options."), field="action")
+
+
+async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Comment:
+    staff = require_facilitator(actor)
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
+    proposal = await Proposal.get(id=comment.proposal_id)  # type: ignore[attr-defined]
+    async with in_transaction():
+        comment.hidden = True
+        comment.hidden_reason = why
+        await comment.save(update_fields=["hidden", "hidden_reason"])
+        await ModerationAction.create(session_id=proposal.session_id, comment=comment, action="hide_comment",  # type: ignore[attr-defined]
+                                      reason=why, actor=staff)
+    await events.publish(events.Event("comment.hidden", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
+    return comment
+
+
+async def queue(actor: Actor, session_id: int) -> list[Proposal]:
+    require_facilitator(actor)
+    return await Proposal.filter(session_id=session_id, status=ProposalStatus.PENDING).order_by("id") \
+        .prefetch_related("author", "theme")
+
+
+async def history(actor: Actor, session_id: int, limit: int = 50) -> list[ModerationAction]:
+    require_facilitator(actor)
+    return await ModerationAction.filter(session_id=session_id).order_by("-id").limit(limit) \
+        .prefetch_related("actor")

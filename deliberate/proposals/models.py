@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    MERGED = "merged"
+
+
+class Proposal(Model):
+    id = fields.IntField(primary_key=True)
+    session = fields.ForeignKeyField("models.Session", related_name="proposals", on_delete=fields.CASCADE)
+    theme = fields.ForeignKeyField("models.Theme", related_name="proposals", on_delete=fields.RESTRICT)
+    author = fields.ForeignKeyField("models.Participant", related_name="proposals", null=True,
+                                    on_delete=fields.SET_NULL)
+    title = fields.CharField(max_length=140)
+    body = fields.TextField()
+    target_groups = fields.JSONField(default=list)
+    status = fields.CharEnumField(ProposalStatus, max_length=16, default=ProposalStatus.PUBLISHED)
+    merged_into = fields.ForeignKeyField("models.Proposal", related_name="merged_from", null=True,
+                                         on_delete=fields.SET_NULL)
+    hidden_reason = fields.CharField(max_length=300, default="")
+    assisted = fields.BooleanField(default=False)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "proposal"
+        indexes = (("session_id", "status"),)

@@ -1,0 +1,175 @@
+"""Putting proposals and reading them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from deliberate import events
+from deliberate.actors import Actor, require_facilitator, require_participant
+from deliberate.comments.models import Comment
+from deliberate.errors import Conflict, NotFound, ValidationError
+from deliberate.i18n import N_
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.models import Participant, Session, Theme
+from deliberate.sessions.services import join_session, require_phase
+from deliberate.sessions.vocab import TARGET_GROUPS
+from deliberate.text import as_int, clean_text
+from deliberate.votes.models import Support
+
+TITLE_MAX = 140
+BODY_MAX = 2000
+
+
+@dataclass
+class ProposalView:
+    proposal: Proposal
+    supports: int = 0
+    comments: int = 0
+    supported: bool = False
+    mine: bool = False
+    credits: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> int:
+        return self.proposal.id
+
+
+def _clean_target_groups(values: object) -> list[str]:
+    if values in (None, ""):
+        return []
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or len(values) > len(TARGET_GROUPS):
+        raise ValidationError(N_("Please choose one of the options."), field="target_groups")
+    for v in values:
+        if v not in TARGET_GROUPS:
+            raise ValidationError(N_("Please choose one of the options."), field="target_groups")
+    return list(dict.fromkeys(values))
+
+
+async def submit_proposal(
+    actor: Actor, session: Session, *, title: object, body: object, theme_id: object,
+    target_groups: object = None, on_behalf_of: object = None,
+) -> Proposal:
+    """A participant puts a proposal; a facilitator may enter one for someone without a phone."""
+    assisted = on_behalf_of not in (None, "")
+    if assisted:
+        staff = require_facilitator(actor)
+        author_name = clean_text(on_behalf_of, field="on_behalf_of", max_length=60)
+    else:
+        author = require_participant(actor, session)
+        require_phase(session, "propose")
+    clean_title = clean_text(title, field="title", max_length=TITLE_MAX, min_length=3)
+    clean_body = clean_text(body, field="body", max_length=BODY_MAX, multiline=True, required=False)
+    theme = await Theme.get_or_none(id=as_int(theme_id, field="theme_id"), assembly_id=session.assembly_id)  # type: ignore[attr-defined]
+    if theme is None:
+        raise ValidationError(N_("Please choose one of the strategic issues."), field="theme_id")
+    groups = _clean_target_groups(target_groups)
+    if session.phase == "closed":
+        require_phase(session, "propose")
+    if assisted:
+        author = (await join_session(session, display_name=author_name, consent=False, actor=actor)).participant
+    elif await Proposal.filter(session_id=session.id, author_id=author.id, title=clean_title).exists():
+        raise Conflict(N_("You have already put a proposal with this title."), field="title")
+    status = ProposalStatus.PENDING if session.premoderation and not assisted else ProposalStatus.PUBLISHED
+    async with in_transaction():
+        proposal = await Proposal.create(
+            session=session, theme=theme, author=author, title=clean_title, body=clean_body,
+            target_groups=groups, status=status, assisted=assisted,
+            entered_by=staff if assisted else None,
+        )
+    await events.publish(events.Event(f"proposal.{'submitted' if status == 'pending' else 'published'}",
+                                      session.id, proposal_ids=(proposal.id,)))
+    return proposal
+
+
+async def get_proposal(proposal_id: object) -> Proposal:
+    if not isinstance(proposal_id, int):
+        raise NotFound(N_("No such proposal."))
+    proposal = await Proposal.get_or_none(id=proposal_id).prefetch_related("session", "session__assembly")
+    if proposal is None:
+        raise NotFound(N_("No such proposal."))
+    return proposal
+
+
+def can_see(actor: Actor, proposal: Proposal) -> bool:
+    if proposal.status == ProposalStatus.PUBLISHED or actor.is_facilitator():
+        return True
+    me = actor.participant
+    return (me is not None and proposal.author_id == me.id  # type: ignore[attr-defined]
+            and proposal.status == ProposalStatus.PENDING)
+
+
+async def visible_proposal(actor: Actor, proposal_id: object) -> Proposal:
+    proposal = await get_proposal(proposal_id)
+    if not can_see(actor, proposal):
+        raise NotFound(N_("No such proposal."))
+    return proposal
+
+
+async def support_counts(ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = await (Support.filter(proposal_id__in=ids).annotate(n=Count("id"))
+                  .group_by("proposal_id").values_list("proposal_id", "n"))
+    return {pid: n for pid, n in rows}
+
+
+async def comment_counts(ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = await (Comment.filter(proposal_id__in=ids, hidden=False).annotate(n=Count("id"))
+                  .group_by("proposal_id").values_list("proposal_id", "n"))
+    return {pid: n for pid, n in rows}
+
+
+async def credits(proposals: list[Proposal]) -> dict[int, tuple[str, ...]]:
+    """Authors credited on each proposal: its own, then those of the duplicates merged into it."""
+    ids = [p.id for p in proposals]
+    rows = await Proposal.filter(merged_into_id__in=ids).values_list("merged_into_id", "author_id")
+    author_ids = {p.author_id for p in proposals} | {a for _, a in rows}  # type: ignore[attr-defined]
+    names = dict(await Participant.filter(id__in=[a for a in author_ids if a]).values_list("id", "display_name"))
+    out: dict[int, list[str]] = {p.id: [names.get(p.author_id, "")] for p in proposals}  # type: ignore[attr-defined]
+    for into, author in rows:
+        if author in names and names[author] not in out[into]:
+            out[into].append(names[author])
+    return {k: tuple(n for n in v if n) for k, v in out.items()}
+
+
+async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView]:
+    ids = [p.id for p in proposals]
+    supports, comments, names = await support_counts(ids), await comment_counts(ids), await credits(proposals)
+    mine: set[int] = set()
+    if actor.participant is not None and ids:
+        mine = set(await Support.filter(participant_id=actor.participant.id, proposal_id__in=ids)
+                   .values_list("proposal_id", flat=True))
+    me = actor.participant.id if actor.participant else None
+    return [
+        ProposalView(p, supports.get(p.id, 0), comments.get(p.id, 0), p.id in mine,
+                     me is not None and p.author_id == me, names.get(p.id, ()))  # type: ignore[attr-defined]
+        for p in proposals
+    ]
+
+
+async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:
+    """Published proposals, plus the actor's own pending ones; facilitators may ask for every status."""
+    query = Proposal.filter(session_id=session.id)
+    if include_all and actor.is_facilitator():
+        proposals = await query.order_by("id")
+    else:
+        published = await query.filter(status=ProposalStatus.PUBLISHED).order_by("id")
+        own: list[Proposal] = []
+        if actor.participant_in(session) is not None:
+            own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING,
+                                        author_id=actor.participant.id).order_by("id")  # type: ignore[union-attr]
+        proposals = published + own
+    return await decorate(actor, proposals)
+
+
+async def ranked(session: Session) -> list[ProposalView]:
+    views = await decorate(Actor(), await Proposal.filter(session_id=session.id,
+                                                           status=ProposalStatus.PUBLISHED).order_by("id"))
+    return sorted(views, key=lambda v: (-v.supports, -v.comments, v.id))

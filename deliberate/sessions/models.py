@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Assembly(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=200)
+    subtitle = fields.CharField(max_length=200, default="")
+    province_code = fields.CharField(max_length=2, default="")
+    venue = fields.CharField(max_length=200, default="")
+    starts_on = fields.DateField(null=True)
+    ends_on = fields.DateField(null=True)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    themes: fields.ReverseRelation[Theme]
+    sessions: fields.ReverseRelation[Session]
+
+    class Meta:
+        table = "assembly"
+
+
+class Theme(Model):
+    """A strategic issue (ประเด็นยุทธศาสตร์) of an assembly."""
+
+    id = fields.IntField(primary_key=True)
+    assembly: fields.ForeignKeyRelation[Assembly] = fields.ForeignKeyField(
+        "models.Assembly", related_name="themes", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "theme"
+        ordering = ["position", "id"]
+
+
+class Session(Model):
+    id = fields.IntField(primary_key=True)
+    assembly: fields.ForeignKeyRelation[Assembly] = fields.ForeignKeyField(
+        "models.Assembly", related_name="sessions", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=200)
+    code = fields.CharField(max_length=6, unique=True)
+    phase = fields.CharField(max_length=16, default="lobby")
+    # Per-phase overrides of what participants may do: {"ideas": {"support": true}, ...}
+    permissions = fields.JSONField(default=dict)
+    premoderation = fields.BooleanField(default=False)
+    timer_ends_at = fields.DatetimeField(null=True)
+    timer_label = fields.CharField(max_length=80, default="")
+    # The proposal on the projector. A plain id, not a foreign key, to keep the schema free of cycles.
+    spotlight_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    phase_changed_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "session"
+
+
+class Participant(Model):
+    id = fields.IntField(primary_key=True)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="participants", on_delete=fields.CASCADE
+    )
+    display_name = fields.CharField(max_length=60)
+    subdistrict_code = fields.CharField(max_length=6, default="")
+    sector = fields.CharField(max_length=32, default="")
+    organization = fields.CharField(max_length=120, default="")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    consent_at = fields.DatetimeField(null=True)
+    # Entered by staff for someone without a phone.
+    assisted = fields.BooleanField(default=False)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "participant"

@@ -1,0 +1,253 @@
+"""Assemblies, sessions, phases and joining: one function per user action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from deliberate import events, geo
+from deliberate.actors import Actor, require_facilitator
+from deliberate.errors import NotFound, PermissionDenied, ValidationError
+from deliberate.i18n import N_
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
+from deliberate.sessions.models import Assembly, Participant, Session, Theme
+from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.sessions.vocab import SECTORS
+from deliberate.text import choice, clean_text
+from deliberate.tokens import new_token, token_hash
+from deliberate.votes.models import Support
+
+MAX_THEMES = 30
+MAX_TIMER_MINUTES = 240
+
+
+def clean_themes(values: object) -> list[str]:
+    if not isinstance(values, list):
+        raise ValidationError(N_("Please give the strategic issues as a list."), field="themes")
+    names = [clean_text(v, field="themes", max_length=200) for v in values]
+    names = list(dict.fromkeys(names))  # drop repeats, keep order
+    if not 1 <= len(names) <= MAX_THEMES:
+        raise ValidationError(N_("Give between 1 and {n} strategic issues."), field="themes", n=MAX_THEMES)
+    return names
+
+
+def _clean_date(value: object, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError(N_("Please enter a date as YYYY-MM-DD."), field=field) from exc
+
+
+async def create_assembly(
+    actor: Actor, *, title: object, themes: object, subtitle: object = "", province_code: object = "",
+    venue: object = "", starts_on: object = None, ends_on: object = None,
+) -> Assembly:
+    staff = require_facilitator(actor)
+    clean_title = clean_text(title, field="title", max_length=200)
+    theme_names = clean_themes(themes)
+    province = clean_text(province_code, field="province_code", max_length=2, required=False)
+    if province and not geo.province_name(province):
+        raise ValidationError(N_("Please choose one of the options."), field="province_code")
+    values = {
+        "title": clean_title,
+        "subtitle": clean_text(subtitle, field="subtitle", max_length=200, required=False),
+        "province_code": province,
+        "venue": clean_text(venue, field="venue", max_length=200, required=False),
+        "starts_on": _clean_date(starts_on, "starts_on"),
+        "ends_on": _clean_date(ends_on, "ends_on"),
+    }
+    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
+        raise ValidationError(N_("The end date must not be before the start date."), field="ends_on")
+    async with in_transaction():
+        assembly = await Assembly.create(created_by=staff, **values)
+        for position, name in enumerate(theme_names):
+            await Theme.create(assembly=assembly, name=name, position=position)
+    return assembly
+
+
+async def create_session(
+    actor: Actor, assembly: Assembly, *, title: object, premoderation: bool = False
+) -> Session:
+    require_facilitator(actor)
+    clean_title = clean_text(title, field="title", max_length=200)
+    for _ in range(10):
+        try:
+            async with in_transaction():
+                return await Session.create(assembly=assembly, title=clean_title, code=new_code(),
+                                            premoderation=bool(premoderation))
+        except IntegrityError:
+            continue  # the random code was taken: draw again
+    raise RuntimeError("could not draw a free join code")
+
+
+async def get_assembly(assembly_id: object) -> Assembly:
+    if not isinstance(assembly_id, int):
+        raise NotFound(N_("No such assembly."))
+    assembly = await Assembly.get_or_none(id=assembly_id)
+    if assembly is None:
+        raise NotFound(N_("No such assembly."))
+    return assembly
+
+
+async def get_session(code: object) -> Session:
+    clean = normalise_code(code)
+    session = await Session.get_or_none(code=clean).prefetch_related("assembly") if looks_like_code(clean) else None
+    if session is None:
+        raise NotFound(N_("There is no session with the code {code}. Please check the code and try again."),
+                       field="code", code=clean or "-")
+    return session
+
+
+async def themes_of(session: Session) -> list[Theme]:
+    return await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id")  # type: ignore[attr-defined]
+
+
+def can(session: Session, action: str) -> bool:
+    return action in allowed_actions(session.phase, session.permissions)
+
+
+def require_phase(session: Session, action: str) -> None:
+    if not can(session, action):
+        messages = {
+            "join": N_("This session is not open for joining now."),
+            "propose": N_("Proposals are not open in this phase."),
+            "comment": N_("Comments are not open in this phase."),
+            "support": N_("Support is not open in this phase."),
+            "pledge": N_("Pledges are not open in this phase."),
+        }
+        raise PermissionDenied(messages[action])
+
+
+async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
+    staff = require_facilitator(actor)
+    new_phase = choice(phase, PHASES, field="phase")
+    if new_phase != session.phase:
+        async with in_transaction():
+            old = session.phase
+            session.phase = new_phase
+            session.phase_changed_at = datetime.now(UTC)
+            await session.save(update_fields=["phase", "phase_changed_at"])
+            await ModerationAction.create(session=session, action="phase", actor=staff,
+                                          data={"from": old, "to": new_phase})
+        await events.publish(events.Event("phase.changed", session.id, data={"phase": new_phase}))
+    return session
+
+
+async def set_permissions(actor: Actor, session: Session, phase: object, switches: dict[str, object]) -> Session:
+    staff = require_facilitator(actor)
+    target = choice(phase, PHASES, field="phase")
+    current = dict(session.permissions or {})
+    current[target] = {a: bool(switches.get(a)) for a in ACTIONS}
+    session.permissions = current
+    async with in_transaction():
+        await session.save(update_fields=["permissions"])
+        await ModerationAction.create(session=session, action="permissions", actor=staff,
+                                      data={"phase": target, "switches": current[target]})
+    await events.publish(events.Event("phase.changed", session.id, data={"phase": session.phase}))
+    return session
+
+
+async def set_premoderation(actor: Actor, session: Session, on: bool) -> Session:
+    staff = require_facilitator(actor)
+    session.premoderation = bool(on)
+    async with in_transaction():
+        await session.save(update_fields=["premoderation"])
+        await ModerationAction.create(session=session, action="premoderation", actor=staff, data={"on": bool(on)})
+    return session
+
+
+async def set_timer(actor: Actor, session: Session, minutes: object, label: object = "") -> Session:
+    staff = require_facilitator(actor)
+    try:
+        mins = float(str(minutes))
+    except ValueError as exc:
+        raise ValidationError(N_("Please enter the minutes as a number."), field="minutes") from exc
+    if not 0 <= mins <= MAX_TIMER_MINUTES:
+        raise ValidationError(N_("The timer can run from 0 to {n} minutes."), field="minutes", n=MAX_TIMER_MINUTES)
+    session.timer_ends_at = datetime.now(UTC) + timedelta(minutes=mins) if mins > 0 else None
+    session.timer_label = clean_text(label, field="label", max_length=80, required=False)
+    async with in_transaction():
+        await session.save(update_fields=["timer_ends_at", "timer_label"])
+        await ModerationAction.create(session=session, action="timer", actor=staff, data={"minutes": mins})
+    await events.publish(events.Event("timer.set", session.id))
+    return session
+
+
+async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None) -> Session:
+    staff = require_facilitator(actor)
+    if proposal_id is not None:
+        exists = await Proposal.filter(id=proposal_id, session_id=session.id,
+                                       status=ProposalStatus.PUBLISHED).exists()
+        if not exists:
+            raise NotFound(N_("No such proposal."))
+    session.spotlight_id = proposal_id
+    async with in_transaction():
+        await session.save(update_fields=["spotlight_id"])
+        await ModerationAction.create(session=session, action="spotlight", actor=staff, proposal_id=proposal_id)
+    await events.publish(events.Event("spotlight.changed", session.id,
+                                      proposal_ids=(proposal_id,) if proposal_id else ()))
+    return session
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant: Participant
+    token: str
+
+
+async def join_session(
+    session: Session, *, display_name: object, consent: object, subdistrict_code: object = "",
+    sector: object = "", organization: object = "", actor: Actor | None = None,
+) -> Joined:
+    """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
+    assisted = actor is not None and actor.staff is not None
+    if assisted:
+        require_facilitator(actor)  # type: ignore[arg-type]
+    elif consent is not True:
+        raise ValidationError(N_("Please read the personal-data notice and agree before joining."), field="consent")
+    if not assisted:
+        require_phase(session, "join")
+    elif session.phase == "closed":
+        raise PermissionDenied(N_("This session is closed."))
+    name = clean_text(display_name, field="display_name", max_length=60)
+    sub = clean_text(subdistrict_code, field="subdistrict_code", max_length=6, required=False)
+    if sub and not geo.is_subdistrict(sub):
+        raise ValidationError(N_("Please choose a sub-district from the list."), field="subdistrict_code")
+    sector_value = choice(sector, tuple(SECTORS), field="sector", required=False)
+    org = clean_text(organization, field="organization", max_length=120, required=False)
+    raw = new_token()
+    participant = await Participant.create(
+        session=session, display_name=name, subdistrict_code=sub, sector=sector_value, organization=org,
+        token_hash=token_hash(raw), consent_at=None if assisted else datetime.now(UTC), assisted=assisted,
+        entered_by=actor.staff if assisted and actor else None,
+    )
+    await events.publish(events.Event("participant.joined", session.id))
+    return Joined(participant, raw)
+
+
+async def participant_for_token(raw: str | None) -> Participant | None:
+    if not raw or len(raw) > 100:
+        return None
+    return await Participant.get_or_none(token_hash=token_hash(raw))
+
+
+@dataclass(frozen=True)
+class Counts:
+    participants: int
+    proposals: int
+    supports: int
+
+
+async def counts(session: Session) -> Counts:
+    participants = await Participant.filter(session_id=session.id).count()
+    proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED).count()
+    supports = await Support.filter(proposal__session_id=session.id,
+                                    proposal__status=ProposalStatus.PUBLISHED).count()
+    return Counts(participants, proposals, supports)

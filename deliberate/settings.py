@@ -1,0 +1,63 @@
+"""Configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    data = ROOT / "data"
+    data.mkdir(exist_ok=True)
+    return f"sqlite://{data / 'deliberate.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the spellings people paste (`postgresql://`, `sqlite:///abs`) and tune SQLite for a hall."""
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url[len("postgresql://") :]
+    if url.startswith("sqlite:") and "busy_timeout" not in url:
+        url += ("&" if "?" in url else "?") + "busy_timeout=10000&synchronous=NORMAL"
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    redis_url: str | None = None
+    production: bool = False
+    # How often the live channel renders and sends what changed (coalescing window).
+    live_tick_s: float = 0.1
+    # Cheaper argon2 parameters make test suites fast; never used outside tests.
+    fast_password_hashing: bool = False
+    default_language: str = "th"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {}
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        if env.get("SECRET_KEY"):
+            values["secret_key"] = env["SECRET_KEY"]
+        if env.get("REDIS_URL"):
+            values["redis_url"] = env["REDIS_URL"]
+        values["production"] = env.get("DELIBERATE_ENV", "") == "production"
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        if settings.production and not env.get("SECRET_KEY"):
+            raise SystemExit("SECRET_KEY must be set when DELIBERATE_ENV=production")
+        return settings
+
+    @property
+    def db_url(self) -> str:
+        return normalise_database_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,202 @@
+"""The JSON API under /api/v1. Each endpoint parses, calls the same service the HTML pages call, and
+shapes the answer; permission lives in the services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from deliberate.accounts.services import authenticate, issue_token
+from deliberate.actors import Actor, require_facilitator
+from deliberate.comments.services import add_comment
+from deliberate.errors import DomainError, NotAuthenticated, ValidationError
+from deliberate.i18n import N_
+from deliberate.idempotency.services import fingerprint, once
+from deliberate.moderation.services import moderate
+from deliberate.privacy import PRIVACY_NOTICE
+from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, ranked, submit_proposal
+from deliberate.sessions import services as sessions
+from deliberate.sessions.models import Session
+from deliberate.text import as_int
+from deliberate.votes.services import add_support, withdraw_support
+from deliberate.web.identity import api_actor
+from deliberate.web.views.participant import join_url
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+class BadJSON(DomainError):
+    status = 400
+    code = "bad_json"
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_JSON_BYTES:
+        raise ValidationError(N_("What you sent is too large."))
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadJSON(N_("The request body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise BadJSON(N_("The request body must be a JSON object."))
+    return data
+
+
+def ok(body: object, status: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
+
+
+Handler = Callable[[Request, Actor], Awaitable[tuple[int, object]]]
+
+
+def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a write: who is acting, and the Idempotency-Key replay."""
+
+    async def endpoint(request: Request) -> Response:
+        actor = await api_actor(request)
+        body = await request.body()
+        fp = fingerprint(request.method, request.url.path, body)
+        status, payload = await once(actor.key, request.headers.get("idempotency-key"), fp,
+                                     lambda: handler(request, actor))
+        return ok(payload, status)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+def proposal_json(v: ProposalView) -> dict[str, object]:
+    p = v.proposal
+    return {"id": p.id, "title": p.title, "body": p.body, "theme_id": p.theme_id,  # type: ignore[attr-defined]
+            "status": p.status.value, "supports": v.supports, "comments": v.comments,
+            "target_groups": p.target_groups, "assisted": p.assisted, "credits": list(v.credits)}
+
+
+async def _session(request: Request) -> Session:
+    return await sessions.get_session(request.path_params["code"])
+
+
+# -- staff ------------------------------------------------------------------------------------------------
+async def token(request: Request) -> Response:
+    data = await read_json(request)
+    user = await authenticate(data.get("email"), data.get("password"))
+    return ok({"token": await issue_token(user, "api"), "role": user.role.value}, 201)
+
+
+async def create_session(request: Request, actor: Actor) -> tuple[int, object]:
+    """Create a session; with no assembly_id a new assembly is made around it with the given themes."""
+    require_facilitator(actor)
+    data = await read_json(request)
+    if data.get("assembly_id") is not None:
+        assembly = await sessions.get_assembly(data.get("assembly_id"))
+    else:
+        assembly = await sessions.create_assembly(
+            actor, title=data.get("assembly_title") or data.get("title"), themes=data.get("themes"),
+            province_code=data.get("province_code", ""), venue=data.get("venue", ""))
+    session = await sessions.create_session(actor, assembly, title=data.get("title"),
+                                            premoderation=bool(data.get("premoderation", False)))
+    return 201, {"id": session.id, "code": session.code, "join_url": join_url(request, session.code),
+                 "phase": session.phase, "assembly_id": assembly.id}
+
+
+async def set_phase(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    data = await read_json(request)
+    session = await sessions.set_phase(actor, session, data.get("phase"))
+    return 200, {"code": session.code, "phase": session.phase}
+
+
+async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
+    proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
+    data = await read_json(request)
+    result = await moderate(actor, proposal, action=data.get("action"), reason=data.get("reason", ""),
+                            into_id=data.get("into_id"))
+    return 200, {"id": result.id, "status": result.status.value,
+                 "merged_into": result.merged_into_id}  # type: ignore[attr-defined]
+
+
+# -- anyone with the code ---------------------------------------------------------------------------------
+async def session_detail(request: Request) -> Response:
+    session = await _session(request)
+    c = await sessions.counts(session)
+    themes = await sessions.themes_of(session)
+    return ok({
+        "code": session.code, "title": session.title, "phase": session.phase,
+        "assembly": {"id": session.assembly.id, "title": session.assembly.title},
+        "themes": [{"id": t.id, "name": t.name} for t in themes],
+        "counts": {"participants": c.participants, "proposals": c.proposals, "supports": c.supports},
+        "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
+        "spotlight_id": session.spotlight_id,
+    })
+
+
+async def results(request: Request) -> Response:
+    session = await _session(request)
+    views = await ranked(session)
+    return ok({"code": session.code, "phase": session.phase, "items": [
+        {"rank": i, **proposal_json(v)} for i, v in enumerate(views, start=1)]})
+
+
+async def join(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    data = await read_json(request)
+    if data.get("consent") is not True:
+        raise ConsentRequired(N_("Please read the personal-data notice and agree before joining."), field="consent")
+    joined = await sessions.join_session(
+        session, display_name=data.get("display_name"), consent=data.get("consent"),
+        subdistrict_code=data.get("subdistrict_code") or "", sector=data.get("sector") or "",
+        organization=data.get("organization") or "")
+    return 201, {"participant_id": joined.participant.id, "token": joined.token}
+
+
+class ConsentRequired(ValidationError):
+    def as_json(self) -> dict[str, object]:
+        return super().as_json() | {"notice": PRIVACY_NOTICE.translated()}
+
+
+# -- participants and staff -------------------------------------------------------------------------------
+async def proposals(request: Request) -> Response:
+    actor = await api_actor(request)
+    session = await _session(request)
+    if actor.is_anonymous:
+        raise NotAuthenticated(N_("Please join the session first."))
+    if actor.staff is None and actor.participant_in(session) is None:
+        raise NotAuthenticated(N_("You are not a participant of this session."))
+    views = await list_proposals(actor, session, include_all=actor.is_facilitator())
+    return ok({"items": [proposal_json(v) for v in views]})
+
+
+async def submit(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    data = await read_json(request)
+    proposal = await submit_proposal(actor, session, title=data.get("title"), body=data.get("body", ""),
+                                     theme_id=data.get("theme_id"), target_groups=data.get("target_groups"),
+                                     on_behalf_of=data.get("on_behalf_of"))
+    return 201, {"id": proposal.id, "status": proposal.status.value}
+
+
+async def comment(request: Request, actor: Actor) -> tuple[int, object]:
+    proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
+    data = await read_json(request)
+    c = await add_comment(actor, proposal, body=data.get("body"), stance=data.get("stance"))
+    return 201, {"id": c.id, "stance": c.stance.value, "proposal_id": proposal.id}
+
+
+async def support(request: Request, actor: Actor) -> tuple[int, object]:
+    proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
+    if request.method == "DELETE":
+        changed = await withdraw_support(actor, proposal)
+        supported = False
+    else:
+        changed = await add_support(actor, proposal)
+        supported = True
+    count = await proposal.supports.all().count()
+    return (201 if changed and supported else 200), {"proposal_id": proposal.id, "supported": supported,
+                                                      "changed": changed, "supports": count}

@@ -1,0 +1,115 @@
+"""Rendering live updates and the websocket endpoint that carries them.
+
+A message is HTML made only of out-of-band fragments, rendered from the same partials as the pages, with
+stable ids (`proposal-42-supports`). It opens with a `live-seq` marker holding the sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from deliberate.actors import Actor
+from deliberate.errors import DomainError
+from deliberate.i18n import language
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.proposals.services import decorate, ranked
+from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
+from deliberate.sessions.models import Session
+from deliberate.sessions.services import can, counts, get_session, themes_of
+from deliberate.web.identity import page_actor
+from deliberate.web.templating import templates
+
+CHANGES_BOARD = {"phase.changed"}
+CHANGES_LEADERS = {"support.added", "support.withdrawn", "proposal.published", "proposal.hidden",
+                   "proposal.merged", "comment.added", "comment.hidden"}
+MAX_CLIENT_MESSAGE = 1024
+
+
+async def leaders(session: Session, per_theme: int = 3) -> list[tuple[object, list[object]]]:
+    views = await ranked(session)
+    out = []
+    for theme in await themes_of(session):
+        top = [v for v in views if v.proposal.theme_id == theme.id][:per_theme]  # type: ignore[attr-defined]
+        out.append((theme, top))
+    return out
+
+
+async def render_update(session_id: int, dirty: Dirty, audience: str, seq: int) -> str:
+    """One message for every viewer of `audience`; rendered in the session's default language (Thai)."""
+    with language("th"):
+        session = await Session.get(id=session_id)
+        ctx: dict[str, object] = {"session": session, "seq": seq, "audience": audience, "oob": True,
+                                  "everything": dirty.everything}
+        ctx["counts"] = await counts(session)
+        ctx["can"] = {a: can(session, a) for a in ("propose", "comment", "support", "pledge")}
+        ids = sorted(dirty.proposals)
+        proposals = await Proposal.filter(id__in=ids).prefetch_related("theme") if ids else []
+        ctx["changed"] = await decorate(Actor(), list(proposals))
+        ctx["published_now"] = {"proposal.published", "proposal.merged"} & dirty.names
+        ctx["removed"] = [p.id for p in proposals if p.status in (ProposalStatus.HIDDEN, ProposalStatus.MERGED)]
+        ctx["refresh_board"] = dirty.everything or bool(CHANGES_BOARD & dirty.names)
+        ctx["timer"] = dirty.everything or "timer.set" in dirty.names or ctx["refresh_board"]
+        if audience == "projector":
+            wants_leaders = dirty.everything or bool(CHANGES_LEADERS & dirty.names) or ctx["refresh_board"]
+            ctx["leaders"] = await leaders(session) if wants_leaders else None
+            ctx["spotlight_changed"] = dirty.everything or "spotlight.changed" in dirty.names or bool(
+                session.spotlight_id and session.spotlight_id in dirty.proposals)
+            if ctx["spotlight_changed"] and session.spotlight_id:
+                spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
+                ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
+        if audience == "console":
+            ctx["refresh_queue"] = True
+        return templates.get_template("live/_update.html").render(ctx)
+
+
+def _since(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+async def session_socket(websocket: WebSocket) -> None:
+    hub: Hub = websocket.app.state.hub
+    try:
+        session = await get_session(websocket.path_params["code"])
+    except DomainError:
+        await websocket.close(code=4404)
+        return
+    audience = websocket.query_params.get("view", "participant")
+    if audience not in AUDIENCES:
+        audience = "participant"
+    if audience == "console":
+        actor = await page_actor(websocket)
+        if not actor.is_facilitator():
+            await websocket.close(code=4403)
+            return
+    # No per-message compression: it doubles the CPU per update for a few hundred bytes saved.
+    await websocket.accept()
+
+    async def send(text: str) -> None:
+        await websocket.send_text(text)
+
+    async def close(code: int) -> None:
+        if websocket.client_state == WebSocketState.CONNECTED:
+            await websocket.close(code=code)
+
+    viewer = Viewer(send, close, audience)
+    await hub.attach(session.id, viewer, _since(websocket.query_params.get("since")))
+    pump = asyncio.create_task(viewer.pump())
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("text") or message.get("bytes") or ""
+            if len(data) > MAX_CLIENT_MESSAGE:
+                await websocket.close(code=1009)
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.detach(session.id, viewer)
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pump

@@ -1,0 +1,208 @@
+"""The participant's pages: join by code or QR, the board of proposals, a proposal with its comments."""
+
+from __future__ import annotations
+
+import segno
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate import geo
+from deliberate.actors import Actor
+from deliberate.comments.services import add_comment, list_comments
+from deliberate.errors import DomainError, NotFound
+from deliberate.i18n import N_
+from deliberate.proposals.services import list_proposals, submit_proposal, visible_proposal
+from deliberate.sessions.codes import normalise_code
+from deliberate.sessions.models import Session
+from deliberate.sessions.services import can, counts, get_session, join_session, themes_of
+from deliberate.text import as_int
+from deliberate.votes.services import add_support, withdraw_support
+from deliberate.web.forms import is_htmx, read_form
+from deliberate.web.identity import page_actor, participant_cookie
+from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+
+PARTICIPANT_COOKIE_AGE = 60 * 60 * 24 * 30
+
+
+def join_url(request: Request, code: str) -> str:
+    return str(request.url_for("join", code=code))
+
+
+async def home(request: Request) -> Response:
+    code = normalise_code(request.query_params.get("code", ""))
+    if code:
+        try:
+            session = await get_session(code)
+        except DomainError as exc:
+            return render(request, "participant/home.html", {"errors": form_errors(exc), "code": code},
+                          status=exc.status)
+        return redirect(str(request.url_for("join", code=session.code)))
+    return render(request, "participant/home.html", {"errors": {}, "code": ""})
+
+
+async def _session_or_error(request: Request) -> Session | Response:
+    try:
+        return await get_session(request.path_params["code"])
+    except DomainError as exc:
+        return error_page(request, exc)
+
+
+async def join(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    if actor.participant is not None:
+        return redirect(str(request.url_for("session_page", code=session.code)))
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            values = dict(form)
+            joined = await join_session(
+                session, display_name=form.get("display_name"), consent=form.get("consent") == "yes",
+                subdistrict_code=form.get("subdistrict_code"), sector=form.get("sector"),
+                organization=form.get("organization"),
+            )
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            response = redirect(str(request.url_for("session_page", code=session.code)))
+            set_cookie(response, request, participant_cookie(session.code), joined.token, PARTICIPANT_COOKIE_AGE)
+            return response
+    return render(request, "participant/join.html", {
+        "session": session, "assembly": session.assembly, "values": values, "errors": errors,
+        "open": can(session, "join"), "districts": geo.subdistrict_choices(session.assembly.province_code),
+        "join_url": join_url(request, session.code),
+    }, status=status, actor=actor)
+
+
+async def _board_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
+    views = await list_proposals(actor, session)
+    themes = await themes_of(session)
+    published = [v for v in views if v.proposal.status == "published"]
+    return {
+        "session": session, "assembly": session.assembly, "themes": themes,
+        "by_theme": {t.id: [v for v in published if v.proposal.theme_id == t.id] for t in themes},
+        "pending": [v for v in views if v.proposal.status == "pending"],
+        "counts": await counts(session), "can": {a: can(session, a) for a in
+                                                 ("propose", "comment", "support", "pledge")},
+    }
+
+
+async def session_page(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    if actor.participant is None:
+        return redirect(join_url(request, session.code))
+    ctx = await _board_context(request, session, actor)
+    name = "participant/_board.html" if is_htmx(request) and request.query_params.get("part") == "board" \
+        else "participant/session.html"
+    return render(request, name, ctx | {"values": {}, "errors": {}}, actor=actor)
+
+
+async def propose(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    try:
+        form = await read_form(request)
+        proposal = await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
+                                         theme_id=form.get("theme_id"), target_groups=form.getlist("target_groups"))
+    except DomainError as exc:
+        if actor.participant is None:
+            return error_page(request, exc)
+        ctx = await _board_context(request, session, actor)
+        values = dict(form) if "form" in locals() else {}
+        return render(request, "participant/_propose_form.html" if is_htmx(request) else "participant/session.html",
+                      ctx | {"values": values, "errors": form_errors(exc)}, status=exc.status, actor=actor)
+    if is_htmx(request):
+        ctx = await _board_context(request, session, actor)
+        return render(request, "participant/_propose_form.html",
+                      ctx | {"values": {}, "errors": {}, "submitted": proposal}, actor=actor)
+    return redirect(str(request.url_for("session_page", code=session.code)) + f"#proposal-{proposal.id}")
+
+
+async def _proposal_or_error(request: Request) -> tuple[Session, Actor, object] | Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    try:
+        proposal = await visible_proposal(actor, as_int(request.path_params["proposal_id"], field="id"))
+        if proposal.session_id != session.id:  # type: ignore[attr-defined]
+            raise NotFound(N_("No such proposal."))
+    except DomainError as exc:
+        return error_page(request, exc)
+    return session, actor, proposal
+
+
+async def proposal_page(request: Request, *, errors: dict[str, str] | None = None, values: dict | None = None,
+                        status: int = 200) -> Response:
+    found = await _proposal_or_error(request)
+    if isinstance(found, Response):
+        return found
+    session, actor, proposal = found
+    from deliberate.proposals.services import decorate
+
+    view = (await decorate(actor, [proposal]))[0]  # type: ignore[list-item]
+    comments = await list_comments(proposal)  # type: ignore[arg-type]
+    return render(request, "participant/proposal.html", {
+        "session": session, "assembly": session.assembly, "view": view, "comments": comments,
+        "can": {a: can(session, a) for a in ("comment", "support")}, "errors": errors or {},
+        "values": values or {},
+    }, status=status, actor=actor)
+
+
+async def comment(request: Request) -> Response:
+    found = await _proposal_or_error(request)
+    if isinstance(found, Response):
+        return found
+    session, actor, proposal = found
+    try:
+        form = await read_form(request)
+        await add_comment(actor, proposal, body=form.get("body"), stance=form.get("stance"))  # type: ignore[arg-type]
+    except DomainError as exc:
+        return await proposal_page(request, errors=form_errors(exc),
+                                   values=dict(form) if "form" in locals() else {}, status=exc.status)
+    url = str(request.url_for("proposal_page", code=session.code, proposal_id=proposal.id))  # type: ignore[attr-defined]
+    return redirect(url + "#comments")
+
+
+async def support(request: Request) -> Response:
+    found = await _proposal_or_error(request)
+    if isinstance(found, Response):
+        return found
+    session, actor, proposal = found
+    try:
+        form = await read_form(request)
+        if form.get("withdraw") == "1":
+            await withdraw_support(actor, proposal)  # type: ignore[arg-type]
+        else:
+            await add_support(actor, proposal)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return error_page(request, exc)
+    if is_htmx(request):
+        from deliberate.proposals.services import decorate
+
+        view = (await decorate(actor, [proposal]))[0]  # type: ignore[list-item]
+        return render(request, "participant/_support.html", {"session": session, "view": view,
+                                                              "can": {"support": True}}, actor=actor)
+    back = form.get("next")
+    if isinstance(back, str) and back.startswith("/s/") and "//" not in back:
+        return redirect(back)
+    return redirect(str(request.url_for("session_page", code=session.code)) + f"#proposal-{proposal.id}")  # type: ignore[attr-defined]
+
+
+async def qr_svg(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    qr = segno.make(join_url(request, session.code), error="m")
+    svg = qr.svg_inline(scale=8, dark="#111", light="#fff", omitsize=True)
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})

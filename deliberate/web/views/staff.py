@@ -1,0 +1,219 @@
+"""The staff side: sign in, assemblies and sessions, the facilitator's console and its actions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate import geo
+from deliberate.accounts.services import authenticate, issue_token, revoke_token
+from deliberate.actors import Actor
+from deliberate.errors import DomainError, NotFound, PermissionDenied
+from deliberate.i18n import N_
+from deliberate.moderation import services as moderation
+from deliberate.proposals.models import Proposal
+from deliberate.proposals.services import list_proposals, submit_proposal
+from deliberate.sessions import services as sessions
+from deliberate.sessions.models import Assembly, Participant, Session
+from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.text import as_int, clean_text
+from deliberate.votes.services import add_support
+from deliberate.web.forms import is_htmx, read_form
+from deliberate.web.identity import STAFF_COOKIE, page_actor
+from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+from deliberate.web.views.participant import join_url
+
+STAFF_COOKIE_AGE = 12 * 60 * 60
+
+
+async def _staff(request: Request, session: Session | None = None) -> Actor | Response:
+    actor = await page_actor(request, session)
+    if actor.staff is None:
+        return redirect(str(request.url_for("login")) + "?next=" + request.url.path)
+    return actor
+
+
+async def login(request: Request) -> Response:
+    errors: dict[str, str] = {}
+    status = 200
+    email = ""
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            email = str(form.get("email") or "")[:254]
+            user = await authenticate(form.get("email"), form.get("password"))
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            # A new token on every login, the old one revoked: no session fixation.
+            await revoke_token(request.cookies.get(STAFF_COOKIE))
+            raw = await issue_token(user, "web")
+            nxt = request.query_params.get("next", "")
+            response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/staff")
+            set_cookie(response, request, STAFF_COOKIE, raw, STAFF_COOKIE_AGE)
+            return response
+    return render(request, "staff/login.html", {"errors": errors, "email": email}, status=status)
+
+
+async def logout(request: Request) -> Response:
+    try:
+        await read_form(request)
+    except DomainError as exc:
+        return error_page(request, exc)
+    await revoke_token(request.cookies.get(STAFF_COOKIE))
+    response = redirect("/")
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response
+
+
+async def dashboard(request: Request) -> Response:
+    actor = await _staff(request)
+    if isinstance(actor, Response):
+        return actor
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            values = dict(form)
+            themes = [line for line in str(form.get("themes") or "").splitlines() if line.strip()]
+            assembly = await sessions.create_assembly(
+                actor, title=form.get("title"), themes=themes, subtitle=form.get("subtitle"),
+                province_code=form.get("province_code"), venue=form.get("venue"),
+                starts_on=form.get("starts_on"), ends_on=form.get("ends_on"))
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            return redirect(str(request.url_for("assembly_page", assembly_id=assembly.id)))
+    assemblies = await Assembly.all().order_by("-id").prefetch_related("sessions", "themes")
+    return render(request, "staff/dashboard.html", {
+        "assemblies": assemblies, "errors": errors, "values": values, "provinces": geo.provinces(),
+    }, status=status, actor=actor)
+
+
+async def assembly_page(request: Request) -> Response:
+    actor = await _staff(request)
+    if isinstance(actor, Response):
+        return actor
+    try:
+        assembly = await sessions.get_assembly(as_int(request.path_params["assembly_id"], field="id"))
+    except DomainError as exc:
+        return error_page(request, exc)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            session = await sessions.create_session(actor, assembly, title=form.get("title"),
+                                                    premoderation=form.get("premoderation") == "on")
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            return redirect(str(request.url_for("console", code=session.code)))
+    return render(request, "staff/assembly.html", {
+        "assembly": assembly, "sessions": await Session.filter(assembly_id=assembly.id).order_by("id"),
+        "themes": await assembly.themes.all(), "errors": errors,
+    }, status=status, actor=actor)
+
+
+async def _console_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
+    views = await list_proposals(actor, session, include_all=True)
+    return {
+        "session": session, "assembly": session.assembly, "themes": await sessions.themes_of(session),
+        "proposals": views, "published": [v for v in views if v.proposal.status == "published"],
+        "queue": [v for v in views if v.proposal.status == "pending"],
+        "counts": await sessions.counts(session), "phases": PHASES, "actions": ACTIONS,
+        "allowed": allowed_actions(session.phase, session.permissions),
+        "history": await moderation.history(actor, session.id, 20), "join_url": join_url(request, session.code),
+    }
+
+
+async def console(request: Request) -> Response:
+    try:
+        session = await sessions.get_session(request.path_params["code"])
+    except DomainError as exc:
+        return error_page(request, exc)
+    actor = await _staff(request, session)
+    if isinstance(actor, Response):
+        return actor
+    if not actor.is_facilitator():
+        return error_page(request, PermissionDenied(N_("Only facilitators can do this.")))
+    part = request.query_params.get("part")
+    name = {"queue": "staff/_queue.html", "proposals": "staff/_proposals.html"}.get(part or "", "staff/console.html")
+    return render(request, name, await _console_context(request, session, actor) | {"errors": {}}, actor=actor)
+
+
+async def console_action(request: Request) -> Response:
+    """Every button on the console posts here with an `action`; each maps to one service call."""
+    try:
+        session = await sessions.get_session(request.path_params["code"])
+    except DomainError as exc:
+        return error_page(request, exc)
+    actor = await page_actor(request, session)
+    action = request.path_params["action"]
+    try:
+        form = await read_form(request)
+        if action == "phase":
+            await sessions.set_phase(actor, session, form.get("phase"))
+        elif action == "permissions":
+            await sessions.set_permissions(actor, session, form.get("phase"),
+                                           {a: form.get(a) == "on" for a in ACTIONS})
+        elif action == "timer":
+            await sessions.set_timer(actor, session, form.get("minutes"), form.get("label"))
+        elif action == "premoderation":
+            await sessions.set_premoderation(actor, session, form.get("on") == "1")
+        elif action == "spotlight":
+            raw = form.get("proposal_id")
+            await sessions.set_spotlight(actor, session, as_int(raw, field="proposal_id") if raw else None)
+        elif action == "moderate":
+            proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
+                                                  session_id=session.id)
+            if proposal is None:
+                raise NotFound(N_("No such proposal."))
+            await moderation.moderate(actor, proposal, action=form.get("do"), reason=form.get("reason"),
+                                      into_id=form.get("into_id") or None)
+        elif action == "assisted-proposal":
+            await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
+                                  theme_id=form.get("theme_id"), on_behalf_of=form.get("on_behalf_of"))
+        elif action == "assisted-support":
+            proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
+                                                  session_id=session.id).prefetch_related("session")
+            if proposal is None:
+                raise NotFound(N_("No such proposal."), field="proposal_id")
+            name = clean_text(form.get("on_behalf_of"), field="on_behalf_of", max_length=60)
+            person = await Participant.get_or_none(session_id=session.id, display_name=name, assisted=True)
+            if person is None:
+                person = (await sessions.join_session(session, display_name=name, consent=False,
+                                                      actor=actor)).participant
+            await add_support(actor, proposal, on_behalf_of=person)
+        else:
+            return error_page(request, NotFound(N_("No such page.")))
+    except DomainError as exc:
+        if actor.staff is None:
+            return error_page(request, exc)
+        ctx = await _console_context(request, session, actor)
+        return render(request, "staff/console.html", ctx | {"errors": form_errors(exc), "failed": action},
+                      status=exc.status, actor=actor)
+    if is_htmx(request):
+        ctx = await _console_context(request, session, actor)
+        return render(request, "staff/console.html", ctx | {"errors": {}, "done": action}, actor=actor)
+    return redirect(str(request.url_for("console", code=session.code)))
+
+
+async def projector(request: Request) -> Response:
+    try:
+        session = await sessions.get_session(request.path_params["code"])
+    except DomainError as exc:
+        return error_page(request, exc)
+    from deliberate.proposals.services import decorate
+    from deliberate.web.live import leaders
+
+    spotlight = None
+    if session.spotlight_id:
+        spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
+        spotlight = (await decorate(Actor(), [spot]))[0] if spot else None
+    return render(request, "projector/screen.html", {
+        "session": session, "assembly": session.assembly, "counts": await sessions.counts(session),
+        "leaders": await leaders(session), "spotlight": spotlight, "join_url": join_url(request, session.code),
+    })
