@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from starlette.requests import Request
 from starlette.responses import Response
@@ -203,6 +205,7 @@ async def qr_svg(request: Request) -> Response:
     session = await _session_or_error(request)
     if isinstance(session, Response):
         return session
-    qr = segno.make(join_url(request, session.code), error="m")
-    svg = qr.svg_inline(scale=8, dark="#111", light="#fff", omitsize=True)
-    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
+    out = io.BytesIO()
+    segno.make(join_url(request, session.code), error="m").save(out, kind="svg", scale=8, border=2,
+                                                                  dark="#111", light="#fff", xmldecl=False)
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
