@@ -18,7 +18,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
+from bs4 import BeautifulSoup  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 
 from deliberate.accounts.services import create_staff_user  # noqa: E402
@@ -200,6 +201,58 @@ async def facilitator(api: Api) -> dict[str, str]:
     return await api.staff("facilitator")
 
 
+# -- the app in a browser -----------------------------------------------------------------------------------
+class Browser:
+    """One phone: its own cookie jar, reading pages and posting the forms it finds on them."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.last: BeautifulSoup | None = None
+
+    async def get(self, url: str, **kw: Any) -> httpx.Response:
+        r = await self.client.get(url, **kw)
+        if r.headers.get("content-type", "").startswith("text/html"):
+            self.last = BeautifulSoup(r.text, "html.parser")
+        return r
+
+    def page(self, r: httpx.Response) -> BeautifulSoup:
+        assert r.headers["content-type"].startswith("text/html"), r.headers
+        return BeautifulSoup(r.text, "html.parser")
+
+    def csrf(self, soup: BeautifulSoup | None = None) -> str:
+        field = (soup or self.last).find("input", attrs={"name": "csrf_token"})  # type: ignore[union-attr]
+        assert field is not None and field.get("value")
+        return str(field["value"])
+
+    async def post(self, url: str, data: dict[str, Any], **kw: Any) -> httpx.Response:
+        return await self.client.post(url, data=data, **kw)
+
+    async def join(self, code: str, name: str = "ชาวบ้าน") -> None:
+        await self.get(f"/s/{code}/join")
+        r = await self.post(f"/s/{code}/join", {"csrf_token": self.csrf(), "display_name": name, "consent": "yes"})
+        assert r.status_code == 303, r.text
+
+    async def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        await self.get("/staff/login")
+        r = await self.post("/staff/login", {"csrf_token": self.csrf(), "email": email, "password": password})
+        assert r.status_code == 303, r.text
+
+
+@pytest.fixture
+async def browser(app: Starlette) -> AsyncIterator[Callable[[], Browser]]:
+    """Makes phones: each call is a new browser with its own cookies, on the same app."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make() -> Browser:
+        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        clients.append(c)
+        return Browser(c)
+
+    yield make
+    for c in clients:
+        await c.aclose()
+
+
 # -- the app, served by `deliberate serve` ------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -283,3 +336,58 @@ async def row_counts() -> dict[str, int]:
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
               ModerationAction, IdempotencyRecord)
     return {m.__name__: await m.all().count() for m in models}
+
+
+# -- services, called directly ---------------------------------------------------------------------------------
+@pytest.fixture
+async def staff_actor(app: Starlette) -> Any:
+    """A facilitator as the services see one (the app fixture has opened the database)."""
+    from deliberate.actors import Actor
+
+    return Actor(staff=await create_staff_user(unique_email("facilitator"), "facilitator", PASSWORD))
+
+
+@dataclass
+class World:
+    """A session made through the services, with helpers to add people and proposals."""
+
+    staff: Any
+    session: Any
+    themes: list[Any]
+
+    async def person(self, name: str = "ผู้ร่วมเวที") -> Any:
+        from deliberate.actors import Actor
+        from deliberate.sessions.services import join_session
+
+        joined = await join_session(self.session, display_name=name, consent=True)
+        return Actor(participant=joined.participant)
+
+    async def phase(self, phase: str) -> None:
+        from deliberate.sessions.services import set_phase
+
+        await set_phase(self.staff, self.session, phase)
+
+    async def proposal(self, author: Any, title: str | None = None, theme: int = 0) -> Any:
+        from deliberate.proposals.services import get_proposal, submit_proposal
+
+        created = await submit_proposal(author, self.session, title=title or f"ข้อเสนอ {uuid.uuid4().hex[:6]}",
+                                        body="", theme_id=self.themes[theme].id)
+        return await get_proposal(created.id)
+
+    async def fresh(self, proposal: Any) -> Any:
+        """The proposal re-read with its session, as a request would load it (after a phase change)."""
+        from deliberate.proposals.services import get_proposal
+
+        return await get_proposal(proposal.id)
+
+
+@pytest.fixture
+async def world(staff_actor: Any) -> World:
+    """A new assembly with three themes and a session in the ideas phase."""
+    from deliberate.sessions.services import create_assembly, create_session, themes_of
+
+    assembly = await create_assembly(staff_actor, title="สมัชชาทดสอบ", themes=THAI_THEMES)
+    session = await create_session(staff_actor, assembly, title="เวทีย่อย")
+    w = World(staff_actor, session, await themes_of(session))
+    await w.phase("ideas")
+    return w

@@ -1,0 +1,159 @@
+"""The staff side in a browser: sign-in, assemblies and sessions, the console and the projector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from deliberate.accounts.services import create_staff_user
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal
+from deliberate.sessions.models import Assembly, Session
+from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
+
+
+async def staff_browser(browser: Callable[[], Browser], role: str = "facilitator") -> Browser:
+    email = unique_email(role)
+    await create_staff_user(email, role, PASSWORD)
+    desk = browser()
+    await desk.sign_in(email)
+    return desk
+
+
+async def test_sign_in_needs_csrf_and_the_right_password(browser: Callable[[], Browser]) -> None:
+    email = unique_email()
+    await create_staff_user(email, "facilitator", PASSWORD)
+    desk = browser()
+    page = desk.page(await desk.get("/staff/login"))
+    assert page.find("html")["lang"] == "th"
+    assert page.find("input", attrs={"name": "password", "type": "password"}) is not None
+
+    no_csrf = await desk.post("/staff/login", {"email": email, "password": PASSWORD})
+    assert no_csrf.status_code == 403
+    assert "dlb_staff" not in no_csrf.cookies
+    wrong = await desk.post("/staff/login", {"csrf_token": desk.csrf(page), "email": email, "password": "nope"})
+    assert wrong.status_code == 401
+    assert desk.page(wrong).find("input", attrs={"name": "email"})["value"] == email
+    assert "dlb_staff" not in wrong.cookies
+
+    ok = await desk.post("/staff/login?next=/staff/assemblies/1", {"csrf_token": desk.csrf(page), "email": email,
+                                                                   "password": PASSWORD})
+    assert ok.status_code == 303
+    assert ok.headers["location"] == "/staff/assemblies/1"
+    assert "dlb_staff" in ok.cookies
+    assert (await desk.get("/staff")).status_code == 200
+
+    elsewhere = browser()
+    await elsewhere.get("/staff/login")
+    r = await elsewhere.post("/staff/login?next=//evil.example/", {"csrf_token": elsewhere.csrf(), "email": email,
+                                                                   "password": PASSWORD})
+    assert r.headers["location"] == "/staff"
+
+
+async def test_sign_out_ends_the_staff_login(browser: Callable[[], Browser]) -> None:
+    desk = await staff_browser(browser)
+    page = desk.page(await desk.get("/staff"))
+    r = await desk.post("/staff/logout", {"csrf_token": desk.csrf(page)})
+    assert r.status_code == 303
+    assert (await desk.get("/staff")).status_code == 303
+
+
+async def test_staff_pages_send_strangers_to_sign_in(browser: Callable[[], Browser]) -> None:
+    r = await browser().get("/staff")
+    assert r.status_code == 303
+    assert r.headers["location"] == "http://testserver/staff/login?next=/staff"
+
+
+async def test_create_an_assembly_and_a_session_with_the_forms(browser: Callable[[], Browser]) -> None:
+    desk = await staff_browser(browser)
+    page = desk.page(await desk.get("/staff"))
+    r = await desk.post("/staff", {"csrf_token": desk.csrf(page), "title": "สมัชชาพัฒนาสังคมจังหวัดภูเก็ต",
+                                   "province_code": "83", "starts_on": "2026-11-22",
+                                   "themes": "เด็กและเยาวชน\r\nผู้สูงอายุ\r\n\r\nคนพิการ\r\n"})
+    assert r.status_code == 303
+    assembly = await Assembly.filter(title="สมัชชาพัฒนาสังคมจังหวัดภูเก็ต").order_by("-id").first()
+    assert assembly is not None and r.headers["location"].endswith(f"/staff/assemblies/{assembly.id}")
+    assert [t.name for t in await assembly.themes.all()] == ["เด็กและเยาวชน", "ผู้สูงอายุ", "คนพิการ"]
+
+    page = desk.page(await desk.get(f"/staff/assemblies/{assembly.id}"))
+    r = await desk.post(f"/staff/assemblies/{assembly.id}", {"csrf_token": desk.csrf(page), "title": "ห้องย่อย 1",
+                                                             "premoderation": "on"})
+    assert r.status_code == 303
+    session = await Session.get(assembly_id=assembly.id)
+    assert session.premoderation is True
+    assert r.headers["location"].endswith(f"/staff/s/{session.code}")
+    console = desk.page(await desk.get(f"/staff/s/{session.code}"))
+    assert session.code in console.find("h1").get_text()
+
+
+async def test_bad_assembly_form_keeps_the_values_and_writes_nothing(browser: Callable[[], Browser]) -> None:
+    desk = await staff_browser(browser)
+    page = desk.page(await desk.get("/staff"))
+    before = await row_counts()
+    r = await desk.post("/staff", {"csrf_token": desk.csrf(page), "title": "ยังไม่มีประเด็น", "themes": " \n "})
+    assert r.status_code == 422
+    assert desk.page(r).find("input", attrs={"name": "title"})["value"] == "ยังไม่มีประเด็น"
+    assert await row_counts() == before
+
+
+async def test_console_changes_phase_and_moderates(api: Api, browser: Callable[[], Browser],
+                                                   facilitator: dict[str, str]) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, premoderation=True)
+    code = s["code"]
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    r = await desk.post(f"/staff/s/{code}/phase", {"csrf_token": desk.csrf(page), "phase": "ideas"})
+    assert r.status_code == 303
+    assert (await Session.get(code=code)).phase == "ideas"
+
+    author = await api.join(code, "ผู้เสนอ")
+    pending = (await api.propose(author, code, s["themes"][0]["id"], title="ห้องสมุดชุมชน"))["id"]
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    row = page.find(id=f"row-{pending}")
+    assert row is not None and "status-pending" in row["class"]
+    approve = row.find("button", attrs={"name": "do", "value": "approve"})
+    assert approve is not None
+    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
+                                                      "do": "approve"})
+    assert r.status_code == 303
+    assert (await Proposal.get(id=pending)).status == "published"
+
+    before = await row_counts()
+    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
+                                                      "do": "hide", "reason": ""})
+    assert r.status_code == 422
+    assert await row_counts() == before
+    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
+                                                      "do": "hide", "reason": "นอกประเด็น"})
+    assert r.status_code == 303
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    assert "status-hidden" in page.find(id=f"row-{pending}")["class"]
+    assert await ModerationAction.filter(proposal_id=pending).count() == 2
+
+
+async def test_console_actions_need_csrf_and_a_facilitator(api: Api, browser: Callable[[], Browser],
+                                                           facilitator: dict[str, str]) -> None:
+    code = (await api.new_session(facilitator))["code"]
+    desk = await staff_browser(browser)
+    official = await staff_browser(browser, "official")
+    before = await row_counts()
+    r = await desk.post(f"/staff/s/{code}/phase", {"phase": "voting"})
+    assert r.status_code == 403
+    assert (await official.get(f"/staff/s/{code}")).status_code == 403
+    page = official.page(await official.get("/staff"))
+    r = await official.post(f"/staff/s/{code}/phase", {"csrf_token": official.csrf(page), "phase": "voting"})
+    assert r.status_code == 403
+    assert (await Session.get(code=code)).phase == "lobby"
+    assert await row_counts() == before
+
+
+async def test_projector_shows_code_and_leaders(api: Api, browser: Callable[[], Browser],
+                                                facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="ideas")
+    author = await api.join(s["code"])
+    pid = (await api.propose(author, s["code"], s["themes"][1]["id"], title="ธนาคารเวลา"))["id"]
+    screen = browser()
+    page = screen.page(await screen.get(f"/s/{s['code']}/screen"))
+    assert page.find("html")["lang"] == "th"
+    assert page.find(class_="join-code-big").get_text(strip=True) == s["code"]
+    assert page.find("img", attrs={"src": f"/s/{s['code']}/qr.svg"}) is not None
+    assert page.find(id="leaders").find(id=f"leader-{pid}-supports").get_text(strip=True) == "0"
