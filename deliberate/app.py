@@ -20,8 +20,8 @@ from deliberate.errors import DomainError
 from deliberate.i18n import N_, gettext
 from deliberate.realtime.hub import Hub
 from deliberate.settings import Settings
-from deliberate.web.live import render_update
 from deliberate.web.language import LanguageMiddleware
+from deliberate.web.live import render_update
 from deliberate.web.pages import render
 from deliberate.web.routes import routes
 from deliberate.web.security import SecurityMiddleware

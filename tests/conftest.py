@@ -5,6 +5,8 @@ a fresh database created on that server for this run and dropped at the end. Eve
 staff users, sessions and participants, so tests never depend on each other's rows.
 """
 
+# ruff: noqa: E402 (the environment is set before deliberate is imported)
+
 from __future__ import annotations
 
 import os
@@ -12,28 +14,44 @@ import os
 # Cheap argon2 parameters; read when deliberate.accounts.passwords is imported, so set it first.
 os.environ["DELIBERATE_FAST_HASH"] = "1"
 
-import asyncio  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import AsyncIterator, Callable, Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
-import pytest  # noqa: E402
-from bs4 import BeautifulSoup  # noqa: E402
-from starlette.applications import Starlette  # noqa: E402
+import asyncpg
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from starlette.applications import Starlette
 
-from deliberate.accounts.services import create_staff_user  # noqa: E402
-from deliberate.app import create_app  # noqa: E402
-from deliberate.db import migrate  # noqa: E402
-from deliberate.settings import Settings  # noqa: E402
+from deliberate.accounts.models import StaffToken, StaffUser
+from deliberate.accounts.services import create_staff_user
+from deliberate.actors import Actor
+from deliberate.app import create_app
+from deliberate.comments.models import Comment
+from deliberate.db import migrate
+from deliberate.idempotency.models import IdempotencyRecord
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal
+from deliberate.proposals.services import get_proposal, submit_proposal
+from deliberate.sessions.models import Assembly, Participant, Session, Theme
+from deliberate.sessions.services import (
+    create_assembly,
+    create_session,
+    join_session,
+    set_phase,
+    themes_of,
+)
+from deliberate.settings import Settings
+from deliberate.votes.models import Support
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -325,14 +343,6 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 # -- the database as a whole ---------------------------------------------------------------------------------
 async def row_counts() -> dict[str, int]:
     """How many rows each table holds: a refused request must leave every number as it was."""
-    from deliberate.accounts.models import StaffToken, StaffUser
-    from deliberate.comments.models import Comment
-    from deliberate.idempotency.models import IdempotencyRecord
-    from deliberate.moderation.models import ModerationAction
-    from deliberate.proposals.models import Proposal
-    from deliberate.sessions.models import Assembly, Participant, Session, Theme
-    from deliberate.votes.models import Support
-
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
               ModerationAction, IdempotencyRecord)
     return {m.__name__: await m.all().count() for m in models}
@@ -340,10 +350,8 @@ async def row_counts() -> dict[str, int]:
 
 # -- services, called directly ---------------------------------------------------------------------------------
 @pytest.fixture
-async def staff_actor(app: Starlette) -> Any:
+async def staff_actor(app: Starlette) -> Actor:
     """A facilitator as the services see one (the app fixture has opened the database)."""
-    from deliberate.actors import Actor
-
     return Actor(staff=await create_staff_user(unique_email("facilitator"), "facilitator", PASSWORD))
 
 
@@ -351,41 +359,31 @@ async def staff_actor(app: Starlette) -> Any:
 class World:
     """A session made through the services, with helpers to add people and proposals."""
 
-    staff: Any
-    session: Any
-    themes: list[Any]
+    staff: Actor
+    session: Session
+    themes: list[Theme]
 
-    async def person(self, name: str = "ผู้ร่วมเวที") -> Any:
-        from deliberate.actors import Actor
-        from deliberate.sessions.services import join_session
-
+    async def person(self, name: str = "ผู้ร่วมเวที") -> Actor:
         joined = await join_session(self.session, display_name=name, consent=True)
         return Actor(participant=joined.participant)
 
     async def phase(self, phase: str) -> None:
-        from deliberate.sessions.services import set_phase
-
         await set_phase(self.staff, self.session, phase)
 
-    async def proposal(self, author: Any, title: str | None = None, theme: int = 0) -> Any:
-        from deliberate.proposals.services import get_proposal, submit_proposal
-
+    async def proposal(self, author: Actor, title: str | None = None, theme: int = 0) -> Proposal:
+        """A proposal put by `author`, loaded with its session as the API loads it."""
         created = await submit_proposal(author, self.session, title=title or f"ข้อเสนอ {uuid.uuid4().hex[:6]}",
                                         body="", theme_id=self.themes[theme].id)
         return await get_proposal(created.id)
 
-    async def fresh(self, proposal: Any) -> Any:
+    async def fresh(self, proposal: Proposal) -> Proposal:
         """The proposal re-read with its session, as a request would load it (after a phase change)."""
-        from deliberate.proposals.services import get_proposal
-
         return await get_proposal(proposal.id)
 
 
 @pytest.fixture
-async def world(staff_actor: Any) -> World:
+async def world(staff_actor: Actor) -> World:
     """A new assembly with three themes and a session in the ideas phase."""
-    from deliberate.sessions.services import create_assembly, create_session, themes_of
-
     assembly = await create_assembly(staff_actor, title="สมัชชาทดสอบ", themes=THAI_THEMES)
     session = await create_session(staff_actor, assembly, title="เวทีย่อย")
     w = World(staff_actor, session, await themes_of(session))

@@ -16,8 +16,14 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 
 from deliberate.db import MODEL_MODULES, migrate, tortoise_config
 from deliberate.settings import Settings
-from tests.conftest import ROOT, child_env, create_pg_database, deliberate_command, drop_pg_database, \
-    postgres_server_url
+from tests.conftest import (
+    ROOT,
+    child_env,
+    create_pg_database,
+    deliberate_command,
+    drop_pg_database,
+    postgres_server_url,
+)
 
 BACKENDS = ["sqlite"] + (["postgres"] if postgres_server_url() else [])
 

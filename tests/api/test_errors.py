@@ -160,3 +160,13 @@ async def test_error_message_names_what_was_wrong(client: httpx.AsyncClient, sce
     assert_error(r, 404)
     assert r.json()["field"] == "code"
     assert UNKNOWN_CODE in r.json()["message"]
+
+
+async def test_errors_speak_the_callers_language(client: httpx.AsyncClient) -> None:
+    thai = await client.get(f"/api/v1/sessions/{UNKNOWN_CODE}")
+    english = await client.get(f"/api/v1/sessions/{UNKNOWN_CODE}", headers={"accept-language": "en-GB,en;q=0.8"})
+    assert_error(thai, 404)
+    assert_error(english, 404)
+    assert UNKNOWN_CODE in thai.json()["message"] and UNKNOWN_CODE in english.json()["message"]
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in thai.json()["message"])
+    assert not any("\u0e00" <= ch <= "\u0e7f" for ch in english.json()["message"])

@@ -118,8 +118,8 @@ async def test_join_gives_a_participant_token(api: Api, client: httpx.AsyncClien
     assert (stored.display_name, stored.subdistrict_code, stored.sector) == ("มาลี", "830101", "volunteer")
     assert stored.consent_at is not None
     assert body["token"] not in stored.token_hash  # only a hash is kept
-    listing = await client.get(f"/api/v1/sessions/{code}/proposals", headers={"authorization": f"Bearer {body['token']}"})
-    assert listing.status_code == 200
+    token = {"authorization": f"Bearer {body['token']}"}
+    assert (await client.get(f"/api/v1/sessions/{code}/proposals", headers=token)).status_code == 200
 
 
 @pytest.mark.parametrize("consent", [None, False, "yes", 1])

@@ -8,8 +8,14 @@ from deliberate.actors import Actor
 from deliberate.comments.services import add_comment
 from deliberate.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
 from deliberate.proposals.models import ProposalStatus
-from deliberate.proposals.services import can_see, get_proposal, list_proposals, ranked, submit_proposal, \
-    visible_proposal
+from deliberate.proposals.services import (
+    can_see,
+    get_proposal,
+    list_proposals,
+    ranked,
+    submit_proposal,
+    visible_proposal,
+)
 from deliberate.sessions.services import set_premoderation
 from deliberate.votes.services import add_support
 from tests.conftest import World
