@@ -16,11 +16,18 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import click
 import geothai
 
 from deliberate.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from deliberate.accounts.models import StaffUser
+    from deliberate.sessions.models import Session
 
 DEMO_EMAIL = "facilitator@demo.local"
 DEMO_FACILITATOR_NAME = "วิทยากรกระบวนการ (สาธิต)"
@@ -190,7 +197,7 @@ class Seeded:
     created: bool
 
 
-async def _facilitator(password: str):  # type: ignore[no-untyped-def]
+async def _facilitator(password: str) -> StaffUser:
     from deliberate.accounts.models import Role, StaffUser
     from deliberate.accounts.passwords import hash_password
     from deliberate.accounts.services import create_staff_user
@@ -206,7 +213,7 @@ async def _facilitator(password: str):  # type: ignore[no-untyped-def]
     return user
 
 
-async def _seed_session(facilitator, session) -> None:  # type: ignore[no-untyped-def]
+async def _seed_session(facilitator: StaffUser, session: Session) -> None:
     from deliberate.actors import Actor
     from deliberate.comments.services import add_comment
     from deliberate.proposals.services import get_proposal, submit_proposal
@@ -305,12 +312,12 @@ class Simulation:
                     t.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _themes(self, client) -> list[int]:  # type: ignore[no-untyped-def]
+    async def _themes(self, client: httpx.AsyncClient) -> list[int]:
         r = await client.get(f"/sessions/{self.code}")
         r.raise_for_status()
         return [t["id"] for t in r.json()["themes"]]
 
-    async def _join(self, client, i: int) -> str:  # type: ignore[no-untyped-def]
+    async def _join(self, client: httpx.AsyncClient, i: int) -> str:
         name = SIM_NAMES[i % len(SIM_NAMES)] + (f" {i // len(SIM_NAMES) + 1}" if i >= len(SIM_NAMES) else "")
         from deliberate.sessions.vocab import SECTORS
 
@@ -324,7 +331,7 @@ class Simulation:
                 return str(r.json()["token"])
             await asyncio.sleep(self.rng.uniform(self.min_wait, self.max_wait) * 2)  # not open now: try later
 
-    async def _person(self, client, i: int, themes: list[int]) -> None:  # type: ignore[no-untyped-def]
+    async def _person(self, client: httpx.AsyncClient, i: int, themes: list[int]) -> None:
         import httpx
 
         await asyncio.sleep(self.rng.uniform(0, self.max_wait))  # people arrive one by one
@@ -434,6 +441,8 @@ async def _serve(settings: Settings, host: str, port: int, code: str, simulate: 
 def run_demo(host: str, port: int, simulate: int) -> None:
     settings = Settings.from_env()
     seeded = asyncio.run(seed(settings))
+    if simulate > MAX_SIMULATED:
+        click.echo(f"  (simulating {MAX_SIMULATED} participants, the most the demo runs)")
     simulate = max(0, min(int(simulate), MAX_SIMULATED))
     print_banner(seeded, host, port, simulate)
     asyncio.run(_serve(settings, host, port, seeded.code, simulate))

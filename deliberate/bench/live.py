@@ -14,7 +14,10 @@ a slow answer does not slow the schedule) and measures:
 - delivered_updates, errors (non-2xx answers, failed requests, websocket failures) and the server's peak
   resident memory.
 
-It prints one JSON line on standard output; progress and error details go to standard error.
+It prints one JSON line on standard output; progress, CPU use and error details go to standard error.
+The figures are only meaningful on an otherwise quiet machine: the server and the load generator share
+its cores, and the CPU line on standard error says how much went to other processes. Set
+DELIBERATE_BENCH_TRACE=/path.json to keep the raw per-support timings.
 """
 
 from __future__ import annotations
@@ -61,7 +64,6 @@ HTTP_CONNECTIONS = 100
 DRAIN_S = 3.0  # after the last support, how long viewers keep listening for its update
 RSS_EVERY_S = 0.5
 SUPPORTS_RE = re.compile(rb'id="proposal-(\d+)-supports"[^>]*>(\d+)<')
-STAFF_EMAIL = "bench@example.org"
 
 
 def log(message: str) -> None:
@@ -196,7 +198,7 @@ class Tally:
     support_latency: list[float] = field(default_factory=list)
     acks: list[tuple[int, int, float]] = field(default_factory=list)  # (proposal id, count, sent at)
     sent: int = 0
-    timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent, answered) per support
+    timeline: list[tuple[float, float, float]] = field(default_factory=list)  # (due, answered, started)
 
     def error(self, kind: str) -> None:
         self.errors[kind] += 1
@@ -295,7 +297,7 @@ async def watch_rss(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
         while not stop.is_set():
             with contextlib.suppress(psutil.Error):
                 peak[0] = max(peak[0], process.memory_info().rss / 2**20)
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RSS_EVERY_S)
     except psutil.Error:
         return
@@ -305,9 +307,11 @@ async def support_once(client: httpx.AsyncClient, slots: asyncio.Semaphore, toke
                        tally: Tally) -> None:
     """One support. Latency runs from the moment it was due, so time waiting for a free connection counts."""
     sent = time.perf_counter()
+    got = sent
     tally.sent += 1
     try:
         async with slots:  # never queue inside httpx: its pool does work per waiting request per connection
+            got = time.perf_counter()
             r = await client.post(f"/api/v1/proposals/{pid}/support",
                                   headers={"authorization": f"Bearer {token}"})
     except httpx.HTTPError as exc:
@@ -319,7 +323,7 @@ async def support_once(client: httpx.AsyncClient, slots: asyncio.Semaphore, toke
         return
     tally.support_latency.append((done - sent) * 1000)
     tally.acks.append((pid, int(r.json()["supports"]), sent))
-    tally.timeline.append((sent, done))
+    tally.timeline.append((sent, done, got))
 
 
 # -- set-up over the API ----------------------------------------------------------------------------------------
@@ -330,10 +334,10 @@ async def expect(response: httpx.Response, *statuses: int) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def prepare_session(client: httpx.AsyncClient, password: str, participants: int
+async def prepare_session(client: httpx.AsyncClient, email: str, password: str, participants: int
                           ) -> tuple[str, list[int], list[str]]:
     token = (await expect(await client.post("/api/v1/auth/token",
-                                            json={"email": STAFF_EMAIL, "password": password}), 201))["token"]
+                                            json={"email": email, "password": password}), 201))["token"]
     staff = {"authorization": f"Bearer {token}"}
     created = await expect(await client.post("/api/v1/sessions", headers=staff, json={
         "title": "เวทีทดสอบโหลด", "assembly_title": "สมัชชาทดสอบ", "themes": THEMES, "province_code": "83"}), 201)
@@ -365,15 +369,18 @@ async def prepare_session(client: httpx.AsyncClient, password: str, participants
 
 
 # -- the run -------------------------------------------------------------------------------------------------
-async def measure(server: Server, password: str, clients: int, votes_per_s: float, seconds: float
+async def measure(server: Server, email: str, password: str, clients: int, votes_per_s: float, seconds: float
                   ) -> dict[str, Any]:
     total = max(0, round(votes_per_s * seconds))
     participants = max(1, math.ceil(total / PROPOSALS))
-    limits = httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS)
+    # Idle connections are dropped before the server's 5 s keep-alive timeout, so a request never races
+    # the server closing the connection under it.
+    limits = httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=server.base, timeout=30, limits=limits) as client:
         await server.wait_ready(client)
         log(f"server ready on port {server.port}; preparing {PROPOSALS} proposals and {participants} participants")
-        code, proposal_ids, tokens = await prepare_session(client, password, participants)
+        code, proposal_ids, tokens = await prepare_session(client, email, password, participants)
         rng = random.Random(20)  # noqa: S311 (a reproducible schedule, not security)
         plan = [(token, pid) for token in tokens for pid in proposal_ids]
         rng.shuffle(plan)
@@ -395,6 +402,7 @@ async def measure(server: Server, password: str, clients: int, votes_per_s: floa
         peak = [0.0]
         assert server.process is not None
         cpu_before = (psutil.Process(server.process.pid).cpu_times(), psutil.Process().cpu_times())
+        psutil.cpu_percent()  # start the machine-wide measurement
         rss = asyncio.create_task(watch_rss(server.process.pid, stop, peak))
         before = sum(v.messages for v in viewers)
         start = time.perf_counter()
@@ -408,39 +416,50 @@ async def measure(server: Server, password: str, clients: int, votes_per_s: floa
         await asyncio.gather(*requests)
         send_s = time.perf_counter() - start
         cpu_after = (psutil.Process(server.process.pid).cpu_times(), psutil.Process().cpu_times())
+        machine = psutil.cpu_percent() * (psutil.cpu_count() or 1)
+        ours = 0.0
         for who, b, a in zip(("server", "bench"), cpu_before, cpu_after, strict=True):
             used = (a.user - b.user) + (a.system - b.system)
+            ours += 100 * used / send_s
             log(f"{who} CPU while sending: {used:.1f} s over {send_s:.1f} s ({100 * used / send_s:.0f}%)")
+        log(f"machine CPU while sending: {machine:.0f}% of {100 * (psutil.cpu_count() or 1)}%; "
+            f"about {max(0.0, machine - ours):.0f}% was other processes (figures are noisy when that is high)")
         await asyncio.sleep(DRAIN_S)
         delivered = sum(v.messages for v in viewers) - before
         stop.set()
         for protocol in protocols:
             protocol.close()
-        with contextlib.suppress(asyncio.TimeoutError):
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(p.closed for p in protocols)), 10)
         await rss
 
+    # Sampled viewers that stayed connected throughout; those that dropped are already counted as errors.
+    sampled = [v for v in viewers if v.sampled and v.state == "open"]
     seen: list[float] = []
+    per_support: list[tuple[float, float | None]] = []  # (due, slowest viewer) for the trace
     missed = 0
-    sampled = [v for v in viewers if v.sampled and v.messages]
     for pid, count, sent in tally.acks:
+        slowest: float | None = 0.0
         for v in sampled:
             at = v.first_seen(pid, count)
             if at is None:
                 missed += 1
+                slowest = None
             else:
                 seen.append((at - sent) * 1000)
+                slowest = None if slowest is None else max(slowest, (at - sent) * 1000)
+        per_support.append((sent, slowest))
     if missed:
         tally.errors["update_not_seen"] += missed
-        log(f"{missed} (support, sampled viewer) pairs never saw the update")
+        log(f"{missed} (support, sampled viewer) pairs never saw the update within {DRAIN_S:g} s")
     if tally.errors:
         log(f"errors: {dict(tally.errors)}")
     trace = os.environ.get("DELIBERATE_BENCH_TRACE")
-    if trace:  # raw timings for a closer look: seconds since the first support was due
+    if trace:  # raw timings for a closer look, in seconds since the first support was due
         Path(trace).write_text(json.dumps({
-            "supports": [(round(a - start, 4), round(b - start, 4)) for a, b in tally.timeline],
-            "seen": [(round(sent - start, 4), round(lat, 1)) for (_, _, sent), lat in zip(
-                [a for a in tally.acks for _ in sampled], seen, strict=False)],
+            "supports": [{"due": round(a - start, 4), "started": round(c - start, 4), "answered": round(b - start, 4)}
+                         for a, b, c in tally.timeline],
+            "seen_slowest_ms": [(round(a - start, 4), None if w is None else round(w, 1)) for a, w in per_support],
         }))
     log(f"sent for {send_s:.1f} s; {len(sampled)} sampled viewers; {len(seen)} seen measurements")
     return {
@@ -466,12 +485,13 @@ def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0) 
     raise_file_limit(clients + HTTP_CONNECTIONS + 1024)
     server = Server.prepare()
     password = "bench-" + os.urandom(12).hex()
+    email = f"bench-{os.urandom(4).hex()}@example.org"  # unique, in case DATABASE_URL names a used database
     try:
         server.cli("migrate")
-        server.cli("users", "add", STAFF_EMAIL, "--role", "facilitator", "--password-stdin", "--name", "bench",
+        server.cli("users", "add", email, "--role", "facilitator", "--password-stdin", "--name", "bench",
                    stdin=password + "\n")
         server.start()
-        result = asyncio.run(measure(server, password, clients, votes_per_s, seconds))
+        result = asyncio.run(measure(server, email, password, clients, votes_per_s, seconds))
     except RuntimeError as exc:
         raise SystemExit(f"bench failed: {exc}") from exc
     finally:
