@@ -24,12 +24,26 @@ _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", defa
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    return read_catalogue(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po", language)
+
+
+def read_catalogue(path: Path, language: str) -> dict[str, str]:
     if not path.exists():
         return {}
     with path.open("rb") as f:
         po = read_po(f, locale=language)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    out: dict[str, str] = {}
+    for m in po:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):
+            # A plural entry: Thai has one form for both, English a singular and a plural.
+            forms = [str(f) for f in m.string]
+            if forms and all(forms):
+                out[str(m.id[0])], out[str(m.id[1])] = forms[0], forms[-1]
+        elif m.string:
+            out[str(m.id)] = str(m.string)
+    return out
 
 
 def get_language() -> str:

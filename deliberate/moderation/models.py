@@ -3,6 +3,22 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from deliberate.i18n import N_
+
+# What the record of staff actions says for each kind of act.
+ACTION_LABELS = {
+    "approve": N_("Approved"),
+    "hide": N_("Hidden"),
+    "restore": N_("Restored"),
+    "merge": N_("Merged"),
+    "hide_comment": N_("Comment hidden"),
+    "phase": N_("Phase changed"),
+    "permissions": N_("Phase switches changed"),
+    "premoderation": N_("Pre-moderation changed"),
+    "spotlight": N_("Spotlight changed"),
+    "timer": N_("Timer set"),
+}
+
 
 class ModerationAction(Model):
     """Every staff act on a submission, kept for the record: who, what, when and why."""
@@ -20,6 +36,10 @@ class ModerationAction(Model):
     actor = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
                                    on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
     class Meta:
         table = "moderation_action"

@@ -9,17 +9,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from deliberate.actors import Actor
-from deliberate.errors import DomainError
-from deliberate.i18n import language
+from deliberate.errors import DomainError, PermissionDenied
+from deliberate.i18n import N_, language
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
 from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session
 from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.web.identity import page_actor
+from deliberate.web.pages import error_page
 from deliberate.web.templating import templates
 
 CHANGES_BOARD = {"phase.changed"}
@@ -69,6 +72,36 @@ def _since(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
+async def _audience(conn: HTTPConnection) -> str | None:
+    """The audience a page asks for, or None when it may not see it (the console is for facilitators)."""
+    audience = conn.query_params.get("view", "participant")
+    if audience not in AUDIENCES:
+        audience = "participant"
+    if audience == "console" and not (await page_actor(conn)).is_facilitator():
+        return None
+    return audience
+
+
+async def live_poll(request: Request) -> Response:
+    """The same updates as the websocket, for pages whose websocket cannot connect (a venue proxy, a
+    captive portal). Answers 204 while nothing changed since `since`, else a snapshot at the current
+    sequence number. Polling also keeps the session's sequence counting while no websocket is open."""
+    hub: Hub = request.app.state.hub
+    try:
+        session = await get_session(request.path_params["code"])
+    except DomainError as exc:
+        return error_page(request, exc)
+    audience = await _audience(request)
+    if audience is None:
+        return error_page(request, PermissionDenied(N_("Only facilitators can do this.")))
+    channel = hub.channel(session.id)
+    headers = {"Cache-Control": "no-store"}
+    if _since(request.query_params.get("since")) == channel.seq:
+        return Response(status_code=204, headers=headers)
+    text = await hub.render(session.id, Dirty(everything=True), audience, channel.seq)
+    return HTMLResponse(text, headers=headers)
+
+
 async def session_socket(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     try:
@@ -76,14 +109,10 @@ async def session_socket(websocket: WebSocket) -> None:
     except DomainError:
         await websocket.close(code=4404)
         return
-    audience = websocket.query_params.get("view", "participant")
-    if audience not in AUDIENCES:
-        audience = "participant"
-    if audience == "console":
-        actor = await page_actor(websocket)
-        if not actor.is_facilitator():
-            await websocket.close(code=4403)
-            return
+    audience = await _audience(websocket)
+    if audience is None:
+        await websocket.close(code=4403)
+        return
     # No per-message compression: it doubles the CPU per update for a few hundred bytes saved.
     await websocket.accept()
 

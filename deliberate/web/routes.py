@@ -23,6 +23,7 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/p/{proposal_id:int}", participant.proposal_page, name="proposal_page"),
         Route("/s/{code}/p/{proposal_id:int}/comments", participant.comment, methods=["POST"], name="comment"),
         Route("/s/{code}/p/{proposal_id:int}/support", participant.support, methods=["POST"], name="support"),
+        Route("/geo/subdistricts", participant.subdistricts, name="subdistricts"),
         Route("/s/{code}/qr.svg", participant.qr_svg, name="qr"),
         Route("/s/{code}/screen", staff.projector, name="projector"),
         # staff
@@ -51,6 +52,7 @@ def routes() -> list[BaseRoute]:
               name="api_moderation"),
         # live
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),
+        Route("/s/{code}/live", live.live_poll, name="live_poll"),
         # files
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/vendor/htmx", StaticFiles(directory=NODE / "htmx.org" / "dist", check_dir=False), name="htmx"),

@@ -29,8 +29,37 @@
     var el = document.getElementById("net-status");
     if (el) el.hidden = on;
   }
-  document.addEventListener("htmx:ws:after:connection", function () { setOnline(true); });
+
+  // When the websocket cannot connect (a venue proxy, a captive portal), ask for the same updates over
+  // plain HTTP every few seconds until it can. The server answers 204 while nothing changed.
+  var socketUp = false, socketDownSince = Date.now(), polling = false;
+  var POLL_AFTER_MS = 6000, POLL_EVERY_MS = 5000;
+  function seenSeq() {
+    var el = document.getElementById("live-seq");
+    var s = el && el.getAttribute("data-seq");
+    return s ? parseInt(s, 10) : lastSeq;
+  }
+  function poll() {
+    var live = document.querySelector("[data-poll]");
+    if (!live || socketUp || !window.htmx) { polling = false; return; }
+    polling = true;
+    var seq = seenSeq();
+    var url = live.getAttribute("data-poll") + (seq !== null ? "&since=" + seq : "");
+    var again = function () { setTimeout(poll, POLL_EVERY_MS); };
+    window.htmx.ajax("GET", url, { source: live, target: live, swap: "none" }).then(function () {
+      lastSeq = seenSeq();
+      setOnline(true);
+      again();
+    }, function () { setOnline(false); again(); });
+  }
+  setInterval(function () {
+    if (!socketUp && !polling && Date.now() - socketDownSince > POLL_AFTER_MS) poll();
+  }, 1000);
+
+  document.addEventListener("htmx:ws:after:connection", function () { socketUp = true; setOnline(true); });
   document.addEventListener("htmx:ws:close", function (evt) {
+    if (socketUp) socketDownSince = Date.now();
+    socketUp = false;
     if (evt.detail && evt.detail.reason === "closed") setOnline(false);
   });
   window.addEventListener("offline", function () { setOnline(false); });

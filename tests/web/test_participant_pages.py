@@ -311,3 +311,31 @@ async def test_qr_code_is_an_svg(api: Api, browser: Callable[[], Browser], facil
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("image/svg+xml")
     assert BeautifulSoup(r.text, "html.parser").find("svg") is not None
+
+
+async def test_people_from_any_province_can_name_their_subdistrict(api: Api, browser: Callable[[], Browser],
+                                                                    facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator)  # no province: every province must still be reachable
+    phone = browser()
+    page = phone.page(await phone.get(f"/s/{s['code']}/join"))
+    provinces = page.find("select", attrs={"name": "province"}).find_all("option")
+    assert len(provinces) == 78  # "not saying" and Thailand's 77 provinces
+    # Without JavaScript the form asks for the province's sub-districts with a GET that keeps what was typed.
+    r = await phone.get(f"/s/{s['code']}/join", params={"display_name": "ป้าแดง", "province": "50"})
+    page = phone.page(r)
+    assert page.find("input", attrs={"name": "display_name"})["value"] == "ป้าแดง"
+    options = {o["value"]: o.get_text(strip=True) for o in
+               page.find("select", attrs={"name": "subdistrict_code"}).find_all("option")}
+    assert options["500101"] == "ศรีภูมิ"
+    assert all(code == "" or code.startswith("50") for code in options)
+    # With htmx the select alone is swapped in.
+    fragment = phone.page(await phone.get("/geo/subdistricts", params={"province": "83"}))
+    assert fragment.find("option", attrs={"value": "830101"}) is not None
+    empty = phone.page(await phone.get("/geo/subdistricts", params={"province": "<script>"}))
+    assert [o["value"] for o in empty.find_all("option")] == [""]
+    csrf = phone.csrf(page)
+    r = await phone.post(f"/s/{s['code']}/join", {"csrf_token": csrf, "display_name": "ป้าแดง",
+                                                  "consent": "yes", "province": "50", "subdistrict_code": "500101"})
+    assert r.status_code == 303
+    stored = await Participant.filter(session_id=s["id"]).first()
+    assert stored is not None and stored.subdistrict_code == "500101"

@@ -128,6 +128,9 @@ async def test_console_changes_phase_and_moderates(api: Api, browser: Callable[[
     page = desk.page(await desk.get(f"/staff/s/{code}"))
     assert "status-hidden" in page.find(id=f"row-{pending}")["class"]
     assert await ModerationAction.filter(proposal_id=pending).count() == 2
+    record = [li.get_text(" ", strip=True) for li in page.find("ul", class_="history").find_all("li")]
+    assert any("ซ่อนแล้ว" in line and "นอกประเด็น" in line for line in record), record
+    assert any("อนุมัติแล้ว" in line for line in record) and not any(" approve" in line for line in record)
 
 
 async def test_console_actions_need_csrf_and_a_facilitator(api: Api, browser: Callable[[], Browser],

@@ -56,7 +56,8 @@ async def join(request: Request) -> Response:
     actor = await page_actor(request, session)
     if actor.participant is not None:
         return redirect(str(request.url_for("session_page", code=session.code)))
-    values: dict[str, object] = {}
+    # A GET with fields is the "show sub-districts" button of the form without JavaScript: keep what was typed.
+    values: dict[str, object] = {k: v[:200] for k, v in request.query_params.items() if k in JOIN_FIELDS}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -76,9 +77,29 @@ async def join(request: Request) -> Response:
             return response
     return render(request, "participant/join.html", {
         "session": session, "assembly": session.assembly, "values": values, "errors": errors,
-        "open": can(session, "join"), "districts": geo.subdistrict_choices(session.assembly.province_code),
-        "join_url": join_url(request, session.code),
+        "open": can(session, "join"), "join_url": join_url(request, session.code),
+        **_place_choices(values, session.assembly.province_code),
     }, status=status, actor=actor)
+
+
+JOIN_FIELDS = ("display_name", "province", "subdistrict_code", "sector", "organization")
+
+
+def _place_choices(values: dict[str, object], default_province: str) -> dict[str, object]:
+    """Provinces, and the sub-districts of the one chosen (the assembly's unless the person picked another:
+    people come from neighbouring provinces too)."""
+    sub = str(values.get("subdistrict_code") or "")
+    province = str(values.get("province") or "")
+    if not geo.province_name(province):
+        province = sub[:2] if geo.is_subdistrict(sub) else default_province
+    return {"provinces": geo.provinces(), "province": province,
+            "districts": geo.subdistrict_choices(province) if province else []}
+
+
+async def subdistricts(request: Request) -> Response:
+    """The sub-district select for a province, swapped in by htmx when the province changes."""
+    ctx = _place_choices({"province": request.query_params.get("province", "")[:4]}, "")
+    return render(request, "participant/_subdistricts.html", ctx | {"values": {}, "errors": {}})
 
 
 async def _board_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:

@@ -140,7 +140,7 @@ async def console(request: Request) -> Response:
     if not actor.is_facilitator():
         return error_page(request, PermissionDenied(N_("Only facilitators can do this.")))
     part = request.query_params.get("part")
-    name = {"queue": "staff/_queue.html", "proposals": "staff/_proposals.html"}.get(part or "", "staff/console.html")
+    name = "staff/_proposals.html" if part == "proposals" else "staff/console.html"
     return render(request, name, await _console_context(request, session, actor) | {"errors": {}}, actor=actor)
 
 
