@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -73,7 +73,8 @@ class Viewer:
 class Channel:
     session_id: int
     seq: int = 0
-    viewers: dict[str, set[Viewer]] = field(default_factory=lambda: {a: set() for a in AUDIENCES})
+    # Keyed by audience and language ("participant", "participant.en"): one render per key per tick.
+    viewers: dict[str, set[Viewer]] = field(default_factory=lambda: defaultdict(set))
     dirty: Dirty | None = None
     replay: deque[tuple[int, dict[str, str]]] = field(default_factory=lambda: deque(maxlen=REPLAY))
 

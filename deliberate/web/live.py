@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from deliberate.actors import Actor
 from deliberate.errors import DomainError, PermissionDenied
-from deliberate.i18n import N_, language
+from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, language
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
 from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
@@ -40,9 +40,14 @@ async def leaders(session: Session, per_theme: int = 3) -> list[tuple[object, li
     return out
 
 
-async def render_update(session_id: int, dirty: Dirty, audience: str, seq: int) -> str:
-    """One message for every viewer of `audience`; rendered in the session's default language (Thai)."""
-    with language("th"):
+def audience_key(audience: str, lang: str) -> str:
+    return audience if lang == DEFAULT_LANGUAGE else f"{audience}.{lang}"
+
+
+async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> str:
+    """One message for every viewer with this audience key, in that audience's language."""
+    audience, _, lang = key.partition(".")
+    with language(lang or DEFAULT_LANGUAGE):
         session = await Session.get(id=session_id)
         ctx: dict[str, object] = {"session": session, "seq": seq, "audience": audience, "oob": True,
                                   "everything": dirty.everything}
@@ -98,7 +103,7 @@ async def live_poll(request: Request) -> Response:
     headers = {"Cache-Control": "no-store"}
     if _since(request.query_params.get("since")) == channel.seq:
         return Response(status_code=204, headers=headers)
-    text = await hub.render(session.id, Dirty(everything=True), audience, channel.seq)
+    text = await hub.render(session.id, Dirty(everything=True), audience_key(audience, get_language()), channel.seq)
     return HTMLResponse(text, headers=headers)
 
 
@@ -123,7 +128,7 @@ async def session_socket(websocket: WebSocket) -> None:
         if websocket.client_state == WebSocketState.CONNECTED:
             await websocket.close(code=code)
 
-    viewer = Viewer(send, close, audience)
+    viewer = Viewer(send, close, audience_key(audience, get_language()))
     await hub.attach(session.id, viewer, _since(websocket.query_params.get("since")))
     pump = asyncio.create_task(viewer.pump())
     try:

@@ -255,3 +255,15 @@ async def test_unknown_session_and_staff_console_are_refused(remote: Remote) -> 
         async with remote.ws(code, "?view=console"):
             pass
     assert console.value.response.status_code == 403
+
+
+async def test_each_page_gets_updates_in_its_own_language(remote: Remote) -> None:
+    code, theme = await remote.session("ideas")
+    author = await remote.join(code, "ผู้เสนอ")
+    async with remote.ws(code) as thai, remote.ws(code, "?lang=en") as english:
+        pid = await remote.propose(code, author, theme, "ตลาดนัดชุมชน")
+        th_message, _ = await wait_for(thai, lambda m: m.names_proposal(pid))
+        en_message, _ = await wait_for(english, lambda m: m.names_proposal(pid))
+        label = {m: m.soup.find(id="live-counts").find("dt").get_text(strip=True) for m in (th_message, en_message)}
+        assert (label[th_message], label[en_message]) == ("ผู้เข้าร่วม", "Joined")
+        assert th_message.seq == en_message.seq
