@@ -20,6 +20,7 @@ from deliberate.errors import DomainError
 from deliberate.i18n import N_, gettext
 from deliberate.realtime.hub import Hub
 from deliberate.settings import Settings
+from deliberate.statements.opinion import MapWorker
 from deliberate.web.language import LanguageMiddleware
 from deliberate.web.live import render_update
 from deliberate.web.pages import render
@@ -73,9 +74,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.hub = hub
             events.subscribe(hub.on_event)
             await hub.start()
+            maps = MapWorker()
+            app.state.maps = maps
+            events.subscribe(maps.on_event)
+            await maps.start()
             try:
                 yield
             finally:
+                events.unsubscribe(maps.on_event)
+                await maps.stop()
                 events.unsubscribe(hub.on_event)
                 await hub.stop()
 

@@ -94,6 +94,41 @@ def demo(host: str, port: int, simulate: int) -> None:
     run_demo(host, port, simulate)
 
 
+@main.group("import")
+def import_() -> None:
+    """Bring in data from other tools."""
+
+
+@import_.command("polis")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option("--title", default=None, help="Session title (default: the export's topic).")
+def import_polis_command(folder: str, title: str | None) -> None:
+    """Load a Pol.is open-data export (comments.csv, votes.csv) into a new session; print its code."""
+    from tortoise import Tortoise
+
+    from deliberate.db import migrate as run_migrations
+    from deliberate.db import tortoise_config
+    from deliberate.opinion import PolisFormatError
+    from deliberate.statements.polis_import import import_polis
+
+    settings = Settings.from_env()
+
+    async def run() -> str:
+        await run_migrations(settings)
+        await Tortoise.init(config=tortoise_config(settings.db_url))
+        try:
+            return (await import_polis(folder, title=title)).code
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        code = asyncio.run(run())
+    except PolisFormatError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(code)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks that print JSON figures."""
@@ -108,6 +143,15 @@ def bench_live(clients: int, votes_per_s: float, seconds: float) -> None:
     from deliberate.bench.live import run
 
     run(clients=clients, votes_per_s=votes_per_s, seconds=seconds)
+
+
+@bench.command("opinion", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def bench_opinion(ctx: click.Context) -> None:
+    """Time the opinion map on a Pol.is export (--dataset DIR) or a synthetic PxC matrix (--synthetic)."""
+    from deliberate.bench.opinion import main as run
+
+    sys.exit(run(list(ctx.args)))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "deliberate.proposals.models",
     "deliberate.comments.models",
     "deliberate.votes.models",
+    "deliberate.voting.models",
     "deliberate.moderation.models",
     "deliberate.idempotency.models",
 ]

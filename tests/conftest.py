@@ -52,6 +52,7 @@ from deliberate.sessions.services import (
 )
 from deliberate.settings import Settings
 from deliberate.votes.models import Support
+from deliberate.voting.models import Ballot, VoteRound
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -344,7 +345,7 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 async def row_counts() -> dict[str, int]:
     """How many rows each table holds: a refused request must leave every number as it was."""
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
-              ModerationAction, IdempotencyRecord)
+              ModerationAction, IdempotencyRecord, VoteRound, Ballot)
     return {m.__name__: await m.all().count() for m in models}
 
 

@@ -17,6 +17,12 @@ ACTION_LABELS = {
     "premoderation": N_("Pre-moderation changed"),
     "spotlight": N_("Spotlight changed"),
     "timer": N_("Timer set"),
+    "round_opened": N_("Voting round opened"),
+    "round_closed": N_("Voting round closed"),
+    "results_revealed": N_("Results revealed"),
+    "results_hidden": N_("Results hidden"),
+    "paper_ballot": N_("Paper ballot entered"),
+    "statement_seeded": N_("Statement seeded"),
 }
 
 

@@ -19,6 +19,8 @@ class Proposal(Model):
     theme = fields.ForeignKeyField("models.Theme", related_name="proposals", on_delete=fields.RESTRICT)
     author = fields.ForeignKeyField("models.Participant", related_name="proposals", null=True,
                                     on_delete=fields.SET_NULL)
+    # "proposal", or "statement": a short Pol.is-style statement people agree or disagree with.
+    kind = fields.CharField(max_length=12, default="proposal")
     title = fields.CharField(max_length=140)
     body = fields.TextField()
     target_groups = fields.JSONField(default=list)
@@ -29,6 +31,10 @@ class Proposal(Model):
     assisted = fields.BooleanField(default=False)
     entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
                                         on_delete=fields.SET_NULL)
+    # The id this statement had where it was imported from (a Pol.is comment id).
+    external_id = fields.CharField(max_length=64, default="")
+    # A statement about the conversation itself (Pol.is "meta"): shown, but left out of the opinion map.
+    meta = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

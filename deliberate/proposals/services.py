@@ -156,20 +156,20 @@ async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView
 
 async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:
     """Published proposals, plus the actor's own pending ones; facilitators may ask for every status."""
-    query = Proposal.filter(session_id=session.id)
+    query = Proposal.filter(session_id=session.id, kind="proposal")
     if include_all and actor.is_facilitator():
         proposals = await query.order_by("id")
     else:
         published = await query.filter(status=ProposalStatus.PUBLISHED).order_by("id")
         own: list[Proposal] = []
         if actor.participant_in(session) is not None:
-            own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING,
+            own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING, kind="proposal",
                                         author_id=actor.participant.id).order_by("id")  # type: ignore[union-attr]
         proposals = published + own
     return await decorate(actor, proposals)
 
 
 async def ranked(session: Session) -> list[ProposalView]:
-    views = await decorate(Actor(), await Proposal.filter(session_id=session.id,
+    views = await decorate(Actor(), await Proposal.filter(session_id=session.id, kind="proposal",
                                                            status=ProposalStatus.PUBLISHED).order_by("id"))
     return sorted(views, key=lambda v: (-v.supports, -v.comments, v.id))

@@ -53,6 +53,8 @@ class Session(Model):
     timer_label = fields.CharField(max_length=80, default="")
     # The proposal on the projector. A plain id, not a foreign key, to keep the schema free of cycles.
     spotlight_id = fields.IntField(null=True)
+    # The voting round phones show now (a plain id for the same reason).
+    current_round_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     phase_changed_at = fields.DatetimeField(auto_now_add=True)
 
@@ -75,6 +77,8 @@ class Participant(Model):
     assisted = fields.BooleanField(default=False)
     entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
                                         on_delete=fields.SET_NULL)
+    # The id this person had where they were imported from (a Pol.is participant id).
+    external_id = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

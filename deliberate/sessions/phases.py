@@ -9,7 +9,7 @@ from __future__ import annotations
 from deliberate.i18n import N_
 
 PHASES = ("lobby", "ideas", "deliberation", "voting", "commitments", "closed")
-ACTIONS = ("join", "propose", "comment", "support", "pledge")
+ACTIONS = ("join", "propose", "comment", "react", "support", "pledge")
 
 PHASE_LABELS = {
     "lobby": N_("Lobby"),
@@ -32,7 +32,8 @@ ACTION_LABELS = {
     "join": N_("join"),
     "propose": N_("put proposals"),
     "comment": N_("comment"),
-    "support": N_("support"),
+    "react": N_("agree or disagree with statements"),
+    "support": N_("support and vote"),
     "pledge": N_("pledge"),
 }
 STATUS_LABELS = {
@@ -44,9 +45,9 @@ STATUS_LABELS = {
 
 DEFAULTS: dict[str, frozenset[str]] = {
     "lobby": frozenset({"join"}),
-    "ideas": frozenset({"join", "propose", "comment"}),
-    "deliberation": frozenset({"join", "comment"}),
-    "voting": frozenset({"join", "support", "comment"}),
+    "ideas": frozenset({"join", "propose", "comment", "react"}),
+    "deliberation": frozenset({"join", "comment", "react"}),
+    "voting": frozenset({"join", "support", "comment", "react"}),
     "commitments": frozenset({"join", "pledge"}),
     "closed": frozenset(),
 }

@@ -247,7 +247,7 @@ class Counts:
 
 async def counts(session: Session) -> Counts:
     participants = await Participant.filter(session_id=session.id).count()
-    proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED).count()
+    proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED, kind="proposal").count()
     supports = await Support.filter(proposal__session_id=session.id,
                                     proposal__status=ProposalStatus.PUBLISHED).count()
     return Counts(participants, proposals, supports)

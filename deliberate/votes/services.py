@@ -16,7 +16,7 @@ from deliberate.votes.models import Support
 
 
 def _check_open(proposal: Proposal) -> None:
-    if proposal.status != ProposalStatus.PUBLISHED:
+    if proposal.status != ProposalStatus.PUBLISHED or proposal.kind != "proposal":
         raise PermissionDenied(N_("This proposal cannot be supported."))
 
 

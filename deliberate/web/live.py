@@ -20,6 +20,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
 from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session
+from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page
@@ -52,7 +53,7 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ctx: dict[str, object] = {"session": session, "seq": seq, "audience": audience, "oob": True,
                                   "everything": dirty.everything}
         ctx["counts"] = await counts(session)
-        ctx["can"] = {a: can(session, a) for a in ("propose", "comment", "support", "pledge")}
+        ctx["can"] = {a: can(session, a) for a in ACTIONS}
         ids = sorted(dirty.proposals)
         proposals = await Proposal.filter(id__in=ids).prefetch_related("theme") if ids else []
         ctx["changed"] = await decorate(Actor(), list(proposals))

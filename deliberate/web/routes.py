@@ -7,8 +7,9 @@ from starlette.staticfiles import StaticFiles
 
 from deliberate.settings import ROOT
 from deliberate.web import live
-from deliberate.web.api import openapi, v1
+from deliberate.web.api import openapi, v1, voting
 from deliberate.web.views import participant, staff
+from deliberate.web.views import voting as voting_views
 
 NODE = ROOT / "node_modules"
 
@@ -23,6 +24,11 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/p/{proposal_id:int}", participant.proposal_page, name="proposal_page"),
         Route("/s/{code}/p/{proposal_id:int}/comments", participant.comment, methods=["POST"], name="comment"),
         Route("/s/{code}/p/{proposal_id:int}/support", participant.support, methods=["POST"], name="support"),
+        Route("/s/{code}/vote", voting_views.vote_page, name="vote_page"),
+        Route("/s/{code}/vote", voting_views.vote, methods=["POST"], name="vote"),
+        Route("/s/{code}/similar", voting_views.similar_hint, name="similar"),
+        Route("/s/{code}/rank", voting_views.rank, methods=["POST"], name="rank"),
+        Route("/s/{code}/statements", voting_views.statement, methods=["POST"], name="write_statement"),
         Route("/geo/subdistricts", participant.subdistricts, name="subdistricts"),
         Route("/s/{code}/qr.svg", participant.qr_svg, name="qr"),
         Route("/s/{code}/screen", staff.projector, name="projector"),
@@ -43,7 +49,20 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/sessions/{code}/participants", v1.write(v1.join), methods=["POST"], name="api_join"),
         Route("/api/v1/sessions/{code}/proposals", v1.proposals, methods=["GET"], name="api_proposals"),
         Route("/api/v1/sessions/{code}/proposals", v1.write(v1.submit), methods=["POST"], name="api_submit"),
-        Route("/api/v1/sessions/{code}/results", v1.results, name="api_results"),
+        Route("/api/v1/sessions/{code}/results", voting.results, name="api_results"),
+        Route("/api/v1/sessions/{code}/rounds", v1.write(voting.open_round), methods=["POST"], name="api_rounds"),
+        Route("/api/v1/sessions/{code}/rounds/{round_id}/close", v1.write(voting.close_round), methods=["POST"],
+              name="api_round_close"),
+        Route("/api/v1/sessions/{code}/rounds/{round_id}/reveal", v1.write(voting.reveal_round), methods=["POST"],
+              name="api_round_reveal"),
+        Route("/api/v1/sessions/{code}/rounds/{round_id}/paper", v1.write(voting.paper_ballot), methods=["POST"],
+              name="api_round_paper"),
+        Route("/api/v1/sessions/{code}/rankings", v1.write(voting.ranking), methods=["POST"], name="api_rankings"),
+        Route("/api/v1/sessions/{code}/statements", v1.write(voting.statements), methods=["POST"],
+              name="api_statements"),
+        Route("/api/v1/sessions/{code}/statements/next", voting.next_one, name="api_next_statement"),
+        Route("/api/v1/sessions/{code}/opinion-map", voting.opinion_map, name="api_opinion_map"),
+        Route("/api/v1/proposals/{proposal_id}/votes", v1.write(voting.vote), methods=["POST"], name="api_votes"),
         Route("/api/v1/proposals/{proposal_id}/comments", v1.write(v1.comment), methods=["POST"],
               name="api_comment"),
         Route("/api/v1/proposals/{proposal_id}/support", v1.write(v1.support), methods=["POST", "DELETE"],

@@ -41,6 +41,11 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+def group_name(group_id: object) -> str:
+    """Opinion groups are named A, B, C... on every screen, as Pol.is does."""
+    return chr(ord("A") + group_id) if isinstance(group_id, int) and 0 <= group_id < 26 else str(group_id)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
@@ -49,7 +54,8 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        _=gettext, gettext=gettext, ngettext=ngettext, lang=get_language, phase_labels=PHASE_LABELS,
+        _=gettext, gettext=gettext,
+        group_name=group_name, ngettext=ngettext, lang=get_language, phase_labels=PHASE_LABELS,
         phase_hints=PHASE_HINTS, sectors=SECTORS, target_groups=TARGET_GROUPS,
         subdistrict_label=geo.subdistrict_label, province_name=geo.province_name,
         action_labels=ACTION_LABELS, status_labels=STATUS_LABELS, privacy_notice=PRIVACY_NOTICE.translated,
@@ -59,3 +65,4 @@ def build_environment() -> Environment:
 
 
 templates = Jinja2Templates(env=build_environment())
+

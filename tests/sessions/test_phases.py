@@ -9,9 +9,9 @@ from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 
 @pytest.mark.parametrize("phase,expected", [
     ("lobby", {"join"}),
-    ("ideas", {"join", "propose", "comment"}),
-    ("deliberation", {"join", "comment"}),
-    ("voting", {"join", "support", "comment"}),
+    ("ideas", {"join", "propose", "comment", "react"}),
+    ("deliberation", {"join", "comment", "react"}),
+    ("voting", {"join", "support", "comment", "react"}),
     ("commitments", {"join", "pledge"}),
     ("closed", set()),
 ])
@@ -21,8 +21,8 @@ def test_defaults(phase: str, expected: set[str]) -> None:
 
 def test_overrides_switch_actions_on_and_off() -> None:
     overrides = {"ideas": {"support": True, "comment": False, "dance": True}}
-    assert allowed_actions("ideas", overrides) == {"join", "propose", "support"}
-    assert allowed_actions("voting", overrides) == {"join", "support", "comment"}
+    assert allowed_actions("ideas", overrides) == {"join", "propose", "support", "react"}
+    assert allowed_actions("voting", overrides) == {"join", "support", "comment", "react"}
 
 
 def test_closed_is_read_only_whatever_the_switches() -> None:

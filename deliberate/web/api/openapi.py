@@ -9,6 +9,8 @@ from deliberate import __version__
 from deliberate.comments.services import BODY_MAX as COMMENT_MAX
 from deliberate.proposals.services import BODY_MAX, TITLE_MAX
 from deliberate.sessions.phases import PHASES
+from deliberate.voting.methods import METHODS
+from deliberate.voting.results import GROUPINGS
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, object]:
@@ -40,6 +42,18 @@ def _obj(props: dict[str, object], required: list[str]) -> dict[str, object]:
 
 
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Z0-9]{6}$"}}
+RID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+RESULT_QUERY = [
+    {"name": "by", "in": "query", "required": False, "schema": {"type": "string", "enum": list(GROUPINGS)}},
+    {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+]
+ROUND_OPTIONS: dict[str, object] = {
+    "hidden": {"type": "boolean"}, "quorum": {"type": "integer", "minimum": 0},
+    "threshold": {"type": "integer", "minimum": 0, "maximum": 100}, "allow_assisted": {"type": "boolean"},
+    "allow_paper": {"type": "boolean"}, "budget": {"type": "integer", "minimum": 1, "maximum": 50},
+    "max_per": {"type": "integer", "minimum": 1, "maximum": 50}, "scale": {"type": "string", "enum": ["1-5", "0-10"]},
+    "k": {"type": "integer", "minimum": 1, "maximum": 20},
+}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
@@ -69,8 +83,40 @@ def document() -> dict[str, object]:
                 "title": _text(TITLE_MAX, 3), "body": {"type": "string", "maxLength": BODY_MAX},
                 "theme_id": {"type": "integer"},
                 "target_groups": {"type": "array", "items": {"type": "string"}}}, ["title", "theme_id"]))},
-        "/api/v1/sessions/{code}/results": {"parameters": [CODE], "get": _op("Proposals ranked by support",
-                                                                             auth=False)},
+        "/api/v1/sessions/{code}/results": {"parameters": [CODE, *RESULT_QUERY], "get": _op(
+            "Results of the open round (or ?round=ID), ranked, with sources; ?by= breaks them down by group",
+            auth=False)},
+        "/api/v1/sessions/{code}/rounds": {"parameters": [CODE], "post": _op(
+            "Open a voting round with a method and its options (facilitator)", ok="201", idempotent=True,
+            body=_obj({"method": {"type": "string", "enum": list(METHODS)},
+                       "title": {"type": "string", "maxLength": 140},
+                       "options": _obj(ROUND_OPTIONS, [])}, ["method"]))},
+        "/api/v1/sessions/{code}/rounds/{round_id}/close": {"parameters": [CODE, RID], "post": _op(
+            "Close a round (facilitator)", idempotent=True)},
+        "/api/v1/sessions/{code}/rounds/{round_id}/reveal": {"parameters": [CODE, RID], "post": _op(
+            "Reveal (or hide again) a round's results (facilitator)", idempotent=True,
+            body=_obj({"shown": {"type": "boolean"}}, []))},
+        "/api/v1/sessions/{code}/rounds/{round_id}/paper": {"parameters": [CODE, RID], "post": _op(
+            "Enter one counted paper ballot (facilitator, when the round allows paper)", ok="201", idempotent=True,
+            body=_obj({"marks": {"type": "array", "maxItems": 500, "items": _obj(
+                {"proposal_id": {"type": "integer"}, "value": {"type": "integer"}}, ["proposal_id"])},
+                "order": {"type": "array", "items": {"type": "integer"}, "maxItems": 20}}, []))},
+        "/api/v1/sessions/{code}/rankings": {"parameters": [CODE], "post": _op(
+            "Rank the top K proposals of the open ranking round, best first", ok="201", idempotent=True,
+            body=_obj({"order": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 20},
+                       "on_behalf_of": {"type": ["string", "integer"]}}, ["order"]))},
+        "/api/v1/sessions/{code}/statements": {"parameters": [CODE], "post": _op(
+            "Write a statement (participant) or seed one (facilitator)", ok="201", idempotent=True,
+            body=_obj({"text": _text(140, 3)}, ["text"]))},
+        "/api/v1/sessions/{code}/statements/next": {"parameters": [CODE], "get": _op(
+            "The next statement for this participant, in the order that helps the map most")},
+        "/api/v1/sessions/{code}/opinion-map": {"parameters": [CODE], "get": _op(
+            "Opinion groups, consensus, representative statements, group-informed consensus", auth=False)},
+        "/api/v1/proposals/{proposal_id}/votes": {"parameters": [PID], "post": _op(
+            "Mark a proposal in the open round: dots, a score, or agree=1 / disagree=-1 / pass=0 on a statement",
+            ok="201", idempotent=True, body=_obj({
+                "method": {"type": "string", "enum": ["dots", "score", "agree"]}, "value": {"type": "integer"},
+                "on_behalf_of": {"type": ["string", "integer"]}}, ["method", "value"]))},
         "/api/v1/proposals/{proposal_id}/comments": {"parameters": [PID], "post": _op(
             "Comment for, against, or as a note", ok="201", idempotent=True, body=_obj({
                 "body": _text(COMMENT_MAX, 2), "stance": {"type": "string", "enum": ["for", "against", "note"]}},

@@ -16,6 +16,7 @@ from deliberate.i18n import N_
 from deliberate.proposals.services import list_proposals, submit_proposal, visible_proposal
 from deliberate.sessions.codes import normalise_code
 from deliberate.sessions.models import Session
+from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, join_session, themes_of
 from deliberate.text import as_int
 from deliberate.votes.services import add_support, withdraw_support
@@ -111,7 +112,7 @@ async def _board_context(request: Request, session: Session, actor: Actor) -> di
         "by_theme": {t.id: [v for v in published if v.proposal.theme_id == t.id] for t in themes},
         "pending": [v for v in views if v.proposal.status == "pending"],
         "counts": await counts(session), "can": {a: can(session, a) for a in
-                                                 ("propose", "comment", "support", "pledge")},
+                                                 ACTIONS},
     }
 
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from deliberate import geo
 from deliberate.accounts.services import authenticate, issue_token, revoke_token
 from deliberate.actors import Actor
+from deliberate.comments.models import Comment
 from deliberate.errors import DomainError, NotFound, PermissionDenied
 from deliberate.i18n import N_
 from deliberate.moderation import services as moderation
@@ -16,8 +17,10 @@ from deliberate.proposals.services import list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Assembly, Participant, Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.statements.services import write_statement
 from deliberate.text import as_int, clean_text
 from deliberate.votes.services import add_support
+from deliberate.voting import services as voting
 from deliberate.web.forms import is_htmx, read_form
 from deliberate.web.identity import STAFF_COOKIE, page_actor
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
@@ -126,6 +129,28 @@ async def _console_context(request: Request, session: Session, actor: Actor) -> 
         "counts": await sessions.counts(session), "phases": PHASES, "actions": ACTIONS,
         "allowed": allowed_actions(session.phase, session.permissions),
         "history": await moderation.history(actor, session.id, 20), "join_url": join_url(request, session.code),
+        **await _voting_context(actor, session, request.query_params.get("by")),
+    }
+
+
+async def _voting_context(actor: Actor, session: Session, by: str | None) -> dict[str, object]:
+    """The console's voting panel: the open round and its results, statements, merge suggestions."""
+    from deliberate.thaitext import merge_suggestions
+    from deliberate.voting.methods import METHOD_LABELS, SCALES
+    from deliberate.voting.results import GROUPING_LABELS, GROUPINGS, round_results
+
+    vote_round = await voting.current_round(session)
+    grouping = by if by in GROUPINGS else None
+    statements = await Proposal.filter(session_id=session.id, kind="statement").order_by("id")
+    open_proposals = await Proposal.filter(session_id=session.id, kind="proposal",
+                                           status__in=["published", "pending"]).order_by("id")
+    titles = {p.id: p.title for p in open_proposals}
+    pairs = merge_suggestions([(p.id, f"{p.title} {p.body}") for p in open_proposals], limit=10)
+    return {
+        "round": vote_round, "methods": METHOD_LABELS, "scales": list(SCALES), "groupings": GROUPINGS,
+        "grouping": grouping, "grouping_labels": GROUPING_LABELS,
+        "round_results": await round_results(actor, session, vote_round, by=grouping),
+        "statements": statements, "merge_pairs": [(pair, titles[pair.a], titles[pair.b]) for pair in pairs],
     }
 
 
@@ -187,6 +212,24 @@ async def console_action(request: Request) -> Response:
                 person = (await sessions.join_session(session, display_name=name, consent=False,
                                                       actor=actor)).participant
             await add_support(actor, proposal, on_behalf_of=person)
+        elif action == "open-round":
+            options = {k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold")
+                       if form.get(k)}
+            options |= {k: form.get(k) == "on" for k in ("hidden", "allow_assisted", "allow_paper")}
+            await voting.open_round(actor, session, method=form.get("method"), options=options,
+                                    title=form.get("title") or "")
+        elif action in ("close-round", "reveal-round", "hide-results"):
+            vote_round = await voting.get_round(session, as_int(form.get("round_id"), field="round_id"))
+            if action == "close-round":
+                await voting.close_round(actor, session, vote_round)
+            else:
+                await voting.reveal(actor, session, vote_round, action == "reveal-round")
+        elif action == "paper":
+            vote_round = await voting.get_round(session, as_int(form.get("round_id"), field="round_id"))
+            await voting.enter_paper(actor, session, vote_round, marks=[
+                {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}])
+        elif action == "seed-statement":
+            await write_statement(actor, session, text=form.get("text"))
         else:
             return error_page(request, NotFound(N_("No such page.")))
     except DomainError as exc:
@@ -213,7 +256,37 @@ async def projector(request: Request) -> Response:
     if session.spotlight_id:
         spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
         spotlight = (await decorate(Actor(), [spot]))[0] if spot else None
-    return render(request, "projector/screen.html", {
-        "session": session, "assembly": session.assembly, "counts": await sessions.counts(session),
-        "leaders": await leaders(session), "spotlight": spotlight, "join_url": join_url(request, session.code),
-    })
+    show = request.query_params.get("show", "")
+    ctx = {"session": session, "assembly": session.assembly, "counts": await sessions.counts(session),
+           "leaders": await leaders(session), "spotlight": spotlight, "join_url": join_url(request, session.code),
+           "show": show, **await _projector_extra(session, show)}
+    if request.query_params.get("part") == "stage" and show:
+        return render(request, "projector/_extra.html", ctx)
+    return render(request, "projector/screen.html", ctx)
+
+
+async def _projector_extra(session: Session, show: str) -> dict[str, object]:
+    """The hall's other views: a round's results, the opinion map with consensus, the word cloud."""
+    from deliberate.i18n import gettext
+    from deliberate.statements import opinion
+    from deliberate.statements.map_svg import map_svg
+    from deliberate.thaitext import frequencies, wordcloud_svg
+    from deliberate.voting.results import round_results
+
+    if show == "results":
+        return {"results": await round_results(Actor(), session, await voting.current_round(session))}
+    if show == "map":
+        entry = await opinion.current(session)
+        titles = dict(await Proposal.filter(session_id=session.id, kind="statement").values_list("id", "title"))
+        return {"map_svg": map_svg(entry.map, title=gettext("Opinion map"), group_label=gettext("Group {name}")),
+                "consensus": [titles.get(c.statement_id, "") for c in entry.map.consensus.agree][:5],
+                "groups": [(g.id, len(g.members), [(titles.get(r.statement_id, ""), r.direction)
+                                                   for r in entry.map.repness.get(g.id, [])[:3]])
+                           for g in entry.map.groups]}
+    if show == "cloud":
+        texts = [f"{t} {b}" for t, b in await Proposal.filter(
+            session_id=session.id, status="published").values_list("title", "body")]
+        texts += list(await Comment.filter(proposal__session_id=session.id, hidden=False).values_list(
+            "body", flat=True))
+        return {"cloud_svg": wordcloud_svg(frequencies(texts), title=gettext("What the room is talking about"))}
+    return {}

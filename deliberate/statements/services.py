@@ -1,0 +1,75 @@
+"""Writing statements and choosing which one a participant sees next.
+
+A statement is a Proposal of kind "statement": it shares moderation (queue, hide with a reason, restore)
+and the live channel with proposals. Marks on statements live in the session's agree round.
+"""
+
+from __future__ import annotations
+
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from deliberate import events
+from deliberate.actors import Actor, require_participant
+from deliberate.errors import Conflict, ValidationError
+from deliberate.i18n import N_
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.models import Session, Theme
+from deliberate.sessions.services import require_phase
+from deliberate.statements import opinion
+from deliberate.text import clean_text
+from deliberate.voting.models import Ballot
+from deliberate.voting.services import STATEMENT, statement_round
+
+STATEMENT_MAX = 140
+
+
+async def write_statement(actor: Actor, session: Session, *, text: object) -> Proposal:
+    """A participant writes a statement (moderated like a proposal), or a facilitator seeds one."""
+    seeded = actor.is_facilitator() and actor.participant_in(session) is None
+    author = None
+    if not seeded:
+        author = require_participant(actor, session)
+        require_phase(session, "react")
+    elif session.phase == "closed":
+        require_phase(session, "react")
+    body = clean_text(text, field="text", max_length=STATEMENT_MAX, min_length=3)
+    if await Proposal.filter(session_id=session.id, kind=STATEMENT, title=body).exists():
+        raise Conflict(N_("This statement is already there."), field="text")
+    theme = await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id").first()  # type: ignore[attr-defined]
+    if theme is None:
+        raise ValidationError(N_("Please choose one of the strategic issues."), field="theme_id")
+    status = ProposalStatus.PENDING if session.premoderation and not seeded else ProposalStatus.PUBLISHED
+    async with in_transaction():
+        statement = await Proposal.create(session=session, theme=theme, author=author, kind=STATEMENT, title=body,
+                                          body="", status=status)
+        await statement_round(session)
+        if seeded:
+            await ModerationAction.create(session=session, proposal=statement, action="statement_seeded",
+                                          actor=actor.staff)
+    await events.publish(events.Event(f"proposal.{'submitted' if status == 'pending' else 'published'}",
+                                      session.id, proposal_ids=(statement.id,)))
+    return statement
+
+
+async def next_statement(actor: Actor, session: Session) -> Proposal | None:
+    """The next statement this participant has not marked, in the order that helps the map most: the
+    opinion map's priorities when it has been computed, else the statements with the fewest marks."""
+    me = require_participant(actor, session)
+    vote_round = await statement_round(session)
+    done = set(await Ballot.filter(round_id=vote_round.id, participant_id=me.id).values_list("proposal_id", flat=True))
+    open_ids = [i for i in await Proposal.filter(session_id=session.id, kind=STATEMENT,
+                                                 status=ProposalStatus.PUBLISHED).order_by("id").values_list(
+        "id", flat=True) if i not in done]
+    if not open_ids:
+        return None
+    priorities = opinion.priorities(session.id)
+    if priorities:
+        best = max(open_ids, key=lambda i: (priorities.get(i, 0.0), -i))
+    else:
+        rows = await Ballot.filter(round_id=vote_round.id, proposal_id__in=open_ids).annotate(
+            n=Count("id")).group_by("proposal_id").values_list("proposal_id", "n")
+        marks = dict(rows)
+        best = min(open_ids, key=lambda i: (marks.get(i, 0), i))
+    return await Proposal.get(id=best)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class VoteRound(Model):
+    """One round of voting in a session with one method and its options (budget, scale, quorum...).
+
+    The Pol.is-style statements of a session live in one round of method `agree` that stays open while
+    the facilitator allows reactions. `options` holds the method's settings, checked by `methods.py`.
+    """
+
+    id = fields.IntField(primary_key=True)
+    session = fields.ForeignKeyField("models.Session", related_name="rounds", on_delete=fields.CASCADE)
+    method = fields.CharField(max_length=16)
+    title = fields.CharField(max_length=140, default="")
+    options = fields.JSONField(default=dict)
+    is_open = fields.BooleanField(default=True)
+    revealed = fields.BooleanField(default=False)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    closed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "vote_round"
+        ordering = ["id"]
+
+
+class Ballot(Model):
+    """One mark in a round: dots on a proposal, a score, a rank position or an agree/disagree/pass.
+
+    `source` says where it came from: the person's own phone, staff entering it on behalf of someone
+    without a phone (assisted), or a paper ballot counted by staff (no participant). Every tally shows it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    round = fields.ForeignKeyField("models.VoteRound", related_name="ballots", on_delete=fields.CASCADE)
+    proposal = fields.ForeignKeyField("models.Proposal", related_name="ballots", on_delete=fields.CASCADE)
+    participant = fields.ForeignKeyField("models.Participant", related_name="ballots", null=True,
+                                         on_delete=fields.CASCADE)
+    value = fields.IntField()
+    source = fields.CharField(max_length=8, default="phone")
+    # A paper ranking is several rows that belong together: they share this key.
+    paper_key = fields.CharField(max_length=32, default="")
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "ballot"
+        unique_together = (("round", "proposal", "participant"),)
+        indexes = (("round_id", "participant_id"),)

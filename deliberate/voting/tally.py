@@ -1,0 +1,168 @@
+"""Counting a round: pure functions over its marks, so the console, the projector, the API and the brief
+all show the same figures. Rankings give Borda and Schulze side by side."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from deliberate.voting.methods import AGREE, DISAGREE, PASS, SOURCES, Options
+
+
+@dataclass(frozen=True)
+class Mark:
+    proposal_id: int
+    voter: str  # "p:<participant id>", or "paper:<key>" for a counted paper ballot
+    value: int
+    source: str
+
+
+def voters(marks: Iterable[Mark]) -> set[str]:
+    return {m.voter for m in marks}
+
+
+def _by_source(marks: Iterable[Mark], weight: bool = False) -> dict[str, int]:
+    out = dict.fromkeys(SOURCES, 0)
+    for m in marks:
+        out[m.source] += m.value if weight else 1
+    return out
+
+
+def support_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
+    by: dict[int, list[Mark]] = defaultdict(list)
+    for m in marks:
+        by[m.proposal_id].append(m)
+    return {pid: {"supports": len(ms), "backers": len(ms), "by_source": _by_source(ms)} for pid, ms in by.items()}
+
+
+def dots_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
+    by: dict[int, list[Mark]] = defaultdict(list)
+    for m in marks:
+        if m.value > 0:
+            by[m.proposal_id].append(m)
+    return {pid: {"dots": sum(m.value for m in ms), "backers": len({m.voter for m in ms}),
+                  "by_source": _by_source(ms, weight=True)} for pid, ms in by.items()}
+
+
+def score_items(marks: Sequence[Mark], low: int, high: int) -> dict[int, dict[str, object]]:
+    by: dict[int, list[Mark]] = defaultdict(list)
+    for m in marks:
+        by[m.proposal_id].append(m)
+    out: dict[int, dict[str, object]] = {}
+    for pid, ms in by.items():
+        values = [m.value for m in ms]
+        counts = Counter(values)
+        out[pid] = {"mean": round(statistics.fmean(values), 3), "median": statistics.median(values),
+                    "n": len(values), "distribution": {str(s): counts.get(s, 0) for s in range(low, high + 1)},
+                    "by_source": _by_source(ms)}
+    return out
+
+
+def agree_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
+    by: dict[int, list[Mark]] = defaultdict(list)
+    for m in marks:
+        by[m.proposal_id].append(m)
+    out: dict[int, dict[str, object]] = {}
+    for pid, ms in by.items():
+        c = Counter(m.value for m in ms)
+        n = len(ms)
+        out[pid] = {"agree": c[AGREE], "disagree": c[DISAGREE], "pass": c[PASS], "n": n, "backers": c[AGREE],
+                    "agree_rate": round(c[AGREE] / n, 4) if n else 0.0, "by_source": _by_source(ms)}
+    return out
+
+
+def ballots_of(marks: Sequence[Mark]) -> list[list[int]]:
+    """Each voter's ranking, best first (a mark's value is its 1-based position)."""
+    by: dict[str, list[Mark]] = defaultdict(list)
+    for m in marks:
+        by[m.voter].append(m)
+    return [[m.proposal_id for m in sorted(ms, key=lambda m: m.value)] for ms in by.values()]
+
+
+def borda(ballots: Sequence[Sequence[int]], k: int) -> dict[int, int]:
+    """Top-k Borda: first place gets k points, the k-th gets 1, unranked 0."""
+    points: Counter[int] = Counter()
+    for ballot in ballots:
+        for position, pid in enumerate(ballot[:k]):
+            points[pid] += k - position
+    return dict(points)
+
+
+def schulze(ballots: Sequence[Sequence[int]], candidates: Sequence[int]) -> list[list[int]]:
+    """The Schulze method (beatpath). Ranked candidates beat unranked ones on a ballot; unranked tie.
+
+    Returns the candidates in tiers, best first: a tier holds candidates none of which beats another.
+    """
+    ids = list(candidates)
+    if not ids:
+        return []
+    index = {c: i for i, c in enumerate(ids)}
+    n = len(ids)
+    d = np.zeros((n, n), dtype=np.int64)
+    for ballot in ballots:
+        ranked = [index[c] for c in ballot if c in index]
+        rank = np.full(n, n + 1)  # unranked: below every ranked candidate
+        rank[ranked] = np.arange(len(ranked))
+        d += rank[:, None] < rank[None, :]
+    p = np.where(d > d.T, d, 0)
+    for k in range(n):  # widest paths (Floyd-Warshall with min/max)
+        p = np.maximum(p, np.minimum(p[:, k : k + 1], p[k : k + 1, :]))
+    beats = p > p.T
+    wins = beats.sum(axis=1)
+    tiers: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(ids):
+        tiers[int(wins[i])].append(c)
+    return [sorted(tiers[w]) for w in sorted(tiers, reverse=True)]
+
+
+def rank_items(marks: Sequence[Mark], candidates: Sequence[int], k: int) -> dict[int, dict[str, object]]:
+    ballots = ballots_of(marks)
+    points = borda(ballots, k)
+    tiers = schulze(ballots, candidates)
+    place = {c: i + 1 for i, tier in enumerate(tiers) for c in tier}
+    firsts = Counter(b[0] for b in ballots if b)
+    ranked_by: dict[int, set[str]] = defaultdict(set)
+    sources: dict[int, list[Mark]] = defaultdict(list)
+    for m in marks:
+        ranked_by[m.proposal_id].add(m.voter)
+        sources[m.proposal_id].append(m)
+    return {c: {"borda": points.get(c, 0), "schulze_place": place.get(c), "first_choices": firsts.get(c, 0),
+                "backers": len(ranked_by.get(c, ())), "by_source": _by_source(sources.get(c, []))}
+            for c in candidates}
+
+
+def items_for(method: str, options: Options, marks: Sequence[Mark],
+              candidates: Sequence[int]) -> dict[int, dict[str, object]]:
+    if method == "dots":
+        return dots_items(marks)
+    if method == "score":
+        return score_items(marks, *options.score_range)
+    if method == "rank":
+        return rank_items(marks, candidates, options.k)
+    if method == "agree":
+        return agree_items(marks)
+    return support_items(marks)
+
+
+SORT_KEYS = {
+    "support": lambda r: (-r.get("supports", 0), -r.get("comments", 0)),
+    "dots": lambda r: (-r.get("dots", 0), -r.get("backers", 0)),
+    "score": lambda r: (-r.get("mean", 0), -r.get("n", 0)),
+    "rank": lambda r: (r.get("schulze_place") or 10**6, -r.get("borda", 0)),
+    "agree": lambda r: (-r.get("agree_rate", 0), -r.get("n", 0)),
+}
+MAIN_FIGURE = {"support": "supports", "dots": "dots", "score": "mean", "rank": "borda", "agree": "agree_rate"}
+
+
+def passes(method: str, options: Options, item: dict[str, object], voter_count: int) -> bool | None:
+    """Whether an item clears the pass line, or None when the round has none."""
+    if options.threshold is None:
+        return None
+    if method == "score":
+        return item.get("n", 0) > 0 and float(item.get("mean", 0)) >= options.threshold  # type: ignore[arg-type]
+    backers = int(item.get("backers", 0))  # type: ignore[arg-type]
+    return voter_count > 0 and backers * 100 >= options.threshold * voter_count

@@ -1,0 +1,142 @@
+"""The phone's voting screen: the open round (dots, scores, ranking) and statements one at a time."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.actors import Actor
+from deliberate.errors import DomainError, NotFound
+from deliberate.i18n import N_
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.models import Session
+from deliberate.sessions.services import can
+from deliberate.statements import opinion
+from deliberate.statements.services import next_statement, write_statement
+from deliberate.text import as_int
+from deliberate.voting import services as voting
+from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, options_of
+from deliberate.voting.results import round_results
+from deliberate.web.forms import read_form
+from deliberate.web.identity import page_actor
+from deliberate.web.pages import error_page, form_errors, redirect, render
+from deliberate.web.views.participant import _session_or_error, join_url
+
+
+async def _context(session: Session, actor: Actor) -> dict[str, object]:
+    me = actor.participant_in(session)
+    vote_round = await voting.current_round(session)
+    ctx: dict[str, object] = {"session": session, "assembly": session.assembly, "round": None,
+                              "can": {a: can(session, a) for a in ("support", "react")}}
+    if vote_round is not None and vote_round.method != "agree":
+        options = options_of(vote_round.options)
+        low, high = options.score_range
+        proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED,
+                                          kind="proposal").order_by("theme_id", "id")
+        mine = await voting.my_marks(session, vote_round, me) if me else {}
+        ctx.update(round=vote_round, options=options, proposals=proposals, mine=mine,
+                   used=sum(mine.values()) if vote_round.method == "dots" else 0,
+                   scores=list(range(low, high + 1)), method_label=METHOD_LABELS[vote_round.method],
+                   hint=METHOD_HINTS[vote_round.method],
+                   ranking=[pid for pid, _ in sorted(mine.items(), key=lambda kv: kv[1])],
+                   results=await round_results(actor, session, vote_round))
+    if me is not None:
+        ctx["statement"] = await next_statement(actor, session)
+        ctx["statements_total"] = await Proposal.filter(session_id=session.id, kind="statement",
+                                                        status=ProposalStatus.PUBLISHED).count()
+        entry = opinion.cached(session.id)
+        if entry is not None:
+            group = entry.map.group_of().get(me.id)
+            ctx["my_group"] = group
+            if group is not None:
+                reps = entry.map.repness.get(group, [])[:3]
+                titles = dict(await Proposal.filter(id__in=[r.statement_id for r in reps]).values_list("id", "title"))
+                ctx["group_reps"] = [(titles.get(r.statement_id, ""), r.direction) for r in reps]
+    return ctx
+
+
+async def vote_page(request: Request, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    if actor.participant is None:
+        return redirect(join_url(request, session.code))
+    ctx = await _context(session, actor)
+    return render(request, "participant/vote.html", ctx | {"errors": errors or {}, "values": {}}, status=status,
+                  actor=actor)
+
+
+async def _proposal_of(session: Session, raw: object) -> Proposal:
+    proposal = await Proposal.get_or_none(id=as_int(raw, field="proposal_id"), session_id=session.id)
+    if proposal is None:
+        raise NotFound(N_("No such proposal."))
+    proposal.session = session
+    return proposal
+
+
+async def vote(request: Request) -> Response:
+    """One tap: dots up or down, a score, or agree / disagree / pass on a statement."""
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    try:
+        form = await read_form(request)
+        proposal = await _proposal_of(session, form.get("proposal_id"))
+        await voting.cast_vote(actor, proposal, method=form.get("method"), value=form.get("value"))
+    except DomainError as exc:
+        if actor.participant is None:
+            return error_page(request, exc)
+        return await vote_page(request, errors=form_errors(exc), status=exc.status)
+    anchor = "#statement" if form.get("method") == "agree" else f"#vote-{proposal.id}"
+    return redirect(str(request.url_for("vote_page", code=session.code)) + anchor)
+
+
+async def rank(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    try:
+        form = await read_form(request)
+        order = [as_int(v, field="order") for v in form.getlist("order") if v]
+        await voting.rank(actor, session, order=order)
+    except DomainError as exc:
+        if actor.participant is None:
+            return error_page(request, exc)
+        return await vote_page(request, errors=form_errors(exc), status=exc.status)
+    return redirect(str(request.url_for("vote_page", code=session.code)) + "#ranking")
+
+
+async def statement(request: Request) -> Response:
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    try:
+        form = await read_form(request)
+        await write_statement(actor, session, text=form.get("text"))
+    except DomainError as exc:
+        if actor.participant is None:
+            return error_page(request, exc)
+        return await vote_page(request, errors=form_errors(exc), status=exc.status)
+    return redirect(str(request.url_for("vote_page", code=session.code)) + "#write")
+
+
+async def similar_hint(request: Request) -> Response:
+    """Similar proposals (or statements) already there, shown while someone types a new one."""
+    from deliberate.thaitext import similar
+
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    kind = "statement" if request.query_params.get("kind") == "statement" else "proposal"
+    text = (request.query_params.get("title") or request.query_params.get("text") or "")[:300]
+    matches = []
+    if len(text.strip()) >= 4:
+        rows = await Proposal.filter(session_id=session.id, kind=kind, status=ProposalStatus.PUBLISHED).values_list(
+            "id", "title")
+        titles = dict(rows)
+        matches = [(m.id, titles[m.id]) for m in similar(text, list(rows), limit=3)]
+    return render(request, "participant/_similar.html", {"session": session, "matches": matches, "kind": kind})

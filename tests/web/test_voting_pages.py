@@ -1,0 +1,107 @@
+"""Voting as people do it: the facilitator opens rounds on the console, phones tap, the hall sees results."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+from deliberate.voting.models import Ballot, VoteRound
+from tests.conftest import Api, Browser, row_counts
+from tests.web.test_staff_pages import staff_browser
+
+
+async def test_dot_round_from_console_to_phone_to_projector(api: Api, browser: Callable[[], Browser],
+                                                             facilitator: dict[str, str]) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    author = await api.join(code, "ผู้เสนอ")
+    first = (await api.propose(author, code, theme, title="ตลาดนัดสินค้าชุมชน"))["id"]
+    await api.set_phase(facilitator, code, "voting")
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    form = page.find("form", attrs={"action": f"/staff/s/{code}/open-round"})
+    assert form is not None and form.find("select", attrs={"name": "method"}).find("option", attrs={"value": "dots"})
+    r = await desk.post(f"/staff/s/{code}/open-round", {"csrf_token": desk.csrf(page), "method": "dots",
+                                                       "budget": "3", "max_per": "2", "allow_assisted": "on"})
+    assert r.status_code == 303, r.text
+    vote_round = await VoteRound.get(session__code=code)
+    assert (vote_round.method, vote_round.options["budget"], vote_round.options["hidden"]) == ("dots", 3, False)
+
+    phone = browser()
+    await phone.join(code, "ป้าแดง")
+    board = phone.page(await phone.get(f"/s/{code}"))
+    assert board.find("a", attrs={"href": f"/s/{code}/vote"}) is not None
+    page = phone.page(await phone.get(f"/s/{code}/vote"))
+    item = page.find(id=f"vote-{first}")
+    plus = [f for f in item.find_all("form") if f.find("input", attrs={"name": "value", "value": "1"})][0]
+    data = {i["name"]: i["value"] for i in plus.find_all("input")}
+    for _ in range(2):
+        r = await phone.post(f"/s/{code}/vote", data)
+        assert r.status_code == 303
+        page = phone.page(await phone.get(f"/s/{code}/vote"))
+        plus = [f for f in page.find(id=f"vote-{first}").find_all("form")][1]
+        data = {i["name"]: i["value"] for i in plus.find_all("input")}
+    assert plus.find("button").has_attr("disabled")  # at the cap of 2 per proposal
+    before = await row_counts()
+    r = await phone.post(f"/s/{code}/vote", data)  # a third dot anyway
+    assert r.status_code == 422
+    assert phone.page(r).find(class_="form-error").get_text(strip=True) == "ใส่ได้ 0 ถึง 2 จุดต่อข้อเสนอ"
+    assert await row_counts() == before
+    assert (await Ballot.get(proposal_id=first)).value == 2
+
+    hall = browser()
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=results"))
+    row = screen.find(id=f"result-{first}")
+    assert row is not None and "2 จุด" in row.get_text(" ", strip=True)
+
+
+async def test_statements_one_at_a_time_and_the_map_on_the_projector(api: Api, browser: Callable[[], Browser],
+                                                                     facilitator: dict[str, str]) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="deliberation")
+    code = s["code"]
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    for text in ("ควรมีรถรับส่งผู้สูงอายุไปโรงพยาบาล", "ควรเก็บภาษีนักท่องเที่ยวเข้ากองทุนชุมชน", "ห้ามใช้โฟมบนชายหาด"):
+        r = await desk.post(f"/staff/s/{code}/seed-statement", {"csrf_token": desk.csrf(page), "text": text})
+        assert r.status_code == 303
+    phones = []
+    for i in range(6):
+        phone = browser()
+        await phone.join(code, f"คนที่ {i}")
+        phones.append(phone)
+    for i, phone in enumerate(phones):
+        for _ in range(3):
+            page = phone.page(await phone.get(f"/s/{code}/vote"))
+            card = page.find(id="statement")
+            form = card.find("form")
+            vote = "1" if (i < 3) else "-1"
+            data = {x["name"]: x["value"] for x in form.find_all("input")} | {"value": vote}
+            assert (await phone.post(f"/s/{code}/vote", data)).status_code == 303
+        done = phone.page(await phone.get(f"/s/{code}/vote"))
+        assert done.find(id="statement").find("form") is None
+    assert await Ballot.filter(round__session__code=code).count() == 18
+
+    hall = browser()
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=map"))
+    svg = screen.find("svg")
+    assert svg is not None and svg["role"] == "img"
+    tree = ET.fromstring(str(svg))  # noqa: S314 - our own output
+    assert len(tree.findall("{http://www.w3.org/2000/svg}circle")) == 6
+    cloud = hall.page(await hall.get(f"/s/{code}/screen?show=cloud"))
+    assert cloud.find("svg") is not None
+
+
+async def test_similar_proposals_are_shown_while_typing(api: Api, browser: Callable[[], Browser],
+                                                        facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    author = await api.join(code)
+    dup = (await api.propose(author, code, theme, title="ควรมีถังขยะแยกประเภทในชุมชน"))["id"]
+    await api.propose(author, code, theme, title="ปรับปรุงถนนเข้าหมู่บ้าน")
+    phone = browser()
+    await phone.join(code)
+    hint = phone.page(await phone.get(f"/s/{code}/similar", params={"title": "อยากให้มีถังแยกขยะในหมู่บ้านและชุมชน"}))
+    links = [a["href"] for a in hint.find_all("a")]
+    assert links == [f"/s/{code}/p/{dup}"]
+    nothing = phone.page(await phone.get(f"/s/{code}/similar", params={"title": "ส่งเสริมการท่องเที่ยวโดยชุมชน"}))
+    assert nothing.find("a") is None
