@@ -244,6 +244,27 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
         for index in indexes:
             await add_support(actors[who], await get_proposal(proposal_ids[index]))
     await sessions.set_phase(staff, session, "ideas")
+    # Pol.is-style statements the room can agree or disagree with, and marks that start the opinion map.
+    from deliberate.statements.services import write_statement
+    from deliberate.voting.services import cast_vote
+
+    statement_ids = [(await write_statement(staff, session, text=text)).id for text in STATEMENTS]
+    for n, actor in enumerate(actors.values()):
+        for i, sid in enumerate(statement_ids):
+            if (n + i) % 4 != 3:  # not everyone answers everything
+                leaning = 1 if n % 2 == 0 else -1
+                value = leaning if i % 2 == 0 else (-leaning if i % 3 == 0 else 1)
+                await cast_vote(actor, await get_proposal(sid), method="agree", value=value)
+
+
+STATEMENTS = (
+    "ท้องถิ่นควรจัดงบประมาณสมทบกองทุนสวัสดิการชุมชนทุกปี",
+    "การท่องเที่ยวควรแบ่งรายได้ส่วนหนึ่งให้ชุมชนเจ้าของพื้นที่",
+    "ควรห้ามก่อสร้างโรงแรมใหม่ใกล้ป่าชายเลน",
+    "ผู้สูงอายุที่อยู่ลำพังควรมีอาสาสมัครเยี่ยมบ้านทุกสัปดาห์",
+    "รถโดยสารสาธารณะควรวิ่งถึงทุกหมู่บ้านแม้ไม่คุ้มทุน",
+    "ชุมชนชาวเลควรได้สิทธิ์ในที่ดินที่อยู่อาศัยมาแต่ดั้งเดิม",
+)
 
 
 async def seed(settings: Settings) -> Seeded:

@@ -33,6 +33,7 @@ def map_svg(m: OpinionMap, *, title: str, group_label: str, width: int = 900, he
                                       "fill-opacity": "0.55"})
     for g in m.groups:
         cx, cy = at(*g.centre)
+        cx, cy = min(max(cx, 110.0), width - 110.0), min(max(cy, 50.0), height - 20.0)  # keep labels on screen
         label = ET.SubElement(svg, "text", {"x": f"{cx:.1f}", "y": f"{cy:.1f}", "font-size": "34",
                                             "font-weight": "700", "text-anchor": "middle",
                                             "fill": PALETTE[g.id % len(PALETTE)], "stroke": "#ffffff",
