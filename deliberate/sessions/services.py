@@ -232,6 +232,16 @@ async def join_session(
     return Joined(participant, raw)
 
 
+async def assisted_participant(actor: Actor, session: Session, name: object) -> Participant:
+    """The person without a phone that staff act for, found by name, or entered now the first time."""
+    require_facilitator(actor)
+    clean_name = clean_text(name, field="on_behalf_of", max_length=60)
+    person = await Participant.get_or_none(session_id=session.id, display_name=clean_name, assisted=True)
+    if person is None:
+        person = (await join_session(session, display_name=clean_name, consent=False, actor=actor)).participant
+    return person
+
+
 async def participant_for_token(raw: str | None) -> Participant | None:
     if not raw or len(raw) > 100:
         return None

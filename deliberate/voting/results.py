@@ -98,8 +98,8 @@ async def round_results(actor: Actor, session: Session, vote_round: VoteRound | 
     supports, comments = await support_counts(candidates), await comment_counts(candidates)
     items = []
     for p in proposals:
-        row = figures.get(p.id) or tally.items_for(method, options, [], [p.id]).get(p.id) or {
-            "backers": 0, "by_source": dict.fromkeys(tally.SOURCES, 0)}
+        # A proposal nobody marked has no row in the tally (rankings list every candidate).
+        row = figures.get(p.id) or {"backers": 0, "by_source": dict.fromkeys(tally.SOURCES, 0)}
         row = {"id": p.id, "title": p.title, "theme_id": p.theme_id, "external_id": p.external_id or None,  # type: ignore[attr-defined]
                **row, "supports": supports.get(p.id, 0), "comments": comments.get(p.id, 0)}
         row["passes"] = tally.passes(method, options, row, voter_count) if head["quorum_met"] else False

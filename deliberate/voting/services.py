@@ -16,7 +16,7 @@ from deliberate.i18n import N_
 from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session
-from deliberate.sessions.services import join_session, require_phase
+from deliberate.sessions.services import assisted_participant, require_phase
 from deliberate.voting.methods import Options, clean_method, clean_options, clean_value, options_of
 from deliberate.voting.models import Ballot, VoteRound
 
@@ -101,8 +101,7 @@ async def _voter(actor: Actor, session: Session, options: Options,
         if person is None:
             raise ValidationError(N_("No such participant in this session."), field="on_behalf_of")
         return person, "assisted", staff
-    joined = await join_session(session, display_name=on_behalf_of, consent=False, actor=actor)
-    return joined.participant, "assisted", staff
+    return await assisted_participant(actor, session, on_behalf_of), "assisted", staff
 
 
 def _check_target(proposal: Proposal, session: Session, kind: str) -> None:

@@ -15,10 +15,10 @@ from deliberate.moderation import services as moderation
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
-from deliberate.sessions.models import Assembly, Participant, Session
+from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.statements.services import write_statement
-from deliberate.text import as_int, clean_text
+from deliberate.text import as_int
 from deliberate.votes.services import add_support
 from deliberate.voting import services as voting
 from deliberate.web.forms import is_htmx, read_form
@@ -206,11 +206,7 @@ async def console_action(request: Request) -> Response:
                                                   session_id=session.id).prefetch_related("session")
             if proposal is None:
                 raise NotFound(N_("No such proposal."), field="proposal_id")
-            name = clean_text(form.get("on_behalf_of"), field="on_behalf_of", max_length=60)
-            person = await Participant.get_or_none(session_id=session.id, display_name=name, assisted=True)
-            if person is None:
-                person = (await sessions.join_session(session, display_name=name, consent=False,
-                                                      actor=actor)).participant
+            person = await sessions.assisted_participant(actor, session, form.get("on_behalf_of"))
             await add_support(actor, proposal, on_behalf_of=person)
         elif action == "open-round":
             options = {k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold")

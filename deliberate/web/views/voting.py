@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -75,53 +78,48 @@ async def _proposal_of(session: Session, raw: object) -> Proposal:
     return proposal
 
 
-async def vote(request: Request) -> Response:
-    """One tap: dots up or down, a score, or agree / disagree / pass on a statement."""
+async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaitable[str]]) -> Response:
+    """A phone's voting form: run the service, then back to the voting page at the anchor `do` names,
+    or the page again with the message when it was refused."""
     session = await _session_or_error(request)
     if isinstance(session, Response):
         return session
     actor = await page_actor(request, session)
     try:
-        form = await read_form(request)
-        proposal = await _proposal_of(session, form.get("proposal_id"))
-        await voting.cast_vote(actor, proposal, method=form.get("method"), value=form.get("value"))
+        anchor = await do(session, actor, await read_form(request))
     except DomainError as exc:
         if actor.participant is None:
             return error_page(request, exc)
         return await vote_page(request, errors=form_errors(exc), status=exc.status)
-    anchor = "#statement" if form.get("method") == "agree" else f"#vote-{proposal.id}"
     return redirect(str(request.url_for("vote_page", code=session.code)) + anchor)
 
 
+async def vote(request: Request) -> Response:
+    """One tap: dots up or down, a score, or agree / disagree / pass on a statement."""
+
+    async def do(session: Session, actor: Actor, form: FormData) -> str:
+        proposal = await _proposal_of(session, form.get("proposal_id"))
+        await voting.cast_vote(actor, proposal, method=form.get("method"), value=form.get("value"))
+        return "#statement" if form.get("method") == "agree" else f"#vote-{proposal.id}"
+
+    return await _act(request, do)
+
+
 async def rank(request: Request) -> Response:
-    session = await _session_or_error(request)
-    if isinstance(session, Response):
-        return session
-    actor = await page_actor(request, session)
-    try:
-        form = await read_form(request)
+    async def do(session: Session, actor: Actor, form: FormData) -> str:
         order = [as_int(v, field="order") for v in form.getlist("order") if v]
         await voting.rank(actor, session, order=order)
-    except DomainError as exc:
-        if actor.participant is None:
-            return error_page(request, exc)
-        return await vote_page(request, errors=form_errors(exc), status=exc.status)
-    return redirect(str(request.url_for("vote_page", code=session.code)) + "#ranking")
+        return "#ranking"
+
+    return await _act(request, do)
 
 
 async def statement(request: Request) -> Response:
-    session = await _session_or_error(request)
-    if isinstance(session, Response):
-        return session
-    actor = await page_actor(request, session)
-    try:
-        form = await read_form(request)
+    async def do(session: Session, actor: Actor, form: FormData) -> str:
         await write_statement(actor, session, text=form.get("text"))
-    except DomainError as exc:
-        if actor.participant is None:
-            return error_page(request, exc)
-        return await vote_page(request, errors=form_errors(exc), status=exc.status)
-    return redirect(str(request.url_for("vote_page", code=session.code)) + "#write")
+        return "#write"
+
+    return await _act(request, do)
 
 
 async def similar_hint(request: Request) -> Response:
