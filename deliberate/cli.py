@@ -130,6 +130,36 @@ def import_polis_command(folder: str, title: str | None) -> None:
 
 
 @main.group()
+def privacy() -> None:
+    """Personal data (PDPA)."""
+
+
+@privacy.command("purge")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Retention period in days (default: the one the join notice promises).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be purged.")
+def privacy_purge(days: int | None, dry_run: bool) -> None:
+    """Remove names and organisations of sessions older than the retention period; keep the totals."""
+    from tortoise import Tortoise
+
+    from deliberate.db import tortoise_config
+    from deliberate.privacy import RETENTION_DAYS
+    from deliberate.retention import purge_personal_data
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(Settings.from_env().db_url))
+        try:
+            report = await purge_personal_data(days=days or RETENTION_DAYS, dry_run=dry_run)
+        finally:
+            await Tortoise.close_connections()
+        verb = "would purge" if dry_run else "purged"
+        click.echo(f"{verb} {report.participants} participants in {len(report.sessions)} sessions"
+                   + (f": {', '.join(report.sessions)}" if report.sessions else ""))
+
+    asyncio.run(run())
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks that print JSON figures."""
 

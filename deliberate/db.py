@@ -19,6 +19,8 @@ MODEL_MODULES = [
     "deliberate.voting.models",
     "deliberate.moderation.models",
     "deliberate.idempotency.models",
+    "deliberate.outcomes.models",
+    "deliberate.briefs.models",
 ]
 
 

@@ -49,3 +49,17 @@ def province_name(code: str) -> str:
 def provinces() -> list[tuple[str, str]]:
     th = get_language() == "th"
     return [(p.code, p.name_th if th else p.name_en) for p in geothai.provinces()]
+
+
+# Regions by the first digit of the province code, as the Department of Provincial Administration numbers
+# provinces: 1 central, 2 east, 3-4 northeast, 5-6 north, 7 west, 8-9 south.
+REGIONS = {"central": "1", "east": "2", "northeast": "34", "north": "56", "west": "7", "south": "89"}
+
+
+def region_of(province_code: str) -> str:
+    first = province_code[:1]
+    return next((name for name, digits in REGIONS.items() if first and first in digits), "")
+
+
+def provinces_in(region: str) -> list[str]:
+    return [code for code, _ in provinces() if region_of(code) == region]

@@ -36,10 +36,12 @@ from deliberate.accounts.models import StaffToken, StaffUser
 from deliberate.accounts.services import create_staff_user
 from deliberate.actors import Actor
 from deliberate.app import create_app
+from deliberate.briefs.models import Brief
 from deliberate.comments.models import Comment
 from deliberate.db import migrate
 from deliberate.idempotency.models import IdempotencyRecord
 from deliberate.moderation.models import ModerationAction
+from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import get_proposal, submit_proposal
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
@@ -345,7 +347,8 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 async def row_counts() -> dict[str, int]:
     """How many rows each table holds: a refused request must leave every number as it was."""
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
-              ModerationAction, IdempotencyRecord, VoteRound, Ballot)
+              ModerationAction, IdempotencyRecord, VoteRound, Ballot, ProposalAnswer, Commitment, ActionItem,
+              ProgressUpdate, Brief)
     return {m.__name__: await m.all().count() for m in models}
 
 

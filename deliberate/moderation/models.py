@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "results_hidden": N_("Results hidden"),
     "paper_ballot": N_("Paper ballot entered"),
     "statement_seeded": N_("Statement seeded"),
+    "answer": N_("Proposal answered"),
+    "purged": N_("Personal data removed after the retention period"),
 }
 
 

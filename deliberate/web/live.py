@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from deliberate.actors import Actor
 from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, language
+from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
 from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
@@ -66,6 +67,10 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
             ctx["leaders"] = await leaders(session) if wants_leaders else None
             ctx["spotlight_changed"] = dirty.everything or "spotlight.changed" in dirty.names or bool(
                 session.spotlight_id and session.spotlight_id in dirty.proposals)
+            # The pledges panel is always on the page, hidden outside the commitments phase.
+            wants_pledges = dirty.everything or ctx["refresh_board"] or "commitment.added" in dirty.names
+            ctx["pledges"] = (await recent_pledges(session) if session.phase == "commitments" else []) \
+                if wants_pledges else None
             if ctx["spotlight_changed"] and session.spotlight_id:
                 spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
                 ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None

@@ -7,7 +7,8 @@ from starlette.staticfiles import StaticFiles
 
 from deliberate.settings import ROOT
 from deliberate.web import live
-from deliberate.web.api import openapi, v1, voting
+from deliberate.web.api import openapi, outcomes, v1, voting
+from deliberate.web.views import outcomes as outcome_views
 from deliberate.web.views import participant, staff
 from deliberate.web.views import voting as voting_views
 
@@ -24,6 +25,8 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/p/{proposal_id:int}", participant.proposal_page, name="proposal_page"),
         Route("/s/{code}/p/{proposal_id:int}/comments", participant.comment, methods=["POST"], name="comment"),
         Route("/s/{code}/p/{proposal_id:int}/support", participant.support, methods=["POST"], name="support"),
+        Route("/s/{code}/p/{proposal_id:int}/pledge", participant.pledge, methods=["POST"], name="pledge"),
+        Route("/a/{assembly_id:int}/follow-up", outcome_views.follow_up_page, name="follow_up"),
         Route("/s/{code}/vote", voting_views.vote_page, name="vote_page"),
         Route("/s/{code}/vote", voting_views.vote, methods=["POST"], name="vote"),
         Route("/s/{code}/similar", voting_views.similar_hint, name="similar"),
@@ -38,7 +41,13 @@ def routes() -> list[BaseRoute]:
         Route("/staff", staff.dashboard, methods=["GET", "POST"], name="dashboard"),
         Route("/staff/assemblies/{assembly_id:int}", staff.assembly_page, methods=["GET", "POST"],
               name="assembly_page"),
+        Route("/staff/portal", outcome_views.portal, name="portal"),
         Route("/staff/s/{code}", staff.console, name="console"),
+        Route("/staff/s/{code}/outcomes", outcome_views.desk, name="outcomes_desk"),
+        Route("/staff/s/{code}/outcomes/{action}", outcome_views.desk_action, methods=["POST"],
+              name="outcomes_action"),
+        Route("/staff/s/{code}/brief.{fmt}", outcome_views.download_brief, name="staff_brief"),
+        Route("/staff/s/{code}/minutes.{fmt}", outcome_views.download_minutes, name="staff_minutes"),
         Route("/staff/s/{code}/{action}", staff.console_action, methods=["POST"], name="console_action"),
         # JSON API
         Route("/api/v1/openapi.json", openapi.openapi, name="openapi"),
@@ -62,6 +71,19 @@ def routes() -> list[BaseRoute]:
               name="api_statements"),
         Route("/api/v1/sessions/{code}/statements/next", voting.next_one, name="api_next_statement"),
         Route("/api/v1/sessions/{code}/opinion-map", voting.opinion_map, name="api_opinion_map"),
+        Route("/api/v1/sessions/{code}/brief.{fmt}", outcomes.brief, name="api_brief"),
+        Route("/api/v1/sessions/{code}/minutes.{fmt}", outcomes.minutes, name="api_minutes"),
+        Route("/api/v1/assemblies/{assembly_id}/follow-up", outcomes.follow_up, name="api_follow_up"),
+        Route("/api/v1/assemblies/{assembly_id}/check-in", v1.write(outcomes.check_in), methods=["POST"],
+              name="api_check_in"),
+        Route("/api/v1/proposals/{proposal_id}/answer", v1.write(outcomes.answer), methods=["POST"],
+              name="api_answer"),
+        Route("/api/v1/proposals/{proposal_id}/commitments", v1.write(outcomes.commitments), methods=["POST"],
+              name="api_commitments"),
+        Route("/api/v1/proposals/{proposal_id}/action-items", v1.write(outcomes.action_items), methods=["POST"],
+              name="api_action_items"),
+        Route("/api/v1/action-items/{item_id}/updates", v1.write(outcomes.progress), methods=["POST"],
+              name="api_progress"),
         Route("/api/v1/proposals/{proposal_id}/votes", v1.write(voting.vote), methods=["POST"], name="api_votes"),
         Route("/api/v1/proposals/{proposal_id}/comments", v1.write(v1.comment), methods=["POST"],
               name="api_comment"),

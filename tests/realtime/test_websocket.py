@@ -7,6 +7,7 @@ and names what changed by element id (`proposal-42-supports`).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import time
 from collections.abc import AsyncIterator
@@ -267,3 +268,21 @@ async def test_each_page_gets_updates_in_its_own_language(remote: Remote) -> Non
         label = {m: m.soup.find(id="live-counts").find("dt").get_text(strip=True) for m in (th_message, en_message)}
         assert (label[th_message], label[en_message]) == ("ผู้เข้าร่วม", "Joined")
         assert th_message.seq == en_message.seq
+
+
+async def test_projector_shows_pledges_arriving(remote: Remote) -> None:
+    code, theme = await remote.session("ideas")
+    author = await remote.join(code, "ผู้เสนอ")
+    pid = await remote.propose(code, author, theme, "ศูนย์ดูแลผู้สูงอายุกลางวัน")
+    await remote.post(f"/api/v1/proposals/{pid}/answer", remote.staff, {
+        "state": "adopted", "reason": "ที่ประชุมเห็นชอบ", "lead_agency": "เทศบาลนครภูเก็ต"}, expect=200)
+    await remote.phase(code, "commitments")
+    volunteer = await remote.join(code, "อพม. สมใจ")
+    async with remote.ws(code, "?view=projector") as screen:
+        due = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+        await remote.post(f"/api/v1/proposals/{pid}/commitments", volunteer, {
+            "role": "support", "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": due, "organisation": "ชมรม อพม. รัษฎา"})
+        message, _ = await wait_for(screen, lambda m: m.element("projector-pledges") is not None
+                                    and "จัดเวร" in m.element("projector-pledges").get_text())
+        panel = message.element("projector-pledges")
+        assert not panel.has_attr("hidden") and "ชมรม อพม. รัษฎา" in panel.get_text()

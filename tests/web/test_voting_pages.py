@@ -105,3 +105,25 @@ async def test_similar_proposals_are_shown_while_typing(api: Api, browser: Calla
     assert links == [f"/s/{code}/p/{dup}"]
     nothing = phone.page(await phone.get(f"/s/{code}/similar", params={"title": "ส่งเสริมการท่องเที่ยวโดยชุมชน"}))
     assert nothing.find("a") is None
+
+
+async def test_projector_shows_who_backs_what_by_sector(api: Api, browser: Callable[[], Browser],
+                                                       facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    author = await api.join(code, "ผู้เสนอ")
+    first = (await api.propose(author, code, theme, title="ธนาคารขยะ"))["id"]
+    await api.set_phase(facilitator, code, "voting")
+    volunteers = [await api.join(code, f"อพม. {i}", sector="volunteer") for i in range(5)]
+    others = [await api.join(code, f"ชาวบ้าน {i}") for i in range(2)]
+    for who in volunteers + others:
+        await api.support(who, first)
+    hall = browser()
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=sector"))
+    stage = screen.find(id="projector-extra")
+    assert "by=sector" in stage["hx-get"]
+    rows = [tr.get_text(" ", strip=True) for tr in stage.find_all("table")[1].find("tbody").find_all("tr")]
+    assert len(rows) == 1 and rows[0].startswith("อาสาสมัคร") and rows[0].split()[-3:] == ["5", "5", "5"]
+    assert "ไม่แสดงแยก" in stage.get_text(" ", strip=True)  # the two community voters are withheld, and it says so
+    plain = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=religion"))
+    assert len(plain.find(id="projector-extra").find_all("table")) == 1  # an unknown grouping is ignored

@@ -6,7 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from deliberate import __version__
+from deliberate.briefs.render_tables import CSV_SHEETS
 from deliberate.comments.services import BODY_MAX as COMMENT_MAX
+from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
+from deliberate.outcomes.services import MAX_BUDGET
 from deliberate.proposals.services import BODY_MAX, TITLE_MAX
 from deliberate.sessions.phases import PHASES
 from deliberate.voting.methods import METHODS
@@ -54,6 +57,14 @@ ROUND_OPTIONS: dict[str, object] = {
     "max_per": {"type": "integer", "minimum": 1, "maximum": 50}, "scale": {"type": "string", "enum": ["1-5", "0-10"]},
     "k": {"type": "integer", "minimum": 1, "maximum": 20},
 }
+FMT_BRIEF = {"name": "fmt", "in": "path", "required": True,
+             "schema": {"type": "string", "enum": ["pdf", "docx", "xlsx", "csv", "json", "md"]}}
+FMT_MINUTES = {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["pdf", "docx"]}}
+DOWNLOAD_QUERY = [
+    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["th", "en"]}},
+    {"name": "digits", "in": "query", "required": False, "schema": {"type": "string", "enum": ["thai", "arabic"]}},
+]
+DATE = {"type": "string", "format": "date"}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
@@ -112,6 +123,48 @@ def document() -> dict[str, object]:
             "The next statement for this participant, in the order that helps the map most")},
         "/api/v1/sessions/{code}/opinion-map": {"parameters": [CODE], "get": _op(
             "Opinion groups, consensus, representative statements, group-informed consensus", auth=False)},
+        "/api/v1/sessions/{code}/brief.{fmt}": {"parameters": [CODE, FMT_BRIEF, *DOWNLOAD_QUERY, {
+            "name": "sheet", "in": "query", "required": False,
+            "schema": {"type": "string", "enum": list(CSV_SHEETS)}}, {
+            "name": "memo", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]}}],
+            "get": _op("The session's policy brief, versioned and hashed (officials and facilitators); "
+                       "JSON is the documented open data")},
+        "/api/v1/sessions/{code}/minutes.{fmt}": {"parameters": [CODE, FMT_MINUTES, *DOWNLOAD_QUERY], "get": _op(
+            "The session's minutes in the official form-11 layout (officials and facilitators)")},
+        "/api/v1/assemblies/{assembly_id}/follow-up": {"parameters": [
+            {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+            "get": _op("What became of an assembly's adopted and forwarded proposals (public, no names)", auth=False)},
+        "/api/v1/assemblies/{assembly_id}/check-in": {"parameters": [
+            {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+            "post": _op("Open a check-in session that starts from an earlier assembly's adopted and forwarded "
+                        "proposals (facilitator)", ok="201", idempotent=True,
+                        body=_obj({"from_assembly_id": {"type": "integer", "minimum": 1},
+                                   "title": {"type": "string", "maxLength": 200}}, ["from_assembly_id"]))},
+        "/api/v1/proposals/{proposal_id}/answer": {"parameters": [PID], "post": _op(
+            "Answer a proposal and place it in the provincial plan (facilitator or official)", idempotent=True,
+            body=_obj({"state": {"type": "string", "enum": [s.value for s in AnswerState]}, "reason": _text(1000),
+                       "programme": {"type": "string", "maxLength": 200},
+                       "lead_agency": {"type": "string", "maxLength": 200},
+                       "partners": {"type": "string", "maxLength": 300},
+                       "budget": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_BUDGET},
+                       "fiscal_year": {"type": ["integer", "null"], "minimum": 2500, "maximum": 2700}},
+                      ["state", "reason"]))},
+        "/api/v1/proposals/{proposal_id}/commitments": {"parameters": [PID], "post": _op(
+            "Pledge on an adopted or forwarded proposal (participant, in the commitments phase); staff record an "
+            "agency's pledge by naming `who`", ok="201", idempotent=True, body=_obj({
+                "role": {"type": "string", "enum": list(ROLES)}, "what": _text(500), "due": DATE,
+                "organisation": {"type": "string", "maxLength": 120}, "credited": {"type": "boolean"},
+                "who": {"type": "string", "maxLength": 120}}, ["role", "what", "due"]))},
+        "/api/v1/proposals/{proposal_id}/action-items": {"parameters": [PID], "post": _op(
+            "Add an action item to an adopted or forwarded proposal (facilitator or official)", ok="201",
+            idempotent=True, body=_obj({"title": _text(200), "community_owner": _text(120),
+                                        "agency_owner": _text(120), "due": DATE},
+                                       ["title", "community_owner", "agency_owner", "due"]))},
+        "/api/v1/action-items/{item_id}/updates": {"parameters": [
+            {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+            "post": _op("Report dated progress on an action item (facilitator or official)", ok="201",
+                        idempotent=True, body=_obj({"status": {"type": "string", "enum": list(STATUS_LABELS)},
+                                                    "note": _text(1000), "on": DATE}, ["status", "note"]))},
         "/api/v1/proposals/{proposal_id}/votes": {"parameters": [PID], "post": _op(
             "Mark a proposal in the open round: dots, a score, or agree=1 / disagree=-1 / pass=0 on a statement",
             ok="201", idempotent=True, body=_obj({

@@ -172,14 +172,19 @@ async def proposal_page(request: Request, *, errors: dict[str, str] | None = Non
     if isinstance(found, Response):
         return found
     session, actor, proposal = found
+    from deliberate.outcomes.models import ANSWER_LABELS, CARRIED, ROLES, Commitment, ProposalAnswer
+    from deliberate.outcomes.services import today
     from deliberate.proposals.services import decorate
 
     view = (await decorate(actor, [proposal]))[0]  # type: ignore[list-item]
     comments = await list_comments(proposal)  # type: ignore[arg-type]
+    answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)  # type: ignore[union-attr]
     return render(request, "participant/proposal.html", {
         "session": session, "assembly": session.assembly, "view": view, "comments": comments,
-        "can": {a: can(session, a) for a in ("comment", "support")}, "errors": errors or {},
-        "values": values or {},
+        "can": {a: can(session, a) for a in ("comment", "support", "pledge")}, "errors": errors or {},
+        "values": values or {}, "answer": answer, "answer_labels": ANSWER_LABELS, "carried": CARRIED,
+        "roles": ROLES, "today": today(),
+        "pledges": await Commitment.filter(proposal_id=proposal.id).count(),  # type: ignore[union-attr]
     }, status=status, actor=actor)
 
 
@@ -196,6 +201,26 @@ async def comment(request: Request) -> Response:
                                    values=dict(form) if "form" in locals() else {}, status=exc.status)
     url = str(request.url_for("proposal_page", code=session.code, proposal_id=proposal.id))  # type: ignore[attr-defined]
     return redirect(url + "#comments")
+
+
+async def pledge(request: Request) -> Response:
+    """ร่วมทำ: a participant says what they (or their organisation) will do on a carried proposal."""
+    from deliberate.outcomes.services import pledge as make_pledge
+
+    found = await _proposal_or_error(request)
+    if isinstance(found, Response):
+        return found
+    session, actor, proposal = found
+    try:
+        form = await read_form(request)
+        await make_pledge(actor, proposal, role=form.get("role"), what=form.get("what"),  # type: ignore[arg-type]
+                          due=form.get("due"), organisation=form.get("organisation"),
+                          credited=form.get("credited") == "on")
+    except DomainError as exc:
+        return await proposal_page(request, errors=form_errors(exc),
+                                   values=dict(form) if "form" in locals() else {}, status=exc.status)
+    url = str(request.url_for("proposal_page", code=session.code, proposal_id=proposal.id))  # type: ignore[attr-defined]
+    return redirect(url + "?pledged=1#pledge")
 
 
 async def support(request: Request) -> Response:

@@ -12,6 +12,7 @@ from deliberate.comments.models import Comment
 from deliberate.errors import DomainError, NotFound, PermissionDenied
 from deliberate.i18n import N_
 from deliberate.moderation import services as moderation
+from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
@@ -21,6 +22,7 @@ from deliberate.statements.services import write_statement
 from deliberate.text import as_int
 from deliberate.votes.services import add_support
 from deliberate.voting import services as voting
+from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
 from deliberate.web.forms import is_htmx, read_form
 from deliberate.web.identity import STAFF_COOKIE, page_actor
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
@@ -108,8 +110,14 @@ async def assembly_page(request: Request) -> Response:
     if request.method == "POST":
         try:
             form = await read_form(request)
-            session = await sessions.create_session(actor, assembly, title=form.get("title"),
-                                                    premoderation=form.get("premoderation") == "on")
+            if form.get("action") == "check-in":
+                from deliberate.outcomes.services import get_assembly, open_check_in
+
+                earlier = await get_assembly(as_int(form.get("from_assembly_id"), field="from_assembly_id"))
+                session = await open_check_in(actor, assembly, earlier)
+            else:
+                session = await sessions.create_session(actor, assembly, title=form.get("title"),
+                                                        premoderation=form.get("premoderation") == "on")
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
         else:
@@ -117,6 +125,7 @@ async def assembly_page(request: Request) -> Response:
     return render(request, "staff/assembly.html", {
         "assembly": assembly, "sessions": await Session.filter(assembly_id=assembly.id).order_by("id"),
         "themes": await assembly.themes.all(), "errors": errors,
+        "earlier": await Assembly.exclude(id=assembly.id).order_by("-starts_on", "-id").limit(50),
     }, status=status, actor=actor)
 
 
@@ -253,15 +262,19 @@ async def projector(request: Request) -> Response:
         spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
         spotlight = (await decorate(Actor(), [spot]))[0] if spot else None
     show = request.query_params.get("show", "")
+    by = request.query_params.get("by")
+    by = by if by in GROUPINGS else None
     ctx = {"session": session, "assembly": session.assembly, "counts": await sessions.counts(session),
            "leaders": await leaders(session), "spotlight": spotlight, "join_url": join_url(request, session.code),
-           "show": show, **await _projector_extra(session, show)}
+           "show": show, "by": by,
+           "pledges": await recent_pledges(session) if session.phase == "commitments" else [],
+           "grouping_labels": GROUPING_LABELS, **await _projector_extra(session, show, by)}
     if request.query_params.get("part") == "stage" and show:
         return render(request, "projector/_extra.html", ctx)
     return render(request, "projector/screen.html", ctx)
 
 
-async def _projector_extra(session: Session, show: str) -> dict[str, object]:
+async def _projector_extra(session: Session, show: str, by: str | None = None) -> dict[str, object]:
     """The hall's other views: a round's results, the opinion map with consensus, the word cloud."""
     from deliberate.i18n import gettext
     from deliberate.statements import opinion
@@ -270,7 +283,8 @@ async def _projector_extra(session: Session, show: str) -> dict[str, object]:
     from deliberate.voting.results import round_results
 
     if show == "results":
-        return {"results": await round_results(Actor(), session, await voting.current_round(session))}
+        # Hidden results stay hidden here too: the projector is a public screen, not the facilitator.
+        return {"results": await round_results(Actor(), session, await voting.current_round(session), by=by)}
     if show == "map":
         entry = await opinion.current(session)
         titles = dict(await Proposal.filter(session_id=session.id, kind="statement").values_list("id", "title"))

@@ -1,0 +1,126 @@
+"""What became of the proposals: the answer each got, who pledged to act, and the follow-up.
+
+ร่วมคิด ends with an answer (adopted, forwarded, merged, not adopted) mapped onto the provincial plan;
+ร่วมทำ is the commitments people and agencies make; ร่วมรับผิดชอบ is the action items and their dated
+progress, public for months after the assembly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from deliberate.i18n import N_
+
+
+class AnswerState(StrEnum):
+    ADOPTED = "adopted"
+    FORWARDED = "forwarded"
+    MERGED = "merged"
+    NOT_ADOPTED = "not_adopted"
+
+
+ANSWER_LABELS = {
+    "adopted": N_("Adopted by the assembly"),
+    "forwarded": N_("Forwarded to an agency"),
+    "merged": N_("Merged into another proposal"),
+    "not_adopted": N_("Not adopted"),
+}
+# Answers that carry a proposal forward: people can pledge on them and they get action items.
+CARRIED = (AnswerState.ADOPTED.value, AnswerState.FORWARDED.value)
+
+ROLES = {"lead": N_("Lead"), "support": N_("Support")}
+COMMITMENT_KINDS = {"participant": N_("Participant"), "organisation": N_("Organisation"),
+                    "agency": N_("Agency")}
+
+STATUS_LABELS = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "stalled": N_("Stalled"),
+}
+
+
+class ProposalAnswer(Model):
+    """The assembly's answer to one proposal and, when carried forward, its place in the provincial plan."""
+
+    id = fields.IntField(primary_key=True)
+    proposal = fields.OneToOneField("models.Proposal", related_name="answer", on_delete=fields.CASCADE)
+    state = fields.CharField(max_length=16)
+    reason = fields.TextField()
+    # The plan's structure: strategic issue (the proposal's theme) -> programme or project -> agency.
+    programme = fields.CharField(max_length=200, default="")
+    lead_agency = fields.CharField(max_length=200, default="")
+    partners = fields.CharField(max_length=300, default="")
+    budget = fields.BigIntField(null=True)  # whole baht: an estimate, not an accounting figure
+    fiscal_year = fields.IntField(null=True)  # Buddhist era, October to September
+    answered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                         on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "proposal_answer"
+
+
+class Commitment(Model):
+    """A pledge on a carried proposal: who, lead or support, what they will do, by when."""
+
+    id = fields.IntField(primary_key=True)
+    proposal = fields.ForeignKeyField("models.Proposal", related_name="commitments", on_delete=fields.CASCADE)
+    participant = fields.ForeignKeyField("models.Participant", related_name="commitments", null=True,
+                                         on_delete=fields.SET_NULL)
+    kind = fields.CharField(max_length=16)
+    # The organisation or agency named; for a participant pledging for themselves, their organisation.
+    who = fields.CharField(max_length=120, default="")
+    role = fields.CharField(max_length=8)
+    what = fields.CharField(max_length=500)
+    due = fields.DateField()
+    # A participant may choose to be named in the brief; otherwise only their sector is shown.
+    credited = fields.BooleanField(default=False)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "commitment"
+        ordering = ["id"]
+
+
+class ActionItem(Model):
+    """One piece of work a carried proposal became, owned on both sides: the community and an agency."""
+
+    id = fields.IntField(primary_key=True)
+    proposal = fields.ForeignKeyField("models.Proposal", related_name="action_items", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=200)
+    community_owner = fields.CharField(max_length=120, default="")
+    agency_owner = fields.CharField(max_length=120, default="")
+    due = fields.DateField(null=True)
+    status = fields.CharField(max_length=16, default="not_started")
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "action_item"
+        ordering = ["id"]
+
+
+class ProgressUpdate(Model):
+    """A dated note on an action item: the item takes the status of its latest update."""
+
+    id = fields.IntField(primary_key=True)
+    item = fields.ForeignKeyField("models.ActionItem", related_name="updates", on_delete=fields.CASCADE)
+    on = fields.DateField()
+    status = fields.CharField(max_length=16)
+    note = fields.CharField(max_length=1000)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "progress_update"
+        ordering = ["on", "id"]

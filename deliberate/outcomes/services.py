@@ -1,0 +1,319 @@
+"""One function per act on outcomes: answer a proposal, pledge, record an agency's pledge, add an action
+item, report progress, and read an assembly's follow-up. Both the HTML pages and the JSON API call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from deliberate import events
+from deliberate.accounts.models import StaffUser
+from deliberate.actors import Actor, require_participant
+from deliberate.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from deliberate.i18n import N_
+from deliberate.moderation.models import ModerationAction
+from deliberate.outcomes.models import (
+    ANSWER_LABELS,
+    CARRIED,
+    ROLES,
+    STATUS_LABELS,
+    ActionItem,
+    AnswerState,
+    Commitment,
+    ProgressUpdate,
+    ProposalAnswer,
+)
+from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.models import Assembly, Session
+from deliberate.sessions.services import require_phase
+from deliberate.text import choice, clean_text
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+MAX_BUDGET = 100_000_000_000  # one hundred billion baht: above any provincial project
+MAX_AHEAD_YEARS = 10
+
+
+def today() -> dt.date:
+    """Due dates are days in Thailand, whatever the server's clock zone."""
+    return dt.datetime.now(BANGKOK).date()
+
+
+def require_steward(actor: Actor) -> StaffUser:
+    """Answers and follow-up are for facilitators and officials (and admins)."""
+    if actor.is_anonymous:
+        raise NotAuthenticated(N_("Please sign in as staff to do this."))
+    if actor.staff is None or not (actor.is_facilitator() or actor.is_official()):
+        raise PermissionDenied(N_("Only facilitators and officials can do this."))
+    return actor.staff
+
+
+def clean_date(value: object, *, field: str, required: bool = True, future: bool = True) -> dt.date | None:
+    """A day as YYYY-MM-DD; `future` refuses days already past (a pledge due yesterday helps no one)."""
+    if value in (None, ""):
+        if required:
+            raise ValidationError(N_("Please fill in this field."), field=field)
+        return None
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(N_("Please give a date as year-month-day, for example 2027-03-31."),
+                                  field=field) from None
+    if future and day < today():
+        raise ValidationError(N_("This date has already passed. Please choose a later date."), field=field)
+    if day > today().replace(year=today().year + MAX_AHEAD_YEARS):
+        raise ValidationError(N_("Please choose a date within the next {n} years."), field=field, n=MAX_AHEAD_YEARS)
+    return day
+
+
+def _clean_amount(value: object, *, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).replace(",", "").strip()
+    try:
+        amount = float(text)
+    except ValueError:
+        raise ValidationError(N_("Please give an amount in baht, digits only."), field=field) from None
+    if not (0 <= amount <= MAX_BUDGET) or amount != amount:
+        raise ValidationError(N_("Please give an amount between 0 and {n} baht."), field=field, n=f"{MAX_BUDGET:,}")
+    return round(amount)
+
+
+def _clean_fiscal_year(value: object, *, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) != 4:
+        raise ValidationError(N_("Please give a Buddhist-era fiscal year such as 2570."), field=field)
+    year = int(text)
+    current = today().year + 543
+    if not (current - 1 <= year <= current + MAX_AHEAD_YEARS):
+        raise ValidationError(N_("Please give a fiscal year from {a} to {b}."), field=field, a=current - 1,
+                              b=current + MAX_AHEAD_YEARS)
+    return year
+
+
+async def _proposal_for_outcome(proposal: Proposal) -> Proposal:
+    if proposal.kind != "proposal" or proposal.status in (ProposalStatus.HIDDEN, ProposalStatus.PENDING):
+        raise PermissionDenied(N_("Only published proposals can be answered."))
+    return proposal
+
+
+# -- answers --------------------------------------------------------------------------------------------
+async def answer_proposal(actor: Actor, proposal: Proposal, *, state: object, reason: object,
+                          programme: object = "", lead_agency: object = "", partners: object = "",
+                          budget: object = None, fiscal_year: object = None) -> ProposalAnswer:
+    """Give a proposal the assembly's answer and, when carried forward, its place in the plan."""
+    staff = require_steward(actor)
+    await _proposal_for_outcome(proposal)
+    clean_state = choice(state, tuple(s.value for s in AnswerState), field="state")
+    values = {
+        "state": clean_state,
+        "reason": clean_text(reason, field="reason", max_length=1000, multiline=True),
+        "programme": clean_text(programme, field="programme", max_length=200, required=False),
+        "lead_agency": clean_text(lead_agency, field="lead_agency", max_length=200, required=False),
+        "partners": clean_text(partners, field="partners", max_length=300, required=False),
+        "budget": _clean_amount(budget, field="budget"),
+        "fiscal_year": _clean_fiscal_year(fiscal_year, field="fiscal_year"),
+    }
+    if clean_state == AnswerState.FORWARDED and not values["lead_agency"]:
+        raise ValidationError(N_("Please name the agency it is forwarded to."), field="lead_agency")
+    async with in_transaction():
+        answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id).select_for_update()
+        if answer is None:
+            answer = await ProposalAnswer.create(proposal=proposal, answered_by=staff, **values)
+        else:
+            await answer.update_from_dict(values | {"answered_by_id": staff.id}).save()
+        await ModerationAction.create(session_id=proposal.session_id, proposal=proposal, action="answer",  # type: ignore[attr-defined]
+                                      reason=values["reason"][:300], actor=staff, data={"state": clean_state})
+    await events.publish(events.Event("proposal.answered", proposal.session_id,  # type: ignore[attr-defined]
+                                      proposal_ids=(proposal.id,)))
+    return answer
+
+
+async def _carried(proposal: Proposal) -> ProposalAnswer:
+    answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)
+    if answer is None or answer.state not in CARRIED:
+        raise PermissionDenied(N_("Pledges and action items are for proposals the assembly adopted or forwarded."))
+    return answer
+
+
+# -- commitments ----------------------------------------------------------------------------------------
+async def pledge(actor: Actor, proposal: Proposal, *, role: object, what: object, due: object,
+                 organisation: object = "", credited: object = False) -> Commitment:
+    """A participant pledges, for themselves or for the organisation they name (ร่วมทำ)."""
+    session: Session = proposal.session
+    participant = require_participant(actor, session)
+    require_phase(session, "pledge")
+    await _carried(proposal)
+    values = {
+        "role": choice(role, tuple(ROLES), field="role"),
+        "what": clean_text(what, field="what", max_length=500, multiline=True),
+        "due": clean_date(due, field="due"),
+        "who": clean_text(organisation, field="organisation", max_length=120, required=False),
+    }
+    commitment = await Commitment.create(proposal=proposal, participant=participant,
+                                         kind="organisation" if values["who"] else "participant",
+                                         credited=credited is True or credited in ("on", "1", "true"), **values)
+    await events.publish(events.Event("commitment.added", session.id, proposal_ids=(proposal.id,)))
+    return commitment
+
+
+async def record_commitment(actor: Actor, proposal: Proposal, *, who: object, role: object, what: object,
+                            due: object) -> Commitment:
+    """Staff write down an agency's pledge, made in the room or by letter."""
+    staff = require_steward(actor)
+    await _carried(proposal)
+    values = {
+        "who": clean_text(who, field="who", max_length=120),
+        "role": choice(role, tuple(ROLES), field="role"),
+        "what": clean_text(what, field="what", max_length=500, multiline=True),
+        "due": clean_date(due, field="due"),
+    }
+    commitment = await Commitment.create(proposal=proposal, kind="agency", entered_by=staff, **values)
+    await events.publish(events.Event("commitment.added", proposal.session_id,  # type: ignore[attr-defined]
+                                      proposal_ids=(proposal.id,)))
+    return commitment
+
+
+# -- follow-up ------------------------------------------------------------------------------------------
+async def add_action_item(actor: Actor, proposal: Proposal, *, title: object, community_owner: object,
+                          agency_owner: object, due: object) -> ActionItem:
+    staff = require_steward(actor)
+    await _carried(proposal)
+    values = {
+        "title": clean_text(title, field="title", max_length=200),
+        "community_owner": clean_text(community_owner, field="community_owner", max_length=120),
+        "agency_owner": clean_text(agency_owner, field="agency_owner", max_length=120),
+        "due": clean_date(due, field="due"),
+    }
+    return await ActionItem.create(proposal=proposal, created_by=staff, **values)
+
+
+async def report_progress(actor: Actor, item: ActionItem, *, status: object, note: object,
+                          on: object = None) -> ProgressUpdate:
+    """A dated progress note; it sets the item's status. The day may be today or earlier, never later."""
+    staff = require_steward(actor)
+    clean_status = choice(status, tuple(STATUS_LABELS), field="status")
+    clean_note = clean_text(note, field="note", max_length=1000, multiline=True)
+    day = clean_date(on, field="on", required=False, future=False) or today()
+    if day > today():
+        raise ValidationError(N_("Progress can only be reported for today or earlier."), field="on")
+    async with in_transaction():
+        update = await ProgressUpdate.create(item=item, on=day, status=clean_status, note=clean_note,
+                                             entered_by=staff)
+        item.status = clean_status
+        await item.save(update_fields=["status", "updated_at"])
+    return update
+
+
+async def get_action_item(item_id: int) -> ActionItem:
+    item = await ActionItem.get_or_none(id=item_id).prefetch_related("proposal")
+    if item is None:
+        raise NotFound(N_("No such action item."), field="id")
+    return item
+
+
+@dataclass
+class FollowUpEntry:
+    proposal: Proposal
+    answer: ProposalAnswer
+    session: Session
+    items: list[ActionItem] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+
+
+async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
+    """Every carried proposal of an assembly with its pledges and action items; public, no names."""
+    answers = await ProposalAnswer.filter(proposal__session__assembly_id=assembly.id,
+                                          state__in=list(CARRIED)).prefetch_related(
+        "proposal__session", "proposal__theme").order_by("proposal__session_id", "proposal_id")
+    entries = []
+    for answer in answers:
+        p = answer.proposal
+        items = await ActionItem.filter(proposal_id=p.id).prefetch_related("updates")
+        pledges = await Commitment.filter(proposal_id=p.id)
+        entries.append(FollowUpEntry(p, answer, p.session, list(items), list(pledges)))
+    return entries
+
+
+async def get_assembly(assembly_id: object) -> Assembly:
+    try:
+        found = await Assembly.get_or_none(id=int(str(assembly_id)))
+    except ValueError:
+        found = None
+    if found is None:
+        raise NotFound(N_("No such assembly."), field="id")
+    return found
+
+
+@dataclass
+class PledgeLine:
+    id: int
+    who: str
+    role: str
+    what: str
+    proposal_title: str
+
+
+async def recent_pledges(session: Session, limit: int = 8) -> list[PledgeLine]:
+    """The latest pledges for the projector: organisations by name, people only when they chose to be."""
+    from deliberate.i18n import gettext
+    from deliberate.sessions.vocab import SECTORS
+
+    rows = await Commitment.filter(proposal__session_id=session.id).order_by("-id").limit(limit).prefetch_related(
+        "participant", "proposal")
+    lines = []
+    for c in rows:
+        who = c.who
+        if c.kind == "participant":
+            p = c.participant
+            who = (p.display_name if p and c.credited else "") or (
+                gettext(SECTORS[p.sector]) if p and p.sector in SECTORS else gettext("A participant"))
+        lines.append(PledgeLine(c.id, who, gettext(ROLES[c.role]), c.what, c.proposal.title))
+    return lines
+
+
+async def open_check_in(actor: Actor, assembly: Assembly, earlier: Assembly, *, title: object = "") -> Session:
+    """A session of `assembly` that starts from what `earlier` carried forward: each adopted or forwarded
+    proposal is put again, with its answer and the latest progress in its text, so the room can say what
+    happened, comment, support and pledge anew. The copies keep the original's id as `external_id`."""
+    from deliberate.i18n import gettext
+    from deliberate.proposals.services import BODY_MAX
+    from deliberate.sessions.models import Theme
+    from deliberate.sessions.services import create_session
+
+    require_steward(actor)
+    if earlier.id == assembly.id:
+        raise ValidationError(N_("Choose an earlier assembly, not this one."), field="from_assembly_id")
+    entries = await follow_up(earlier)
+    if not entries:
+        raise ValidationError(N_("That assembly has no adopted or forwarded proposals to check in on."),
+                              field="from_assembly_id")
+    themes = {t.name: t for t in await Theme.filter(assembly_id=assembly.id)}
+    async with in_transaction():
+        session = await create_session(actor, assembly, title=title or gettext(
+            "Check-in: {title}", title=earlier.title))
+        for e in entries:
+            theme = themes.get(e.proposal.theme.name)
+            if theme is None:
+                theme = themes[e.proposal.theme.name] = await Theme.create(
+                    assembly=assembly, name=e.proposal.theme.name, position=len(themes))
+            latest = [u for i in e.items for u in i.updates]
+            status = "\n".join(f"- {i.title}: {gettext(STATUS_LABELS[i.status])}" for i in e.items)
+            body = "\n\n".join(part for part in (
+                e.proposal.body,
+                gettext("Answer at {assembly}: {answer}. {reason}", assembly=earlier.title,
+                        answer=gettext(ANSWER_LABELS[e.answer.state]), reason=e.answer.reason),
+                status,
+                gettext("Latest progress: {note}", note=max(latest, key=lambda u: (u.on, u.id)).note) if latest else "",
+            ) if part)
+            await Proposal.create(session=session, theme=theme, kind="proposal", title=e.proposal.title,
+                                  body=body[:BODY_MAX], target_groups=e.proposal.target_groups,
+                                  external_id=f"followup:{e.proposal.id}", entered_by=actor.staff)
+    return session

@@ -1,0 +1,200 @@
+"""Answers, pledges, action items and the public follow-up over the JSON API; refusals change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from deliberate.outcomes.services import today
+from deliberate.proposals.models import Proposal
+from tests.conftest import Api, row_counts
+
+
+async def carried_proposal(api: Api, facilitator: dict[str, str]) -> tuple[dict[str, Any], int, int]:
+    """A session with one adopted and one unanswered proposal."""
+    s = await api.new_session(facilitator, phase="ideas")
+    author = await api.join(s["code"], "ผู้เสนอ")
+    adopted = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ศูนย์ดูแลผู้สูงอายุกลางวัน"))["id"]
+    other = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ขุดลอกสระน้ำสาธารณะ"))["id"]
+    r = await api.client.post(f"/api/v1/proposals/{adopted}/answer", headers=facilitator, json={
+        "state": "adopted", "reason": "สอดคล้องกับแผนพัฒนาจังหวัด", "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
+        "lead_agency": "เทศบาลนครภูเก็ต", "partners": "พมจ.ภูเก็ต", "budget": 250000, "fiscal_year": 2570})
+    assert r.status_code == 200, r.text
+    return s, adopted, other
+
+
+def due(days: int) -> str:
+    return (today() + dt.timedelta(days=days)).isoformat()
+
+
+async def test_answer_maps_a_proposal_onto_the_plan(api: Api, client: httpx.AsyncClient,
+                                                    facilitator: dict[str, str]) -> None:
+    s, adopted, other = await carried_proposal(api, facilitator)
+    official = await api.staff("official")
+    r = await client.post(f"/api/v1/proposals/{other}/answer", headers=official, json={
+        "state": "forwarded", "reason": "อยู่ในอำนาจของ อบต.", "lead_agency": "อบต.รัษฎา"})
+    assert r.status_code == 200 and r.json()["state"] == "forwarded"
+    # Answering again replaces the answer; there is still one per proposal.
+    r = await client.post(f"/api/v1/proposals/{other}/answer", headers=official, json={
+        "state": "not_adopted", "reason": "ซ้ำกับโครงการเดิม"})
+    assert r.json()["state"] == "not_adopted" and r.json()["lead_agency"] == ""
+
+    participant = await api.join(s["code"], "ชาวบ้าน")
+    before = await row_counts()
+    refused = [
+        (participant, {"state": "adopted", "reason": "x"}, 403),
+        (facilitator, {"state": "maybe", "reason": "x"}, 422),
+        (facilitator, {"state": "adopted", "reason": ""}, 422),
+        (facilitator, {"state": "forwarded", "reason": "ส่งต่อ"}, 422),  # to whom?
+        (facilitator, {"state": "adopted", "reason": "x", "budget": -5}, 422),
+        (facilitator, {"state": "adopted", "reason": "x", "budget": "ห้าแสน"}, 422),
+        (facilitator, {"state": "adopted", "reason": "x", "fiscal_year": 2026}, 422),  # not Buddhist era
+        (facilitator, {"state": "adopted", "reason": "ก" * 1001}, 422),
+    ]
+    for who, body, status in refused:
+        r = await client.post(f"/api/v1/proposals/{adopted}/answer", headers=who, json=body)
+        assert r.status_code == status, (body, r.text)
+        assert r.json()["message"]
+    assert (await client.post(f"/api/v1/proposals/{adopted}/answer", json={"state": "adopted"})).status_code == 401
+    assert await row_counts() == before
+
+
+async def test_pledges_in_the_commitments_phase_only_on_carried_proposals(
+        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    s, adopted, other = await carried_proposal(api, facilitator)
+    person = await api.join(s["code"], "อพม. สมใจ", sector="volunteer")
+    body = {"role": "support", "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": due(30)}
+    r = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=person, json=body)
+    assert r.status_code == 403 and "ไม่เปิด" in r.json()["message"]  # still in the ideas phase
+    await api.set_phase(facilitator, s["code"], "commitments")
+    before = await row_counts()
+    refused = [
+        (other, body, 403),  # not answered: nothing to pledge on
+        (adopted, body | {"due": due(-1)}, 422),  # already past
+        (adopted, body | {"due": "31/03/2570"}, 422),
+        (adopted, body | {"what": "ก" * 501}, 422),
+        (adopted, body | {"role": "boss"}, 422),
+    ]
+    for pid, b, status in refused:
+        r = await client.post(f"/api/v1/proposals/{pid}/commitments", headers=person, json=b)
+        assert r.status_code == status, (b, r.text)
+    assert await row_counts() == before
+
+    key = {"Idempotency-Key": "pledge-1"}
+    r = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=person | key, json=body)
+    again = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=person | key, json=body)
+    assert r.status_code == again.status_code == 201 and r.json() == again.json()
+    assert r.json()["kind"] == "participant" and r.json()["role"] == "support"
+    r = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=facilitator, json={
+        "who": "เทศบาลนครภูเก็ต", "role": "lead", "what": "จัดหาสถานที่และงบประมาณปีแรก", "due": due(120)})
+    assert r.status_code == 201 and r.json()["kind"] == "agency"
+    assert (await row_counts())["Commitment"] == before["Commitment"] + 2
+
+
+async def test_action_items_progress_and_the_public_follow_up(api: Api, client: httpx.AsyncClient,
+                                                              facilitator: dict[str, str]) -> None:
+    s, adopted, other = await carried_proposal(api, facilitator)
+    official = await api.staff("official")
+    item = {"title": "หาสถานที่ตั้งศูนย์", "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
+            "agency_owner": "เทศบาลนครภูเก็ต", "due": due(90)}
+    r = await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official, json=item)
+    assert r.status_code == 201, r.text
+    item_id = r.json()["id"]
+    assert r.json()["status"] == "not_started"
+    before = await row_counts()
+    for body, status in [({"status": "finished", "note": "x"}, 422), ({"status": "done", "note": ""}, 422),
+                         ({"status": "done", "note": "x", "on": due(3)}, 422)]:
+        r = await client.post(f"/api/v1/action-items/{item_id}/updates", headers=official, json=body)
+        assert r.status_code == status, (body, r.text)
+    assert (await client.post(f"/api/v1/proposals/{other}/action-items", headers=official,
+                              json=item)).status_code == 403
+    assert (await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official,
+                              json=item | {"due": due(-10)})).status_code == 422
+    assert (await client.post("/api/v1/action-items/999999/updates", headers=official,
+                              json={"status": "done", "note": "x"})).status_code == 404
+    assert await row_counts() == before
+    r = await client.post(f"/api/v1/action-items/{item_id}/updates", headers=official, json={
+        "status": "in_progress", "note": "สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง", "on": due(-2)})
+    assert r.status_code == 201
+
+    session = (await client.get(f"/api/v1/sessions/{s['code']}")).json()
+    public = await client.get(f"/api/v1/assemblies/{session['assembly']['id']}/follow-up")  # no token
+    assert public.status_code == 200
+    entries = {e["id"]: e for e in public.json()["proposals"]}
+    assert set(entries) == {adopted}  # the unanswered proposal is not in the follow-up
+    entry = entries[adopted]
+    assert entry["answer"]["lead_agency"] == "เทศบาลนครภูเก็ต" and entry["answer"]["budget"] == 250000
+    [got] = entry["action_items"]
+    assert got["status"] == "in_progress" and got["updates"][0]["note"].startswith("สำรวจ")
+    assert "ผู้เสนอ" not in public.text  # no names in public
+    assert (await client.get("/api/v1/assemblies/999999/follow-up")).status_code == 404
+
+
+async def test_brief_json_is_versioned_by_content(api: Api, client: httpx.AsyncClient,
+                                                 facilitator: dict[str, str]) -> None:
+    s, adopted, _ = await carried_proposal(api, facilitator)
+    url = f"/api/v1/sessions/{s['code']}/brief.json"
+    first = await client.get(url, headers=facilitator)
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"].startswith("application/json")
+    assert f"brief-{s['code']}-v1.json" in first.headers["content-disposition"]
+    brief = first.json()
+    assert brief["schema"] == "deliberate.brief/1" and brief["version"] == 1 and len(brief["content_hash"]) == 64
+    [p] = [p for p in brief["proposals"] if p["id"] == adopted]
+    assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต โครงการศูนย์ดูแลผู้สูงอายุ"
+    assert [r["proposal_id"] for r in brief["plan_rows"]] == [adopted]
+    assert "ผู้เสนอ" not in first.text  # the author's display name is nowhere in the open data
+    same = (await client.get(url, headers=facilitator)).json()
+    assert (same["version"], same["content_hash"]) == (1, brief["content_hash"])
+    someone = await api.join(s["code"], "คนใหม่")
+    await api.set_phase(facilitator, s["code"], "voting")
+    await api.support(someone, adopted)
+    changed = (await client.get(url, headers=facilitator)).json()
+    assert changed["version"] == 2 and changed["content_hash"] != brief["content_hash"]
+
+
+async def test_brief_is_for_officials_and_facilitators_and_refuses_clearly(
+        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="ideas")
+    url = f"/api/v1/sessions/{s['code']}/brief"
+    empty = await client.get(f"{url}.json", headers=facilitator)
+    assert empty.status_code == 409 and "ยังไม่มี" in empty.json()["message"]
+    author = await api.join(s["code"], "ผู้เสนอ")
+    await api.propose(author, s["code"], s["themes"][0]["id"], title="ตลาดนัดสินค้าชุมชน")
+    assert (await client.get(f"{url}.json", headers=author)).status_code == 403
+    assert (await client.get(f"{url}.json")).status_code == 401
+    official = await api.staff("official")
+    assert (await client.get(f"{url}.json", headers=official)).status_code == 200
+    odd = await client.get(f"{url}.exe", headers=official)
+    assert odd.status_code == 404 and "pdf, docx" in odd.json()["message"]
+    assert (await client.get(f"/api/v1/sessions/{s['code']}/minutes.xlsx", headers=official)).status_code == 404
+    assert (await client.get(f"{url}.csv", headers=official, params={"sheet": "passwords"})).status_code == 404
+
+
+async def test_a_later_assembly_checks_in_on_what_was_carried(api: Api, client: httpx.AsyncClient,
+                                                              facilitator: dict[str, str]) -> None:
+    s, adopted, other = await carried_proposal(api, facilitator)
+    official = await api.staff("official")
+    item = (await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official, json={
+        "title": "หาสถานที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": due(30)})).json()
+    await client.post(f"/api/v1/action-items/{item['id']}/updates", headers=official,
+                      json={"status": "stalled", "note": "รองบประมาณปีหน้า"})
+    earlier = (await client.get(f"/api/v1/sessions/{s['code']}")).json()["assembly"]["id"]
+    later = await api.new_session(facilitator, themes=["ประเด็นใหม่"])
+    here = later["assembly"]["id"]
+    before = await row_counts()
+    for body, status in [({"from_assembly_id": here}, 422), ({"from_assembly_id": "x"}, 422),
+                         ({"from_assembly_id": 999999}, 404)]:
+        r = await client.post(f"/api/v1/assemblies/{here}/check-in", headers=facilitator, json=body)
+        assert r.status_code == status, (body, r.text)
+    assert (await client.post(f"/api/v1/assemblies/{here}/check-in", headers=official,
+                              json={"from_assembly_id": earlier})).status_code == 403
+    assert await row_counts() == before
+    r = await client.post(f"/api/v1/assemblies/{here}/check-in", headers=facilitator,
+                          json={"from_assembly_id": earlier})
+    assert r.status_code == 201 and r.json()["proposals"] == 1, r.text
+    copy = await Proposal.get(session__code=r.json()["code"])
+    assert copy.external_id == f"followup:{adopted}" and copy.title == "ศูนย์ดูแลผู้สูงอายุกลางวัน"
+    assert "หยุดชะงัก" in copy.body and "รองบประมาณปีหน้า" in copy.body and "รับเป็นข้อเสนอของสมัชชา" in copy.body

@@ -1,0 +1,138 @@
+"""A hand-written brief in the shape `deliberate.briefs.build` produces (see deliberate/briefs/schema.md).
+
+Renderers are pure functions of this dictionary, so their tests start here; the tests of the builder
+check that the real thing has the same shape.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_THEMES = [
+    {"id": 1, "name": "ผู้สูงอายุและสวัสดิการชุมชน", "proposal_ids": [11, 12]},
+    {"id": 2, "name": "แหล่งน้ำและการเกษตร", "proposal_ids": [21]},
+]
+
+_PROPOSALS: list[dict[str, Any]] = [
+    {"id": 11, "ref": "P11", "rank": 1, "theme_id": 1, "theme": "ผู้สูงอายุและสวัสดิการชุมชน",
+     "title": "จัดตั้งศูนย์ดูแลผู้สูงอายุกลางวันในตำบล",
+     "body": "ผู้สูงอายุที่อยู่ลำพังในเวลากลางวันต้องการที่พักพิงและกิจกรรม ขอให้มีศูนย์ดูแลกลางวันที่อาสาสมัครดำเนินการร่วมกับเทศบาล",
+     "target_groups": ["ผู้สูงอายุ"], "supports": 180, "support_share": 0.82,
+     "comments": {"for": 14, "against": 0, "note": 2},
+     "agreement": {"level": "consensus", "label": "ฉันทามติ"},
+     "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "supporters": 90},
+                   {"label": "อาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์ (อพม.)", "supporters": 60}],
+     "arguments": {"for": [{"text": "ลูกหลานทำงานนอกบ้าน ผู้สูงอายุอยู่ลำพังทั้งวัน"}], "against": []},
+     "reservations": [],
+     "proposers": {"count": 3, "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "count": 3}],
+                   "credited": ["นางสมศรี ใจดี (สภาองค์กรชุมชนตำบลรัษฎา)"]},
+     "merged_from": [14],
+     "answer": {"state": "adopted", "state_label": "รับเป็นข้อเสนอของสมัชชา", "reason": "สอดคล้องกับแผนพัฒนาจังหวัดประเด็นที่ ๓",
+                "programme": "โครงการศูนย์ดูแลผู้สูงอายุกลางวันโดยชุมชน", "lead_agency": "เทศบาลนครภูเก็ต",
+                "partners": "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต", "budget": 250000.0,
+                "fiscal_year": 2570, "answered_at": "2026-11-15T15:20:00+07:00"},
+     "clause": "ขอให้เทศบาลนครภูเก็ต ร่วมกับ สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต "
+               "จัดตั้งศูนย์ดูแลผู้สูงอายุกลางวันในตำบล"},
+    {"id": 12, "ref": "P12", "rank": 2, "theme_id": 1, "theme": "ผู้สูงอายุและสวัสดิการชุมชน",
+     "title": "กองทุนสวัสดิการชุมชนสมทบค่ารักษาพยาบาล", "body": "ขยายสวัสดิการกองทุนให้ครอบคลุมค่าเดินทางไปโรงพยาบาล",
+     "target_groups": ["ผู้สูงอายุ", "คนพิการ"], "supports": 120, "support_share": 0.55,
+     "comments": {"for": 6, "against": 2, "note": 0},
+     "agreement": {"level": "reservations", "label": "มีข้อสงวน"},
+     "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "supporters": 70}],
+     "arguments": {"for": [{"text": "ค่าเดินทางเป็นภาระหนักของครอบครัว"}],
+                   "against": [{"text": "กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน"}]},
+     "reservations": ["กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน"],
+     "proposers": {"count": 1, "by_sector": [], "credited": []}, "merged_from": [],
+     "answer": {"state": "forwarded", "state_label": "ส่งต่อหน่วยงาน", "reason": "อยู่ในอำนาจของกองทุน",
+                "programme": "", "lead_agency": "สำนักงานหลักประกันสุขภาพแห่งชาติ เขต ๑๑", "partners": "",
+                "budget": None, "fiscal_year": None, "answered_at": "2026-11-15T15:30:00+07:00"},
+     "clause": "ขอให้สำนักงานหลักประกันสุขภาพแห่งชาติ เขต ๑๑ พิจารณากองทุนสวัสดิการชุมชนสมทบค่ารักษาพยาบาล"},
+    {"id": 21, "ref": "P21", "rank": 3, "theme_id": 2, "theme": "แหล่งน้ำและการเกษตร",
+     "title": "ขุดลอกสระน้ำสาธารณะหมู่ที่ ๔", "body": "สระน้ำตื้นเขินทำให้ขาดน้ำในหน้าแล้ง",
+     "target_groups": ["ทุกคนในชุมชน"], "supports": 40, "support_share": 0.18,
+     "comments": {"for": 1, "against": 1, "note": 0},
+     "agreement": {"level": "some", "label": "มีผู้สนับสนุนบางส่วน"},
+     "by_sector": [], "arguments": {"for": [], "against": [{"text": "ควรใช้งบของ อบต."}]},
+     "reservations": ["ควรใช้งบของ อบต."], "proposers": {"count": 1, "by_sector": [], "credited": []},
+     "merged_from": [], "answer": None, "clause": None},
+]
+
+SAMPLE: dict[str, Any] = {
+    "schema": "deliberate.brief/1", "language": "th", "version": 2, "content_hash": "ab" * 32,
+    "generated_at": "2026-11-22T10:15:00+07:00", "chain_head": None,
+    "links": {"open_data": "http://testserver/api/v1/sessions/AB12CD/brief.json",
+              "follow_up": "http://testserver/a/1/follow-up"},
+    "assembly": {"id": 1, "title": "สมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต ประจำปี ๒๕๖๙", "subtitle": "ร่วมคิด ร่วมทำ ร่วมรับผิดชอบ",
+                 "province_code": "83", "province": "ภูเก็ต", "venue": "โรงแรมเพิร์ล ภูเก็ต",
+                 "starts_on": "2026-11-15", "ends_on": "2026-11-15"},
+    "session": {"code": "AB12CD", "title": "เวทีข้อเสนอเชิงนโยบาย", "phase": "closed", "phase_label": "ปิดแล้ว",
+                "opened_at": "2026-11-15T09:00:00+07:00", "closed_at": "2026-11-15T16:30:00+07:00"},
+    "participation": {"joined": 312, "took_part": 287, "assisted": 14, "min_group": 5,
+                      "by_sector": [{"key": "community", "label": "องค์กรชุมชน / สภาองค์กรชุมชน", "count": 150},
+                                    {"key": "volunteer", "label": "อาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์ (อพม.)", "count": 90},
+                                    {"key": "local_government", "label": "องค์กรปกครองส่วนท้องถิ่น", "count": 40},
+                                    {"key": "_other", "label": "กลุ่มอื่น ๆ (แต่ละกลุ่มเล็กเกินกว่าจะแสดง)", "count": 32}],
+                      "by_subdistrict": [{"key": "830101", "label": "ตำบลตลาดใหญ่ อำเภอเมืองภูเก็ต", "count": 120},
+                                         {"key": "830102", "label": "ตำบลตลาดเหนือ อำเภอเมืองภูเก็ต", "count": 100}],
+                      "withheld": {"sector": 0, "subdistrict": 3}},
+    "summary": {"proposals": 3, "adopted": 1, "forwarded": 1, "comments": 26, "supports": 340,
+                "commitments": 2, "action_items": 1},
+    "themes": _THEMES,
+    "proposals": _PROPOSALS,
+    "rounds": [{"id": 3, "method": "dots", "method_label": "ติดจุด", "title": "จัดลำดับข้อเสนอ", "voters": 210,
+                "items": [{"id": 11, "title": _PROPOSALS[0]["title"], "rank": 1, "figure": 54, "figure_label": "54 จุด", "passes": True},
+                          {"id": 12, "title": _PROPOSALS[1]["title"], "rank": 2, "figure": 31, "figure_label": "31 จุด", "passes": False}],
+                "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "voters": 100, "figures": {"11": 30, "12": 20}}]}],
+    "opinion": {"participants": 120, "statements": 24,
+                "groups": [{"id": 0, "name": "ก", "size": 70, "representative": [
+                    {"text": "ชุมชนควรบริหารกองทุนเอง", "direction": "agree", "share": 0.9}]},
+                           {"id": 1, "name": "ข", "size": 50, "representative": [
+                    {"text": "ชุมชนควรบริหารกองทุนเอง", "direction": "disagree", "share": 0.7}]}],
+                "consensus": [{"text": "ผู้สูงอายุควรมีที่พักกลางวันใกล้บ้าน", "agree_share": 0.88}],
+                "divisive": [{"text": "ชุมชนควรบริหารกองทุนเอง", "score": 0.41}]},
+    "commitments": [
+        {"id": 1, "proposal_id": 11, "who": "เทศบาลนครภูเก็ต", "kind": "agency", "role": "lead", "role_label": "เป็นเจ้าภาพหลัก",
+         "what": "จัดหาสถานที่และงบประมาณดำเนินการปีแรก", "due": "2027-03-31", "created_at": "2026-11-15T16:00:00+07:00"},
+        {"id": 2, "proposal_id": 11, "who": "ผู้เข้าร่วม (อพม.)", "kind": "participant", "role": "support", "role_label": "ร่วมสนับสนุน",
+         "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": "2027-01-15", "created_at": "2026-11-15T16:05:00+07:00"}],
+    "plan_rows": [
+        {"proposal_id": 11, "ref": "P11", "issue": "ผู้สูงอายุและสวัสดิการชุมชน", "approach": "",
+         "project": "โครงการศูนย์ดูแลผู้สูงอายุกลางวันโดยชุมชน",
+         "rationale": _PROPOSALS[0]["body"], "objectives": "", "targets": "", "indicators": "",
+         "target_group": "ผู้สูงอายุ", "area": "ตำบลตลาดใหญ่ อำเภอเมืองภูเก็ต (830101)", "fiscal_years": "2570",
+         "budget": 250000.0, "budget_source": "", "lead_agency": "เทศบาลนครภูเก็ต",
+         "partners": "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต", "national_fit": "",
+         "agreement": "ฉันทามติ", "proposers_by_sector": "องค์กรชุมชน / สภาองค์กรชุมชน 3", "coordinator": ""},
+        {"proposal_id": 12, "ref": "P12", "issue": "ผู้สูงอายุและสวัสดิการชุมชน", "approach": "",
+         "project": "กองทุนสวัสดิการชุมชนสมทบค่ารักษาพยาบาล", "rationale": _PROPOSALS[1]["body"], "objectives": "",
+         "targets": "", "indicators": "", "target_group": "ผู้สูงอายุ, คนพิการ", "area": "", "fiscal_years": "",
+         "budget": None, "budget_source": "", "lead_agency": "สำนักงานหลักประกันสุขภาพแห่งชาติ เขต ๑๑", "partners": "",
+         "national_fit": "", "agreement": "มีข้อสงวน", "proposers_by_sector": "", "coordinator": ""}],
+    "minutes": {
+        "body": "สมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต ประจำปี ๒๕๖๙", "meeting_no": "1/2570", "date": "2026-11-15",
+        "venue": "โรงแรมเพิร์ล ภูเก็ต", "started_at": "2026-11-15T09:00:00+07:00", "ended_at": "2026-11-15T16:30:00+07:00",
+        "attendance": {"count": 312, "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "count": 150},
+                                                   {"label": "อาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์ (อพม.)", "count": 90}],
+                       "named": ["นางสมศรี ใจดี (สภาองค์กรชุมชนตำบลรัษฎา)"]},
+        "agenda": [
+            {"no": 1, "heading": "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ",
+             "body": ["ประธานแจ้งวัตถุประสงค์ของเวทีและประเด็นยุทธศาสตร์ ๒ ประเด็น"], "resolution": "ที่ประชุมรับทราบ"},
+            {"no": 2, "heading": "เรื่องเพื่อพิจารณา: ข้อเสนอเชิงนโยบาย",
+             "body": ["ผู้เข้าร่วมเสนอข้อเสนอ ๓ เรื่อง แสดงความเห็น ๒๖ ครั้ง และสนับสนุน ๓๔๐ ครั้ง",
+                      "P11 จัดตั้งศูนย์ดูแลผู้สูงอายุกลางวันในตำบล: รับเป็นข้อเสนอของสมัชชา (ฉันทามติ)"],
+             "resolution": "ที่ประชุมเห็นชอบข้อเสนอ ๑ เรื่อง และส่งต่อหน่วยงาน ๑ เรื่อง"},
+            {"no": 3, "heading": "เรื่องอื่น ๆ", "body": ["ภาคีเครือข่ายแสดงเจตจำนงร่วมดำเนินการ ๒ ราย"],
+             "resolution": "ที่ประชุมรับทราบ"}],
+        "recorder": ""},
+    "follow_up": [
+        {"id": 1, "proposal_id": 11, "title": "หาสถานที่ตั้งศูนย์", "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
+         "agency_owner": "เทศบาลนครภูเก็ต", "due": "2027-02-28", "status": "in_progress", "status_label": "กำลังดำเนินการ",
+         "updates": [{"on": "2027-01-10", "status": "in_progress", "status_label": "กำลังดำเนินการ",
+                      "note": "สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง"}]}],
+}
+
+
+def sample_brief(**changes: Any) -> dict[str, Any]:
+    """A fresh deep copy, with top-level keys replaced by `changes`."""
+    return copy.deepcopy(SAMPLE) | changes
