@@ -165,14 +165,37 @@ def bench() -> None:
 
 
 @bench.command("live")
-@click.option("--clients", default=1000, show_default=True, type=int)
-@click.option("--votes-per-s", default=100.0, show_default=True, type=float)
-@click.option("--seconds", default=20.0, show_default=True, type=float)
-def bench_live(clients: int, votes_per_s: float, seconds: float) -> None:
-    """Viewers on websockets while supports arrive at a steady rate."""
-    from deliberate.bench.live import run
+@click.option("--clients", type=int, help="Websocket viewers.  [default: 1000; 50 with --map]")
+@click.option("--votes-per-s", type=float, help="Writes per second.  [default: 100; 50 with --map]")
+@click.option("--seconds", type=float, help="How long to send (each phase with --map).  [default: 20; 15 with --map]")
+@click.option("--map", "with_map", is_flag=True,
+              help="Marks on a large opinion map: write latency with the map idle, then while it recomputes.")
+@click.option("--map-size", default="5000x500", show_default=True, metavar="PxS",
+              help="With --map: participants x statements.")
+@click.option("--map-density", default=0.2, show_default=True, type=float,
+              help="With --map: share of the statements each participant has marked.")
+@click.option("--map-interval-s", default=None, type=float,
+              help="With --map: the map worker's interval.  [default: the app's]")
+def bench_live(clients: int | None, votes_per_s: float | None, seconds: float | None, with_map: bool,
+               map_size: str, map_density: float, map_interval_s: float | None) -> None:
+    """Viewers on websockets while supports arrive at a steady rate (or, with --map, marks on a large map)."""
+    if not with_map:
+        from deliberate.bench.live import run
 
-    run(clients=clients, votes_per_s=votes_per_s, seconds=seconds)
+        run(clients=1000 if clients is None else clients, votes_per_s=100.0 if votes_per_s is None else votes_per_s,
+            seconds=20.0 if seconds is None else seconds)
+        return
+    from deliberate.bench.live_map import parse_shape
+    from deliberate.bench.live_map import run as run_map
+    from deliberate.statements.opinion import MIN_INTERVAL_S
+
+    try:
+        shape = parse_shape(map_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map-size") from exc
+    run_map(clients=50 if clients is None else clients, votes_per_s=50.0 if votes_per_s is None else votes_per_s,
+            seconds=15.0 if seconds is None else seconds, shape=shape, density=map_density,
+            interval_s=MIN_INTERVAL_S if map_interval_s is None else map_interval_s)
 
 
 @bench.command("opinion", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -127,10 +127,11 @@ class Server:
             raise RuntimeError(f"deliberate {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
 
-    def start(self) -> None:
+    def start(self, command: tuple[str, ...] = ("deliberate.cli", "serve")) -> None:
+        """Run `python -m <command> --host --port`; `bench live --map` runs its own wrapper of the app."""
         self.log_file = (self.workdir / "server.log").open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "deliberate.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT)
 
     async def wait_ready(self, client: httpx.AsyncClient, timeout: float = 60.0) -> None:
@@ -291,12 +292,14 @@ async def open_viewer(url: str, viewer: Viewer, tally: Tally, stopping: asyncio.
         return None
 
 
-async def watch_rss(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
+async def watch_rss(pid: int, stop: asyncio.Event, peak: list[float], children: bool = False) -> None:
+    """Peak resident memory of the server (with `children`, plus its child processes, such as the map's)."""
     try:
         process = psutil.Process(pid)
         while not stop.is_set():
             with contextlib.suppress(psutil.Error):
-                peak[0] = max(peak[0], process.memory_info().rss / 2**20)
+                family = [process, *(process.children(recursive=True) if children else [])]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in family) / 2**20)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RSS_EVERY_S)
     except psutil.Error:
