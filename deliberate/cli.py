@@ -207,5 +207,14 @@ def bench_opinion(ctx: click.Context) -> None:
     sys.exit(run(list(ctx.args)))
 
 
+@bench.command("brief", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def bench_brief(ctx: click.Context) -> None:
+    """Build and render the brief of a big session (--proposals 1000 --votes 100000 --comments 5000)."""
+    from deliberate.bench.brief import main as run
+
+    sys.exit(run(list(ctx.args)))
+
+
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "deliberate.idempotency.models",
     "deliberate.outcomes.models",
     "deliberate.briefs.models",
+    "deliberate.resolutions.models",
 ]
 
 

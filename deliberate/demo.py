@@ -262,14 +262,14 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
 # What the facilitator answered, who pledged and what was done: so the demo's brief, follow-up page and
 # portal have something in every section. (proposal index, state, reason, programme, agency, partners, baht)
 ANSWERS = (
-    (8, "adopted", "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี และที่ประชุมสนับสนุนมากที่สุด",
+    (9, "adopted", "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี และที่ประชุมสนับสนุนมากที่สุด",
      "โครงการศูนย์ดูแลผู้สูงอายุโดยชุมชน", "เทศบาลตำบลวิชิต", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต",
      450000),
     (6, "adopted", "แหล่งน้ำสำรองจำเป็นในหน้าแล้ง และมีขุมเหมืองเก่าที่ใช้ได้",
      "โครงการฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำชุมชน", "องค์การบริหารส่วนจังหวัดภูเก็ต", "สำนักงานทรัพยากรน้ำภาค ๙",
      1200000),
     (7, "forwarded", "อยู่ในอำนาจของหน่วยงานด้านที่อยู่อาศัย", "", "สถาบันพัฒนาองค์กรชุมชน (องค์การมหาชน)", "", None),
-    (10, "not_adopted", "ซ้ำกับกลไกประชาคมจังหวัดที่มีอยู่แล้ว", "", "", "", None),
+    (11, "not_adopted", "ซ้ำกับกลไกประชาคมจังหวัดที่มีอยู่แล้ว", "", "", "", None),
 )
 
 
@@ -283,12 +283,12 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
         await outcomes.answer_proposal(staff, await get_proposal(proposal_ids[index]), state=state, reason=reason,
                                        programme=programme, lead_agency=agency, partners=partners, budget=budget,
                                        fiscal_year=fiscal if budget else None)
-    elderly, water = await get_proposal(proposal_ids[8]), await get_proposal(proposal_ids[6])
+    elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])
     soon = (date.today() + timedelta(days=90)).isoformat()
     await outcomes.record_commitment(staff, elderly, who="เทศบาลตำบลวิชิต", role="lead",
                                      what="จัดสถานที่และงบประมาณดำเนินการปีแรก", due=soon)
     await sessions.set_phase(staff, session, "commitments")
-    elderly, water = await get_proposal(proposal_ids[8]), await get_proposal(proposal_ids[6])  # see the new phase
+    elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])  # see the new phase
     await outcomes.pledge(actors["daeng"], elderly, role="support", what="จัดเวรอาสาสมัครเยี่ยมบ้านสัปดาห์ละ ๒ วัน",
                           due=soon, organisation="ชมรมผู้สูงอายุตำบลวิชิต")
     await outcomes.pledge(actors["nok"], elderly, role="support", what="อบรมผู้ดูแลผู้สูงอายุในชุมชน", due=soon)

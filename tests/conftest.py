@@ -44,6 +44,17 @@ from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import get_proposal, submit_proposal
+from deliberate.resolutions.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentBacker,
+    CheckAnswer,
+    Clause,
+    ClauseVersion,
+    ConsensusCheck,
+    Delegate,
+    ResolutionRules,
+)
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.services import (
     create_assembly,
@@ -348,7 +359,8 @@ async def row_counts() -> dict[str, int]:
     """How many rows each table holds: a refused request must leave every number as it was."""
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
               ModerationAction, IdempotencyRecord, VoteRound, Ballot, ProposalAnswer, Commitment, ActionItem,
-              ProgressUpdate, Brief)
+              ProgressUpdate, Brief, ResolutionRules, Delegate, AgendaItem, Clause, ClauseVersion, Amendment,
+              AmendmentBacker, ConsensusCheck, CheckAnswer)
     return {m.__name__: await m.all().count() for m in models}
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.request import url2pathname
@@ -82,7 +82,9 @@ def minutes_pdf(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     return _render("briefs/minutes.html", brief, thai_digits)
 
 
-def _render(template: str, brief: dict[str, Any], thai_digits: bool) -> bytes:
+def _render(template: str, brief: dict[str, Any], thai_digits: bool, **context: Any) -> bytes:
+    """Lay out `template` with the brief (or any document dictionary with a "language") as `brief`, the
+    formats, the fonts, and the extra `context`; other documents (resolutions/render.py) reuse it."""
     _install_actual_text()
     lang = brief.get("language") if brief.get("language") in LANGUAGES else DEFAULT_LANGUAGE
     with language(lang):
@@ -92,7 +94,7 @@ def _render(template: str, brief: dict[str, Any], thai_digits: bool) -> bytes:
             qr=_qr_svg((brief.get("links") or {}).get("open_data")),
             proposal_by_id={p["id"]: p for p in brief.get("proposals") or []},
             summary_limit=SUMMARY_LIMIT, detail_per_theme=DETAIL_PER_THEME, sector_columns=SECTOR_COLUMNS,
-            annex_limit=ANNEX_LIMIT,
+            annex_limit=ANNEX_LIMIT, **context,
         )
     font_config = FontConfiguration()
     document = weasyprint.HTML(
@@ -153,20 +155,21 @@ def _glue_unit(match: re.Match[str]) -> str:
     for run in _THAI.finditer(unit):
         words = _thai_words(run.group())
         groups[-1] += unit[start : run.start()] + words[0]
-        groups += words[1:]
+        groups += list(words[1:])
         start = run.end()
     groups[-1] += unit[start:]
     return ZWSP.join(f'<span class="w">{group}</span>' for group in groups)
 
 
-def _thai_words(run: str) -> list[str]:
-    words = []
+@lru_cache(maxsize=50_000)  # theme names, labels and agency names recur on every page
+def _thai_words(run: str) -> tuple[str, ...]:
+    words: list[str] = []
     for word in word_tokenize(run, engine="newmm"):
         if _letters(word) > LONG_WORD:
             words += word_tokenize(word, engine="newmm", custom_dict=_short_words())
         else:
             words.append(word)
-    return words
+    return tuple(words)
 
 
 def _letters(word: str) -> int:

@@ -25,6 +25,13 @@ ACTION_LABELS = {
     "statement_seeded": N_("Statement seeded"),
     "answer": N_("Proposal answered"),
     "purged": N_("Personal data removed after the retention period"),
+    "resolution_rules": N_("Resolution rules changed"),
+    "delegate": N_("Delegate registered"),
+    "item_drafted": N_("Agenda item drafted"),
+    "amendment_accepted": N_("Amendment accepted"),
+    "amendment_rejected": N_("Amendment rejected"),
+    "check_opened": N_("Consensus check called"),
+    "check_closed": N_("Consensus check closed"),
 }
 
 

@@ -90,10 +90,14 @@ class Commitment(Model):
 
 
 class ActionItem(Model):
-    """One piece of work a carried proposal became, owned on both sides: the community and an agency."""
+    """One piece of work a carried proposal or an adopted resolution clause became, owned on both sides:
+    the community and an agency."""
 
     id = fields.IntField(primary_key=True)
-    proposal = fields.ForeignKeyField("models.Proposal", related_name="action_items", on_delete=fields.CASCADE)
+    proposal = fields.ForeignKeyField("models.Proposal", related_name="action_items", null=True,
+                                      on_delete=fields.CASCADE)
+    clause = fields.ForeignKeyField("models.Clause", related_name="action_items", null=True,
+                                    on_delete=fields.CASCADE)
     title = fields.CharField(max_length=200)
     community_owner = fields.CharField(max_length=120, default="")
     agency_owner = fields.CharField(max_length=120, default="")

@@ -213,7 +213,7 @@ async def report_progress(actor: Actor, item: ActionItem, *, status: object, not
 
 
 async def get_action_item(item_id: int) -> ActionItem:
-    item = await ActionItem.get_or_none(id=item_id).prefetch_related("proposal")
+    item = await ActionItem.get_or_none(id=item_id).prefetch_related("proposal", "clause__item")
     if item is None:
         raise NotFound(N_("No such action item."), field="id")
     return item
@@ -240,6 +240,33 @@ async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
         pledges = await Commitment.filter(proposal_id=p.id)
         entries.append(FollowUpEntry(p, answer, p.session, list(items), list(pledges)))
     return entries
+
+
+@dataclass
+class ClauseFollowUp:
+    item_title: str
+    number: int
+    text: str
+    lead_agency: str
+    reservations: list[str]
+    items: list[ActionItem]
+
+
+async def clause_follow_up(assembly: Assembly) -> list[ClauseFollowUp]:
+    """Adopted resolution clauses of an assembly, each with the action items that track it."""
+    from deliberate.resolutions.models import Clause
+
+    clauses = await Clause.filter(item__session__assembly_id=assembly.id, status="adopted").prefetch_related(
+        "item").order_by("item__session_id", "item__position", "item_id", "position")
+    items: dict[int, list[ActionItem]] = {}
+    for i in await ActionItem.filter(clause_id__in=[c.id for c in clauses]).prefetch_related("updates"):
+        items.setdefault(i.clause_id, []).append(i)  # type: ignore[attr-defined]
+    out, numbers = [], {}
+    for c in clauses:
+        numbers[c.item_id] = numbers.get(c.item_id, 0) + 1  # type: ignore[attr-defined]
+        out.append(ClauseFollowUp(c.item.title, numbers[c.item_id], c.text, c.lead_agency,  # type: ignore[attr-defined]
+                                  list(c.reservations), items.get(c.id, [])))
+    return out
 
 
 async def get_assembly(assembly_id: object) -> Assembly:

@@ -30,7 +30,10 @@ from deliberate.web.templating import templates
 CHANGES_BOARD = {"phase.changed"}
 CHANGES_LEADERS = {"support.added", "support.withdrawn", "proposal.published", "proposal.hidden",
                    "proposal.merged", "comment.added", "comment.hidden"}
+CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
 MAX_CLIENT_MESSAGE = 1024
+# What each session's phones last saw of its resolutions, per audience key (see _resolutions_changed).
+_phone_marks: dict[tuple[int, str], int] = {}
 
 
 async def leaders(session: Session, per_theme: int = 3) -> list[tuple[object, list[object]]]:
@@ -76,7 +79,26 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
                 ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
         if audience == "console":
             ctx["refresh_queue"] = True
+        ctx["refresh_resolutions"] = await _resolutions_changed(session, dirty, key)
         return templates.get_template("live/_update.html").render(ctx)
+
+
+async def _resolutions_changed(session: Session, dirty: Dirty, key: str) -> bool:
+    """Whether this audience's resolution pages should re-fetch their region. Phones show no running
+    counts, so an answer to a consensus check changes nothing there: in a busy check they are spared a
+    re-fetch per answer, while the console and the projector follow every one."""
+    if not (dirty.everything or CHANGES_RESOLUTIONS & dirty.names):
+        return False
+    if dirty.everything or not key.startswith("participant"):
+        return True  # a snapshot (for one page) leaves the mark alone: the next tick compares with it
+    from deliberate.web.views.resolutions import phone_fingerprint
+
+    mark = await phone_fingerprint(session)
+    seen = _phone_marks.get((session.id, key))
+    if len(_phone_marks) > 10_000:
+        _phone_marks.clear()
+    _phone_marks[(session.id, key)] = mark
+    return "phase.changed" in dirty.names or seen != mark
 
 
 def _since(value: str | None) -> int | None:

@@ -7,9 +7,10 @@ from starlette.staticfiles import StaticFiles
 
 from deliberate.settings import ROOT
 from deliberate.web import live
-from deliberate.web.api import openapi, outcomes, v1, voting
+from deliberate.web.api import openapi, outcomes, resolutions, v1, voting
 from deliberate.web.views import outcomes as outcome_views
 from deliberate.web.views import participant, staff
+from deliberate.web.views import resolutions as resolution_views
 from deliberate.web.views import voting as voting_views
 
 NODE = ROOT / "node_modules"
@@ -32,6 +33,9 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/similar", voting_views.similar_hint, name="similar"),
         Route("/s/{code}/rank", voting_views.rank, methods=["POST"], name="rank"),
         Route("/s/{code}/statements", voting_views.statement, methods=["POST"], name="write_statement"),
+        Route("/s/{code}/resolutions", resolution_views.phone_page, name="resolutions_page"),
+        Route("/s/{code}/resolutions/{action}", resolution_views.phone_action, methods=["POST"],
+              name="resolutions_action"),
         Route("/geo/subdistricts", participant.subdistricts, name="subdistricts"),
         Route("/s/{code}/qr.svg", participant.qr_svg, name="qr"),
         Route("/s/{code}/screen", staff.projector, name="projector"),
@@ -46,6 +50,9 @@ def routes() -> list[BaseRoute]:
         Route("/staff/s/{code}/outcomes", outcome_views.desk, name="outcomes_desk"),
         Route("/staff/s/{code}/outcomes/{action}", outcome_views.desk_action, methods=["POST"],
               name="outcomes_action"),
+        Route("/staff/s/{code}/resolutions", resolution_views.desk, name="resolutions_desk"),
+        Route("/staff/s/{code}/resolutions/{action}", resolution_views.desk_action, methods=["POST"],
+              name="resolutions_desk_action"),
         Route("/staff/s/{code}/brief.{fmt}", outcome_views.download_brief, name="staff_brief"),
         Route("/staff/s/{code}/minutes.{fmt}", outcome_views.download_minutes, name="staff_minutes"),
         Route("/staff/s/{code}/{action}", staff.console_action, methods=["POST"], name="console_action"),
@@ -76,6 +83,27 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/assemblies/{assembly_id}/follow-up", outcomes.follow_up, name="api_follow_up"),
         Route("/api/v1/assemblies/{assembly_id}/check-in", v1.write(outcomes.check_in), methods=["POST"],
               name="api_check_in"),
+        Route("/api/v1/sessions/{code}/items", resolutions.items, name="api_items"),
+        Route("/api/v1/sessions/{code}/items", v1.write(resolutions.create_item), methods=["POST"],
+              name="api_create_item"),
+        Route("/api/v1/sessions/{code}/resolution-rules", v1.write(resolutions.rules), methods=["POST"],
+              name="api_resolution_rules"),
+        Route("/api/v1/sessions/{code}/delegates", v1.write(resolutions.delegates), methods=["POST"],
+              name="api_delegates"),
+        Route("/api/v1/sessions/{code}/resolution.{fmt}", resolutions.download, name="api_resolution"),
+        Route("/api/v1/clauses/{clause_id}/amendments", v1.write(resolutions.amendments), methods=["POST"],
+              name="api_amendments"),
+        Route("/api/v1/clauses/{clause_id}/checks", v1.write(resolutions.checks), methods=["POST"],
+              name="api_checks"),
+        Route("/api/v1/amendments/{amendment_id}/backers", v1.write(resolutions.backing), methods=["POST"],
+              name="api_backers"),
+        Route("/api/v1/amendments/{amendment_id}/decision", v1.write(resolutions.decision), methods=["POST"],
+              name="api_decision"),
+        Route("/api/v1/checks/{check_id}", resolutions.check_result, name="api_check"),
+        Route("/api/v1/checks/{check_id}/answers", v1.write(resolutions.answers), methods=["POST"],
+              name="api_check_answers"),
+        Route("/api/v1/checks/{check_id}/close", v1.write(resolutions.close), methods=["POST"],
+              name="api_check_close"),
         Route("/api/v1/proposals/{proposal_id}/answer", v1.write(outcomes.answer), methods=["POST"],
               name="api_answer"),
         Route("/api/v1/proposals/{proposal_id}/commitments", v1.write(outcomes.commitments), methods=["POST"],

@@ -65,6 +65,9 @@ DOWNLOAD_QUERY = [
     {"name": "digits", "in": "query", "required": False, "schema": {"type": "string", "enum": ["thai", "arabic"]}},
 ]
 DATE = {"type": "string", "format": "date"}
+CLAUSE = {"name": "clause_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+AMENDMENT = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
@@ -140,6 +143,54 @@ def document() -> dict[str, object]:
                         "proposals (facilitator)", ok="201", idempotent=True,
                         body=_obj({"from_assembly_id": {"type": "integer", "minimum": 1},
                                    "title": {"type": "string", "maxLength": 200}}, ["from_assembly_id"]))},
+        "/api/v1/sessions/{code}/items": {
+            "parameters": [CODE],
+            "get": _op("Agenda items with their clauses, amendments (with word diffs) and checks", auth=False),
+            "post": _op("Draft an agenda item: background, preamble and clauses (facilitator)", ok="201",
+                        idempotent=True, body=_obj({
+                            "title": _text(200), "background": {"type": "string", "maxLength": 5000},
+                            "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
+                            "clauses": {"type": "array", "minItems": 1, "maxItems": 50, "items": _obj({
+                                "text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
+                                "partners": {"type": "array", "maxItems": 10, "items": _text(200)}}, ["text"])}},
+                            ["title", "clauses"]))},
+        "/api/v1/sessions/{code}/resolution-rules": {"parameters": [CODE], "post": _op(
+            "Who amends and who answers checks, and the reservation share a consensus allows (facilitator)",
+            idempotent=True, body=_obj({
+                "voters": {"type": "string", "enum": ["everyone", "seat", "network"]},
+                "amenders": {"type": "string", "enum": ["everyone", "delegates"]},
+                "max_reservation_share": {"type": "number", "minimum": 0, "maximum": 1},
+                "sector_minimums": {"type": "object", "additionalProperties": {
+                    "type": "number", "minimum": 0, "maximum": 1}}}, []))},
+        "/api/v1/sessions/{code}/delegates": {"parameters": [CODE], "post": _op(
+            "Register a participant as a delegate of a member network (facilitator)", ok="201", idempotent=True,
+            body=_obj({"participant_id": {"type": "integer"}, "network": _text(120)}, ["participant_id", "network"]))},
+        "/api/v1/sessions/{code}/resolution.{fmt}": {"parameters": [CODE, {
+            "name": "fmt", "in": "path", "required": True,
+            "schema": {"type": "string", "enum": ["json", "pdf", "docx"]}}],
+            "get": _op("The session's resolutions, clause by clause, with reservations and the amendment history "
+                       "(officials and facilitators)")},
+        "/api/v1/clauses/{clause_id}/amendments": {"parameters": [CLAUSE], "post": _op(
+            "Propose an amendment against the clause version you saw; an older version answers 409", ok="201",
+            idempotent=True, body=_obj({"op": {"type": "string", "enum": ["replace", "insert", "delete"]},
+                                        "text": {"type": "string", "maxLength": 2000}, "reason": _text(500),
+                                        "base_version": {"type": "integer", "minimum": 1}},
+                                       ["op", "reason", "base_version"]))},
+        "/api/v1/clauses/{clause_id}/checks": {"parameters": [CLAUSE], "post": _op(
+            "Call a consensus check on a clause (facilitator)", ok="201", idempotent=True)},
+        "/api/v1/amendments/{amendment_id}/backers": {"parameters": [AMENDMENT], "post": _op(
+            "Back an amendment (once per participant)", ok="201", idempotent=True)},
+        "/api/v1/amendments/{amendment_id}/decision": {"parameters": [AMENDMENT], "post": _op(
+            "Accept or reject an amendment (facilitator); a stale amendment answers 409", idempotent=True,
+            body=_obj({"decision": {"type": "string", "enum": ["accept", "reject"]}}, ["decision"]))},
+        "/api/v1/checks/{check_id}": {"parameters": [CHECK], "get": _op(
+            "A consensus check's result, live: counts, by sector group and network, reservations", auth=False)},
+        "/api/v1/checks/{check_id}/answers": {"parameters": [CHECK], "post": _op(
+            "Answer a check: agree, live with it, reservation (with a reason) or block", ok="201", idempotent=True,
+            body=_obj({"answer": {"type": "string", "enum": ["agree", "live_with", "reservation", "block"]},
+                       "reason": {"type": "string", "maxLength": 300}}, ["answer"]))},
+        "/api/v1/checks/{check_id}/close": {"parameters": [CHECK], "post": _op(
+            "Close a check and apply the session's consensus rule (facilitator)", idempotent=True)},
         "/api/v1/proposals/{proposal_id}/answer": {"parameters": [PID], "post": _op(
             "Answer a proposal and place it in the provincial plan (facilitator or official)", idempotent=True,
             body=_obj({"state": {"type": "string", "enum": [s.value for s in AnswerState]}, "reason": _text(1000),

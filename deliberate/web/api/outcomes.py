@@ -34,7 +34,7 @@ def commitment_json(c: Commitment) -> dict[str, Any]:
 
 
 def item_json(i: ActionItem, updates: list[ProgressUpdate] | None = None) -> dict[str, Any]:
-    return {"id": i.id, "proposal_id": i.proposal_id, "title": i.title,  # type: ignore[attr-defined]
+    return {"id": i.id, "proposal_id": i.proposal_id, "clause_id": i.clause_id, "title": i.title,  # type: ignore[attr-defined]
             "community_owner": i.community_owner, "agency_owner": i.agency_owner,
             "due": i.due.isoformat() if i.due else None, "status": i.status,
             "updates": [{"on": u.on.isoformat(), "status": u.status, "note": u.note} for u in updates or []]}
@@ -99,7 +99,10 @@ async def follow_up(request: Request) -> Response:
         "commitments": [{k: v for k, v in commitment_json(c).items() if k != "who" or c.kind != "participant"}
                         for c in e.commitments],
         "action_items": [item_json(i, list(i.updates)) for i in e.items],
-    } for e in entries]})
+    } for e in entries], "clauses": [{
+        "item": c.item_title, "number": c.number, "text": c.text, "lead_agency": c.lead_agency,
+        "reservations": c.reservations, "action_items": [item_json(i, list(i.updates)) for i in c.items],
+    } for c in await outcomes.clause_follow_up(assembly)]})
 
 
 def _options(request: Request) -> dict[str, Any]:

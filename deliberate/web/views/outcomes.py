@@ -92,11 +92,12 @@ async def desk_action(request: Request) -> Response:
         form = dict(await read_form(request))
         if action == "progress":
             item = await outcomes.get_action_item(as_int(form.get("item_id"), field="item_id"))
-            if item.proposal.session_id != session.id:  # type: ignore[attr-defined]
+            owner = item.proposal.session_id if item.proposal else item.clause.item.session_id  # type: ignore[union-attr]
+            if owner != session.id:
                 raise NotFound(N_("No such action item."), field="item_id")
             await outcomes.report_progress(actor, item, status=form.get("status"), note=form.get("note"),
                                            on=form.get("on"))
-            anchor = item.proposal_id  # type: ignore[attr-defined]
+            anchor = item.proposal_id or f"clause-{item.clause_id}"  # type: ignore[attr-defined]
         else:
             proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
                                                   session_id=session.id).prefetch_related("session")
@@ -166,7 +167,8 @@ async def follow_up_page(request: Request) -> Response:
         return error_page(request, exc)
     entries = await outcomes.follow_up(assembly)
     return render(request, "public/follow_up.html", {
-        "assembly": assembly, "entries": entries, "answer_labels": ANSWER_LABELS, "statuses": STATUS_LABELS,
+        "assembly": assembly, "entries": entries, "clauses": await outcomes.clause_follow_up(assembly),
+        "answer_labels": ANSWER_LABELS, "statuses": STATUS_LABELS,
         "roles": ROLES}, actor=await page_actor(request))
 
 

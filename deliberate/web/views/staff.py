@@ -275,7 +275,8 @@ async def projector(request: Request) -> Response:
 
 
 async def _projector_extra(session: Session, show: str, by: str | None = None) -> dict[str, object]:
-    """The hall's other views: a round's results, the opinion map with consensus, the word cloud."""
+    """The hall's other views: a round's results, the opinion map with consensus, the word cloud, the
+    resolution clause under discussion."""
     from deliberate.i18n import gettext
     from deliberate.statements import opinion
     from deliberate.statements.map_svg import map_svg
@@ -293,6 +294,10 @@ async def _projector_extra(session: Session, show: str, by: str | None = None) -
                 "groups": [(g.id, len(g.members), [(titles.get(r.statement_id, ""), r.direction)
                                                    for r in entry.map.repness.get(g.id, [])[:3]])
                            for g in entry.map.groups]}
+    if show == "resolution":
+        from deliberate.web.views.resolutions import screen_context
+
+        return await screen_context(session)
     if show == "cloud":
         texts = [f"{t} {b}" for t, b in await Proposal.filter(
             session_id=session.id, status="published").values_list("title", "body")]

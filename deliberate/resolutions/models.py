@@ -1,0 +1,180 @@
+"""Resolutions as Thai assemblies adopt them: agenda items with a draft (preamble and numbered clauses),
+amendments to clauses proposed live, and a consensus check per clause (agree, can live with it,
+reservation, block), with reservations kept verbatim.
+
+Every clause carries a version number; an amendment names the version it was written against, so a chair
+can never apply it to text that has changed since (optimistic versioning).
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from deliberate.i18n import N_
+
+AMENDMENT_OPS = {"replace": N_("New wording"), "insert": N_("New clause after this one"),
+                 "delete": N_("Remove the clause")}
+ANSWERS = {"agree": N_("Agree"), "live_with": N_("Can live with it"), "reservation": N_("Reservation"),
+           "block": N_("Block")}
+# The three sectors of a Thai health-assembly style process, from the sectors people give when joining.
+SECTOR_GROUPS = {"state": N_("State"), "academia": N_("Academia"), "people": N_("People and civil society")}
+SECTOR_GROUP_OF = {"government": "state", "local_government": "state", "academia": "academia"}
+VOTERS = {"everyone": N_("Everyone who joined"), "seat": N_("Registered delegates, one voice per seat"),
+          "network": N_("Registered delegates, one voice per network")}
+AMENDERS = {"everyone": N_("Everyone who joined"), "delegates": N_("Registered delegates only")}
+
+
+class ResolutionRules(Model):
+    """How a session decides its resolutions. Absent, the defaults below apply."""
+
+    id = fields.IntField(primary_key=True)
+    session = fields.OneToOneField("models.Session", related_name="resolution_rules", on_delete=fields.CASCADE)
+    voters = fields.CharField(max_length=8, default="everyone")
+    amenders = fields.CharField(max_length=10, default="everyone")
+    # Adopted by consensus when no one blocks and reservations are at most this share of the answers.
+    max_reservation_share = fields.FloatField(default=0.2)
+    # Each sector group's minimum share of the answers; shown beside the result, not a veto.
+    sector_minimums = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "resolution_rules"
+
+
+class Delegate(Model):
+    """A participant registered by staff as a delegate of a member network."""
+
+    id = fields.IntField(primary_key=True)
+    session = fields.ForeignKeyField("models.Session", related_name="delegates", on_delete=fields.CASCADE)
+    participant = fields.OneToOneField("models.Participant", related_name="delegate", on_delete=fields.CASCADE)
+    network = fields.CharField(max_length=120)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "delegate"
+
+
+class AgendaItem(Model):
+    """One agenda item (วาระ): background, preamble paragraphs and numbered clauses."""
+
+    id = fields.IntField(primary_key=True)
+    session = fields.ForeignKeyField("models.Session", related_name="agenda_items", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=200)
+    background = fields.TextField(default="")
+    preamble = fields.JSONField(default=list)
+    position = fields.IntField(default=0)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agenda_item"
+        ordering = ["position", "id"]
+
+
+class Clause(Model):
+    id = fields.IntField(primary_key=True)
+    item = fields.ForeignKeyField("models.AgendaItem", related_name="clauses", on_delete=fields.CASCADE)
+    # Clauses are ordered by `position`; an inserted clause takes the midpoint, so numbers never collide.
+    position = fields.FloatField()
+    text = fields.TextField()
+    lead_agency = fields.CharField(max_length=200, default="")
+    partners = fields.JSONField(default=list)
+    version = fields.IntField(default=1)
+    # "open", "adopted", "not_adopted" (a check failed: back to amendment), or "removed" by an amendment.
+    status = fields.CharField(max_length=12, default="open")
+    reservations = fields.JSONField(default=list)  # verbatim, from the check that adopted it
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "clause"
+        ordering = ["position", "id"]
+
+
+class ClauseVersion(Model):
+    """Every text a clause has had, and the amendment that gave it."""
+
+    id = fields.IntField(primary_key=True)
+    clause = fields.ForeignKeyField("models.Clause", related_name="versions", on_delete=fields.CASCADE)
+    version = fields.IntField()
+    text = fields.TextField()
+    status = fields.CharField(max_length=12, default="open")
+    amendment = fields.ForeignKeyField("models.Amendment", related_name=False, null=True,
+                                       on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "clause_version"
+        unique_together = (("clause", "version"),)
+        ordering = ["clause_id", "version"]
+
+
+class Amendment(Model):
+    id = fields.IntField(primary_key=True)
+    clause = fields.ForeignKeyField("models.Clause", related_name="amendments", on_delete=fields.CASCADE)
+    op = fields.CharField(max_length=8)
+    text = fields.TextField(default="")
+    reason = fields.CharField(max_length=500)
+    base_version = fields.IntField()
+    author = fields.ForeignKeyField("models.Participant", related_name="amendments", null=True,
+                                    on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    # "proposed", "accepted" or "rejected".
+    status = fields.CharField(max_length=10, default="proposed")
+    decided_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                        on_delete=fields.SET_NULL)
+    decided_at = fields.DatetimeField(null=True)
+    # For an accepted insert: the clause it created.
+    created_clause_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "amendment"
+        ordering = ["id"]
+
+
+class AmendmentBacker(Model):
+    id = fields.IntField(primary_key=True)
+    amendment = fields.ForeignKeyField("models.Amendment", related_name="backers", on_delete=fields.CASCADE)
+    participant = fields.ForeignKeyField("models.Participant", related_name=False, on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "amendment_backer"
+        unique_together = (("amendment", "participant"),)
+
+
+class ConsensusCheck(Model):
+    id = fields.IntField(primary_key=True)
+    clause = fields.ForeignKeyField("models.Clause", related_name="checks", on_delete=fields.CASCADE)
+    clause_version = fields.IntField()
+    is_open = fields.BooleanField(default=True)
+    outcome = fields.CharField(max_length=12, default="")
+    result = fields.JSONField(default=dict)  # counts and breakdowns as closed, kept for the record
+    opened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                       on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    closed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "consensus_check"
+        ordering = ["id"]
+
+
+class CheckAnswer(Model):
+    """One voice in a check. `voice` is the participant, or the network when one voice per network."""
+
+    id = fields.IntField(primary_key=True)
+    check = fields.ForeignKeyField("models.ConsensusCheck", related_name="answers", on_delete=fields.CASCADE)
+    voice = fields.CharField(max_length=140)
+    participant = fields.ForeignKeyField("models.Participant", related_name=False, null=True,
+                                         on_delete=fields.SET_NULL)
+    answer = fields.CharField(max_length=12)
+    reason = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "check_answer"
+        unique_together = (("check", "voice"),)

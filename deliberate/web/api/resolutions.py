@@ -1,0 +1,133 @@
+"""The JSON API for resolutions: agenda items, amendments, decisions and consensus checks (under /api/v1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.actors import Actor
+from deliberate.resolutions import services as resolutions
+from deliberate.resolutions.models import Clause
+from deliberate.text import as_int
+from deliberate.web.api.v1 import _session, ok, read_json
+from deliberate.web.identity import api_actor
+
+
+def clause_json(c: Clause) -> dict[str, Any]:
+    return {"id": c.id, "version": c.version, "text": c.text, "status": c.status, "lead_agency": c.lead_agency,
+            "partners": c.partners, "reservations": c.reservations}
+
+
+async def create_item(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    d = await read_json(request)
+    item = await resolutions.create_item(actor, session, title=d.get("title"), background=d.get("background", ""),
+                                         preamble=d.get("preamble"), clauses=d.get("clauses"))
+    return 201, {"id": item.id, "title": item.title,
+                 "clauses": [clause_json(c) for c in await Clause.filter(item_id=item.id).order_by("position")]}
+
+
+async def rules(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    d = await read_json(request)
+    r = await resolutions.set_rules(actor, session, voters=d.get("voters", "everyone"),
+                                    amenders=d.get("amenders", "everyone"),
+                                    max_reservation_share=d.get("max_reservation_share", 0.2),
+                                    sector_minimums=d.get("sector_minimums"))
+    return 200, {"voters": r.voters, "amenders": r.amenders, "max_reservation_share": r.max_reservation_share,
+                 "sector_minimums": r.sector_minimums}
+
+
+async def delegates(request: Request, actor: Actor) -> tuple[int, object]:
+    session = await _session(request)
+    d = await read_json(request)
+    delegate = await resolutions.register_delegate(actor, session, d.get("participant_id"), d.get("network"))
+    return 201, {"participant_id": delegate.participant_id, "network": delegate.network}  # type: ignore[attr-defined]
+
+
+async def amendments(request: Request, actor: Actor) -> tuple[int, object]:
+    clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
+    d = await read_json(request)
+    a = await resolutions.propose_amendment(actor, clause, op=d.get("op"), text=d.get("text", ""),
+                                            reason=d.get("reason"), base_version=d.get("base_version"))
+    return 201, {"id": a.id, "op": a.op, "base_version": a.base_version, "status": a.status}
+
+
+async def backing(request: Request, actor: Actor) -> tuple[int, object]:
+    amendment = await resolutions.get_amendment(as_int(request.path_params["amendment_id"], field="id"))
+    changed = await resolutions.back_amendment(actor, amendment)
+    return 201 if changed else 200, {"id": amendment.id, "backers": await amendment.backers.all().count()}
+
+
+async def decision(request: Request, actor: Actor) -> tuple[int, object]:
+    amendment = await resolutions.get_amendment(as_int(request.path_params["amendment_id"], field="id"))
+    d = await read_json(request)
+    clause = await resolutions.decide_amendment(actor, amendment, d.get("decision"))
+    return 200, {"clause": clause_json(clause)}
+
+
+async def checks(request: Request, actor: Actor) -> tuple[int, object]:
+    clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
+    check = await resolutions.open_check(actor, clause)
+    return 201, {"id": check.id, "clause_id": clause.id, "clause_version": check.clause_version}
+
+
+async def answers(request: Request, actor: Actor) -> tuple[int, object]:
+    check = await resolutions.get_check(as_int(request.path_params["check_id"], field="id"))
+    d = await read_json(request)
+    row = await resolutions.answer_check(actor, check, answer=d.get("answer"), reason=d.get("reason", ""))
+    return 201, {"check_id": check.id, "answer": row.answer}
+
+
+async def close(request: Request, actor: Actor) -> tuple[int, object]:
+    check = await resolutions.get_check(as_int(request.path_params["check_id"], field="id"))
+    return 200, await resolutions.close_check(actor, check)
+
+
+async def check_result(request: Request) -> Response:
+    """A check's live result: counts, by sector group and network, reservations."""
+    check = await resolutions.get_check(as_int(request.path_params["check_id"], field="id"))
+    return ok({"id": check.id, "clause_id": check.clause_id, "is_open": check.is_open,  # type: ignore[attr-defined]
+               "outcome": check.outcome or None, **(check.result if not check.is_open and check.result
+                                                    else await resolutions.tally(check))})
+
+
+async def items(request: Request) -> Response:
+    """The session's agenda items with their clauses, open amendments and word diffs."""
+    from deliberate.resolutions.export import resolution_json
+
+    await api_actor(request)
+    session = await _session(request)
+    return ok(await resolution_json(session))
+
+
+
+RESOLUTION_FORMATS = {"json": "application/json", "pdf": "application/pdf",
+                      "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+async def download(request: Request) -> Response:
+    """GET /sessions/{code}/resolution.{json,pdf,docx}: officials and facilitators."""
+    import json
+
+    from deliberate.briefs.services import clean_format
+    from deliberate.outcomes.services import require_steward
+    from deliberate.resolutions.export import resolution_json
+
+    fmt = clean_format(request.path_params["fmt"], RESOLUTION_FORMATS)
+    actor = await api_actor(request)
+    require_steward(actor)
+    session = await _session(request)
+    data = await resolution_json(session)
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=1).encode()
+    else:
+        from starlette.concurrency import run_in_threadpool
+
+        from deliberate.resolutions import render
+
+        body = await run_in_threadpool(render.resolution_pdf if fmt == "pdf" else render.resolution_docx, data)
+    return Response(body, media_type=RESOLUTION_FORMATS[fmt], headers={
+        "content-disposition": f'attachment; filename="resolution-{session.code}.{fmt}"', "cache-control": "no-store"})

@@ -1,0 +1,159 @@
+"""Resolutions over the JSON API: draft, amend against a version, decide, check consensus clause by clause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from deliberate.resolutions.models import Amendment, CheckAnswer, Clause
+from tests.conftest import Api, row_counts
+
+DRAFT = {
+    "title": "การดูแลผู้สูงอายุโดยชุมชน",
+    "background": "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี",
+    "preamble": ["ตระหนักว่าผู้สูงอายุที่อยู่ลำพังต้องการการดูแลใกล้บ้าน"],
+    "clauses": [
+        {"text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐", "lead_agency": "เทศบาล",
+         "partners": ["พมจ."]},
+        {"text": "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน", "lead_agency": "สภาองค์กรชุมชน"},
+    ],
+}
+
+
+async def drafted(api: Api, facilitator: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    s = await api.new_session(facilitator, phase="deliberation")
+    r = await api.client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator, json=DRAFT)
+    assert r.status_code == 201, r.text
+    return s, r.json()
+
+
+async def test_amend_against_a_version_and_decide(api: Api, client: httpx.AsyncClient,
+                                                  facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    first, second = item["clauses"]
+    assert (first["version"], first["text"]) == (1, DRAFT["clauses"][0]["text"])
+    amy, ben = await api.join(s["code"], "ป้าแดง"), await api.join(s["code"], "ลุงเพิ่ม")
+    wording = "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุติดเตียงภายในปี ๒๕๗๐"
+    one = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=amy, json={
+        "op": "replace", "text": wording, "reason": "ให้ อบจ. ร่วมงบประมาณ", "base_version": 1})
+    two = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=ben, json={
+        "op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๖๙", "reason": "เร็วขึ้น",
+        "base_version": 1})
+    assert one.status_code == two.status_code == 201
+    assert (await client.post(f"/api/v1/amendments/{one.json()['id']}/backers", headers=ben)).status_code == 201
+    assert (await client.post(f"/api/v1/amendments/{one.json()['id']}/backers", headers=ben)).status_code == 200
+
+    listing = (await client.get(f"/api/v1/sessions/{s['code']}/items")).json()
+    marked = listing["items"][0]["clauses"][0]["amendments"][0]
+    assert marked["backers"] == 1
+    added = [p["text"] for p in marked["diff"] if p["op"] == "added"]
+    assert added == ["องค์การบริหารส่วนจังหวัดร่วมกับ", "ติดเตียง"]  # whole Thai words, not letters
+
+    r = await client.post(f"/api/v1/amendments/{one.json()['id']}/decision", headers=facilitator,
+                          json={"decision": "accept"})
+    assert r.status_code == 200 and r.json()["clause"] == {**r.json()["clause"], "version": 2, "text": wording}
+    # The second was written against version 1: it can no longer be applied, and says why.
+    before = await row_counts()
+    stale = await client.post(f"/api/v1/amendments/{two.json()['id']}/decision", headers=facilitator,
+                              json={"decision": "accept"})
+    assert stale.status_code == 409 and "เวอร์ชัน 2" in stale.json()["message"]
+    late = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=ben, json={
+        "op": "delete", "reason": "ซ้ำ", "base_version": 1})
+    assert late.status_code == 409
+    assert await row_counts() == before
+    assert (await Clause.get(id=first["id"])).text == wording
+    assert (await client.post(f"/api/v1/amendments/{two.json()['id']}/decision", headers=facilitator,
+                              json={"decision": "reject"})).status_code == 200
+    assert (await Amendment.get(id=two.json()["id"])).status == "rejected"
+
+    inserted = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=amy, json={
+        "op": "insert", "text": "ขอให้โรงพยาบาลส่งเสริมสุขภาพตำบลเยี่ยมบ้านเดือนละครั้ง", "reason": "ด้านสุขภาพ",
+        "base_version": 2})
+    await client.post(f"/api/v1/amendments/{inserted.json()['id']}/decision", headers=facilitator,
+                      json={"decision": "accept"})
+    numbered = (await client.get(f"/api/v1/sessions/{s['code']}/items")).json()["items"][0]["clauses"]
+    assert [c["number"] for c in numbered] == [1, 2, 3] and numbered[1]["text"].startswith("ขอให้โรงพยาบาล")
+    assert numbered[2]["id"] == second["id"]
+
+
+async def test_consensus_check_by_the_session_rule(api: Api, client: httpx.AsyncClient,
+                                                   facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    clause = item["clauses"][0]
+    people = [await api.join(s["code"], f"ผู้แทน {i}", sector=sector)
+              for i, sector in enumerate(["government", "academia", "community", "community", "volunteer"])]
+    check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
+    assert (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).status_code == 409
+    before = await row_counts()
+    refused = await client.post(f"/api/v1/checks/{check['id']}/answers", headers=people[0],
+                                json={"answer": "reservation"})  # no reason
+    assert refused.status_code == 422 and refused.json()["field"] == "reason"
+    assert await row_counts() == before
+    for who, answer in zip(people, ["agree", "agree", "live_with", "agree", "reservation"], strict=True):
+        body = {"answer": answer, "reason": "ควรกำหนดงบประมาณให้ชัด" if answer == "reservation" else ""}
+        assert (await client.post(f"/api/v1/checks/{check['id']}/answers", headers=who, json=body)).status_code == 201
+    live = (await client.get(f"/api/v1/checks/{check['id']}")).json()
+    assert live["counts"] == {"agree": 3, "live_with": 1, "reservation": 1, "block": 0}
+    assert {g["key"]: g["answers"] for g in live["by_sector"]} == {"state": 1, "academia": 1, "people": 3}
+    closed = await client.post(f"/api/v1/checks/{check['id']}/close", headers=facilitator)
+    assert closed.status_code == 200 and closed.json()["outcome"] == "adopted"  # 1 of 5 is within 20%
+    assert (await Clause.get(id=clause["id"])).reservations == ["ควรกำหนดงบประมาณให้ชัด"]
+    after = await client.post(f"/api/v1/checks/{check['id']}/answers", headers=people[0], json={"answer": "block"})
+    assert after.status_code == 403 and await CheckAnswer.filter(check_id=check["id"]).count() == 5
+
+    blocked = (await client.post(f"/api/v1/clauses/{item['clauses'][1]['id']}/checks", headers=facilitator)).json()
+    await client.post(f"/api/v1/checks/{blocked['id']}/answers", headers=people[0], json={"answer": "agree"})
+    await client.post(f"/api/v1/checks/{blocked['id']}/answers", headers=people[1],
+                      json={"answer": "block", "reason": "ขัดกับระเบียบ"})
+    result = (await client.post(f"/api/v1/checks/{blocked['id']}/close", headers=facilitator)).json()
+    assert result["outcome"] == "not_adopted"
+    assert (await Clause.get(id=item["clauses"][1]["id"])).status == "not_adopted"
+
+
+async def test_delegates_only_one_voice_per_network(api: Api, client: httpx.AsyncClient,
+                                                    facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    r = await client.post(f"/api/v1/sessions/{s['code']}/resolution-rules", headers=facilitator,
+                          json={"voters": "network", "amenders": "delegates", "max_reservation_share": 0.25})
+    assert r.status_code == 200
+    a1, a2, outsider = (await api.join(s["code"], "ก"), await api.join(s["code"], "ข"), await api.join(s["code"], "ค"))
+    ids = {}
+    for who in (a1, a2, outsider):
+        ids[who["authorization"]] = (await client.get("/api/v1/sessions/" + s["code"])).status_code
+    from deliberate.sessions.models import Participant
+
+    people = await Participant.filter(session__code=s["code"]).order_by("id")
+    for person in people[:2]:
+        assert (await client.post(f"/api/v1/sessions/{s['code']}/delegates", headers=facilitator, json={
+            "participant_id": person.id, "network": "เครือข่ายผู้สูงอายุ"})).status_code == 201
+    clause = item["clauses"][0]
+    check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
+    before = await row_counts()
+    r = await client.post(f"/api/v1/checks/{check['id']}/answers", headers=outsider, json={"answer": "agree"})
+    assert r.status_code == 403 and "ผู้แทน" in r.json()["message"]
+    r = await client.post(f"/api/v1/clauses/{clause['id']}/amendments", headers=outsider,
+                          json={"op": "delete", "reason": "ไม่จำเป็น", "base_version": 1})
+    assert r.status_code == 403
+    assert await row_counts() == before
+    await client.post(f"/api/v1/checks/{check['id']}/answers", headers=a1, json={"answer": "agree"})
+    await client.post(f"/api/v1/checks/{check['id']}/answers", headers=a2, json={"answer": "live_with"})
+    live = (await client.get(f"/api/v1/checks/{check['id']}")).json()
+    assert live["total"] == 1 and live["counts"]["live_with"] == 1  # one network, one voice: the later one
+
+
+async def test_resolution_work_needs_the_deliberation_phase_and_staff(api: Api, client: httpx.AsyncClient,
+                                                                      facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    person = await api.join(s["code"], "ชาวบ้าน")
+    assert (await client.post(f"/api/v1/sessions/{s['code']}/items", headers=person, json=DRAFT)).status_code == 403
+    bad = await client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator,
+                            json={**DRAFT, "clauses": []})
+    assert bad.status_code == 422 and bad.json()["field"] == "clauses"
+    await api.set_phase(facilitator, s["code"], "voting")
+    r = await client.post(f"/api/v1/clauses/{item['clauses'][0]['id']}/amendments", headers=person,
+                          json={"op": "delete", "reason": "x", "base_version": 1})
+    assert r.status_code == 403
+    r = await client.get(f"/api/v1/sessions/{s['code']}/resolution.json", headers=facilitator)
+    assert r.status_code == 200 and r.json()["items"][0]["title"] == DRAFT["title"]
+    assert (await client.get(f"/api/v1/sessions/{s['code']}/resolution.json", headers=person)).status_code == 403

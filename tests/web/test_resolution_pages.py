@@ -1,0 +1,323 @@
+"""Resolution pages as people use them: a phone amends a clause and answers a consensus check, the chair
+decides from the desk, the projector shows the clause under discussion, and every page is told to
+re-fetch when a resolution changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from deliberate.i18n import gettext
+from deliberate.realtime.hub import Dirty
+from deliberate.resolutions.models import Amendment, CheckAnswer, Clause
+from deliberate.sessions.models import Session
+from deliberate.web.live import render_update
+from tests.api.test_resolutions import DRAFT
+from tests.conftest import Api, Browser, row_counts
+from tests.web.test_staff_pages import staff_browser
+
+NEW_WORDING = "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุติดเตียงภายในปี ๒๕๗๐"
+SOONER = "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๖๙"
+
+
+def form_data(form: Any) -> dict[str, str]:
+    return {i["name"]: i.get("value", "") for i in form.find_all("input")
+            if i.get("name") and i.get("type") not in ("radio", "checkbox")}
+
+
+async def drafted(api: Api, facilitator: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
+    s = await api.new_session(facilitator, phase="deliberation")
+    r = await api.client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator, json=DRAFT)
+    assert r.status_code == 201, r.text
+    return s["code"], r.json()["clauses"]
+
+
+async def phone_in(browser: Callable[[], Browser], code: str, name: str) -> Browser:
+    phone = browser()
+    await phone.join(code, name)
+    return phone
+
+
+def amend_form(page: BeautifulSoup, clause_id: int) -> Any:
+    return page.find(id=f"clause-{clause_id}").find("form", class_="amend-form")
+
+
+async def propose(phone: Browser, code: str, page: BeautifulSoup, clause_id: int, text: str,
+                  reason: str) -> Any:
+    data = form_data(amend_form(page, clause_id)) | {"op": "replace", "text": text, "reason": reason}
+    return await phone.post(f"/s/{code}/resolutions/amend", data)
+
+
+async def test_phone_proposes_a_change_and_sees_it_marked_word_by_word(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    phone = await phone_in(browser, code, "ป้าแดง")
+    board = phone.page(await phone.get(f"/s/{code}"))
+    assert board.find("a", href=f"/s/{code}/resolutions") is not None  # linked in the deliberation phase
+
+    page = phone.page(await phone.get(f"/s/{code}/resolutions"))
+    clause = page.find(id=f"clause-{first['id']}")
+    assert clause.find(class_="clause-text").get_text().strip() == first["text"]
+    form = amend_form(page, first["id"])
+    assert form.find("textarea", attrs={"name": "text"}).get_text() == first["text"]  # prefilled
+    assert form.find("input", attrs={"name": "base_version"})["value"] == "1"
+    assert {i["value"] for i in form.find_all("input", attrs={"name": "op"})} == {"replace", "insert", "delete"}
+
+    r = await propose(phone, code, page, first["id"], NEW_WORDING, "ให้ อบจ. ร่วมงบประมาณ")
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
+    r = await propose(phone, code, page, first["id"], SOONER, "เร็วขึ้นหนึ่งปี")
+    assert r.status_code == 303
+    shown = phone.page(await phone.get(r.headers["location"]))
+    assert shown.find(id=f"clause-{first['id']}").find(attrs={"role": "status"}) is not None
+    one, two = await Amendment.filter(clause_id=first["id"]).order_by("id")
+    marked = shown.find(id=f"amendment-{one.id}").find(class_="marked")
+    assert [i.get_text() for i in marked.find_all("ins")] == ["องค์การบริหารส่วนจังหวัดร่วมกับ", "ติดเตียง"]
+    assert marked.find("del") is None
+    marked = shown.find(id=f"amendment-{two.id}").find(class_="marked")
+    assert [d.get_text() for d in marked.find_all("del")] == ["๒๕๗๐"]
+    assert [i.get_text() for i in marked.find_all("ins")] == ["๒๕๖๙"]
+    assert "เร็วขึ้นหนึ่งปี" in shown.find(id=f"amendment-{two.id}").get_text()
+
+    neighbour = await phone_in(browser, code, "ลุงเพิ่ม")
+    page = neighbour.page(await neighbour.get(f"/s/{code}/resolutions"))
+    back = page.find(id=f"amendment-{one.id}").find("form")
+    r = await neighbour.post(f"/s/{code}/resolutions/back", form_data(back))
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#amendment-{one.id}")
+    again = neighbour.page(await neighbour.get(r.headers["location"]))
+    backing = again.find(id=f"amendment-{one.id}").find(class_="backing")
+    assert "1" in backing.find(class_="backers").get_text() and backing.find("form") is None  # backed: no button
+
+    region = await phone.get(f"/s/{code}/resolutions?part=region", headers={"hx-request": "true"})
+    fragment = BeautifulSoup(region.text, "html.parser")
+    assert fragment.find("html") is None and fragment.find(id="resolutions") is not None
+
+
+async def test_a_stale_form_gets_409_with_the_current_text_and_writes_nothing(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    phone = await phone_in(browser, code, "ป้าแดง")
+    old_page = phone.page(await phone.get(f"/s/{code}/resolutions"))  # shows version 1
+    other = await phone_in(browser, code, "ลุงเพิ่ม")
+    page = other.page(await other.get(f"/s/{code}/resolutions"))
+    assert (await propose(other, code, page, first["id"], NEW_WORDING, "ให้ อบจ. ร่วม")).status_code == 303
+
+    chair = await staff_browser(browser)
+    desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    amendment = await Amendment.get(clause_id=first["id"])
+    decide = desk.find(id=f"amendment-{amendment.id}").find("form", class_="decide")
+    r = await chair.post(f"/staff/s/{code}/resolutions/decide", form_data(decide) | {"decision": "accept"})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
+
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions"))  # the chair's decision reaches the phone
+    assert shown.find(id=f"clause-{first['id']}").find(class_="clause-text").get_text().strip() == NEW_WORDING
+
+    before = await row_counts()
+    r = await propose(phone, code, old_page, first["id"], SOONER, "เร็วขึ้น")  # written against version 1
+    assert r.status_code == 409
+    refused = phone.page(r)
+    clause = refused.find(id=f"clause-{first['id']}")
+    error = clause.find(class_="form-error")
+    assert "เวอร์ชัน 2" in error.get_text() and error.find(class_="current-text").get_text().strip() == NEW_WORDING
+    assert clause.find(class_="clause-text").get_text().strip() == NEW_WORDING
+    form = amend_form(refused, first["id"])
+    assert form.find("input", attrs={"name": "base_version"})["value"] == "2"  # the next try is against v2
+    assert form.find("textarea", attrs={"name": "reason"}).get_text() == "เร็วขึ้น"  # what was typed is kept
+    assert await row_counts() == before
+
+    r = await phone.post(f"/s/{code}/resolutions/amend", form_data(amend_form(shown, first["id"])) | {
+        "op": "delete", "reason": "ซ้ำ"} | {"csrf_token": ""})  # no CSRF token
+    assert r.status_code == 403 and await row_counts() == before
+
+
+async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted_with_the_reservation(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    chair = await staff_browser(browser)
+    desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    call = desk.find(id=f"clause-{first['id']}").find(
+        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}")
+    r = await chair.post(f"/staff/s/{code}/resolutions/open-check", form_data(call))
+    assert r.status_code == 303
+
+    phone = await phone_in(browser, code, "ป้าแดง")
+    page = phone.page(await phone.get(f"/s/{code}/resolutions"))
+    answer = page.find(id=f"clause-{first['id']}").find("form", class_="answer-form")
+    assert {b["value"] for b in answer.find_all("button")} == {"agree", "live_with", "reservation", "block"}
+    before = await row_counts()
+    r = await phone.post(f"/s/{code}/resolutions/answer", form_data(answer) | {"answer": "reservation", "reason": ""})
+    assert r.status_code == 422
+    refused = phone.page(r).find(id=f"clause-{first['id']}")
+    assert refused.find(class_="form-error").get_text() == gettext(
+        "A reservation needs a reason. Please write it in the box, then press “{label}” again.", label="ข้อสงวน")
+    assert refused.find("textarea", attrs={"name": "reason"})["aria-invalid"] == "true"
+    assert await row_counts() == before
+
+    reason = "ควรกำหนดงบประมาณให้ชัด"
+    r = await phone.post(f"/s/{code}/resolutions/answer",
+                         form_data(answer) | {"answer": "reservation", "reason": reason})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
+    mine = phone.page(await phone.get(r.headers["location"])).find(id=f"clause-{first['id']}")
+    assert "ข้อสงวน" in mine.find(class_="my-answer").get_text() and mine.find(attrs={"role": "status"})
+    for i in range(4):
+        other = await phone_in(browser, code, f"ผู้แทน {i}")
+        page = other.page(await other.get(f"/s/{code}/resolutions"))
+        form = page.find(id=f"clause-{first['id']}").find("form", class_="answer-form")
+        r = await other.post(f"/s/{code}/resolutions/answer", form_data(form) | {"answer": "agree"})
+        assert r.status_code == 303
+    assert await CheckAnswer.all().filter(check__clause_id=first["id"]).count() == 5
+
+    desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    live = desk.find(id=f"clause-{first['id']}").find(class_="check-live")
+    assert live.find("tr", class_="answer-agree").find(class_="n").get_text(strip=True).startswith("4")
+    assert reason in live.find(class_="reservations").get_text()
+    assert len(live.find("ul", class_="by-sector").find_all("li")) == 3  # state, academia, people
+    close = live.find("form")
+    r = await chair.post(f"/staff/s/{code}/resolutions/close-check", form_data(close))
+    assert r.status_code == 303
+    assert (await Clause.get(id=first["id"])).status == "adopted"
+
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
+    assert "รับรองโดยฉันทมติ" in shown.find(class_="status").get_text()
+    assert reason in shown.find(class_="reservations").get_text()
+    assert shown.find("form", class_="answer-form") is None and shown.find("form", class_="amend-form") is None
+    desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
+    assert "รับรองโดยฉันทมติ" in desk.find(class_="check-last").get_text() and reason in desk.get_text()
+    # A form from before the close: refused, and the message shows by the clause (its form is gone).
+    r = await phone.post(f"/s/{code}/resolutions/answer", form_data(answer) | {"answer": "block", "reason": "ไม่"})
+    assert r.status_code == 403
+    assert "ปิดแล้ว" in phone.page(r).find(id=f"clause-{first['id']}").find(class_="form-error").get_text()
+
+
+async def test_the_desk_drafts_sets_rules_and_registers_delegates(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="deliberation")
+    code = s["code"]
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    token = chair.csrf(page)
+    blocks = ("ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ\nหน่วยงานหลัก: เทศบาลนครภูเก็ต\nหน่วยงานร่วม: พมจ., รพ.สต.\n\n"
+              "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน\nLead agency: สภาองค์กรชุมชน")
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/item", {"csrf_token": token, "title": "ผู้สูงอายุ",
+                                                               "clauses": " \n"})
+    assert r.status_code == 422 and "ผู้สูงอายุ" in chair.page(r).find(id="item-title")["value"]
+    assert await row_counts() == before
+    r = await chair.post(f"/staff/s/{code}/resolutions/item", {
+        "csrf_token": token, "title": "การดูแลผู้สูงอายุโดยชุมชน", "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
+        "preamble": "ตระหนักว่า...\nเห็นว่า...", "clauses": blocks})
+    assert r.status_code == 303
+    clauses = await Clause.all().filter(item__session__code=code).order_by("position")
+    assert [(c.lead_agency, c.partners) for c in clauses] == [("เทศบาลนครภูเก็ต", ["พมจ.", "รพ.สต."]),
+                                                             ("สภาองค์กรชุมชน", [])]
+    assert clauses[0].text == "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ"
+
+    r = await chair.post(f"/staff/s/{code}/resolutions/rules", {
+        "csrf_token": token, "voters": "seat", "amenders": "delegates", "max_reservation_percent": "๑๐",
+        "minimum_state": "20", "minimum_academia": "", "minimum_people": "150"})
+    assert r.status_code == 422 and chair.page(r).find(id="rules").find(class_="form-error")
+    r = await chair.post(f"/staff/s/{code}/resolutions/rules", {
+        "csrf_token": token, "voters": "seat", "amenders": "delegates", "max_reservation_percent": "๑๐",
+        "minimum_state": "20", "minimum_academia": "", "minimum_people": "50"})
+    assert r.status_code == 303
+    from deliberate.resolutions.models import ResolutionRules
+
+    rules = await ResolutionRules.get(session__code=code)
+    assert (rules.voters, rules.max_reservation_share, rules.sector_minimums) == ("seat", 0.1,
+                                                                                {"state": 0.2, "people": 0.5})
+
+    phone = await phone_in(browser, code, "ป้าแดง")
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{clauses[0].id}")
+    assert shown.find("form", class_="amend-form") is None and "ผู้แทน" in shown.get_text()  # delegates only
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    option = next(o for o in page.find(id="delegate-person").find_all("option") if o.get_text().startswith("ป้าแดง"))
+    r = await chair.post(f"/staff/s/{code}/resolutions/delegate", {
+        "csrf_token": token, "participant_id": option["value"], "network": "เครือข่ายผู้สูงอายุภูเก็ต"})
+    assert r.status_code == 303
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{clauses[0].id}")
+    assert shown.find("form", class_="amend-form") is not None
+
+
+async def test_only_facilitators_open_the_desk(api: Api, browser: Callable[[], Browser],
+                                               facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    phone = await phone_in(browser, code, "ชาวบ้าน")
+    r = await phone.get(f"/staff/s/{code}/resolutions")
+    assert r.status_code == 303 and "/staff/login?next=" in r.headers["location"]
+    r = await phone.get(f"/staff/s/{code}/resolutions?part=region", headers={"hx-request": "true"})
+    assert r.status_code == 303
+    page = phone.page(await phone.get(f"/s/{code}/resolutions"))
+    r = await phone.post(f"/staff/s/{code}/resolutions/open-check", {"csrf_token": phone.csrf(page),
+                                                                     "clause_id": str(first["id"])})
+    assert r.status_code == 303 and not await Clause.filter(id=first["id"], checks__is_open=True).exists()
+    official = await staff_browser(browser, "official")
+    assert (await official.get(f"/staff/s/{code}/resolutions")).status_code == 403
+    nobody = browser()
+    r = await nobody.get(f"/s/{code}/resolutions")
+    assert r.status_code == 303 and r.headers["location"].endswith(f"/s/{code}/join")
+
+
+async def test_projector_shows_the_clause_under_discussion_with_marks_and_bars(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, second) = await drafted(api, facilitator)
+    hall = browser()
+    empty = hall.page(await hall.get(f"/s/{code}/screen?show=resolution"))
+    assert empty.find(id="projector-resolution").find(class_="clause-text") is not None  # the first open clause
+    amy, ben = await api.join(code, "ก"), await api.join(code, "ข", sector="government")
+    for who, text in ((amy, NEW_WORDING), (ben, SOONER)):
+        r = await api.client.post(f"/api/v1/clauses/{second['id']}/amendments", headers=who, json={
+            "op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1})
+        assert r.status_code == 201
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=resolution"))
+    assert screen.find(id="resolution-refresh") is not None
+    stage = screen.find(id="projector-resolution")
+    assert second["text"] in stage.find(class_="clause-text").get_text()  # the clause amended last
+    assert len(stage.find_all("li", id=lambda v: v and v.startswith("screen-amendment-"))) == 2
+    assert stage.find("del") is not None and stage.find("ins") is not None
+
+    check = (await api.client.post(f"/api/v1/clauses/{first['id']}/checks", headers=facilitator)).json()
+    for who, answer in ((amy, "agree"), (ben, "block")):
+        r = await api.client.post(f"/api/v1/checks/{check['id']}/answers", headers=who,
+                                  json={"answer": answer, "reason": "ขัดระเบียบ" if answer == "block" else ""})
+        assert r.status_code == 201
+    stage = hall.page(await hall.get(f"/s/{code}/screen?show=resolution&part=stage")).find(id="projector-resolution")
+    assert first["text"] in stage.find(class_="clause-text").get_text()  # the open check wins
+    bars = stage.find("table", class_="by-answer")
+    assert bars.find("tr", class_="answer-block").find(class_="n").get_text(strip=True).startswith("1")
+    assert len(bars.find_all("svg")) == 4 and stage.find("ul", class_="by-sector") is not None
+    assert "ขัดระเบียบ" not in stage.get_text()  # reservations stay on the desk, not the hall's screen
+
+
+async def test_live_updates_tell_each_audience_to_refetch_its_resolution_region(
+        api: Api, client: Any, facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    session = await Session.get(code=code)
+    who = await api.join(code, "ป้าแดง")
+
+    async def update(key: str) -> BeautifulSoup:
+        return BeautifulSoup(await render_update(session.id, Dirty(names={"resolution.changed"}), key, 1),
+                             "html.parser")
+
+    def refetch(soup: BeautifulSoup) -> str | None:
+        div = soup.find(id="resolution-refresh")
+        return div["hx-get"] if div is not None else None
+
+    r = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=who, json={
+        "op": "delete", "reason": "ซ้ำกับข้อ 2", "base_version": 1})
+    assert r.status_code == 201
+    phone = await update("participant")
+    assert refetch(phone) == f"/s/{code}/resolutions?part=region"
+    assert phone.find(id="resolution-refresh")["hx-trigger"] == "load"
+    assert refetch(await update("participant")) is None  # nothing new for phones since
+    assert refetch(await update("console")) == f"/staff/s/{code}/resolutions?part=region"
+    assert refetch(await update("projector")) == f"/s/{code}/screen?show=resolution&part=stage"
+
+    check = (await client.post(f"/api/v1/clauses/{first['id']}/checks", headers=facilitator)).json()
+    assert refetch(await update("participant")) is not None  # a check opened: the answer form appears
+    await client.post(f"/api/v1/checks/{check['id']}/answers", headers=who, json={"answer": "agree"})
+    assert refetch(await update("participant")) is None  # an answer changes nothing phones show
+    assert refetch(await update("projector")) is not None and refetch(await update("console")) is not None
+
+    polled = await client.get(f"/s/{code}/live")  # the polling fallback sends a snapshot: it re-fetches
+    assert refetch(BeautifulSoup(polled.text, "html.parser")) == f"/s/{code}/resolutions?part=region"
