@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "item_drafted": N_("Agenda item drafted"),
     "amendment_accepted": N_("Amendment accepted"),
     "amendment_rejected": N_("Amendment rejected"),
+    "amendments_merged": N_("Amendments merged"),
     "check_opened": N_("Consensus check called"),
     "check_closed": N_("Consensus check closed"),
 }

@@ -7,6 +7,7 @@ from typing import Any
 
 from deliberate import geo
 from deliberate.i18n import N_, get_language, gettext
+from deliberate.proposals.models import Proposal
 from deliberate.resolutions.models import (
     AMENDMENT_OPS,
     ANSWERS,
@@ -14,6 +15,7 @@ from deliberate.resolutions.models import (
     Amendment,
     AmendmentBacker,
     Clause,
+    ClauseComment,
     ClauseVersion,
     ConsensusCheck,
 )
@@ -38,8 +40,13 @@ async def resolution_json(session: Session) -> dict[str, Any]:
         "amendment_id", flat=True))
     versions = await ClauseVersion.filter(clause_id__in=clause_ids).order_by("clause_id", "version")
     checks = await ConsensusCheck.filter(clause_id__in=clause_ids).order_by("id")
-    by_clause: dict[int, dict[str, list[Any]]] = {c.id: {"amendments": [], "versions": [], "checks": []}
-                                                  for c in clauses}
+    comments = await ClauseComment.filter(clause_id__in=clause_ids).order_by("id")
+    by_clause: dict[int, dict[str, list[Any]]] = {c.id: {"amendments": [], "versions": [], "checks": [],
+                                                         "comments": []} for c in clauses}
+    for cm in comments:
+        by_clause[cm.clause_id]["comments"].append(cm)  # type: ignore[attr-defined]
+    grouped = {pid for i in items for pid in i.proposal_ids}
+    titles = dict(await Proposal.filter(id__in=list(grouped)).values_list("id", "title")) if grouped else {}
     for a in amendments:
         by_clause[a.clause_id]["amendments"].append(a)  # type: ignore[attr-defined]
     for v in versions:
@@ -61,10 +68,12 @@ async def resolution_json(session: Session) -> dict[str, Any]:
             "amendments": [{
                 "id": a.id, "op": a.op, "op_label": gettext(AMENDMENT_OPS[a.op]), "text": a.text, "reason": a.reason,
                 "base_version": a.base_version, "status": a.status, "backers": backers.get(a.id, 0),
+                "merged_into": a.merged_into_id,
                 "diff": [{"op": p.op, "text": p.text} for p in (
                     word_diff(_text_at(own["versions"], a.base_version, c.text), a.text) if a.op == "replace"
                     else [])],
                 "created_at": _iso(a.created_at), "decided_at": _iso(a.decided_at)} for a in own["amendments"]],
+            "comments": [{"id": cm.id, "body": cm.body, "created_at": _iso(cm.created_at)} for cm in own["comments"]],
             "history": [{"version": v.version, "text": v.text, "status": v.status, "amendment_id": v.amendment_id}  # type: ignore[attr-defined]
                         for v in own["versions"]],
         }
@@ -78,7 +87,9 @@ async def resolution_json(session: Session) -> dict[str, Any]:
                 number += 1
             rendered.append(clause_out(c, number if c.status != "removed" else None))
         out_items.append({"id": item.id, "title": item.title, "background": item.background,
-                          "preamble": item.preamble, "clauses": rendered})
+                          "preamble": item.preamble, "clauses": rendered,
+                          "proposals": [{"id": pid, "ref": f"P{pid}", "title": titles.get(pid, "")}
+                                        for pid in item.proposal_ids]})
     assembly = await Assembly.get(id=session.assembly_id)  # type: ignore[attr-defined]
     return {"schema": "deliberate.resolution/1", "language": get_language(),
             "assembly": {"id": assembly.id, "title": assembly.title, "subtitle": assembly.subtitle,

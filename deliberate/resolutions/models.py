@@ -54,12 +54,47 @@ class Delegate(Model):
         table = "delegate"
 
 
+class ScreeningCriterion(Model):
+    """A published criterion proposals are screened against (importance, severity, public interest,
+    feasibility...), editable per assembly."""
+
+    id = fields.IntField(primary_key=True)
+    assembly = fields.ForeignKeyField("models.Assembly", related_name="criteria", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=120)
+    description = fields.CharField(max_length=300, default="")
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "screening_criterion"
+        ordering = ["position", "id"]
+
+
+class ProposalScreening(Model):
+    """A facilitator's score of one proposal on one criterion, from 1 (low) to 5 (high)."""
+
+    id = fields.IntField(primary_key=True)
+    proposal = fields.ForeignKeyField("models.Proposal", related_name="screenings", on_delete=fields.CASCADE)
+    criterion = fields.ForeignKeyField("models.ScreeningCriterion", related_name="screenings",
+                                       on_delete=fields.CASCADE)
+    score = fields.IntField()
+    note = fields.CharField(max_length=300, default="")
+    screened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                         on_delete=fields.SET_NULL)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "proposal_screening"
+        unique_together = (("proposal", "criterion"),)
+
+
 class AgendaItem(Model):
     """One agenda item (วาระ): background, preamble paragraphs and numbered clauses."""
 
     id = fields.IntField(primary_key=True)
     session = fields.ForeignKeyField("models.Session", related_name="agenda_items", on_delete=fields.CASCADE)
     title = fields.CharField(max_length=200)
+    # The proposals grouped and merged into this item (ids of this session's proposals).
+    proposal_ids = fields.JSONField(default=list)
     background = fields.TextField(default="")
     preamble = fields.JSONField(default=list)
     position = fields.IntField(default=0)
@@ -120,8 +155,9 @@ class Amendment(Model):
                                     on_delete=fields.SET_NULL)
     entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
                                         on_delete=fields.SET_NULL)
-    # "proposed", "accepted" or "rejected".
+    # "proposed", "accepted", "rejected", or "merged" into another amendment the chair wrote from several.
     status = fields.CharField(max_length=10, default="proposed")
+    merged_into_id = fields.IntField(null=True)
     decided_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
                                         on_delete=fields.SET_NULL)
     decided_at = fields.DatetimeField(null=True)
@@ -131,6 +167,20 @@ class Amendment(Model):
 
     class Meta:
         table = "amendment"
+        ordering = ["id"]
+
+
+class ClauseComment(Model):
+    """A comment on a clause: open to everyone, also when only delegates amend and answer."""
+
+    id = fields.IntField(primary_key=True)
+    clause = fields.ForeignKeyField("models.Clause", related_name="comments", on_delete=fields.CASCADE)
+    author = fields.ForeignKeyField("models.Participant", related_name=False, null=True, on_delete=fields.SET_NULL)
+    body = fields.CharField(max_length=1000)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "clause_comment"
         ordering = ["id"]
 
 

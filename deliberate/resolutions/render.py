@@ -193,7 +193,7 @@ def _check(check: dict[str, Any] | None, answers: dict[str, str], f: render_pdf.
 
 
 DECISIONS = {"accepted": N_("Amendment accepted"), "rejected": N_("Amendment rejected"),
-             "proposed": N_("Not yet decided")}
+             "merged": N_("Merged into another amendment"), "proposed": N_("Not yet decided")}
 
 
 def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: render_pdf.Formats) -> AmendmentOut:

@@ -28,6 +28,7 @@ from deliberate.resolutions.models import (
     AmendmentBacker,
     CheckAnswer,
     Clause,
+    ClauseComment,
     ClauseVersion,
     ConsensusCheck,
     Delegate,
@@ -128,9 +129,24 @@ def _clean_clauses(value: object) -> list[dict[str, Any]]:
     return out
 
 
+async def _clean_proposal_ids(session: Session, value: object) -> list[int]:
+    from deliberate.proposals.models import Proposal
+
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ValidationError(N_("Please choose proposals of this session."), field="proposal_ids")
+    ids = list(dict.fromkeys(value))
+    found = await Proposal.filter(id__in=ids, session_id=session.id, kind="proposal").count()
+    if found != len(ids):
+        raise ValidationError(N_("Please choose proposals of this session."), field="proposal_ids")
+    return ids
+
+
 async def create_item(actor: Actor, session: Session, *, title: object, background: object = "",
-                      preamble: object = None, clauses: object = None) -> AgendaItem:
-    """A drafting team's agenda item: background, preamble paragraphs and the draft's clauses."""
+                      preamble: object = None, clauses: object = None, proposal_ids: object = None) -> AgendaItem:
+    """A drafting team's agenda item: background, preamble paragraphs, the draft's clauses, and the
+    proposals it groups."""
     staff = require_facilitator(actor)
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
@@ -140,6 +156,7 @@ async def create_item(actor: Actor, session: Session, *, title: object, backgrou
                                        required=False),
               "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs]}
     drafted = _clean_clauses(clauses)
+    values["proposal_ids"] = await _clean_proposal_ids(session, proposal_ids)
     async with in_transaction():
         position = await AgendaItem.filter(session_id=session.id).count()
         item = await AgendaItem.create(session=session, created_by=staff, position=position, **values)
@@ -279,6 +296,53 @@ async def _apply(clause: Clause, amendment: Amendment) -> Clause:
     await ClauseVersion.create(clause=clause, version=clause.version, text=clause.text, status=clause.status,
                                amendment=amendment)
     return clause
+
+
+async def merge_amendments(actor: Actor, clause: Clause, *, amendment_ids: object, text: object,
+                           reason: object = "") -> Clause:
+    """The chair folds several proposed amendments of one clause into one wording and applies it. The
+    merged ones are kept, marked as merged into the new one; all must be on the clause's current version."""
+    staff = require_facilitator(actor)
+    session = clause.item.session
+    _require_deliberation(session)
+    if not isinstance(amendment_ids, list) or len(set(amendment_ids)) < 2 or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in amendment_ids):
+        raise ValidationError(N_("Choose at least two amendments to merge."), field="amendment_ids")
+    wording = clean_text(text, field="text", max_length=TEXT_MAX, multiline=True)
+    why = clean_text(reason, field="reason", max_length=500, required=False) or gettext("Merged amendments")
+    async with in_transaction():
+        current = await Clause.filter(id=clause.id).select_for_update().first()
+        assert current is not None
+        merged = await Amendment.filter(id__in=list(set(amendment_ids)), clause_id=clause.id).select_for_update()
+        if len(merged) != len(set(amendment_ids)):
+            raise NotFound(N_("No such amendment."), field="amendment_ids")
+        if any(a.status != "proposed" for a in merged):
+            raise Conflict(N_("This amendment has already been decided."), field="amendment_ids")
+        if any(a.base_version != current.version for a in merged):
+            raise _stale(current)
+        combined = await Amendment.create(clause=current, op="replace", text=wording, reason=why,
+                                          base_version=current.version, entered_by=staff, status="accepted",
+                                          decided_by=staff, decided_at=dt.datetime.now(dt.UTC))
+        current = await _apply(current, combined)
+        await Amendment.filter(id__in=[a.id for a in merged]).update(
+            status="merged", merged_into_id=combined.id, decided_by_id=staff.id, decided_at=dt.datetime.now(dt.UTC))
+        await ModerationAction.create(session=session, action="amendments_merged", actor=staff,
+                                      data={"into": combined.id, "merged": sorted(a.id for a in merged),
+                                            "clause": current.id, "version": current.version})
+    await events.publish(_event(session.id))
+    return current
+
+
+async def comment_on_clause(actor: Actor, clause: Clause, body: object) -> ClauseComment:
+    """Anyone who joined may comment on a clause, delegate or not."""
+    session = clause.item.session
+    participant = require_participant(actor, session)
+    _require_deliberation(session)
+    comment = await ClauseComment.create(clause=clause, author=participant,
+                                         body=clean_text(body, field="body", max_length=1000, min_length=2,
+                                                         multiline=True))
+    await events.publish(_event(session.id))
+    return comment
 
 
 # -- consensus checks --------------------------------------------------------------------------------------

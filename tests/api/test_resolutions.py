@@ -157,3 +157,99 @@ async def test_resolution_work_needs_the_deliberation_phase_and_staff(api: Api, 
     r = await client.get(f"/api/v1/sessions/{s['code']}/resolution.json", headers=facilitator)
     assert r.status_code == 200 and r.json()["items"][0]["title"] == DRAFT["title"]
     assert (await client.get(f"/api/v1/sessions/{s['code']}/resolution.json", headers=person)).status_code == 403
+
+
+async def test_screen_proposals_and_group_them_into_an_item(api: Api, client: httpx.AsyncClient,
+                                                           facilitator: dict[str, str]) -> None:
+    s = await api.new_session(facilitator, phase="ideas")
+    author = await api.join(s["code"], "ผู้เสนอ")
+    ids = [(await api.propose(author, s["code"], s["themes"][0]["id"], title=t))["id"]
+           for t in ("ศูนย์ดูแลผู้สูงอายุกลางวัน", "อาสาสมัครเยี่ยมบ้านผู้สูงอายุ", "ตลาดนัดชุมชน")]
+    assembly = s["assembly"]["id"]
+    criteria = (await client.get(f"/api/v1/assemblies/{assembly}/criteria")).json()["criteria"]
+    assert [c["name"] for c in criteria] == ["ความสำคัญ", "ความรุนแรง", "ประโยชน์ต่อสาธารณะ", "ความเป็นไปได้"]
+    r = await client.post(f"/api/v1/assemblies/{assembly}/criteria", headers=facilitator, json={"criteria": [
+        {"name": c["name"], "description": c["description"]} for c in criteria[:3]]})
+    assert r.status_code == 200 and len(r.json()["criteria"]) == 3
+    kept = r.json()["criteria"]
+    for pid, score in ((ids[0], 5), (ids[1], 4), (ids[2], 2)):
+        r = await client.post(f"/api/v1/proposals/{pid}/screening", headers=facilitator,
+                              json={"scores": {str(c["id"]): score for c in kept}})
+        assert r.status_code == 200 and r.json()["total"] == score * 3
+    before = await row_counts()
+    for body in ({"scores": {str(kept[0]["id"]): 9}}, {"scores": {"999999": 3}}, {"scores": {}}):
+        assert (await client.post(f"/api/v1/proposals/{ids[0]}/screening", headers=facilitator,
+                                  json=body)).status_code in (404, 422)
+    assert (await client.post(f"/api/v1/proposals/{ids[0]}/screening", headers=author,
+                              json={"scores": {str(kept[0]["id"]): 3}})).status_code == 403
+    assert await row_counts() == before
+    table = (await client.get(f"/api/v1/sessions/{s['code']}/screening", headers=facilitator)).json()
+    assert [p["id"] for p in table["proposals"]] == ids  # 15, 12, 6
+    await api.set_phase(facilitator, s["code"], "deliberation")
+    r = await client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator,
+                          json={**DRAFT, "proposal_ids": ids[:2]})
+    assert r.status_code == 201
+    listing = (await client.get(f"/api/v1/sessions/{s['code']}/items")).json()["items"][0]
+    assert [p["title"] for p in listing["proposals"]] == ["ศูนย์ดูแลผู้สูงอายุกลางวัน", "อาสาสมัครเยี่ยมบ้านผู้สูงอายุ"]
+    other = await api.new_session(facilitator, phase="deliberation")
+    r = await client.post(f"/api/v1/sessions/{other['code']}/items", headers=facilitator,
+                          json={**DRAFT, "proposal_ids": ids[:1]})  # not that session's proposal
+    assert r.status_code == 422 and r.json()["field"] == "proposal_ids"
+
+
+async def test_merge_amendments_and_comment_on_a_clause(api: Api, client: httpx.AsyncClient,
+                                                        facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    clause = item["clauses"][0]
+    a, b = await api.join(s["code"], "ก"), await api.join(s["code"], "ข")
+    one = (await client.post(f"/api/v1/clauses/{clause['id']}/amendments", headers=a, json={
+        "op": "replace", "text": "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐", "reason": "ร่วมงบ",
+        "base_version": 1})).json()["id"]
+    two = (await client.post(f"/api/v1/clauses/{clause['id']}/amendments", headers=b, json={
+        "op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๖๙", "reason": "เร็วขึ้น",
+        "base_version": 1})).json()["id"]
+    assert (await client.post(f"/api/v1/clauses/{clause['id']}/merge", headers=a, json={
+        "amendment_ids": [one, two], "text": "x"})).status_code == 403
+    merged_text = "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๖๙"
+    r = await client.post(f"/api/v1/clauses/{clause['id']}/merge", headers=facilitator, json={
+        "amendment_ids": [one, two], "text": merged_text, "reason": "รวมสองข้อเสนอ"})
+    assert r.status_code == 200 and r.json()["clause"]["version"] == 2 and r.json()["clause"]["text"] == merged_text
+    statuses = {x.id: (x.status, x.merged_into_id) for x in await Amendment.filter(clause_id=clause["id"])}
+    combined = next(i for i, (st, _) in statuses.items() if st == "accepted")
+    assert statuses[one] == statuses[two] == ("merged", combined)
+    before = await row_counts()
+    again = await client.post(f"/api/v1/clauses/{clause['id']}/merge", headers=facilitator, json={
+        "amendment_ids": [one, two], "text": merged_text})
+    assert again.status_code == 409 and await row_counts() == before
+
+    await client.post(f"/api/v1/sessions/{s['code']}/resolution-rules", headers=facilitator,
+                      json={"voters": "seat", "amenders": "delegates"})
+    r = await client.post(f"/api/v1/clauses/{clause['id']}/comments", headers=b, json={"body": "เห็นด้วยกับปี ๒๕๖๙"})
+    assert r.status_code == 201  # not a delegate, and may still comment
+    assert (await client.post(f"/api/v1/clauses/{clause['id']}/comments", headers=b,
+                              json={"body": ""})).status_code == 422
+    listing = (await client.get(f"/api/v1/sessions/{s['code']}/items")).json()["items"][0]["clauses"][0]
+    assert [c["body"] for c in listing["comments"]] == ["เห็นด้วยกับปี ๒๕๖๙"]
+
+
+async def test_an_adopted_clause_is_followed_up_clause_by_clause(api: Api, client: httpx.AsyncClient,
+                                                                 facilitator: dict[str, str]) -> None:
+    s, item = await drafted(api, facilitator)
+    clause = item["clauses"][0]
+    person = await api.join(s["code"], "ป้าแดง")
+    check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
+    await client.post(f"/api/v1/checks/{check['id']}/answers", headers=person, json={"answer": "agree"})
+    closed = await client.post(f"/api/v1/checks/{check['id']}/close", headers=facilitator)
+    assert closed.json()["outcome"] == "adopted"
+    assembly = s["assembly"]["id"]
+    follow = (await client.get(f"/api/v1/assemblies/{assembly}/follow-up")).json()
+    [adopted] = follow["clauses"]
+    assert adopted["text"] == DRAFT["clauses"][0]["text"] and adopted["lead_agency"] == "เทศบาล"
+    [tracked] = adopted["action_items"]
+    assert tracked["status"] == "not_started" and tracked["clause_id"] == clause["id"]
+    official = await api.staff("official")
+    r = await client.post(f"/api/v1/action-items/{tracked['id']}/updates", headers=official,
+                          json={"status": "in_progress", "note": "เทศบาลตั้งงบประมาณปี ๒๕๗๐ แล้ว"})
+    assert r.status_code == 201
+    page = await client.get(f"/a/{assembly}/follow-up")
+    assert "เทศบาลตั้งงบประมาณปี ๒๕๗๐ แล้ว" in page.text and DRAFT["clauses"][0]["text"] in page.text

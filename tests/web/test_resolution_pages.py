@@ -321,3 +321,169 @@ async def test_live_updates_tell_each_audience_to_refetch_its_resolution_region(
 
     polled = await client.get(f"/s/{code}/live")  # the polling fallback sends a snapshot: it re-fetches
     assert refetch(BeautifulSoup(polled.text, "html.parser")) == f"/s/{code}/resolutions?part=region"
+
+
+# -- screening and grouping, merging, comments --------------------------------------------------------------
+async def with_proposals(api: Api, facilitator: dict[str, str], titles: list[str]) -> tuple[str, list[int]]:
+    s = await api.new_session(facilitator, phase="ideas")
+    author = await api.join(s["code"], "ป้าแดง")
+    ids = [(await api.propose(author, s["code"], s["themes"][0]["id"], title))["id"] for title in titles]
+    await api.set_phase(facilitator, s["code"], "deliberation")
+    return s["code"], ids
+
+
+def ranking(page: BeautifulSoup) -> list[str]:
+    return [tr["id"] for tr in page.find("table", class_="screening").find("tbody").find_all("tr")]
+
+
+async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_phones(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (shade, clinic, bus) = await with_proposals(api, facilitator, ["ร่มเงาที่ป้ายรถ", "คลินิกผู้สูงอายุ",
+                                                                         "รถรับส่งไปโรงพยาบาล"])
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    screening = page.find(id="screening")
+    assert len(screening.find("table").find("thead").find_all("th", class_="score")) == 4  # the default criteria
+    assert ranking(page) == [f"screen-{shade}", f"screen-{clinic}", f"screen-{bus}"]  # unscored: by id
+
+    row = page.find(id=f"screen-{bus}")
+    form = page.find("form", id=f"screen-form-{bus}")
+    selects = [s for s in page.find_all("select") if s.get("form") == f"screen-form-{bus}"]
+    assert len(selects) == 4 and all(s.find_parent("tr") is row for s in selects)
+    scores = {s["name"]: "5" for s in selects}
+    r = await chair.post(f"/staff/s/{code}/resolutions/screen", form_data(form) | scores)
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#screen-{bus}")
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    assert ranking(page)[0] == f"screen-{bus}"  # 20 points: now first
+    assert page.find(id=f"screen-{bus}").find(class_="total").get_text(strip=True) == "20"
+    assert [o["value"] for s in page.find_all("select") if s.get("form") == f"screen-form-{bus}"
+            for o in s.find_all("option", selected=True)] == ["5"] * 4
+
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/screen", form_data(form) | {selects[0]["name"]: "9"})
+    assert r.status_code == 422 and await row_counts() == before
+    refused = chair.page(r).find(id=f"screen-{bus}")
+    assert refused.find(class_="form-error") is not None
+
+    draft = page.find("form", id="draft-form")
+    picks = {i["value"]: i for i in page.find_all("input", attrs={"name": "proposal_ids"})}
+    assert set(picks) == {str(shade), str(clinic), str(bus)} and all(i["form"] == "draft-form" for i in picks.values())
+    r = await chair.post(f"/staff/s/{code}/resolutions/item", form_data(draft) | {
+        "title": "การเดินทางของผู้สูงอายุ", "clauses": "ขอให้ อบจ. จัดรถรับส่งผู้สูงอายุไปโรงพยาบาล",
+        "proposal_ids": [str(shade), str(bus)]})
+    assert r.status_code == 303, r.text
+    desk = chair.page(await chair.get(r.headers["location"]))
+    item = desk.find(class_="item-proposals")
+    assert [a["href"] for a in item.find_all("a")] == [f"/s/{code}/p/{shade}", f"/s/{code}/p/{bus}"]
+
+    phone = await phone_in(browser, code, "ลุงเพิ่ม")
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(class_="item-proposals")
+    assert [" ".join(li.get_text().split()) for li in shown.find_all("li")] == [f"P{shade} ร่มเงาที่ป้ายรถ",
+                                                                            f"P{bus} รถรับส่งไปโรงพยาบาล"]
+
+
+async def amended_twice(api: Api, code: str, clause_id: int) -> list[int]:
+    ids = []
+    for name, text in (("ก", NEW_WORDING), ("ข", SOONER)):
+        who = await api.join(code, name)
+        r = await api.client.post(f"/api/v1/clauses/{clause_id}/amendments", headers=who, json={
+            "op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    return ids
+
+
+async def test_the_desk_merges_two_amendments_into_one_wording(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    one, two = await amended_twice(api, code, first["id"])
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    form = page.find(id=f"clause-{first['id']}").find("form", class_="merge-form")
+    assert form.find("textarea", attrs={"name": "text"}).get_text() == first["text"]  # prefilled
+    assert {i["value"] for i in form.find_all("input", attrs={"name": "amendment_ids"})} == {str(one), str(two)}
+
+    merged = "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุติดเตียงภายในปี ๒๕๖๙"
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
+        "amendment_ids": [str(one)], "text": merged, "reason": "รวมสองข้อเสนอ"})
+    assert r.status_code == 422 and await row_counts() == before  # one is not a merge
+    kept = chair.page(r).find("form", class_="merge-form")
+    assert kept.find(class_="form-error") and kept.find("textarea").get_text() == merged
+    assert kept.find("input", attrs={"name": "amendment_ids", "value": str(one)}).has_attr("checked")
+
+    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
+        "amendment_ids": [str(one), str(two)], "text": merged, "reason": "รวมสองข้อเสนอ"})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
+    desk = chair.page(await chair.get(r.headers["location"])).find(id=f"clause-{first['id']}")
+    assert desk.find(class_="clause-text").get_text().strip() == merged
+    assert desk.find("form", class_="merge-form") is None  # nothing left to merge
+    for aid in (one, two):
+        assert desk.find(id=f"amendment-{aid}")["class"] == ["amendment", "decided-merged"]
+    assert {a.status for a in await Amendment.filter(id__in=[one, two])} == {"merged"}
+    phone = await phone_in(browser, code, "ป้าแดง")
+    shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
+    assert shown.find(class_="clause-text").get_text().strip() == merged
+
+
+async def test_a_stale_merge_is_refused_with_409_and_writes_nothing(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    one, two = await amended_twice(api, code, first["id"])
+    who = await api.join(code, "ค")
+    r = await api.client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=who, json={
+        "op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุทุกตำบล", "reason": "ให้ทั่วถึง",
+        "base_version": 1})
+    assert r.status_code == 201
+    third = r.json()["id"]
+    chair = await staff_browser(browser)
+    old = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))  # all three on version 1
+    form = old.find(id=f"clause-{first['id']}").find("form", class_="merge-form")
+    r = await api.client.post(f"/api/v1/amendments/{third}/decision", headers=facilitator,
+                              json={"decision": "accept"})
+    assert r.status_code == 200  # the clause is now version 2
+
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
+        "amendment_ids": [str(one), str(two)], "text": "ถ้อยคำที่รวมแล้ว", "reason": "รวม"})
+    assert r.status_code == 409
+    assert await row_counts() == before
+    refused = chair.page(r).find(id=f"clause-{first['id']}").find("form", class_="merge-form")
+    error = refused.find(class_="form-error")
+    assert "เวอร์ชัน 2" in error.get_text()
+    assert error.find(class_="current-text").get_text().strip() == "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุทุกตำบล"
+    assert refused.find("textarea", attrs={"name": "text"}).get_text() == "ถ้อยคำที่รวมแล้ว"  # what was typed is kept
+    assert {a.status for a in await Amendment.filter(id__in=[one, two])} == {"proposed"}
+
+
+async def test_a_non_delegate_comments_on_a_clause_where_only_delegates_amend(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    r = await api.client.post(f"/api/v1/sessions/{code}/resolution-rules", headers=facilitator,
+                              json={"voters": "seat", "amenders": "delegates"})
+    assert r.status_code == 200, r.text
+    phone = await phone_in(browser, code, "ยายสมศรี")
+    page = phone.page(await phone.get(f"/s/{code}/resolutions"))
+    clause = page.find(id=f"clause-{first['id']}")
+    assert clause.find("form", class_="amend-form") is None  # not a delegate: no amending
+    form = clause.find("form", class_="comment-form")
+    assert form is not None
+
+    before = await row_counts()
+    r = await phone.post(f"/s/{code}/resolutions/comment", form_data(form) | {"body": " "})
+    assert r.status_code == 422 and await row_counts() == before
+    refused = phone.page(r).find(id=f"comments-{first['id']}")
+    assert refused.find(class_="form-error").get_text(strip=True)
+    assert refused.find("textarea", attrs={"name": "body"})["aria-invalid"] == "true"
+
+    body = "อยากให้มีรถรับส่งไปศูนย์ด้วยค่ะ"
+    r = await phone.post(f"/s/{code}/resolutions/comment", form_data(form) | {"body": body})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#comments-{first['id']}")
+    shown = phone.page(await phone.get(r.headers["location"])).find(id=f"comments-{first['id']}")
+    assert [li.get_text() for li in shown.find("ul", class_="comment-list").find_all("li")] == [body]
+    assert shown.find(attrs={"role": "status"}) is not None
+    assert "ยายสมศรี" not in shown.get_text()  # no author names
+
+    other = await phone_in(browser, code, "ลุงเพิ่ม")
+    seen = other.page(await other.get(f"/s/{code}/resolutions")).find(id=f"comments-{first['id']}")
+    assert body in seen.get_text() and seen.find(attrs={"role": "status"}) is None

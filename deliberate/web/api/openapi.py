@@ -67,6 +67,7 @@ DOWNLOAD_QUERY = [
 DATE = {"type": "string", "format": "date"}
 CLAUSE = {"name": "clause_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 AMENDMENT = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+ASSEMBLY = {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
@@ -149,6 +150,7 @@ def document() -> dict[str, object]:
             "post": _op("Draft an agenda item: background, preamble and clauses (facilitator)", ok="201",
                         idempotent=True, body=_obj({
                             "title": _text(200), "background": {"type": "string", "maxLength": 5000},
+                            "proposal_ids": {"type": "array", "items": {"type": "integer"}},
                             "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
                             "clauses": {"type": "array", "minItems": 1, "maxItems": 50, "items": _obj({
                                 "text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
@@ -176,6 +178,26 @@ def document() -> dict[str, object]:
                                         "text": {"type": "string", "maxLength": 2000}, "reason": _text(500),
                                         "base_version": {"type": "integer", "minimum": 1}},
                                        ["op", "reason", "base_version"]))},
+        "/api/v1/clauses/{clause_id}/merge": {"parameters": [CLAUSE], "post": _op(
+            "Merge several proposed amendments of a clause into one wording and apply it (facilitator)",
+            idempotent=True, body=_obj({"amendment_ids": {"type": "array", "minItems": 2, "items": {"type": "integer"}},
+                                        "text": _text(2000), "reason": {"type": "string", "maxLength": 500}},
+                                       ["amendment_ids", "text"]))},
+        "/api/v1/clauses/{clause_id}/comments": {"parameters": [CLAUSE], "post": _op(
+            "Comment on a clause (any participant, delegate or not)", ok="201", idempotent=True,
+            body=_obj({"body": _text(1000, 2)}, ["body"]))},
+        "/api/v1/assemblies/{assembly_id}/criteria": {"parameters": [ASSEMBLY],
+            "get": _op("The assembly's published screening criteria", auth=False),
+            "post": _op("Replace the screening criteria (facilitator)", idempotent=True, body=_obj({
+                "criteria": {"type": "array", "minItems": 1, "maxItems": 10, "items": _obj({
+                    "name": _text(120), "description": {"type": "string", "maxLength": 300}}, ["name"])}},
+                ["criteria"]))},
+        "/api/v1/proposals/{proposal_id}/screening": {"parameters": [PID], "post": _op(
+            "Score a proposal 1-5 on the assembly's criteria (facilitator)", idempotent=True, body=_obj({
+                "scores": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5}},
+                "note": {"type": "string", "maxLength": 300}}, ["scores"]))},
+        "/api/v1/sessions/{code}/screening": {"parameters": [CODE], "get": _op(
+            "The session's proposals with their screening scores, highest total first (staff)")},
         "/api/v1/clauses/{clause_id}/checks": {"parameters": [CLAUSE], "post": _op(
             "Call a consensus check on a clause (facilitator)", ok="201", idempotent=True)},
         "/api/v1/amendments/{amendment_id}/backers": {"parameters": [AMENDMENT], "post": _op(

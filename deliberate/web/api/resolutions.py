@@ -11,7 +11,7 @@ from deliberate.actors import Actor
 from deliberate.resolutions import services as resolutions
 from deliberate.resolutions.models import Clause
 from deliberate.text import as_int
-from deliberate.web.api.v1 import _session, ok, read_json
+from deliberate.web.api.v1 import _session, ok, read_json, write
 from deliberate.web.identity import api_actor
 
 
@@ -24,7 +24,8 @@ async def create_item(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     d = await read_json(request)
     item = await resolutions.create_item(actor, session, title=d.get("title"), background=d.get("background", ""),
-                                         preamble=d.get("preamble"), clauses=d.get("clauses"))
+                                         preamble=d.get("preamble"), clauses=d.get("clauses"),
+                                         proposal_ids=d.get("proposal_ids"))
     return 201, {"id": item.id, "title": item.title,
                  "clauses": [clause_json(c) for c in await Clause.filter(item_id=item.id).order_by("position")]}
 
@@ -131,3 +132,62 @@ async def download(request: Request) -> Response:
         body = await run_in_threadpool(render.resolution_pdf if fmt == "pdf" else render.resolution_docx, data)
     return Response(body, media_type=RESOLUTION_FORMATS[fmt], headers={
         "content-disposition": f'attachment; filename="resolution-{session.code}.{fmt}"', "cache-control": "no-store"})
+
+
+async def merge(request: Request, actor: Actor) -> tuple[int, object]:
+    clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
+    d = await read_json(request)
+    merged = await resolutions.merge_amendments(actor, clause, amendment_ids=d.get("amendment_ids"),
+                                                text=d.get("text"), reason=d.get("reason", ""))
+    return 200, {"clause": clause_json(merged)}
+
+
+async def clause_comments(request: Request, actor: Actor) -> tuple[int, object]:
+    clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
+    d = await read_json(request)
+    comment = await resolutions.comment_on_clause(actor, clause, d.get("body"))
+    return 201, {"id": comment.id, "clause_id": clause.id, "body": comment.body}
+
+
+async def criteria(request: Request) -> Response:
+    """GET the assembly's screening criteria (defaults are created on first use); POST replaces them."""
+    from deliberate.outcomes.services import get_assembly
+    from deliberate.resolutions import screening
+
+    assembly = await get_assembly(request.path_params["assembly_id"])
+    if request.method == "POST":
+        return await write(_set_criteria)(request)
+    found = await screening.ensure_default_criteria(assembly)
+    return ok({"criteria": [{"id": c.id, "name": c.name, "description": c.description} for c in found]})
+
+
+async def _set_criteria(request: Request, actor: Actor) -> tuple[int, object]:
+    from deliberate.outcomes.services import get_assembly
+    from deliberate.resolutions import screening
+
+    assembly = await get_assembly(request.path_params["assembly_id"])
+    d = await read_json(request)
+    found = await screening.set_criteria(actor, assembly, d.get("criteria"))
+    return 200, {"criteria": [{"id": c.id, "name": c.name, "description": c.description} for c in found]}
+
+
+async def screen(request: Request, actor: Actor) -> tuple[int, object]:
+    from deliberate.proposals.services import get_proposal
+    from deliberate.resolutions import screening
+
+    proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
+    d = await read_json(request)
+    scores = await screening.screen(actor, proposal, d.get("scores"), d.get("note", ""))
+    return 200, {"proposal_id": proposal.id, "scores": {str(k): v for k, v in scores.items()},
+                 "total": sum(scores.values())}
+
+
+async def screening_table(request: Request) -> Response:
+    """The session's proposals with their screening scores, highest total first (staff)."""
+    from deliberate.outcomes.services import require_steward
+    from deliberate.resolutions import screening
+
+    require_steward(await api_actor(request))
+    session = await _session(request)
+    await screening.ensure_default_criteria(session.assembly)
+    return ok(screening.as_json(*await screening.screening_table(session)))

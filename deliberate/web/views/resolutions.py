@@ -1,5 +1,6 @@
-"""Resolutions on screen: the phone page where people read the draft, amend a clause, back an amendment and
-answer a consensus check; the facilitators' resolutions desk; the projector's clause under discussion.
+"""Resolutions on screen: the phone page where people read the draft, amend a clause, back an amendment,
+comment on a clause and answer a consensus check; the facilitators' resolutions desk, where proposals are
+screened and grouped into agenda items and amendments merged; the projector's clause under discussion.
 
 Each page has one POST handler; every form on it names an `action`, and each action is one service call.
 """
@@ -17,6 +18,8 @@ from starlette.responses import Response
 from deliberate.actors import Actor
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_, gettext
+from deliberate.proposals.services import get_proposal
+from deliberate.resolutions import screening
 from deliberate.resolutions import services as resolutions
 from deliberate.resolutions.export import STATUS_LABELS, resolution_json
 from deliberate.resolutions.models import (
@@ -30,6 +33,7 @@ from deliberate.resolutions.models import (
     AmendmentBacker,
     CheckAnswer,
     Clause,
+    ClauseComment,
     ConsensusCheck,
     Delegate,
 )
@@ -103,10 +107,15 @@ class _Where:
         self.clause: int | None = None
         self.target: int | None = None
 
-    def slot(self, items: list[dict[str, Any]], action: str, amendable: bool) -> str:
+    def slot(self, items: list[dict[str, Any]], action: str, amendable: bool, open_forms: bool = False) -> str:
+        """`open_forms`: the page shows its comment and merge forms (the deliberation phase)."""
         clause = next((c for item in items for c in item["clauses"] if c["id"] == self.clause), None)
         if clause is None:
             return "top"
+        if action == "comment" and open_forms and clause["status"] != "removed":
+            return f"comment-{clause['id']}"
+        if action == "merge" and open_forms and sum(a["status"] == "proposed" for a in clause["amendments"]) >= 2:
+            return f"merge-{clause['id']}"
         if action == "answer" and clause["open_check_id"] == self.target:
             return f"check-{self.target}"
         if action in ("back", "decide") and any(a["id"] == self.target and a["status"] == "proposed"
@@ -117,7 +126,19 @@ class _Where:
         return f"clause-{clause['id']}"
 
 
-SETUP_FORMS = {"item": "draft", "rules": "rules", "delegate": "delegates"}
+SETUP_FORMS = {"item": "draft", "rules": "rules", "delegate": "delegates", "criteria": "criteria"}
+# Form fields that may come more than once (checkboxes): kept as lists for the re-rendered form.
+LIST_FIELDS = ("proposal_ids", "amendment_ids")
+
+
+async def _read(request: Request) -> tuple[dict[str, Any], Any]:
+    """The form as a dict for re-rendering (checkbox fields as lists), and the raw form."""
+    raw = await read_form(request)
+    return dict(raw) | {name: raw.getlist(name) for name in LIST_FIELDS}, raw
+
+
+def _ids(raw: list[Any], field: str) -> list[int]:
+    return [as_int(v, field=field) for v in raw]
 
 
 def _version(raw: object) -> object:
@@ -159,7 +180,7 @@ async def phone_page(request: Request) -> Response:
 
 
 async def phone_action(request: Request) -> Response:
-    """amend (propose an amendment), back (back one), answer (a consensus check)."""
+    """amend (propose an amendment), back (back one), answer (a consensus check), comment (on a clause)."""
     session = await _session(request)
     if isinstance(session, Response):
         return session
@@ -186,6 +207,11 @@ async def phone_action(request: Request) -> Response:
             where.clause, where.target = check.clause_id, check.id  # type: ignore[attr-defined]
             await resolutions.answer_check(actor, check, answer=form.get("answer"), reason=form.get("reason", ""))
             anchor = f"clause-{check.clause_id}"  # type: ignore[attr-defined]
+        elif action == "comment":
+            clause = await _clause_in(session, form.get("clause_id"))
+            where.clause = clause.id
+            await resolutions.comment_on_clause(actor, clause, form.get("body"))
+            anchor = f"comments-{clause.id}"
         else:
             return error_page(request, NotFound(N_("No such page.")))
     except DomainError as exc:
@@ -193,16 +219,16 @@ async def phone_action(request: Request) -> Response:
             return error_page(request, exc)
         ctx = await _phone_context(session, actor)
         amendable = ctx["deliberation"] and ctx["may_amend"]
+        error_at = where.slot(ctx["items"], action, amendable, ctx["deliberation"])
         return render(request, "resolutions/phone.html", ctx | {
-            "errors": form_errors(exc), "values": form, "error_at": where.slot(ctx["items"], action, amendable)},
-            status=exc.status, actor=actor)
+            "errors": form_errors(exc), "values": form, "error_at": error_at}, status=exc.status, actor=actor)
     url = str(request.url_for("resolutions_page", code=session.code))
     return redirect(f"{url}?done={action}-{anchor.rpartition('-')[2]}#{anchor}")
 
 
 async def phone_fingerprint(session: Session) -> int:
     """A number that changes when anything a phone shows changes: items, clause versions and statuses,
-    amendments and their backers, which checks are open. Answers to a check are not on phones, so the
+    amendments and their backers, comments, which checks are open. Answers to a check are not on phones, so the
     live channel can spare every phone a re-fetch for each answer in a busy check."""
     items = await AgendaItem.filter(session_id=session.id).values_list("id", flat=True)
     clauses = await Clause.filter(item_id__in=items).values_list("id", "version", "status")
@@ -210,8 +236,9 @@ async def phone_fingerprint(session: Session) -> int:
     amendments = await Amendment.filter(clause_id__in=ids).values_list("id", "status")
     backers = await AmendmentBacker.filter(amendment__clause__item__session_id=session.id).count()
     checks = await ConsensusCheck.filter(clause_id__in=ids, is_open=True).values_list("id", flat=True)
+    comments = await ClauseComment.filter(clause_id__in=ids).count()
     return hash((tuple(items), tuple(sorted(clauses)), tuple(sorted(amendments)), backers, tuple(sorted(checks)),
-                 session.phase))
+                 comments, session.phase))
 
 
 # -- the facilitators' desk --------------------------------------------------------------------------------------
@@ -240,7 +267,12 @@ async def _desk_context(session: Session) -> dict[str, Any]:
     rules = await resolutions.rules_of(session)
     delegates = await Delegate.filter(session_id=session.id).prefetch_related("participant").order_by("network", "id")
     people = await Participant.filter(session_id=session.id).order_by("display_name", "id").limit(MAX_PICK)
-    return {"session": session, "assembly": session.assembly, "items": data["items"], "live": live,
+    await screening.ensure_default_criteria(session.assembly)
+    criteria, screened = await screening.screening_table(session)
+    grouped_in = {p["id"]: item["title"] for item in data["items"] for p in item["proposals"]}
+    return {"criteria": criteria, "screened": screened, "scores": screening.SCORES, "grouped_in": grouped_in,
+            "criteria_text": "\n".join(f"{c.name}: {c.description}" if c.description else c.name for c in criteria),
+            "session": session, "assembly": session.assembly, "items": data["items"], "live": live,
             "closed": closed, "rules": rules, "delegates": delegates, "people": people, "voters": VOTERS,
             "amenders": AMENDERS, "sector_groups": SECTOR_GROUPS, "answers": ANSWERS, "outcome_labels": STATUS_LABELS,
             "deliberation": session.phase == "deliberation", "errors": {}, "values": {}, "error_at": None}
@@ -257,8 +289,9 @@ async def desk(request: Request) -> Response:
 
 
 async def desk_action(request: Request) -> Response:
-    """item (draft an agenda item), rules, delegate, decide (accept or reject an amendment), open-check,
-    close-check."""
+    """item (draft an agenda item, grouping proposals), rules, delegate, criteria (the screening criteria),
+    screen (score a proposal), decide (accept or reject an amendment), merge (fold amendments into one),
+    open-check, close-check."""
     found = await _facilitator(request)
     if isinstance(found, Response):
         return found
@@ -267,13 +300,33 @@ async def desk_action(request: Request) -> Response:
     form: dict[str, Any] = {}
     where = _Where()
     try:
-        form = dict(await read_form(request))
+        form, raw = await _read(request)
         if action == "item":
             item = await resolutions.create_item(actor, session, title=form.get("title"),
                                                  background=form.get("background", ""),
                                                  preamble=_lines(form.get("preamble")),
-                                                 clauses=_clause_blocks(form.get("clauses")))
+                                                 clauses=_clause_blocks(form.get("clauses")),
+                                                 proposal_ids=_ids(form["proposal_ids"], "proposal_ids"))
             anchor = f"item-{item.id}"
+        elif action == "criteria":
+            await screening.set_criteria(actor, session.assembly, _criteria_lines(form.get("criteria")))
+            anchor = "criteria"
+        elif action == "screen":
+            proposal = await get_proposal(as_int(form.get("proposal_id"), field="proposal_id"))
+            if proposal.session_id != session.id:  # type: ignore[attr-defined]
+                raise NotFound(N_("No such proposal."))
+            where.target = proposal.id
+            scores = {key.removeprefix("score_"): value for key, value in raw.multi_items()
+                      if key.startswith("score_") and value}
+            await screening.screen(actor, proposal, scores, form.get("note", ""))
+            anchor = f"screen-{proposal.id}"
+        elif action == "merge":
+            clause = await _clause_in(session, form.get("clause_id"))
+            where.clause = clause.id
+            await resolutions.merge_amendments(actor, clause,
+                                               amendment_ids=_ids(form["amendment_ids"], "amendment_ids"),
+                                               text=form.get("text"), reason=form.get("reason", ""))
+            anchor = f"clause-{clause.id}"
         elif action == "rules":
             await resolutions.set_rules(
                 actor, session, voters=form.get("voters"), amenders=form.get("amenders"),
@@ -304,10 +357,21 @@ async def desk_action(request: Request) -> Response:
             return error_page(request, NotFound(N_("No such page.")))
     except DomainError as exc:
         ctx = await _desk_context(session)
-        error_at = SETUP_FORMS.get(action) or where.slot(ctx["items"], action, False)
+        error_at = (SETUP_FORMS.get(action) or (f"screen-{where.target}" if action == "screen" and where.target
+                                                else where.slot(ctx["items"], action, False, ctx["deliberation"])))
         return render(request, "resolutions/desk.html", ctx | {
             "errors": form_errors(exc), "values": form, "error_at": error_at}, status=exc.status, actor=actor)
     return redirect(str(request.url_for("resolutions_desk", code=session.code)) + f"#{anchor}")
+
+
+def _criteria_lines(raw: object) -> list[dict[str, str]]:
+    """Screening criteria one a line, "name: description" (the description may be left out)."""
+    out = []
+    for line in str(raw or "").splitlines():
+        name, _, description = line.partition(":")
+        if name.strip() or description.strip():
+            out.append({"name": name.strip(), "description": description.strip()})
+    return out
 
 
 def _lines(raw: object) -> list[str]:
