@@ -46,14 +46,18 @@ from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import get_proposal, submit_proposal
 from deliberate.resolutions.models import (
     AgendaItem,
+    AgendaItemVersion,
     Amendment,
     AmendmentBacker,
     CheckAnswer,
     Clause,
+    ClauseComment,
     ClauseVersion,
     ConsensusCheck,
     Delegate,
+    ProposalScreening,
     ResolutionRules,
+    ScreeningCriterion,
 )
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.services import (
@@ -360,7 +364,8 @@ async def row_counts() -> dict[str, int]:
     models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
               ModerationAction, IdempotencyRecord, VoteRound, Ballot, ProposalAnswer, Commitment, ActionItem,
               ProgressUpdate, Brief, ResolutionRules, Delegate, AgendaItem, Clause, ClauseVersion, Amendment,
-              AmendmentBacker, ConsensusCheck, CheckAnswer)
+              AmendmentBacker, ConsensusCheck, CheckAnswer, AgendaItemVersion, ClauseComment, ScreeningCriterion,
+              ProposalScreening)
     return {m.__name__: await m.all().count() for m in models}
 
 

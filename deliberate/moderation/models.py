@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "amendment_accepted": N_("Amendment accepted"),
     "amendment_rejected": N_("Amendment rejected"),
     "amendments_merged": N_("Amendments merged"),
+    "item_revised": N_("Agenda item draft revised"),
+    "clause_drafted": N_("Clause added to the draft"),
+    "clause_revised": N_("Clause redrafted"),
     "check_opened": N_("Consensus check called"),
     "check_closed": N_("Consensus check closed"),
 }

@@ -244,6 +244,7 @@ async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
 
 @dataclass
 class ClauseFollowUp:
+    clause_id: int
     item_title: str
     number: int
     text: str
@@ -264,7 +265,7 @@ async def clause_follow_up(assembly: Assembly) -> list[ClauseFollowUp]:
     out, numbers = [], {}
     for c in clauses:
         numbers[c.item_id] = numbers.get(c.item_id, 0) + 1  # type: ignore[attr-defined]
-        out.append(ClauseFollowUp(c.item.title, numbers[c.item_id], c.text, c.lead_agency,  # type: ignore[attr-defined]
+        out.append(ClauseFollowUp(c.id, c.item.title, numbers[c.item_id], c.text, c.lead_agency,  # type: ignore[attr-defined]
                                   list(c.reservations), items.get(c.id, [])))
     return out
 
@@ -319,7 +320,8 @@ async def open_check_in(actor: Actor, assembly: Assembly, earlier: Assembly, *, 
     if earlier.id == assembly.id:
         raise ValidationError(N_("Choose an earlier assembly, not this one."), field="from_assembly_id")
     entries = await follow_up(earlier)
-    if not entries:
+    clauses = await clause_follow_up(earlier)
+    if not entries and not clauses:
         raise ValidationError(N_("That assembly has no adopted or forwarded proposals to check in on."),
                               field="from_assembly_id")
     themes = {t.name: t for t in await Theme.filter(assembly_id=assembly.id)}
@@ -343,4 +345,21 @@ async def open_check_in(actor: Actor, assembly: Assembly, earlier: Assembly, *, 
             await Proposal.create(session=session, theme=theme, kind="proposal", title=e.proposal.title,
                                   body=body[:BODY_MAX], target_groups=e.proposal.target_groups,
                                   external_id=f"followup:{e.proposal.id}", entered_by=actor.staff)
+        if clauses:  # adopted resolution clauses, reported on clause by clause
+            name = gettext("Resolutions of {assembly}", assembly=earlier.title)[:200]
+            theme = themes.get(name) or await Theme.create(assembly=assembly, name=name, position=len(themes))
+            themes[name] = theme
+            for c in clauses:
+                updates = [u for i in c.items for u in i.updates]
+                body = "\n\n".join(part for part in (
+                    c.text,
+                    gettext("Lead agency: {agency}", agency=c.lead_agency) if c.lead_agency else "",
+                    "\n".join(f"- {gettext(STATUS_LABELS[i.status])}" for i in c.items),
+                    gettext("Latest progress: {note}", note=max(updates, key=lambda u: (u.on, u.id)).note)
+                    if updates else "",
+                ) if part)
+                title = gettext("{item}, clause {n}", item=c.item_title, n=c.number)
+                await Proposal.create(session=session, theme=theme, kind="proposal", title=title[:140],
+                                      body=body[:BODY_MAX], external_id=f"clause:{c.clause_id}",
+                                      entered_by=actor.staff)
     return session

@@ -87,7 +87,7 @@ async def resolution_json(session: Session) -> dict[str, Any]:
                 number += 1
             rendered.append(clause_out(c, number if c.status != "removed" else None))
         out_items.append({"id": item.id, "title": item.title, "background": item.background,
-                          "preamble": item.preamble, "clauses": rendered,
+                          "preamble": item.preamble, "version": item.version, "clauses": rendered,
                           "proposals": [{"id": pid, "ref": f"P{pid}", "title": titles.get(pid, "")}
                                         for pid in item.proposal_ids]})
     assembly = await Assembly.get(id=session.assembly_id)  # type: ignore[attr-defined]

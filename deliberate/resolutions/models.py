@@ -95,6 +95,8 @@ class AgendaItem(Model):
     title = fields.CharField(max_length=200)
     # The proposals grouped and merged into this item (ids of this session's proposals).
     proposal_ids = fields.JSONField(default=list)
+    # Bumped by every edit of the drafting team; each draft is kept in AgendaItemVersion.
+    version = fields.IntField(default=1)
     background = fields.TextField(default="")
     preamble = fields.JSONField(default=list)
     position = fields.IntField(default=0)
@@ -105,6 +107,25 @@ class AgendaItem(Model):
     class Meta:
         table = "agenda_item"
         ordering = ["position", "id"]
+
+
+class AgendaItemVersion(Model):
+    """A draft of an agenda item as the drafting team left it: title, background and preamble."""
+
+    id = fields.IntField(primary_key=True)
+    item = fields.ForeignKeyField("models.AgendaItem", related_name="versions", on_delete=fields.CASCADE)
+    version = fields.IntField()
+    title = fields.CharField(max_length=200)
+    background = fields.TextField(default="")
+    preamble = fields.JSONField(default=list)
+    edited_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
+                                       on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agenda_item_version"
+        unique_together = (("item", "version"),)
+        ordering = ["item_id", "version"]
 
 
 class Clause(Model):

@@ -24,6 +24,7 @@ from deliberate.resolutions.models import (
     SECTOR_GROUPS,
     VOTERS,
     AgendaItem,
+    AgendaItemVersion,
     Amendment,
     AmendmentBacker,
     CheckAnswer,
@@ -160,12 +161,105 @@ async def create_item(actor: Actor, session: Session, *, title: object, backgrou
     async with in_transaction():
         position = await AgendaItem.filter(session_id=session.id).count()
         item = await AgendaItem.create(session=session, created_by=staff, position=position, **values)
+        await AgendaItemVersion.create(item=item, version=1, title=item.title, background=item.background,
+                                       preamble=item.preamble, edited_by=staff)
         for n, c in enumerate(drafted, start=1):
             clause = await Clause.create(item=item, position=float(n), **c)
             await ClauseVersion.create(clause=clause, version=1, text=clause.text)
         await ModerationAction.create(session=session, action="item_drafted", actor=staff, data={"title": item.title})
     await events.publish(_event(session.id))
     return item
+
+
+def _require_open(session: Session) -> None:
+    if session.phase == "closed":
+        raise PermissionDenied(N_("This session is closed."))
+
+
+def _version(value: object, field: str = "base_version") -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(N_("Please say which version you are editing."), field=field)
+    return value
+
+
+async def edit_item(actor: Actor, item: AgendaItem, *, title: object, background: object = "",
+                    preamble: object = None, base_version: object) -> AgendaItem:
+    """The drafting team revises an item's title, background or preamble; every draft is kept."""
+    staff = require_facilitator(actor)
+    session = item.session
+    _require_open(session)
+    paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
+    if len(paragraphs) > MAX_PREAMBLE:
+        raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
+    values = {"title": clean_text(title, field="title", max_length=200),
+              "background": clean_text(background, field="background", max_length=5000, multiline=True,
+                                       required=False),
+              "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs]}
+    seen = _version(base_version)
+    async with in_transaction():
+        current = await AgendaItem.filter(id=item.id).select_for_update().first()
+        assert current is not None
+        if current.version != seen:
+            raise Conflict(N_("The draft has changed since (it is now version {v}). Please look at it again."),
+                           field="base_version", v=current.version)
+        await current.update_from_dict(values | {"version": current.version + 1}).save()
+        await AgendaItemVersion.create(item=current, version=current.version, edited_by=staff, **values)
+        await ModerationAction.create(session=session, action="item_revised", actor=staff,
+                                      data={"item": current.id, "version": current.version})
+    await events.publish(_event(session.id))
+    return current
+
+
+async def add_clause(actor: Actor, item: AgendaItem, *, text: object, lead_agency: object = "",
+                     partners: object = None, after_clause_id: object = None) -> Clause:
+    """The drafting team adds a clause to a draft, at the end or after a given clause."""
+    staff = require_facilitator(actor)
+    session = item.session
+    _require_open(session)
+    [values] = _clean_clauses([{"text": text, "lead_agency": lead_agency, "partners": partners}])
+    async with in_transaction():
+        siblings = await Clause.filter(item_id=item.id).order_by("position").select_for_update()
+        if len(siblings) >= MAX_CLAUSES:
+            raise ValidationError(N_("Please keep a draft to {n} clauses."), field="clauses", n=MAX_CLAUSES)
+        position = (siblings[-1].position + 1) if siblings else 1.0
+        if after_clause_id not in (None, ""):
+            index = next((i for i, c in enumerate(siblings) if c.id == after_clause_id), None)
+            if index is None:
+                raise NotFound(N_("No such clause."), field="after_clause_id")
+            after = siblings[index + 1].position if index + 1 < len(siblings) else siblings[index].position + 2
+            position = (siblings[index].position + after) / 2
+        clause = await Clause.create(item=item, position=position, **values)
+        await ClauseVersion.create(clause=clause, version=1, text=clause.text)
+        await ModerationAction.create(session=session, action="clause_drafted", actor=staff,
+                                      data={"item": item.id, "clause": clause.id})
+    await events.publish(_event(session.id))
+    return clause
+
+
+async def revise_clause(actor: Actor, clause: Clause, *, text: object, lead_agency: object = "",
+                        partners: object = None, base_version: object) -> Clause:
+    """The drafting team rewrites a clause outside the amendment procedure (before or between readings).
+    The new text is a new version, like an accepted amendment, and voids a check on the old wording."""
+    staff = require_facilitator(actor)
+    session = clause.item.session
+    _require_open(session)
+    [values] = _clean_clauses([{"text": text, "lead_agency": lead_agency, "partners": partners}])
+    seen = _version(base_version)
+    async with in_transaction():
+        current = await Clause.filter(id=clause.id).select_for_update().first()
+        assert current is not None
+        if current.status in ("removed", "adopted"):
+            raise PermissionDenied(N_("This clause is settled and can no longer be amended."))
+        if current.version != seen:
+            raise _stale(current)
+        await ConsensusCheck.filter(clause_id=current.id, is_open=True).update(
+            is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC))
+        await current.update_from_dict(values | {"version": current.version + 1, "status": "open"}).save()
+        await ClauseVersion.create(clause=current, version=current.version, text=current.text)
+        await ModerationAction.create(session=session, action="clause_revised", actor=staff,
+                                      data={"clause": current.id, "version": current.version})
+    await events.publish(_event(session.id))
+    return current
 
 
 async def get_item(item_id: object) -> AgendaItem:

@@ -253,3 +253,56 @@ async def test_an_adopted_clause_is_followed_up_clause_by_clause(api: Api, clien
     assert r.status_code == 201
     page = await client.get(f"/a/{assembly}/follow-up")
     assert "เทศบาลตั้งงบประมาณปี ๒๕๗๐ แล้ว" in page.text and DRAFT["clauses"][0]["text"] in page.text
+
+
+async def test_the_drafting_team_revises_the_draft_with_versions(api: Api, client: httpx.AsyncClient,
+                                                                 facilitator: dict[str, str]) -> None:
+    from deliberate.resolutions.models import AgendaItemVersion, ClauseVersion
+
+    s = await api.new_session(facilitator, phase="ideas")  # drafting happens before the debate too
+    item = (await client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator, json=DRAFT)).json()
+    r = await client.post(f"/api/v1/items/{item['id']}", headers=facilitator, json={
+        "title": "การดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน", "background": "ข้อมูลปี ๒๕๖๙",
+        "preamble": ["ตระหนักว่า...", "ชื่นชมชมรมผู้สูงอายุ"], "base_version": 1})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    before = await row_counts()
+    stale = await client.post(f"/api/v1/items/{item['id']}", headers=facilitator,
+                              json={"title": "ชื่อเก่า", "base_version": 1})
+    assert stale.status_code == 409 and "เวอร์ชัน 2" in stale.json()["message"]
+    assert await row_counts() == before
+    drafts = await AgendaItemVersion.filter(item_id=item["id"]).order_by("version").values_list("version", "title")
+    assert drafts == [(1, DRAFT["title"]), (2, "การดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน")]
+
+    first = item["clauses"][0]
+    r = await client.post(f"/api/v1/clauses/{first['id']}/draft", headers=facilitator, json={
+        "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปีงบประมาณ ๒๕๗๐", "lead_agency": "เทศบาล", "base_version": 1})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert await ClauseVersion.filter(clause_id=first["id"]).count() == 2
+    added = await client.post(f"/api/v1/items/{item['id']}/clauses", headers=facilitator, json={
+        "text": "ขอให้รายงานความก้าวหน้าต่อสมัชชาครั้งต่อไป", "after_clause_id": first["id"]})
+    assert added.status_code == 201
+    listing = (await client.get(f"/api/v1/sessions/{s['code']}/items")).json()["items"][0]
+    assert listing["version"] == 2 and [c["number"] for c in listing["clauses"]] == [1, 2, 3]
+    assert listing["clauses"][1]["text"] == "ขอให้รายงานความก้าวหน้าต่อสมัชชาครั้งต่อไป"
+    person = await api.join(s["code"], "ชาวบ้าน")
+    assert (await client.post(f"/api/v1/clauses/{first['id']}/draft", headers=person, json={
+        "text": "x", "base_version": 2})).status_code == 403
+
+
+async def test_a_later_check_in_starts_from_adopted_clauses(api: Api, client: httpx.AsyncClient,
+                                                            facilitator: dict[str, str]) -> None:
+    from deliberate.proposals.models import Proposal
+
+    s, item = await drafted(api, facilitator)
+    clause = item["clauses"][0]
+    person = await api.join(s["code"], "ป้าแดง")
+    check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
+    await client.post(f"/api/v1/checks/{check['id']}/answers", headers=person, json={"answer": "agree"})
+    await client.post(f"/api/v1/checks/{check['id']}/close", headers=facilitator)
+    later = await api.new_session(facilitator, themes=["ประเด็นปีหน้า"])
+    r = await client.post(f"/api/v1/assemblies/{later['assembly']['id']}/check-in", headers=facilitator,
+                          json={"from_assembly_id": s["assembly"]["id"]})
+    assert r.status_code == 201, r.text
+    [copy] = await Proposal.filter(session__code=r.json()["code"])
+    assert copy.external_id == f"clause:{clause['id']}" and DRAFT["clauses"][0]["text"] in copy.body
+    assert "ข้อ 1" in copy.title

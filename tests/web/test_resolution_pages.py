@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from deliberate.i18n import gettext
 from deliberate.realtime.hub import Dirty
-from deliberate.resolutions.models import Amendment, CheckAnswer, Clause
+from deliberate.resolutions.models import AgendaItem, AgendaItemVersion, Amendment, CheckAnswer, Clause, ConsensusCheck
 from deliberate.sessions.models import Session
 from deliberate.web.live import render_update
 from tests.api.test_resolutions import DRAFT
@@ -487,3 +487,143 @@ async def test_a_non_delegate_comments_on_a_clause_where_only_delegates_amend(
     other = await phone_in(browser, code, "ลุงเพิ่ม")
     seen = other.page(await other.get(f"/s/{code}/resolutions")).find(id=f"comments-{first['id']}")
     assert body in seen.get_text() and seen.find(attrs={"role": "status"}) is None
+
+
+# -- the drafting team revises a draft from the console -----------------------------------------------------------
+def numbered(page: BeautifulSoup, item_id: int) -> list[tuple[str, str]]:
+    """The item's clauses on the console as (heading, text), in order."""
+    return [(c.find("h3").contents[0].strip(), c.find(class_="clause-text").get_text().strip())
+            for c in page.find(id=f"item-{item_id}").find_all("article", class_="clause")]
+
+
+async def test_the_desk_revises_an_item_and_shows_its_new_draft_version(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    item = await AgendaItem.get(session__code=code)
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    assert gettext("Draft version {v}", v=1) in page.find(id=f"desk-item-{item.id}-title").get_text()  # ฉบับร่างที่ 1
+    form = page.find("form", id=f"revise-{item.id}")
+    assert form.find_parent("details").get("open") is None  # collapsed
+    assert form.find("input", attrs={"name": "base_version"})["value"] == "1"
+    assert form.find("input", attrs={"name": "title"})["value"] == DRAFT["title"]
+    assert form.find("textarea", attrs={"name": "preamble"}).get_text() == DRAFT["preamble"][0]
+
+    title = "การดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน"
+    r = await chair.post(f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {
+        "title": title, "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
+        "preamble": DRAFT["preamble"][0] + "\r\n\r\nเห็นว่าการดูแลใกล้บ้าน\r\nช่วยลดภาระครอบครัว"})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#item-{item.id}")
+    shown = chair.page(await chair.get(r.headers["location"]))
+    heading = shown.find(id=f"desk-item-{item.id}-title").get_text()
+    assert title in heading and gettext("Draft version {v}", v=2) in heading
+    assert [p.get_text() for p in shown.find(id=f"item-{item.id}").find(class_="preamble").find_all("p")] == [
+        DRAFT["preamble"][0], "เห็นว่าการดูแลใกล้บ้าน\nช่วยลดภาระครอบครัว"]
+    assert shown.find("form", id=f"revise-{item.id}").find("input", attrs={"name": "base_version"})["value"] == "2"
+    await item.refresh_from_db()
+    assert (item.version, item.title, item.background) == (2, title, "ผู้สูงอายุติดเตียงเพิ่มขึ้น")
+    assert await AgendaItemVersion.filter(item_id=item.id).count() == 2
+    phone = await phone_in(browser, code, "ป้าแดง")
+    assert title in phone.page(await phone.get(f"/s/{code}/resolutions")).get_text()
+
+    await api.set_phase(facilitator, code, "closed")  # no drafting once the session is closed
+    closed = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    assert closed.find("form", id=f"revise-{item.id}") is None
+    assert closed.find("form", class_="redraft-form") is None and closed.find("form", class_="add-clause-form") is None
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {
+        "title": "ปิดแล้ว", "base_version": "2"})
+    assert r.status_code == 403 and await row_counts() == before
+    assert chair.page(r).find("p", class_="form-error").get_text() == "เวทีนี้ปิดแล้ว"
+
+
+async def test_a_stale_revise_is_refused_with_409_keeping_the_typed_title_and_writes_nothing(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, _ = await drafted(api, facilitator)
+    item = await AgendaItem.get(session__code=code)
+    chair, colleague = await staff_browser(browser), await staff_browser(browser)
+    form = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find("form", id=f"revise-{item.id}")
+    page = colleague.page(await colleague.get(f"/staff/s/{code}/resolutions"))
+    r = await colleague.post(f"/staff/s/{code}/resolutions/revise-item", form_data(
+        page.find("form", id=f"revise-{item.id}")) | {"title": "ศูนย์ดูแลผู้สูงอายุใกล้บ้าน"})
+    assert r.status_code == 303  # the draft is now version 2
+
+    before, drafts = await row_counts(), await AgendaItemVersion.filter(item_id=item.id).count()
+    typed = "การดูแลผู้สูงอายุโดยชุมชนและท้องถิ่น"
+    r = await chair.post(f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {"title": typed})
+    assert r.status_code == 409
+    assert await row_counts() == before and await AgendaItemVersion.filter(item_id=item.id).count() == drafts
+    await item.refresh_from_db()
+    assert (item.version, item.title) == (2, "ศูนย์ดูแลผู้สูงอายุใกล้บ้าน")
+    refused = chair.page(r)
+    kept = refused.find("form", id=f"revise-{item.id}")
+    assert kept.find_parent("details").has_attr("open")
+    assert "เวอร์ชัน 2" in kept.find(class_="form-error").get_text()
+    assert kept.find("input", attrs={"name": "title"})["value"] == typed  # what was typed is kept
+    assert kept.find("input", attrs={"name": "base_version"})["value"] == "2"  # the next try is against v2
+    assert "ศูนย์ดูแลผู้สูงอายุใกล้บ้าน" in refused.find(id=f"desk-item-{item.id}-title").get_text()
+
+
+async def test_the_desk_redrafts_a_clause_as_a_new_version(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, _) = await drafted(api, facilitator)
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    call = page.find(id=f"clause-{first['id']}").find(
+        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}")
+    assert (await chair.post(f"/staff/s/{code}/resolutions/open-check", form_data(call))).status_code == 303
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    form = page.find("form", id=f"redraft-{first['id']}")
+    assert form.find("textarea", attrs={"name": "text"}).get_text() == first["text"]  # prefilled
+    assert form.find("textarea", attrs={"name": "partners"}).get_text() == "พมจ."
+    assert form.find("input", attrs={"name": "base_version"})["value"] == "1"
+
+    r = await chair.post(f"/staff/s/{code}/resolutions/redraft", form_data(form) | {
+        "text": NEW_WORDING, "lead_agency": "องค์การบริหารส่วนจังหวัด", "partners": "เทศบาล\r\nพมจ.\r\n"})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
+    shown = chair.page(await chair.get(r.headers["location"])).find(id=f"clause-{first['id']}")
+    assert shown.find(class_="clause-text").get_text().strip() == NEW_WORDING
+    assert "เวอร์ชัน 2" in shown.find(class_="version").get_text()
+    assert shown.find("form", id=f"redraft-{first['id']}").find("input", attrs={"name": "base_version"})["value"] == "2"
+    clause = await Clause.get(id=first["id"])
+    assert (clause.version, clause.lead_agency, clause.partners) == (2, "องค์การบริหารส่วนจังหวัด", ["เทศบาล", "พมจ."])
+    assert (await ConsensusCheck.get(clause_id=first["id"])).outcome == "void"  # the check on the old wording
+
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/redraft", form_data(form) | {"text": SOONER})  # on v1
+    assert r.status_code == 409 and await row_counts() == before
+    kept = chair.page(r).find("form", id=f"redraft-{first['id']}")
+    assert "เวอร์ชัน 2" in kept.find(class_="form-error").get_text()
+    assert kept.find(class_="current-text").get_text().strip() == NEW_WORDING
+    assert kept.find("textarea", attrs={"name": "text"}).get_text() == SOONER
+
+
+async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
+        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    code, (first, second) = await drafted(api, facilitator)
+    item = await AgendaItem.get(session__code=code)
+    chair = await staff_browser(browser)
+    page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
+    form = page.find("form", id=f"add-clause-{item.id}")
+    options = form.find("select", attrs={"name": "after_clause_id"}).find_all("option")
+    assert [(o["value"], o.get_text()) for o in options] == [
+        ("", gettext("At the end")), (str(first["id"]), gettext("After clause {n}", n=1)),
+        (str(second["id"]), gettext("After clause {n}", n=2))]
+
+    before = await row_counts()
+    r = await chair.post(f"/staff/s/{code}/resolutions/add-clause", form_data(form) | {
+        "text": " ", "lead_agency": "รพ.สต.", "after_clause_id": str(first["id"])})
+    assert r.status_code == 422 and await row_counts() == before
+    kept = chair.page(r).find("form", id=f"add-clause-{item.id}")
+    assert kept.find(class_="form-error") and kept.find("input", attrs={"name": "lead_agency"})["value"] == "รพ.สต."
+    assert kept.find("option", value=str(first["id"])).has_attr("selected")
+
+    wording = "ขอให้โรงพยาบาลส่งเสริมสุขภาพตำบลจัดทีมเยี่ยมบ้านผู้สูงอายุติดเตียงทุกเดือน"
+    r = await chair.post(f"/staff/s/{code}/resolutions/add-clause", form_data(form) | {
+        "text": wording, "lead_agency": "รพ.สต.", "partners": "อสม.", "after_clause_id": str(first["id"])})
+    assert r.status_code == 303
+    added = await Clause.get(text=wording)
+    assert r.headers["location"].endswith(f"#clause-{added.id}")
+    shown = chair.page(await chair.get(r.headers["location"]))
+    assert numbered(shown, item.id) == [("ข้อ 1", first["text"]), ("ข้อ 2", wording), ("ข้อ 3", second["text"])]
+    assert (added.lead_agency, added.partners, added.version) == ("รพ.สต.", ["อสม."], 1)

@@ -67,6 +67,7 @@ DOWNLOAD_QUERY = [
 DATE = {"type": "string", "format": "date"}
 CLAUSE = {"name": "clause_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 AMENDMENT = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+ITEM = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 ASSEMBLY = {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
@@ -178,6 +179,22 @@ def document() -> dict[str, object]:
                                         "text": {"type": "string", "maxLength": 2000}, "reason": _text(500),
                                         "base_version": {"type": "integer", "minimum": 1}},
                                        ["op", "reason", "base_version"]))},
+        "/api/v1/items/{item_id}": {"parameters": [ITEM], "post": _op(
+            "Revise a draft agenda item's title, background and preamble against the version you saw (facilitator)",
+            idempotent=True, body=_obj({"title": _text(200), "background": {"type": "string", "maxLength": 5000},
+                                        "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
+                                        "base_version": {"type": "integer", "minimum": 1}},
+                                       ["title", "base_version"]))},
+        "/api/v1/items/{item_id}/clauses": {"parameters": [ITEM], "post": _op(
+            "Add a clause to a draft, at the end or after a clause (facilitator)", ok="201", idempotent=True,
+            body=_obj({"text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
+                       "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
+                       "after_clause_id": {"type": "integer"}}, ["text"]))},
+        "/api/v1/clauses/{clause_id}/draft": {"parameters": [CLAUSE], "post": _op(
+            "Redraft a clause outside the amendment procedure, against the version you saw (facilitator)",
+            idempotent=True, body=_obj({"text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
+                                        "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
+                                        "base_version": {"type": "integer", "minimum": 1}}, ["text", "base_version"]))},
         "/api/v1/clauses/{clause_id}/merge": {"parameters": [CLAUSE], "post": _op(
             "Merge several proposed amendments of a clause into one wording and apply it (facilitator)",
             idempotent=True, body=_obj({"amendment_ids": {"type": "array", "minItems": 2, "items": {"type": "integer"}},

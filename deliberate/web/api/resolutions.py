@@ -191,3 +191,27 @@ async def screening_table(request: Request) -> Response:
     session = await _session(request)
     await screening.ensure_default_criteria(session.assembly)
     return ok(screening.as_json(*await screening.screening_table(session)))
+
+
+async def revise_item(request: Request, actor: Actor) -> tuple[int, object]:
+    item = await resolutions.get_item(as_int(request.path_params["item_id"], field="id"))
+    d = await read_json(request)
+    revised = await resolutions.edit_item(actor, item, title=d.get("title"), background=d.get("background", ""),
+                                          preamble=d.get("preamble"), base_version=d.get("base_version"))
+    return 200, {"id": revised.id, "version": revised.version, "title": revised.title}
+
+
+async def add_clause(request: Request, actor: Actor) -> tuple[int, object]:
+    item = await resolutions.get_item(as_int(request.path_params["item_id"], field="id"))
+    d = await read_json(request)
+    clause = await resolutions.add_clause(actor, item, text=d.get("text"), lead_agency=d.get("lead_agency", ""),
+                                          partners=d.get("partners"), after_clause_id=d.get("after_clause_id"))
+    return 201, clause_json(clause)
+
+
+async def revise_clause(request: Request, actor: Actor) -> tuple[int, object]:
+    clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
+    d = await read_json(request)
+    revised = await resolutions.revise_clause(actor, clause, text=d.get("text"), lead_agency=d.get("lead_agency", ""),
+                                              partners=d.get("partners"), base_version=d.get("base_version"))
+    return 200, clause_json(revised)

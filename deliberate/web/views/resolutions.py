@@ -1,6 +1,6 @@
 """Resolutions on screen: the phone page where people read the draft, amend a clause, back an amendment,
 comment on a clause and answer a consensus check; the facilitators' resolutions desk, where proposals are
-screened and grouped into agenda items and amendments merged; the projector's clause under discussion.
+screened and grouped into agenda items, drafts revised and amendments merged; the projector's clause under discussion.
 
 Each page has one POST handler; every form on it names an `action`, and each action is one service call.
 """
@@ -74,6 +74,13 @@ async def _session(request: Request) -> Session | Response:
         return error_page(request, exc)
 
 
+async def _item_in(session: Session, raw: object) -> AgendaItem:
+    item = await resolutions.get_item(as_int(raw, field="item_id"))
+    if item.session_id != session.id:  # type: ignore[attr-defined]
+        raise NotFound(N_("No such agenda item."))
+    return item
+
+
 async def _clause_in(session: Session, raw: object) -> Clause:
     clause = await resolutions.get_clause(as_int(raw, field="clause_id"))
     if clause.item.session_id != session.id:  # type: ignore[attr-defined]
@@ -104,6 +111,7 @@ class _Where:
     else at the top of its clause (a check closed, an amendment decided meanwhile), else atop the page."""
 
     def __init__(self) -> None:
+        self.item: int | None = None
         self.clause: int | None = None
         self.target: int | None = None
 
@@ -125,10 +133,28 @@ class _Where:
             return f"amend-{clause['id']}"
         return f"clause-{clause['id']}"
 
+    def draft_slot(self, items: list[dict[str, Any]], action: str, drafting: bool) -> str:
+        """The drafting team's forms (revise an item, add or redraft a clause), shown unless the session
+        is closed; a clause redrafted elsewhere into adoption or removal has its form taken away."""
+        if not drafting:
+            return "top"
+        if action == "redraft":
+            clause = next((c for item in items for c in item["clauses"] if c["id"] == self.clause), None)
+            if clause is not None and clause["status"] in REDRAFTABLE:
+                return f"redraft-{clause['id']}"
+            return self.slot(items, action, False)
+        if any(item["id"] == self.item for item in items):
+            return f"{DRAFT_FORMS[action]}-{self.item}"
+        return "top"
+
 
 SETUP_FORMS = {"item": "draft", "rules": "rules", "delegate": "delegates", "criteria": "criteria"}
 # Form fields that may come more than once (checkboxes): kept as lists for the re-rendered form.
 LIST_FIELDS = ("proposal_ids", "amendment_ids")
+# The drafting team's forms on each item, by action: where a refused one is shown again.
+DRAFT_FORMS = {"revise-item": "revise", "add-clause": "add-clause", "redraft": "redraft"}
+# Clauses the drafting team may still rewrite (adopted and removed ones are settled).
+REDRAFTABLE = ("open", "not_adopted")
 
 
 async def _read(request: Request) -> tuple[dict[str, Any], Any]:
@@ -275,7 +301,8 @@ async def _desk_context(session: Session) -> dict[str, Any]:
             "session": session, "assembly": session.assembly, "items": data["items"], "live": live,
             "closed": closed, "rules": rules, "delegates": delegates, "people": people, "voters": VOTERS,
             "amenders": AMENDERS, "sector_groups": SECTOR_GROUPS, "answers": ANSWERS, "outcome_labels": STATUS_LABELS,
-            "deliberation": session.phase == "deliberation", "errors": {}, "values": {}, "error_at": None}
+            "deliberation": session.phase == "deliberation", "drafting": session.phase != "closed",
+            "redraftable": REDRAFTABLE, "errors": {}, "values": {}, "error_at": None}
 
 
 async def desk(request: Request) -> Response:
@@ -289,7 +316,8 @@ async def desk(request: Request) -> Response:
 
 
 async def desk_action(request: Request) -> Response:
-    """item (draft an agenda item, grouping proposals), rules, delegate, criteria (the screening criteria),
+    """item (draft an agenda item, grouping proposals), revise-item (its title, background and preamble),
+    add-clause, redraft (rewrite a clause as a new version), rules, delegate, criteria (the screening criteria),
     screen (score a proposal), decide (accept or reject an amendment), merge (fold amendments into one),
     open-check, close-check."""
     found = await _facilitator(request)
@@ -308,6 +336,30 @@ async def desk_action(request: Request) -> Response:
                                                  clauses=_clause_blocks(form.get("clauses")),
                                                  proposal_ids=_ids(form["proposal_ids"], "proposal_ids"))
             anchor = f"item-{item.id}"
+        elif action == "revise-item":
+            item = await _item_in(session, form.get("item_id"))
+            where.item = item.id
+            await resolutions.edit_item(actor, item, title=form.get("title"), background=form.get("background", ""),
+                                        preamble=_paragraphs(form.get("preamble")),
+                                        base_version=_version(form.get("base_version")))
+            anchor = f"item-{item.id}"
+        elif action == "add-clause":
+            item = await _item_in(session, form.get("item_id"))
+            where.item = item.id
+            after = form.get("after_clause_id")
+            clause = await resolutions.add_clause(
+                actor, item, text=form.get("text"), lead_agency=form.get("lead_agency", ""),
+                partners=_lines(form.get("partners")),
+                after_clause_id=as_int(after, field="after_clause_id") if after else None)
+            anchor = f"clause-{clause.id}"
+        elif action == "redraft":
+            clause = await _clause_in(session, form.get("clause_id"))
+            where.clause = clause.id
+            await resolutions.revise_clause(actor, clause, text=form.get("text"),
+                                            lead_agency=form.get("lead_agency", ""),
+                                            partners=_lines(form.get("partners")),
+                                            base_version=_version(form.get("base_version")))
+            anchor = f"clause-{clause.id}"
         elif action == "criteria":
             await screening.set_criteria(actor, session.assembly, _criteria_lines(form.get("criteria")))
             anchor = "criteria"
@@ -357,8 +409,11 @@ async def desk_action(request: Request) -> Response:
             return error_page(request, NotFound(N_("No such page.")))
     except DomainError as exc:
         ctx = await _desk_context(session)
-        error_at = (SETUP_FORMS.get(action) or (f"screen-{where.target}" if action == "screen" and where.target
-                                                else where.slot(ctx["items"], action, False, ctx["deliberation"])))
+        if action in DRAFT_FORMS:
+            error_at = where.draft_slot(ctx["items"], action, ctx["drafting"])
+        else:
+            error_at = (SETUP_FORMS.get(action) or (f"screen-{where.target}" if action == "screen" and where.target
+                                                    else where.slot(ctx["items"], action, False, ctx["deliberation"])))
         return render(request, "resolutions/desk.html", ctx | {
             "errors": form_errors(exc), "values": form, "error_at": error_at}, status=exc.status, actor=actor)
     return redirect(str(request.url_for("resolutions_desk", code=session.code)) + f"#{anchor}")
@@ -377,6 +432,12 @@ def _criteria_lines(raw: object) -> list[dict[str, str]]:
 def _lines(raw: object) -> list[str]:
     """Preamble paragraphs, one a line."""
     return [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+
+
+def _paragraphs(raw: object) -> list[str]:
+    """Preamble paragraphs one a block, a blank line between them; a paragraph keeps its line breaks."""
+    blocks = re.split(r"\n[ \t]*\n", str(raw or "").replace("\r\n", "\n"))
+    return ["\n".join(line.strip() for line in block.strip().split("\n")) for block in blocks if block.strip()]
 
 
 def _clause_blocks(raw: object) -> list[dict[str, Any]]:
