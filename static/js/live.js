@@ -63,7 +63,8 @@
     if (evt.detail && evt.detail.reason === "closed") setOnline(false);
   });
   window.addEventListener("offline", function () { setOnline(false); });
-  window.addEventListener("online", function () { setOnline(true); });
+  // Back online is not yet connected: keep the notice until the socket (or a poll) answers again.
+  window.addEventListener("online", function () { if (socketUp) setOnline(true); });
 
   // Countdown, redrawn every second from the end time the server gave.
   function tick() {
