@@ -12,8 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.messages.pofile import read_po
+
+# Days and times people see are Thailand's, whatever the server's clock zone.
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"

@@ -10,13 +10,12 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from deliberate import geo
 from deliberate.actors import Actor
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
-from deliberate.i18n import N_, gettext, language
+from deliberate.i18n import BANGKOK, N_, gettext, language
 from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
@@ -34,8 +33,6 @@ from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.votes.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 SCHEMA = "deliberate.brief/1"
 ARGUMENTS_SHOWN = 3

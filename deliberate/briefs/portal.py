@@ -4,7 +4,6 @@ proposals found by a Thai word across all of them, to compare assemblies side by
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
@@ -16,10 +15,10 @@ from deliberate.i18n import N_
 from deliberate.outcomes.models import ProposalAnswer
 from deliberate.outcomes.services import require_steward
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.proposals.services import support_counts
 from deliberate.sessions.models import Assembly
 from deliberate.text import clean_text
 from deliberate.thaitext.search import matches, terms
-from deliberate.votes.models import Support
 
 MAX_RESULTS = 200
 
@@ -105,12 +104,9 @@ async def search(actor: Actor, f: Filters) -> tuple[list[AssemblyRow], list[Hit]
     candidates = await qs.prefetch_related("session", "theme").order_by("id")
     found = [p for p in candidates if not wanted or matches(f"{p.title} {p.body}", wanted)]
     ids = [p.id for p in found]
-    support_rows = await Support.filter(proposal_id__in=ids).values_list("proposal_id", flat=True) if ids else []
-    counts: dict[int, int] = defaultdict(int)
-    for pid in support_rows:
-        counts[pid] += 1
+    counts = await support_counts(ids)
     answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)} if ids else {}  # type: ignore[attr-defined]
-    hits = sorted((Hit(p, rows[p.session.assembly_id].assembly, counts[p.id], answers.get(p.id))  # type: ignore[attr-defined]
+    hits = sorted((Hit(p, rows[p.session.assembly_id].assembly, counts.get(p.id, 0), answers.get(p.id))  # type: ignore[attr-defined]
                    for p in found), key=lambda h: (-h.supports, h.proposal.id))
     for h in hits:
         row = rows[h.assembly.id]

@@ -19,7 +19,6 @@ from typing import Any
 
 from deliberate.briefs import officialese as oe
 from deliberate.briefs.render_tables import (
-    BANGKOK,
     MONEY,
     NUMBER,
     SHARE,
@@ -29,8 +28,8 @@ from deliberate.briefs.render_tables import (
     round_rows,
     sheet_rows,
 )
+from deliberate.i18n import BANGKOK, language
 from deliberate.i18n import gettext as _
-from deliberate.i18n import language
 
 # --- blocks -----------------------------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 import pydyf
 import segno
@@ -35,10 +34,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from deliberate.briefs import officialese
-from deliberate.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, language, ngettext
+from deliberate.i18n import BANGKOK, DEFAULT_LANGUAGE, LANGUAGES, gettext, language, ngettext
 from deliberate.settings import ROOT
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 TEMPLATES = ROOT / "templates"
 SARABUN = ROOT / "node_modules" / "@expo-google-fonts" / "sarabun"
 FONTS = {"regular": SARABUN / "400Regular" / "Sarabun_400Regular.ttf",

@@ -22,12 +22,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from deliberate.i18n import N_, gettext, language
+from deliberate.i18n import BANGKOK, N_, gettext, language
 
 FONT = "TH SarabunIT๙"
-BANGKOK = ZoneInfo("Asia/Bangkok")
 Brief = dict[str, Any]
 Row = dict[str, Any]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from tortoise.exceptions import IntegrityError
 
 from deliberate.actors import Actor
@@ -26,6 +29,16 @@ FORMATS = {
 }
 MINUTES_FORMATS = ("pdf", "docx")
 LANGUAGES = ("th", "en")
+
+
+# Laying out a PDF takes a core for a second or more: one document at a time, off the event loop, so a
+# download never stalls the live room.
+_render_lock = asyncio.Lock()
+
+
+async def in_background(render_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async with _render_lock:
+        return await run_in_threadpool(render_fn, *args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -13,7 +12,7 @@ from deliberate import events
 from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor, require_participant
 from deliberate.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
-from deliberate.i18n import N_
+from deliberate.i18n import BANGKOK, N_
 from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
@@ -31,7 +30,6 @@ from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.services import require_phase
 from deliberate.text import choice, clean_text
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 MAX_BUDGET = 100_000_000_000  # one hundred billion baht: above any provincial project
 MAX_AHEAD_YEARS = 10
 
@@ -233,13 +231,13 @@ async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
     answers = await ProposalAnswer.filter(proposal__session__assembly_id=assembly.id,
                                           state__in=list(CARRIED)).prefetch_related(
         "proposal__session", "proposal__theme").order_by("proposal__session_id", "proposal_id")
-    entries = []
-    for answer in answers:
-        p = answer.proposal
-        items = await ActionItem.filter(proposal_id=p.id).prefetch_related("updates")
-        pledges = await Commitment.filter(proposal_id=p.id)
-        entries.append(FollowUpEntry(p, answer, p.session, list(items), list(pledges)))
-    return entries
+    ids = [a.proposal_id for a in answers]  # type: ignore[attr-defined]
+    entries = {a.proposal_id: FollowUpEntry(a.proposal, a, a.proposal.session) for a in answers}  # type: ignore[attr-defined]
+    for item in await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates").order_by("id"):
+        entries[item.proposal_id].items.append(item)  # type: ignore[attr-defined]
+    for pledge in await Commitment.filter(proposal_id__in=ids).order_by("id"):
+        entries[pledge.proposal_id].commitments.append(pledge)  # type: ignore[attr-defined]
+    return list(entries.values())
 
 
 @dataclass
@@ -270,14 +268,6 @@ async def clause_follow_up(assembly: Assembly) -> list[ClauseFollowUp]:
     return out
 
 
-async def get_assembly(assembly_id: object) -> Assembly:
-    try:
-        found = await Assembly.get_or_none(id=int(str(assembly_id)))
-    except ValueError:
-        found = None
-    if found is None:
-        raise NotFound(N_("No such assembly."), field="id")
-    return found
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -38,6 +38,7 @@ from deliberate.resolutions.models import (
 from deliberate.sessions.models import Participant, Session
 from deliberate.text import choice, clean_text
 
+T = TypeVar("T", AgendaItem, Clause, Amendment, ConsensusCheck)
 TEXT_MAX = 2000
 MAX_CLAUSES = 50
 MAX_PREAMBLE = 20
@@ -262,36 +263,29 @@ async def revise_clause(actor: Actor, clause: Clause, *, text: object, lead_agen
     return current
 
 
+async def _get(model: type[T], key: object, related: tuple[str, ...], missing: str) -> T:
+    found = await model.get_or_none(id=key if isinstance(key, int) else -1).prefetch_related(*related)
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 async def get_item(item_id: object) -> AgendaItem:
-    item = await AgendaItem.get_or_none(id=item_id if isinstance(item_id, int) else -1).prefetch_related(
-        "session", "session__assembly")
-    if item is None:
-        raise NotFound(N_("No such agenda item."))
-    return item
+    return await _get(AgendaItem, item_id, ("session", "session__assembly"), N_("No such agenda item."))
 
 
 async def get_clause(clause_id: object) -> Clause:
-    clause = await Clause.get_or_none(id=clause_id if isinstance(clause_id, int) else -1).prefetch_related(
-        "item", "item__session", "item__session__assembly")
-    if clause is None:
-        raise NotFound(N_("No such clause."))
-    return clause
+    return await _get(Clause, clause_id, ("item", "item__session", "item__session__assembly"), N_("No such clause."))
 
 
 async def get_amendment(amendment_id: object) -> Amendment:
-    found = await Amendment.get_or_none(id=amendment_id if isinstance(amendment_id, int) else -1).prefetch_related(
-        "clause", "clause__item", "clause__item__session")
-    if found is None:
-        raise NotFound(N_("No such amendment."))
-    return found
+    return await _get(Amendment, amendment_id, ("clause", "clause__item", "clause__item__session"),
+                      N_("No such amendment."))
 
 
 async def get_check(check_id: object) -> ConsensusCheck:
-    found = await ConsensusCheck.get_or_none(id=check_id if isinstance(check_id, int) else -1).prefetch_related(
-        "clause", "clause__item", "clause__item__session")
-    if found is None:
-        raise NotFound(N_("No such consensus check."))
-    return found
+    return await _get(ConsensusCheck, check_id, ("clause", "clause__item", "clause__item__session"),
+                      N_("No such consensus check."))
 
 
 # -- amendments --------------------------------------------------------------------------------------------

@@ -88,11 +88,14 @@ async def create_session(
 
 
 async def get_assembly(assembly_id: object) -> Assembly:
-    if not isinstance(assembly_id, int):
-        raise NotFound(N_("No such assembly."))
+    """An assembly by id, given as a number or as the digits of a URL path."""
+    if isinstance(assembly_id, str) and assembly_id.isdigit() and len(assembly_id) < 12:
+        assembly_id = int(assembly_id)
+    if not isinstance(assembly_id, int) or isinstance(assembly_id, bool):
+        raise NotFound(N_("No such assembly."), field="id")
     assembly = await Assembly.get_or_none(id=assembly_id)
     if assembly is None:
-        raise NotFound(N_("No such assembly."))
+        raise NotFound(N_("No such assembly."), field="id")
     return assembly
 
 

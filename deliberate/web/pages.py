@@ -28,6 +28,12 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     return response
 
 
+def attachment(body: bytes, media_type: str, filename: str) -> Response:
+    """A file to download (briefs, minutes, resolutions), never cached."""
+    return Response(body, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"})
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 

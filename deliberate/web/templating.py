@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from deliberate import geo
-from deliberate.i18n import get_language, gettext, ngettext
+from deliberate.i18n import BANGKOK, get_language, gettext, ngettext
 from deliberate.privacy import PRIVACY_NOTICE
 from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS, STATUS_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

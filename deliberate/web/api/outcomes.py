@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,13 +12,11 @@ from deliberate.briefs import services as briefs
 from deliberate.outcomes import services as outcomes
 from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
 from deliberate.proposals.services import get_proposal
+from deliberate.sessions import services as sessions
 from deliberate.text import as_int
 from deliberate.web.api.v1 import _session, ok, read_json
 from deliberate.web.identity import api_actor
-
-# Rendering a PDF takes a core for a second or more: one at a time, off the event loop, so a download
-# never stalls the live room.
-_render_lock = asyncio.Lock()
+from deliberate.web.pages import attachment
 
 
 def answer_json(a: ProposalAnswer) -> dict[str, Any]:
@@ -81,9 +77,9 @@ async def progress(request: Request, actor: Actor) -> tuple[int, object]:
 
 async def check_in(request: Request, actor: Actor) -> tuple[int, object]:
     """Open a session of this assembly that starts from an earlier assembly's carried proposals."""
-    assembly = await outcomes.get_assembly(request.path_params["assembly_id"])
+    assembly = await sessions.get_assembly(request.path_params["assembly_id"])
     d = await read_json(request)
-    earlier = await outcomes.get_assembly(as_int(d.get("from_assembly_id"), field="from_assembly_id"))
+    earlier = await sessions.get_assembly(as_int(d.get("from_assembly_id"), field="from_assembly_id"))
     session = await outcomes.open_check_in(actor, assembly, earlier, title=d.get("title", ""))
     return 201, {"code": session.code, "title": session.title,
                  "proposals": await session.proposals.all().count()}
@@ -91,7 +87,7 @@ async def check_in(request: Request, actor: Actor) -> tuple[int, object]:
 
 async def follow_up(request: Request) -> Response:
     """Public: what became of an assembly's carried proposals."""
-    assembly = await outcomes.get_assembly(request.path_params["assembly_id"])
+    assembly = await sessions.get_assembly(request.path_params["assembly_id"])
     entries = await outcomes.follow_up(assembly)
     return ok({"assembly": {"id": assembly.id, "title": assembly.title}, "proposals": [{
         "id": e.proposal.id, "session": e.session.code, "title": e.proposal.title,
@@ -111,8 +107,7 @@ def _options(request: Request) -> dict[str, Any]:
 
 
 def _download(rendered: briefs.Rendered) -> Response:
-    return Response(rendered.body, media_type=rendered.media_type, headers={
-        "content-disposition": f'attachment; filename="{rendered.filename}"', "cache-control": "no-store"})
+    return attachment(rendered.body, rendered.media_type, rendered.filename)
 
 
 async def brief(request: Request) -> Response:
@@ -122,10 +117,9 @@ async def brief(request: Request) -> Response:
     session = await _session(request)
     opts = _options(request)
     data = await briefs.current_brief(actor, session, lang=opts["lang"], base_url=str(request.base_url))
-    async with _render_lock:
-        rendered = await run_in_threadpool(briefs.render, data, fmt, thai_digits=opts["thai_digits"],
-                                           sheet=request.query_params.get("sheet", "proposals"),
-                                           memo=request.query_params.get("memo") == "1")
+    rendered = await briefs.in_background(briefs.render, data, fmt, thai_digits=opts["thai_digits"],
+                                          sheet=request.query_params.get("sheet", "proposals"),
+                                          memo=request.query_params.get("memo") == "1")
     return _download(rendered)
 
 
@@ -135,6 +129,5 @@ async def minutes(request: Request) -> Response:
     session = await _session(request)
     opts = _options(request)
     data = await briefs.current_brief(actor, session, lang=opts["lang"], base_url=str(request.base_url))
-    async with _render_lock:
-        rendered = await run_in_threadpool(briefs.render_minutes, data, fmt, thai_digits=opts["thai_digits"])
+    rendered = await briefs.in_background(briefs.render_minutes, data, fmt, thai_digits=opts["thai_digits"])
     return _download(rendered)

@@ -10,9 +10,11 @@ from starlette.responses import Response
 from deliberate.actors import Actor
 from deliberate.resolutions import services as resolutions
 from deliberate.resolutions.models import Clause
+from deliberate.sessions import services as sessions
 from deliberate.text import as_int
 from deliberate.web.api.v1 import _session, ok, read_json, write
 from deliberate.web.identity import api_actor
+from deliberate.web.pages import attachment
 
 
 def clause_json(c: Clause) -> dict[str, Any]:
@@ -125,13 +127,11 @@ async def download(request: Request) -> Response:
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=1).encode()
     else:
-        from starlette.concurrency import run_in_threadpool
-
+        from deliberate.briefs.services import in_background
         from deliberate.resolutions import render
 
-        body = await run_in_threadpool(render.resolution_pdf if fmt == "pdf" else render.resolution_docx, data)
-    return Response(body, media_type=RESOLUTION_FORMATS[fmt], headers={
-        "content-disposition": f'attachment; filename="resolution-{session.code}.{fmt}"', "cache-control": "no-store"})
+        body = await in_background(render.resolution_pdf if fmt == "pdf" else render.resolution_docx, data)
+    return attachment(body, RESOLUTION_FORMATS[fmt], f"resolution-{session.code}.{fmt}")
 
 
 async def merge(request: Request, actor: Actor) -> tuple[int, object]:
@@ -151,10 +151,9 @@ async def clause_comments(request: Request, actor: Actor) -> tuple[int, object]:
 
 async def criteria(request: Request) -> Response:
     """GET the assembly's screening criteria (defaults are created on first use); POST replaces them."""
-    from deliberate.outcomes.services import get_assembly
     from deliberate.resolutions import screening
 
-    assembly = await get_assembly(request.path_params["assembly_id"])
+    assembly = await sessions.get_assembly(request.path_params["assembly_id"])
     if request.method == "POST":
         return await write(_set_criteria)(request)
     found = await screening.ensure_default_criteria(assembly)
@@ -162,10 +161,9 @@ async def criteria(request: Request) -> Response:
 
 
 async def _set_criteria(request: Request, actor: Actor) -> tuple[int, object]:
-    from deliberate.outcomes.services import get_assembly
     from deliberate.resolutions import screening
 
-    assembly = await get_assembly(request.path_params["assembly_id"])
+    assembly = await sessions.get_assembly(request.path_params["assembly_id"])
     d = await read_json(request)
     found = await screening.set_criteria(actor, assembly, d.get("criteria"))
     return 200, {"criteria": [{"id": c.id, "name": c.name, "description": c.description} for c in found]}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,10 +27,9 @@ from deliberate.proposals.services import decorate
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.text import as_int
-from deliberate.web.api.outcomes import _render_lock
 from deliberate.web.forms import read_form
 from deliberate.web.identity import page_actor
-from deliberate.web.pages import error_page, form_errors, redirect, render
+from deliberate.web.pages import attachment, error_page, form_errors, redirect, render
 
 
 async def _steward(request: Request) -> tuple[Session, Actor] | Response:
@@ -149,20 +147,18 @@ async def _download(request: Request, what: str) -> Response:
     except DomainError as exc:
         return error_page(request, exc)
     thai = q.get("digits", "thai") != "arabic"
-    async with _render_lock:
-        if what == "brief":
-            rendered = await run_in_threadpool(briefs.render, data, fmt, thai_digits=thai,
-                                               sheet=q.get("sheet", "proposals"), memo=q.get("memo") == "1")
-        else:
-            rendered = await run_in_threadpool(briefs.render_minutes, data, fmt, thai_digits=thai)
-    return Response(rendered.body, media_type=rendered.media_type, headers={
-        "content-disposition": f'attachment; filename="{rendered.filename}"', "cache-control": "no-store"})
+    if what == "brief":
+        rendered = await briefs.in_background(briefs.render, data, fmt, thai_digits=thai,
+                                              sheet=q.get("sheet", "proposals"), memo=q.get("memo") == "1")
+    else:
+        rendered = await briefs.in_background(briefs.render_minutes, data, fmt, thai_digits=thai)
+    return attachment(rendered.body, rendered.media_type, rendered.filename)
 
 
 async def follow_up_page(request: Request) -> Response:
     """Public, no sign-in: what became of each adopted or forwarded proposal of an assembly."""
     try:
-        assembly = await outcomes.get_assembly(request.path_params["assembly_id"])
+        assembly = await sessions.get_assembly(request.path_params["assembly_id"])
     except DomainError as exc:
         return error_page(request, exc)
     entries = await outcomes.follow_up(assembly)

@@ -111,9 +111,9 @@ async def assembly_page(request: Request) -> Response:
         try:
             form = await read_form(request)
             if form.get("action") == "check-in":
-                from deliberate.outcomes.services import get_assembly, open_check_in
+                from deliberate.outcomes.services import open_check_in
 
-                earlier = await get_assembly(as_int(form.get("from_assembly_id"), field="from_assembly_id"))
+                earlier = await sessions.get_assembly(as_int(form.get("from_assembly_id"), field="from_assembly_id"))
                 session = await open_check_in(actor, assembly, earlier)
             else:
                 session = await sessions.create_session(actor, assembly, title=form.get("title"),
