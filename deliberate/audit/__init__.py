@@ -1,0 +1,8 @@
+"""The audit log: every support, vote, withdrawal, staff act and phase change, hash-chained per session.
+
+Importing the package registers the receiver that chains every staff record (see `services`).
+"""
+
+from deliberate.audit.services import chain_head, record, supports_moved
+
+__all__ = ["chain_head", "record", "supports_moved"]

@@ -1,0 +1,92 @@
+"""Appending to a session's audit chain, from inside the transaction of the act being recorded.
+
+Domain services call `record(...)` right after their write, inside their own transaction, so a vote and its
+entry commit or roll back together. Every staff record (`ModerationAction`) is chained by a post-save
+receiver, in the same transaction as the row, wherever it is written. There is no update or delete here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.signals import post_save
+from tortoise.transactions import in_transaction
+
+from deliberate.accounts.models import StaffUser
+from deliberate.actors import Actor
+from deliberate.audit.chain import GENESIS, canonical, entry_hash
+from deliberate.audit.models import AuditEntry
+from deliberate.moderation.models import ModerationAction
+from deliberate.proposals.models import Proposal
+from deliberate.sessions.models import Session
+from deliberate.votes.models import Support
+
+# The payload key that names what an entry is about, in order of preference.
+SUBJECT_KEYS = ("proposal", "comment", "amendment", "check", "clause", "item", "round")
+# Staff acts that have a name of their own in the chain; the others are "staff.<action>".
+STAFF_KINDS = {"phase": "phase.changed"}
+
+
+def actor_ref(actor: Actor | StaffUser | str | None) -> str:
+    """Who acted, as an id and never a name: "participant:12", "staff:3", or "system"."""
+    if isinstance(actor, str):
+        return actor
+    if isinstance(actor, StaffUser):
+        return f"staff:{actor.id}"
+    if isinstance(actor, Actor) and not actor.is_anonymous:
+        return actor.key
+    return "system"
+
+
+async def append(session_id: int, kind: str, actor: str, subject: str, payload: dict[str, Any]) -> AuditEntry:
+    """Add one entry at the head of the session's chain. Joins the caller's transaction (as a savepoint)."""
+    text = canonical(payload)
+    async with in_transaction():
+        # The session row is the chain's lock: appenders in every process queue here, so each reads the
+        # head the previous one committed. (SQLite has no row locks; its writers are serialised anyway.)
+        # The unique (session, seq) pair is the backstop: a race would fail the write, never fork the chain.
+        await Session.filter(id=session_id).select_for_update(no_key=True).first()
+        head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
+        seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+        at = datetime.now(UTC)
+        digest = entry_hash(prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject,
+                            payload=text)
+        return await AuditEntry.create(session_id=session_id, seq=seq, at=at, kind=kind, actor=actor,
+                                       subject=subject, payload=text, prev_hash=prev, hash=digest)
+
+
+async def record(session_id: int, kind: str, actor: Actor | StaffUser | str | None, **payload: Any) -> AuditEntry:
+    """The one-line hook for domain services: `await audit.record(session.id, "vote.cast", actor, ...)`."""
+    key = next((k for k in SUBJECT_KEYS if payload.get(k) is not None), "")
+    return await append(session_id, kind, actor_ref(actor), f"{key}:{payload[key]}" if key else "", payload)
+
+
+async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, support_ids: list[int]) -> None:
+    """A merge carried these supports over to another proposal: chain whose, so the tallies replay."""
+    if support_ids:
+        people = sorted(await Support.filter(id__in=support_ids).values_list("participant_id", flat=True))
+        await record(source.session_id, "support.moved", staff,  # type: ignore[attr-defined]
+                     proposal=source.id, into=target.id, participants=people)
+
+
+@post_save(ModerationAction)
+async def _chain_staff_act(sender: type[ModerationAction], act: ModerationAction, created: bool, *_: Any) -> None:
+    # Names stay out: the free-text reason is not chained, only what was done, to what, and by whom.
+    if not created:
+        return
+    payload: dict[str, Any] = {"action": act.action, "proposal": act.proposal_id,  # type: ignore[attr-defined]
+                               "comment": act.comment_id, "data": act.data}  # type: ignore[attr-defined]
+    await record(act.session_id, STAFF_KINDS.get(act.action, f"staff.{act.action}"),  # type: ignore[attr-defined]
+                 f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
+                 **{k: v for k, v in payload.items() if v is not None})
+
+
+async def chain_head(session_id: int) -> str | None:
+    """The hash of the session's latest entry: publishing it pins everything recorded before."""
+    head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
+    return head.hash if head else None
+
+
+async def chain_length(session_id: int) -> int:
+    return await AuditEntry.filter(session_id=session_id).count()
