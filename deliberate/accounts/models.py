@@ -5,11 +5,16 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from deliberate.i18n import N_
+
 
 class Role(StrEnum):
     ADMIN = "admin"
     FACILITATOR = "facilitator"
     OFFICIAL = "official"
+
+
+ROLE_LABELS = {Role.ADMIN: N_("Administrator"), Role.FACILITATOR: N_("Facilitator"), Role.OFFICIAL: N_("Official")}
 
 
 class StaffUser(Model):
@@ -39,3 +44,28 @@ class StaffToken(Model):
 
     class Meta:
         table = "staff_token"
+
+
+class StaffLink(Model):
+    """A one-time link: an invitation to join the staff, or a password reset. Only the token's SHA-256 is
+    kept; the link itself is shown once, to the person who made it, and never stored or logged."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=8)  # "invite" or "reset"
+    token_hash = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254)
+    # The role an invitation grants; empty for a reset.
+    role = fields.CharField(max_length=16, default="")
+    # A reset's account; an invitation's once it is taken up.
+    user: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="links", null=True, on_delete=fields.CASCADE
+    )
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "staff_link"

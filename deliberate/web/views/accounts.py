@@ -1,0 +1,142 @@
+"""Staff accounts: inviting people, reset links, and the two one-time pages the links open.
+
+The token rides in the query string of the link (`/staff/invite?t=...`), which the request log leaves
+out; the page hands it on in a hidden field, so the form's own post carries it in the body.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.accounts import links
+from deliberate.accounts.models import ROLE_LABELS, Role, StaffUser
+from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD, issue_token, revoke_token
+from deliberate.actors import Actor
+from deliberate.errors import DomainError, PermissionDenied
+from deliberate.i18n import N_, gettext
+from deliberate.web.forms import read_form
+from deliberate.web.identity import STAFF_COOKIE, page_actor
+from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+
+STAFF_COOKIE_AGE = 12 * 60 * 60
+LINK_FIELD = "t"
+
+
+def role_labels() -> dict[str, str]:
+    return {role.value: gettext(label) for role, label in ROLE_LABELS.items()}
+
+
+def link_url(request: Request, issued: links.Issued) -> str:
+    name = "accept_invitation" if issued.link.kind == "invite" else "reset_password"
+    return f"{request.url_for(name)}?{LINK_FIELD}={issued.token}"
+
+
+async def _staff(request: Request) -> Actor | Response:
+    actor = await page_actor(request)
+    if actor.staff is None:
+        return redirect(str(request.url_for("login")) + "?next=" + request.url.path)
+    return actor
+
+
+async def invitations(request: Request) -> Response:
+    """Invite someone (admins: any role; facilitators: facilitators and officials) and copy the link."""
+    actor = await _staff(request)
+    if isinstance(actor, Response):
+        return actor
+    if not links.invitable_roles(actor):
+        return error_page(request, PermissionDenied(N_("Only facilitators and administrators can invite staff.")))
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    issued: links.Issued | None = None
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            values = dict(form)
+            issued = await links.invite_staff(actor, email=form.get("email"), role=form.get("role"))
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            values, status = {}, 201
+    return render(request, "staff/invite_create.html", {
+        "roles": links.invitable_roles(actor), "pending": await links.pending_invitations(actor),
+        "issued": issued, "link": link_url(request, issued) if issued else "", "errors": errors, "values": values,
+        "days": links.LIFETIME["invite"].days, "role_labels": role_labels(),
+    }, status=status, actor=actor)
+
+
+async def staff_users(request: Request) -> Response:
+    """The staff list, with a reset link for each account (administrators only)."""
+    actor = await _staff(request)
+    if isinstance(actor, Response):
+        return actor
+    if actor.staff is None or actor.staff.role != Role.ADMIN:
+        return error_page(request, PermissionDenied(N_("Only administrators can reset passwords.")))
+    errors: dict[str, str] = {}
+    issued: links.Issued | None = None
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            issued = await links.request_reset(actor, email=form.get("email"))
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+        else:
+            status = 201
+    return render(request, "staff/reset_create.html", {
+        "users": await StaffUser.filter(is_active=True).order_by("email"), "issued": issued,
+        "link": link_url(request, issued) if issued else "", "errors": errors,
+        "minutes": int(links.LIFETIME["reset"].total_seconds() // 60), "role_labels": role_labels(),
+    }, status=status, actor=actor)
+
+
+def _signed_in(request: Request, raw: str) -> Response:
+    response = redirect("/staff")
+    set_cookie(response, request, STAFF_COOKIE, raw, STAFF_COOKIE_AGE)
+    return response
+
+
+async def accept_invitation(request: Request) -> Response:
+    return await _one_time_page(request, "invite")
+
+
+async def reset_password(request: Request) -> Response:
+    return await _one_time_page(request, "reset")
+
+
+async def _one_time_page(request: Request, kind: str) -> Response:
+    """GET shows the form for a working link (or says why it does not work); POST takes it up and signs in."""
+    template = "staff/invite_accept.html" if kind == "invite" else "staff/reset_accept.html"
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    status = 200
+    raw: object = request.query_params.get(LINK_FIELD)
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            values = {"display_name": form.get("display_name") or ""}
+            raw = form.get(LINK_FIELD)
+            if kind == "invite":
+                user = await links.accept_invitation(raw, display_name=form.get("display_name"),
+                                                     password=form.get("password"), repeat=form.get("repeat"))
+            else:
+                user = await links.reset_password(raw, password=form.get("password"), repeat=form.get("repeat"))
+        except (links.LinkGone, PermissionDenied) as exc:
+            return error_page(request, exc)
+        except DomainError as exc:
+            if exc.status == 404:
+                return error_page(request, exc)
+            errors, status = form_errors(exc), exc.status
+        else:
+            # Like a sign-in: a new browser login, and whatever login this browser carried ends.
+            await revoke_token(request.cookies.get(STAFF_COOKIE))
+            return _signed_in(request, await issue_token(user, "web"))
+    try:
+        link = await links.open_link(raw, kind)
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, template, {
+        "link": link, "token": raw, "errors": errors, "values": values, "min_password": MIN_PASSWORD,
+        "max_password": MAX_PASSWORD, "role_labels": role_labels(),
+    }, status=status)
