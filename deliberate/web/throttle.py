@@ -1,0 +1,153 @@
+"""Abuse limits that apply to whole families of routes, as pure ASGI middleware in front of the router:
+
+- join-code guessing: an address that asks for too many codes that do not exist is refused for a while;
+- participant writes: every POST/DELETE a participant makes counts against their own limit;
+- slow mode: when the facilitator turns it on, a participant may post one text (a proposal, a comment,
+  a statement, an amendment) per N seconds. Only a write that succeeded starts the wait, and the replay
+  of an Idempotency-Key already answered is never refused.
+
+Each refusal is a 429 with a translated message and Retry-After, as JSON under /api and as a page elsewhere.
+Staff are not limited here: they sign in through a throttled login and act for people without phones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from deliberate.i18n import N_
+from deliberate.idempotency.models import IdempotencyRecord
+from deliberate.ratelimit import RateLimited, limiter_for, slow_mode_policy
+from deliberate.sessions.codes import looks_like_code, normalise_code
+from deliberate.sessions.models import Participant, Session
+from deliberate.sessions.slowmode import slow_mode_of
+from deliberate.tokens import token_hash
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# The routes where a participant writes text for others to read: slow mode spaces these out.
+TEXT_WRITES = {"propose", "comment", "write_statement", "resolutions_action", "api_submit", "api_comment",
+               "api_statements", "api_amendments", "api_clause_comments"}
+
+
+def client_address(conn: HTTPConnection | Scope) -> str:
+    """The caller's address (behind a reverse proxy, uvicorn's --proxy-headers puts the real one here)."""
+    scope = conn if isinstance(conn, dict) else conn.scope
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _route(scope: Scope) -> tuple[str, dict[str, Any]]:
+    partial: tuple[str, dict[str, Any]] | None = None
+    for route in scope["app"].router.routes:
+        if not isinstance(route, Route):
+            continue
+        match, child = route.matches(scope)
+        if match == Match.FULL:
+            return route.name, child.get("path_params", {})
+        if match == Match.PARTIAL and partial is None:
+            partial = route.name, child.get("path_params", {})
+    return partial or ("", {})
+
+
+def _credential(scope: Scope, name: str, params: dict[str, Any]) -> str | None:
+    conn = HTTPConnection(scope)
+    if name.startswith("api_"):
+        scheme, _, token = conn.headers.get("authorization", "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    code = params.get("code")
+    return conn.cookies.get(f"dlb_p_{code}") if code else None
+
+
+async def holds_session(scope: Scope, name: str, params: dict[str, Any], code: str) -> bool:
+    """Whether the caller already belongs to this session (a participant's token for it). Past the wrong-code
+    limit an address is refused every code, or a guesser would know a hit by the missing refusal; but phones
+    that have joined carry on, so a hall behind one router is not locked out of its own session by typos."""
+    raw = _credential(scope, name, params | {"code": code})
+    if not raw or len(raw) > 100:
+        return False
+    return await Participant.filter(token_hash=token_hash(raw), session__code=normalise_code(code)).exists()
+
+
+def _refusal(scope: Scope, exc: RateLimited) -> Response:
+    if scope["path"].startswith("/api/"):
+        return JSONResponse(exc.as_json(), status_code=exc.status, headers=exc.headers)
+    from deliberate.web.pages import error_page
+
+    response = error_page(Request(scope), exc)
+    response.headers.update(exc.headers)
+    return response
+
+
+class ThrottleMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (scope["path"].startswith(("/s/", "/api/v1/")) or scope["path"] == "/"):
+            await self.app(scope, receive, send)
+            return
+        limiter = limiter_for(scope["app"])
+        name, params = _route(scope)
+        address = client_address(scope)
+        code = params.get("code") or (HTTPConnection(scope).query_params.get("code") if name == "home" else None)
+        if code is not None:
+            wait = await limiter.wait(limiter.code_misses, address)
+            if wait and not await holds_session(scope, name, params, code):
+                await _refusal(scope, RateLimited(N_(
+                    "Too many session codes that do not exist were tried from this network. Please check the "
+                    "code on the screen and try again in {minutes} minutes."), retry_after=wait))(scope, receive, send)
+                return
+        slow_key = None
+        if scope["method"] in WRITES:
+            refusal, slow_key = await self._participant_write(scope, name, params)
+            if refusal is not None:
+                await _refusal(scope, refusal)(scope, receive, send)
+                return
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if code is not None and status == 404:
+            clean = normalise_code(code)
+            if not (looks_like_code(clean) and await Session.filter(code=clean).exists()):
+                await limiter.hit(limiter.code_misses, address)
+        if slow_key is not None and 200 <= status < 400:
+            await limiter.hit(*slow_key)
+
+    async def _participant_write(self, scope: Scope, name: str, params: dict[str, Any]) -> tuple[
+            RateLimited | None, tuple[Any, str] | None]:
+        raw = _credential(scope, name, params)
+        if not raw or len(raw) > 100:
+            return None, None
+        row = await Participant.filter(token_hash=token_hash(raw)).first().values("id", "session_id")
+        if row is None:
+            return None, None
+        limiter = limiter_for(scope["app"])
+        key = f"participant:{row['id']}"
+        idem = HTTPConnection(scope).headers.get("idempotency-key")
+        if idem and await IdempotencyRecord.filter(actor=key, key=idem[:100]).exists():
+            return None, None  # a replay: it answers what was already done and costs nothing
+        wait = await limiter.hit(limiter.writes, key)
+        if wait:
+            return RateLimited(N_("You are sending too quickly. Please wait {seconds} seconds and try again."),
+                               retry_after=wait), None
+        if name not in TEXT_WRITES:
+            return None, None
+        seconds = slow_mode_of(await Session.get(id=row["session_id"]).values_list("permissions", flat=True))
+        if not seconds:
+            return None, None
+        policy = slow_mode_policy(seconds)
+        wait = await limiter.wait(policy, key)
+        if wait:
+            return RateLimited(N_("Slow mode is on: you can post again in {seconds} seconds."),
+                               retry_after=wait), None
+        return None, (policy, key)

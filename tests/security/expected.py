@@ -1,0 +1,140 @@
+"""What each actor gets from each route (see test_authorization_matrix.py).
+
+Columns: anonymous, participant of session A, participant of session B, facilitator, official, admin.
+"login" is a redirect to the staff sign-in, "accept"/4403 the websocket's answer. 422/400/404/409 mean the
+actor was let through to validation with the matrix's minimal body. Notes on cells that are not plain
+permission answers:
+- rank / api_rankings: 422 for everyone, the ranking is validated before the actor (no ranking round open).
+- api_round_paper: 403 for staff too: paper ballots are off unless the round allows them.
+- Participant A is refused (403) where the phase forbids the action, e.g. api_answer.
+"""
+
+from __future__ import annotations
+
+A = ("anonymous", "participant_a", "participant_b", "facilitator", "official", "admin")
+
+
+def row(*answers: int | str) -> dict[str, int | str]:
+    return dict(zip(A, answers, strict=True))
+
+
+EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
+    ("home", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("join", "GET"): row(200, 303, 200, 200, 200, 200),
+    ("join", "POST"): row(422, 303, 422, 422, 422, 422),
+    ("session_page", "GET"): row(303, 200, 303, 303, 303, 303),
+    ("propose", "POST"): row(401, 422, 401, 403, 403, 403),
+    ("proposal_page", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("comment", "POST"): row(401, 422, 401, 403, 403, 403),
+    ("support", "POST"): row(401, 303, 401, 403, 403, 403),
+    ("pledge", "POST"): row(401, 422, 401, 403, 403, 403),
+    ("follow_up", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("vote_page", "GET"): row(303, 200, 303, 303, 303, 303),
+    ("vote", "POST"): row(401, 303, 401, 403, 403, 403),
+    ("similar", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("rank", "POST"): row(422, 422, 422, 422, 422, 422),
+    ("write_statement", "POST"): row(401, 422, 401, 422, 403, 422),
+    ("resolutions_page", "GET"): row(303, 200, 303, 303, 303, 303),
+    ("resolutions_action", "POST"): row(401, 303, 401, 403, 403, 403),
+    ("subdistricts", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("qr", "GET"): row(200, 200, 200, 200, 200, 200),
+    # A participant's own data; the erase needs its confirm step, so an empty post is 422 for them.
+    ("my_data", "GET"): row(303, 200, 303, 303, 303, 303),
+    ("my_data", "POST"): row(401, 422, 401, 403, 403, 403),
+    ("projector", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("login", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("login", "POST"): row(401, 401, 401, 401, 401, 401),
+    ("logout", "POST"): row(303, 303, 303, 303, 303, 303),
+    # Invitations: facilitators and admins; resets: admins. The one-time pages answer 404 without a link.
+    ("invitations", "GET"): row("login", "login", "login", 200, 403, 200),
+    ("invitations", "POST"): row("login", "login", "login", 422, 403, 422),
+    ("staff_users", "GET"): row("login", "login", "login", 403, 403, 200),
+    ("staff_users", "POST"): row("login", "login", "login", 403, 403, 422),
+    ("accept_invitation", "GET"): row(404, 404, 404, 404, 404, 404),
+    ("accept_invitation", "POST"): row(404, 404, 404, 404, 404, 404),
+    ("reset_password", "GET"): row(404, 404, 404, 404, 404, 404),
+    ("reset_password", "POST"): row(404, 404, 404, 404, 404, 404),
+    ("dashboard", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("dashboard", "POST"): row("login", "login", "login", 422, 403, 422),
+    ("assembly_page", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("assembly_page", "POST"): row("login", "login", "login", 422, 403, 422),
+    ("portal", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("console", "GET"): row("login", "login", "login", 200, 403, 200),
+    ("outcomes_desk", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("outcomes_action", "POST"): row("login", "login", "login", 422, 422, 422),
+    ("resolutions_desk", "GET"): row("login", "login", "login", 200, 403, 200),
+    ("resolutions_desk_action", "POST"): row("login", "login", "login", 422, 403, 422),
+    ("staff_brief", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("staff_minutes", "GET"): row("login", "login", "login", 200, 200, 200),
+    ("console_action", "POST"): row(401, 403, 401, 422, 403, 422),
+    ("openapi", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_token", "POST"): row(401, 401, 401, 401, 401, 401),
+    # Any participant token names its own person, so participant B reads its own data too; erasing needs
+    # ?confirm=true, which the matrix does not send.
+    ("api_me", "GET"): row(401, 200, 200, 200, 200, 200),
+    ("api_me", "DELETE"): row(401, 422, 422, 403, 403, 403),
+    ("api_invitations", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_invitation_accept", "POST"): row(404, 404, 404, 404, 404, 404),
+    ("api_password_resets", "POST"): row(401, 403, 403, 403, 403, 422),
+    ("api_password_reset_accept", "POST"): row(404, 404, 404, 404, 404, 404),
+    ("api_sessions", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_session", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_phase", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_join", "POST"): row(422, 422, 422, 422, 422, 422),
+    ("api_proposals", "GET"): row(401, 200, 401, 200, 200, 200),
+    ("api_submit", "POST"): row(401, 422, 403, 403, 403, 403),
+    ("api_results", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_rounds", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_round_close", "POST"): row(401, 403, 403, 200, 403, 200),
+    ("api_round_reveal", "POST"): row(401, 403, 403, 200, 403, 200),
+    ("api_round_paper", "POST"): row(401, 403, 403, 403, 403, 403),
+    ("api_rankings", "POST"): row(422, 422, 422, 422, 422, 422),
+    ("api_statements", "POST"): row(401, 422, 403, 422, 403, 422),
+    ("api_next_statement", "GET"): row(401, 200, 403, 403, 403, 403),
+    ("api_opinion_map", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_brief", "GET"): row(401, 403, 403, 200, 200, 200),
+    ("api_minutes", "GET"): row(401, 403, 403, 200, 200, 200),
+    ("api_follow_up", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_check_in", "POST"): row(401, 403, 403, 422, 422, 422),
+    ("api_items", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_create_item", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_resolution_rules", "POST"): row(401, 403, 403, 200, 403, 200),
+    ("api_delegates", "POST"): row(401, 403, 403, 404, 403, 404),
+    ("api_resolution", "GET"): row(401, 403, 403, 200, 200, 200),
+    ("api_amendments", "POST"): row(401, 422, 403, 422, 403, 422),
+    ("api_checks", "POST"): row(401, 403, 403, 201, 403, 201),
+    ("api_item", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_item_clauses", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_clause_draft", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_merge", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_clause_comments", "POST"): row(401, 201, 403, 403, 403, 403),
+    ("api_criteria", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_criteria", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_screening", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_screening_table", "GET"): row(401, 403, 403, 200, 200, 200),
+    ("api_backers", "POST"): row(401, 201, 403, 403, 403, 403),
+    ("api_decision", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_check", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("api_check_answers", "POST"): row(401, 422, 403, 403, 403, 403),
+    ("api_check_close", "POST"): row(401, 403, 403, 200, 403, 200),
+    ("api_answer", "POST"): row(401, 403, 403, 422, 422, 422),
+    ("api_commitments", "POST"): row(401, 422, 403, 422, 422, 422),
+    ("api_action_items", "POST"): row(401, 403, 403, 422, 422, 422),
+    ("api_progress", "POST"): row(401, 403, 403, 422, 422, 422),
+    ("api_votes", "POST"): row(401, 201, 403, 403, 403, 403),
+    ("api_comment", "POST"): row(401, 422, 403, 403, 403, 403),
+    ("api_support", "DELETE"): row(401, 200, 403, 403, 403, 403),
+    ("api_support", "POST"): row(401, 201, 403, 403, 403, 403),
+    ("api_moderation", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("ws_session", "WS participant"): row("accept", "accept", "accept", "accept", "accept", "accept"),
+    ("ws_session", "WS projector"): row("accept", "accept", "accept", "accept", "accept", "accept"),
+    ("ws_session", "WS console"): row(4403, 4403, 4403, "accept", 4403, "accept"),
+    # Operations probes and Prometheus metrics: open to anyone who can reach the server (see docs/security.md).
+    ("healthz", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("readyz", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("metrics", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("live_poll", "GET"): row(403, 403, 403, 200, 403, 200),
+    ("static", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("htmx", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("sarabun", "GET"): row(200, 200, 200, 200, 200, 200),
+}

@@ -1,0 +1,84 @@
+"""Schemathesis against the app's own /api/v1/openapi.json: every documented operation, with bodies that fit
+the schema and bodies that break it, must never answer a server error.
+
+The app runs in process on the test's event loop; Hypothesis draws cases in a worker thread and hands each
+request back to the loop. Path parameters are mostly the ids of a real session world (so the requests reach
+the services, not just a 404), sometimes whatever the schema allows. Each operation is called as the actor
+it is meant for: a participant for what phones do, a facilitator for the rest. The number of examples is
+bounded and the draw derandomised, so CI runs the same cases in a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from starlette.applications import Starlette
+
+from tests.security import loose
+from tests.security.hostile import PARTICIPANT_OPS
+from tests.security.matrix import Matrix
+
+app, client = loose.app, loose.client  # the fixtures: limits out of the way, 500s reported
+
+# Bounded for CI; SCHEMATHESIS_EXAMPLES=200 makes a deeper run by hand.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
+# Rendering a PDF or DOCX takes a good part of a second: these get fewer examples (their parameters are enums).
+FEW_EXAMPLES = 4
+
+
+async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx.AsyncClient) -> None:
+    matrix = Matrix(app, client)
+    await matrix.sign_in_staff()
+    world = await matrix.world("deliberation")
+    real = {"code": world.code, "proposal_id": world.proposal_id, "assembly_id": world.assembly_id,
+            "round_id": world.round_id, "clause_id": world.clause_id, "check_id": world.check_id,
+            "amendment_id": world.amendment_id, "item_id": world.item_id}
+    facilitator = matrix.bearer("facilitator", world)
+    participant = matrix.bearer("participant_a", world)
+    schema = schemathesis.openapi.from_dict((await client.get("/api/v1/openapi.json")).json())
+    loop = asyncio.get_running_loop()
+    failures: list[str] = []
+    calls = 0
+
+    def send(case: Any) -> httpx.Response:
+        kw = case.as_transport_kwargs(base_url="http://testserver")
+        headers = {k: str(v) for k, v in kw["headers"].items() if k.lower() != "authorization"}
+        headers |= participant if f"{case.method} {case.path}" in PARTICIPANT_OPS else facilitator
+        body = {"json": kw["json"]} if "json" in kw else {"content": kw.get("data")}
+        request = client.request(kw["method"], kw["url"], params=kw.get("params") or None, headers=headers, **body)
+        return asyncio.run_coroutine_threadsafe(request, loop).result(timeout=30)
+
+    def explore() -> None:
+        nonlocal calls
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            params = {p.name: real[p.name] for p in operation.path_parameters if p.name in real}
+            cases = st.one_of(operation.as_strategy(path_parameters=params),
+                              operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=params),
+                              operation.as_strategy())
+
+            examples = FEW_EXAMPLES if "{fmt}" in operation.path else EXAMPLES
+
+            @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(case=cases)
+            def run(case: Any) -> None:
+                nonlocal calls
+                calls += 1
+                r = send(case)
+                if r.status_code >= 500:
+                    failures.append(f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} "
+                                    f"-> {r.status_code} {r.text[:200]}")
+
+            run()
+
+    await asyncio.to_thread(explore)
+    assert calls > 40 * EXAMPLES * 2 // 3, calls  # every operation was really exercised
+    assert not failures, "server errors:\n" + "\n".join(failures[:40])
