@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as migrate_api
 
 from deliberate.settings import Settings
@@ -22,12 +23,27 @@ MODEL_MODULES = [
     "deliberate.outcomes.models",
     "deliberate.briefs.models",
     "deliberate.resolutions.models",
+    "deliberate.audit.models",
 ]
 
 
+def connection_config(db_url: str) -> str | dict[str, Any]:
+    """The URL as Tortoise reads it, but SQLite through our backend (see sqlite_engine.py)."""
+    if not db_url.startswith("sqlite"):
+        return db_url
+    config = expand_db_url(db_url)
+    config["engine"] = "deliberate.sqlite_engine"
+    return config
+
+
 def tortoise_config(db_url: str) -> dict[str, Any]:
+    return config_for(connection_config(db_url))
+
+
+def config_for(connection: str | dict[str, Any]) -> dict[str, Any]:
+    """The whole configuration around one connection's (as `connections.db_config` holds it)."""
     return {
-        "connections": {"default": db_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -1,7 +1,13 @@
 """Replaying the first answer to a write that carries an Idempotency-Key.
 
 The key, not the state, decides: a repeat returns exactly what the first request returned, even if the
-state has moved on since (a support withdrawn after it was given)."""
+state has moved on since (a support withdrawn after it was given).
+
+The write and the record of its answer commit in one transaction, so they stand or fall together: a
+write acknowledged to the phone has its record (a retry after the server was killed replays it), and when
+two copies of the same write run at once (a double tap, a retry that overtook a slow first attempt, two
+app processes), the unique (actor, key) lets one commit and rolls the other back whole.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,10 @@ import json
 from collections.abc import Awaitable, Callable
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
-from deliberate.errors import Conflict, ValidationError
+from deliberate import events
+from deliberate.errors import Conflict, DomainError, ValidationError
 from deliberate.i18n import N_
 from deliberate.idempotency.models import IdempotencyRecord
 
@@ -22,25 +30,54 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
-async def once(actor_key: str, key: str | None, fp: str,
-               run: Callable[[], Awaitable[tuple[int, object]]]) -> tuple[int, object]:
+def clean_key(key: str | None) -> str | None:
     if key is None:
-        return await run()
+        return None
     if not key or len(key) > MAX_KEY or not key.isprintable():
         raise ValidationError(N_("The Idempotency-Key header must be 1 to {n} printable characters."),
                               field="Idempotency-Key", n=MAX_KEY)
+    return key
+
+
+async def _replay(actor_key: str, key: str, fp: str) -> tuple[int, object] | None:
     previous = await IdempotencyRecord.get_or_none(actor=actor_key, key=key)
-    if previous is not None:
-        if previous.fingerprint != fp:
-            raise Conflict(N_("This Idempotency-Key was already used for a different request."))
-        return previous.status, json.loads(previous.body)
-    status, body = await run()
-    if status < 500:
-        try:
-            await IdempotencyRecord.create(actor=actor_key, key=key, fingerprint=fp, status=status,
-                                           body=json.dumps(body, ensure_ascii=False))
-        except IntegrityError:
-            # The same write arrived twice at once: the other one stored first, answer as it did.
-            first = await IdempotencyRecord.get(actor=actor_key, key=key)
-            return first.status, json.loads(first.body)
+    if previous is None:
+        return None
+    if previous.fingerprint != fp:
+        raise Conflict(N_("This Idempotency-Key was already used for a different request."))
+    return previous.status, json.loads(previous.body)
+
+
+class _Duplicate(Exception):
+    """The same key committed first elsewhere: roll this copy back and answer as that one did."""
+
+
+async def once(actor_key: str, key: str | None, fp: str,
+               run: Callable[[], Awaitable[tuple[int, object]]]) -> tuple[int, object]:
+    key = clean_key(key)
+    if key is None:
+        return await run()
+    if (answer := await _replay(actor_key, key, fp)) is not None:
+        return answer
+    try:
+        async with events.deferred():
+            async with in_transaction():
+                status, body = await run()
+                if status < 500:
+                    try:
+                        async with in_transaction():  # a savepoint: the duplicate fails alone first
+                            await IdempotencyRecord.create(actor=actor_key, key=key, fingerprint=fp, status=status,
+                                                           body=json.dumps(body, ensure_ascii=False))
+                    except IntegrityError as exc:
+                        raise _Duplicate from exc
+    except _Duplicate:
+        answer = await _replay(actor_key, key, fp)
+        assert answer is not None
+        return answer
+    except DomainError:
+        # Refused, perhaps only because a copy of this very write committed while this one waited its turn
+        # (a second proposal with the same title): then the answer is that copy's.
+        if (answer := await _replay(actor_key, key, fp)) is not None:
+            return answer
+        raise
     return status, body

@@ -3,9 +3,11 @@
 Writes publish domain events after they commit. The hub only marks the session dirty; once per tick it
 renders what changed once per audience (participant phones, the projector, the facilitator console)
 and hands the same text to every viewer of that audience. Each message carries a per-session sequence
-number; a page that reconnects says the last one it saw and gets what it missed from a bounded replay
-buffer, or a fresh snapshot when it was away too long. A slow viewer has a bounded queue: when it fills,
-the viewer is dropped and its page reconnects and resynchronises, so it never slows the others.
+number: that of the last event it includes, the same in every app process (see bus.py). A page that
+reconnects, to this process or another, says the last number it saw and gets what it missed from a bounded
+replay buffer, or a fresh snapshot when it was away too long or the buffer cannot prove it complete.
+A slow viewer has a bounded queue: when it fills, the viewer is dropped and its page reconnects and
+resynchronises, so it never slows the others.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ AUDIENCES = ("participant", "projector", "console")
 REPLAY = 256  # messages kept per session for reconnecting pages
 QUEUE_MAX = 64  # messages a viewer may have waiting before it is dropped
 CLOSE_FELL_BEHIND = 1013  # "try again later": the page reconnects and resynchronises
+# The coalescing window widens with the audience: every message costs a send per viewer, so a big hall gets
+# fewer, fuller messages (5,000 viewers: 4 a second instead of 10), still well within half a second.
+VIEWERS_PER_BASE_TICK = 2000
+TICK_MAX_S = 0.25
 
 
 @dataclass
@@ -51,6 +57,7 @@ class Viewer:
         self.audience = audience
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_MAX)
         self.dropped = False
+        self.seq = 0  # the number its page has been brought up to: a message it already has is not sent again
 
     def offer(self, text: str) -> bool:
         try:
@@ -70,27 +77,45 @@ class Viewer:
 
 
 @dataclass
+class Replay:
+    after: int  # the number the previous message carried: this one holds the events after it, up to `seq`
+    seq: int
+    messages: dict[str, str]
+
+
+@dataclass
 class Channel:
     session_id: int
-    seq: int = 0
+    seq: int = 0  # the last event's number
+    flushed: int = 0  # the number the last message carried
     # Keyed by audience and language ("participant", "participant.en"): one render per key per tick.
     viewers: dict[str, set[Viewer]] = field(default_factory=lambda: defaultdict(set))
     dirty: Dirty | None = None
-    replay: deque[tuple[int, dict[str, str]]] = field(default_factory=lambda: deque(maxlen=REPLAY))
+    replay: deque[Replay] = field(default_factory=lambda: deque(maxlen=REPLAY))
+
+    def advance(self, seq: int) -> None:
+        """Take an event's number (0: number it here, for a hub without a bus)."""
+        self.seq = max(self.seq, seq or self.seq + 1)
 
     @property
     def viewer_count(self) -> int:
         return sum(len(v) for v in self.viewers.values())
 
 
+SeqSource = Callable[[int], Awaitable[int]]
+
+
 class Hub:
-    def __init__(self, render: Renderer, tick_s: float = 0.1) -> None:
+    def __init__(self, render: Renderer, tick_s: float = 0.1, seq_source: SeqSource | None = None) -> None:
         self.render = render
         self.tick_s = tick_s
+        self.seq_source = seq_source  # where a new channel learns the session's current number (the bus)
         self.channels: dict[int, Channel] = {}
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self.delivered = 0
+        self.dropped = 0  # viewers dropped for falling behind
+        self.events = 0
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -102,17 +127,30 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    def tick(self) -> float:
+        return min(max(self.tick_s, TICK_MAX_S), self.tick_s * max(1.0, self.connections / VIEWERS_PER_BASE_TICK))
+
     # -- input: domain events ----------------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
+        self.events += 1
         channel = self.channels.get(event.session_id)
-        if channel is None or channel.viewer_count == 0:
-            if channel is not None:
-                channel.seq += 1  # nobody is watching, but reconnecting pages must still see a gap
-                channel.replay.clear()
+        if channel is None:
             return
+        channel.advance(event.seq)
         if channel.dirty is None:
             channel.dirty = Dirty()
         channel.dirty.merge(event)
+        # With nobody watching, what changed waits, unrendered, for the first page to come back: when a whole
+        # hall reconnects at once (the Wi-Fi came back), one diff for everyone instead of a snapshot each.
+        if channel.viewer_count:
+            self._wake.set()
+
+    def resync_all(self) -> None:
+        """Send every open page a snapshot on the next tick (the bus lost events, or got them back)."""
+        for channel in self.channels.values():
+            if channel.viewer_count:
+                channel.dirty = Dirty(everything=True)
+                channel.replay.clear()
         self._wake.set()
 
     # -- output: one render per audience per tick ----------------------------------------------------------
@@ -120,9 +158,9 @@ class Hub:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(self.tick_s)  # coalesce the burst that woke us
+            await asyncio.sleep(self.tick())  # coalesce the burst that woke us
             for channel in list(self.channels.values()):
-                if channel.dirty is not None:
+                if channel.dirty is not None and channel.viewer_count:
                     try:
                         await self._flush(channel)
                     except Exception:
@@ -131,42 +169,62 @@ class Hub:
     async def _flush(self, channel: Channel) -> None:
         dirty, channel.dirty = channel.dirty, None
         assert dirty is not None
-        channel.seq += 1
-        seq = channel.seq
+        seq, after = channel.seq, channel.flushed
         messages: dict[str, str] = {}
         for audience, viewers in channel.viewers.items():
             if viewers:
                 messages[audience] = await self.render(channel.session_id, dirty, audience, seq)
-        channel.replay.append((seq, messages))
+        if dirty.everything:
+            channel.replay.clear()  # a snapshot is no diff to replay to a page that missed what came before
+        else:
+            channel.replay.append(Replay(after, seq, messages))
+        channel.flushed = seq
         sent = 0
         for audience, text in messages.items():
             for viewer in list(channel.viewers[audience]):
+                if viewer.seq >= seq and not dirty.everything:
+                    continue  # its snapshot already holds this
+                viewer.seq = seq
+                already = viewer.dropped
                 if viewer.offer(text):
                     self.delivered += 1
+                elif not already:
+                    self.dropped += 1
                 sent += 1
                 if sent % 500 == 0:
                     await asyncio.sleep(0)  # let writes and other pages in between big fan-outs
 
     # -- viewers -------------------------------------------------------------------------------------------
-    def channel(self, session_id: int) -> Channel:
+    async def channel(self, session_id: int) -> Channel:
         channel = self.channels.get(session_id)
         if channel is None:
             channel = self.channels[session_id] = Channel(session_id)
+            if self.seq_source is not None:
+                # Another process may have numbered this session's events for a long time already.
+                current = await self.seq_source(session_id)
+                channel.seq = max(channel.seq, current)
+                channel.flushed = max(channel.flushed, current)
         return channel
 
     async def attach(self, session_id: int, viewer: Viewer, since: int | None) -> None:
         """Register a viewer and bring its page up to date from `since`, the last sequence it saw."""
-        channel = self.channel(session_id)
+        channel = await self.channel(session_id)
         channel.viewers[viewer.audience].add(viewer)
-        if since is None or since == channel.seq:
-            return
-        missed = [(s, m) for s, m in channel.replay if s > since]
-        complete = (0 <= since < channel.seq and missed and missed[0][0] == since + 1
-                    and all(viewer.audience in m for _, m in missed))
+        if channel.dirty is not None:
+            self._wake.set()  # changes made while nobody watched
+        if since is None or since in (channel.seq, channel.flushed):
+            viewer.seq = since or 0
+            return  # up to date, or about to be by the next tick
+        missed = [r for r in channel.replay if r.seq > since]
+        chained = all(a.seq == b.after for a, b in zip(missed, missed[1:], strict=False))
+        complete = (since > 0 and missed and missed[0].after == since and chained and missed[-1].seq == channel.flushed
+                    and all(viewer.audience in r.messages for r in missed))
         if complete:
-            for _, m in missed:
-                viewer.offer(m[viewer.audience])
+            for r in missed:
+                viewer.offer(r.messages[viewer.audience])
+            viewer.seq = missed[-1].seq
         else:
+            viewer.seq = channel.seq
             text = await self.render(session_id, Dirty(everything=True), viewer.audience, channel.seq)
             viewer.offer(text)
 

@@ -1,0 +1,37 @@
+"""Tortoise's SQLite backend, with write transactions that take the write lock when they begin.
+
+SQLite's default (deferred) transaction reads first and asks for the write lock at its first write; when
+another process holds it by then, SQLite cannot wait (the two would deadlock) and fails at once with
+"database is locked", whatever the busy timeout. BEGIN IMMEDIATE asks at the start, where the busy timeout
+does wait, so several app processes (or the map process and the app) can share one database file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tortoise.backends.base.client import TransactionContext
+from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
+from tortoise.exceptions import TransactionManagementError
+
+
+class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+    async def begin(self) -> None:
+        try:
+            await self._connection.commit()
+            await self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise TransactionManagementError(exc) from exc
+
+
+class ImmediateSqliteClient(SqliteClient):
+    def _in_transaction(self) -> TransactionContext:
+        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+
+
+client_class = ImmediateSqliteClient
+
+
+def get_client_class(db_info: dict[str, Any]) -> type[SqliteClient]:
+    return ImmediateSqliteClient
