@@ -81,9 +81,49 @@
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
 
-  // Larger text, remembered on this phone.
+  // A live refresh of a region (the console's queue) must not wipe what the facilitator is typing or has
+  // chosen there: fields that differ from how the page drew them are put back after the swap, by id.
+  var kept = null;
+  function editsIn(root) {
+    var out = {};
+    root.querySelectorAll("input[id], textarea[id], select[id]").forEach(function (el) {
+      if (el.type === "hidden") return;
+      var changed = el.tagName === "SELECT"
+        ? Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; })
+        : (el.type === "checkbox" || el.type === "radio") ? el.checked !== el.defaultChecked
+        : el.value !== el.defaultValue;
+      if (changed || el === document.activeElement) {
+        out[el.id] = { value: el.value, checked: el.checked, focused: el === document.activeElement };
+      }
+    });
+    return out;
+  }
+  document.addEventListener("htmx:before:swap", function () {
+    kept = {};
+    document.querySelectorAll("[data-keep-edits]").forEach(function (root) {
+      var e = editsIn(root);
+      for (var id in e) kept[id] = e[id];
+    });
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    if (!kept) return;
+    for (var id in kept) {
+      var el = document.getElementById(id), k = kept[id];
+      if (!el || !el.closest("[data-keep-edits]")) continue;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = k.checked;
+      else if (el.tagName !== "SELECT" || el.querySelector('option[value="' + CSS.escape(k.value) + '"]')) el.value = k.value;
+      if (k.focused && document.activeElement !== el) el.focus({ preventScroll: true });
+    }
+    kept = null;
+  });
+
+  // Larger text, remembered on this phone. This script runs in <head>, not deferred, so the class is on
+  // <html> before the first paint: the page never flashes small and then jumps.
+  function largeText() {
+    try { return localStorage.getItem("dlb-large-text") === "1"; } catch (e) { return false; }
+  }
   function applySize() {
-    var big = localStorage.getItem("dlb-large-text") === "1";
+    var big = largeText();
     document.documentElement.classList.toggle("large-text", big);
     document.querySelectorAll("[data-text-size]").forEach(function (b) {
       b.setAttribute("aria-pressed", big ? "true" : "false");
@@ -92,8 +132,9 @@
   document.addEventListener("click", function (evt) {
     var b = evt.target.closest && evt.target.closest("[data-text-size]");
     if (!b) return;
-    localStorage.setItem("dlb-large-text", localStorage.getItem("dlb-large-text") === "1" ? "0" : "1");
+    try { localStorage.setItem("dlb-large-text", largeText() ? "0" : "1"); } catch (e) { /* private mode */ }
     applySize();
   });
+  applySize();
   document.addEventListener("DOMContentLoaded", applySize);
 })();
