@@ -1,18 +1,27 @@
-"""Live-channel benchmark: N websocket viewers watch one session while supports arrive at R per second.
+"""Live-channel benchmark: N websocket viewers watch one session while supports arrive.
 
-    deliberate bench live --clients 1000 --votes-per-s 100 --seconds 20
+    deliberate bench live --clients 1000 --votes-per-s 100 --seconds 20     # the steady scenario
+    deliberate bench live --scenario spike --clients 1000 --window-s 10      # see live_spike.py
+    deliberate bench live --scenario storm --clients 1000                    # see live_storm.py
+    deliberate bench live --processes 2 ...                                  # any scenario, production mode
 
 The server runs as its own process (`deliberate serve`, on a fresh temporary SQLite file unless
-DATABASE_URL is set); this process is the load generator. It prepares a session with proposals and
-participants over the JSON API, opens the viewers, then posts supports on a fixed schedule (open loop:
-a slow answer does not slow the schedule) and measures:
+DATABASE_URL is set); this process is the load generator. With --processes 2 it starts two servers on two
+ports over the same PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), connects viewer i to server i % 2 and
+sends write i to server i % 2, so every update must cross the live bus to reach half the viewers.
+
+The steady scenario prepares a session with proposals and participants over the JSON API, opens the
+viewers, then posts supports on a fixed schedule (open loop: a slow answer does not slow the schedule) and
+measures:
 
 - support_latency_ms: request to response of POST /api/v1/proposals/{id}/support;
 - seen_latency_ms: from sending a support until a viewer receives a message whose count for that
   proposal is at least the count the response reported (measured on a sample of viewers; messages are
   counted on all of them);
-- delivered_updates, errors (non-2xx answers, failed requests, websocket failures) and the server's peak
-  resident memory.
+- lost: every viewer's last count for each proposal, compared at the end with the count the API gives;
+  lost_viewers stayed connected but ended behind, missing_updates is the sum of their shortfalls;
+- delivered_updates, errors (non-2xx answers, failed requests, websocket failures), the servers' resident
+  memory (before the viewers, with them open, peak) and mb_per_1000_viewers from those.
 
 It prints one JSON line on standard output; progress, CPU use and error details go to standard error.
 The figures are only meaningful on an otherwise quiet machine: the server and the load generator share
@@ -62,8 +71,12 @@ CONNECT_CONCURRENCY = 50
 JOIN_CONCURRENCY = 16
 HTTP_CONNECTIONS = 100
 DRAIN_S = 3.0  # after the last support, how long viewers keep listening for its update
+SETTLE_S = 30.0  # then how long a viewer may take to show the final counts before it counts as lost
 RSS_EVERY_S = 0.5
+PAGE_CONNECTIONS = 50  # for what pages fetch beside their websocket (the board a snapshot asks for)
 SUPPORTS_RE = re.compile(rb'id="proposal-(\d+)-supports"[^>]*>(\d+)<')
+SEQ_RE = re.compile(rb'id="live-seq" data-seq="(\d+)"')
+BOARD_REFRESH = b'id="board-refresh"'
 
 
 def log(message: str) -> None:
@@ -77,6 +90,11 @@ def percentile(values: list[float], q: float) -> float | None:
     ordered = sorted(values)
     rank = max(1, math.ceil(q * len(ordered)))
     return round(ordered[rank - 1], 1)
+
+
+def spread(values: list[float]) -> dict[str, float | None]:
+    return {"p50": percentile(values, 0.50), "p95": percentile(values, 0.95), "p99": percentile(values, 0.99),
+            "max": round(max(values), 1) if values else None}
 
 
 def free_port() -> int:
@@ -105,6 +123,7 @@ class Server:
     owns_workdir: bool
     process: subprocess.Popen[bytes] | None = None
     log_file: Any = None
+    name: str = "server"
 
     @property
     def base(self) -> str:
@@ -120,6 +139,15 @@ class Server:
         env.setdefault("PYTHONUNBUFFERED", "1")
         return cls(free_port(), env, workdir, True)
 
+    def sibling(self, name: str) -> Server:
+        """Another server over the same database (and Redis), on its own port, logging beside this one."""
+        return Server(free_port(), self.env, self.workdir, False, name=name)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
     def cli(self, *args: str, stdin: str | None = None) -> str:
         result = subprocess.run([sys.executable, "-m", "deliberate.cli", *args], env=self.env, input=stdin,
                                 capture_output=True, text=True, timeout=120, check=False)
@@ -129,7 +157,7 @@ class Server:
 
     def start(self, command: tuple[str, ...] = ("deliberate.cli", "serve")) -> None:
         """Run `python -m <command> --host --port`; `bench live --map` runs its own wrapper of the app."""
-        self.log_file = (self.workdir / "server.log").open("wb")
+        self.log_file = (self.workdir / f"{self.name}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT)
@@ -138,16 +166,16 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"the server exited early:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
             with contextlib.suppress(httpx.HTTPError):
                 r = await client.get(f"{self.base}/api/v1/openapi.json")
                 if r.status_code == 200:
                     return
             await asyncio.sleep(0.1)
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 30) -> str:
-        path = self.workdir / "server.log"
+        path = self.workdir / f"{self.name}.log"
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -167,23 +195,64 @@ class Server:
 
 
 # -- measurements ------------------------------------------------------------------------------------------
+_parsed: dict[bytes, tuple[int | None, tuple[tuple[int, int], ...], bool]] = {}
+
+
+def parse(data: bytes) -> tuple[int | None, tuple[tuple[int, int], ...], bool]:
+    """(sequence number, (proposal, supports) pairs, whether it asks for the board) of one message.
+
+    Every viewer of a tick gets the same bytes, so the regexes run once per message, not once per viewer."""
+    hit = _parsed.get(data)
+    if hit is None:
+        m = SEQ_RE.search(data, 0, 200)
+        pairs = tuple((int(p), int(c)) for p, c in SUPPORTS_RE.findall(data))
+        hit = (int(m[1]) if m else None, pairs, BOARD_REFRESH in data)
+        if len(_parsed) >= 64:
+            _parsed.clear()
+        _parsed[data] = hit
+    return hit
+
+
 @dataclass
 class Viewer:
-    """One websocket page. A sampled viewer keeps, per proposal, when each higher count first arrived."""
+    """One websocket page: the last sequence number and counts it saw. A sampled viewer also keeps, per
+    proposal, when each higher count first arrived."""
 
     sampled: bool
+    token: str | None = None  # the participant behind the page, for what it fetches beside its websocket
+    server: int = 0  # which of the servers it connects to
     state: str = "pending"  # then "open" or "failed"
     messages: int = 0
+    seq: int | None = None
+    last: dict[int, int] = field(default_factory=dict)
+    first_at: float | None = None  # when the first message arrived
+    changed_at: float | None = None  # when a count last went up
+    fetching: int = 0  # board requests under way
+    synced_at: float | None = None  # see Pages.check
     counts: dict[int, list[int]] = field(default_factory=dict)
     times: dict[int, list[float]] = field(default_factory=dict)
 
-    def note(self, data: bytes, now: float) -> None:
-        for pid_raw, count_raw in SUPPORTS_RE.findall(data):
-            pid, count = int(pid_raw), int(count_raw)
-            seen = self.counts.setdefault(pid, [])
-            if not seen or count > seen[-1]:
-                seen.append(count)
-                self.times.setdefault(pid, []).append(now)
+    def note(self, data: bytes, now: float) -> bool:
+        """Take one message in; True when it asks the page to fetch its board again (a snapshot)."""
+        seq, pairs, board = parse(data)
+        if self.first_at is None:
+            self.first_at = now
+        if seq is not None:
+            self.seq = seq
+        self.take(pairs, now)
+        return board
+
+    def take(self, pairs: tuple[tuple[int, int], ...], now: float) -> None:
+        last = self.last
+        for pid, count in pairs:
+            if count > last.get(pid, 0):
+                last[pid] = count
+                self.changed_at = now
+            if self.sampled:
+                seen = self.counts.setdefault(pid, [])
+                if not seen or count > seen[-1]:
+                    seen.append(count)
+                    self.times.setdefault(pid, []).append(now)
 
     def first_seen(self, pid: int, count: int) -> float | None:
         seen = self.counts.get(pid)
@@ -191,6 +260,10 @@ class Viewer:
             return None
         i = bisect.bisect_left(seen, count)
         return self.times[pid][i] if i < len(seen) else None
+
+    def shortfall(self, final: dict[int, int]) -> int:
+        """How many supports this page is missing against the final counts."""
+        return sum(max(0, n - self.last.get(pid, 0)) for pid, n in final.items())
 
 
 @dataclass
@@ -205,6 +278,60 @@ class Tally:
         self.errors[kind] += 1
 
 
+class Pages:
+    """What a browser page does beside its websocket. A snapshot message (after a phase change, or a
+    reconnect the replay buffer cannot cover) carries `board-refresh`, on which htmx fetches the board
+    with the participant's cookie; the page is up to date only once that answer is in."""
+
+    def __init__(self, clients: list[httpx.AsyncClient], code: str, tally: Tally) -> None:
+        self.clients = clients
+        self.code = code
+        self.tally = tally
+        self.slots = asyncio.Semaphore(PAGE_CONNECTIONS)
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.fetch_ms: list[float] = []
+        self.target_seq: int | None = None  # see check
+
+    def refresh(self, viewer: Viewer) -> None:
+        if viewer.token is None:
+            return  # a page without a participant would be sent to the join form instead
+        viewer.fetching += 1
+        task = asyncio.create_task(self._fetch(viewer))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _fetch(self, viewer: Viewer) -> None:
+        started = time.perf_counter()
+        try:
+            async with self.slots:
+                r = await self.clients[viewer.server].get(
+                    f"/s/{self.code}", params={"part": "board"},
+                    headers={"hx-request": "true", "cookie": f"dlb_p_{self.code}={viewer.token}"})
+            if r.status_code == 200:
+                now = time.perf_counter()
+                self.fetch_ms.append((now - started) * 1000)
+                viewer.take(tuple((int(p), int(c)) for p, c in SUPPORTS_RE.findall(r.content)), now)
+            else:
+                self.tally.error(f"board_{r.status_code}")
+        except httpx.HTTPError as exc:
+            self.tally.error(f"board:{type(exc).__name__}")
+        finally:
+            viewer.fetching -= 1
+            self.check(viewer, time.perf_counter())
+
+    def check(self, viewer: Viewer, now: float) -> None:
+        """Mark the page synchronised once it holds target_seq and has no board request under way."""
+        target = self.target_seq
+        if (target is not None and viewer.synced_at is None and viewer.seq is not None and viewer.seq >= target
+                and not viewer.fetching):
+            viewer.synced_at = now
+
+    async def drain(self, timeout: float) -> None:
+        if self.tasks:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*self.tasks, return_exceptions=True), timeout)
+
+
 class ViewerProtocol(asyncio.Protocol):
     """A websocket page driven by the websockets library's Sans-I/O protocol.
 
@@ -213,11 +340,13 @@ class ViewerProtocol(asyncio.Protocol):
     the load generator instead of the server. Handshake, framing, pings and closing are the library's.
     """
 
-    def __init__(self, uri: WebSocketURI, viewer: Viewer, tally: Tally, stopping: asyncio.Event) -> None:
+    def __init__(self, uri: WebSocketURI, viewer: Viewer, tally: Tally, stopping: asyncio.Event,
+                 pages: Pages | None = None) -> None:
         self.ws = ClientProtocol(uri, max_size=None)
         self.viewer = viewer
         self.tally = tally
         self.stopping = stopping
+        self.pages = pages
         self.transport: asyncio.Transport | None = None
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -231,18 +360,24 @@ class ViewerProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.ws.receive_data(data)
         viewer = self.viewer
+        pages = self.pages
         for event in self.ws.events_received():
             if isinstance(event, Frame):
                 if event.opcode in (Opcode.TEXT, Opcode.BINARY):
                     viewer.messages += 1
-                    if viewer.sampled:
-                        viewer.note(bytes(event.data), time.perf_counter())
+                    now = time.perf_counter()
+                    if viewer.note(bytes(event.data), now) and pages is not None:
+                        pages.refresh(viewer)
+                    if pages is not None:
+                        pages.check(viewer, now)
             elif not self.opened.done():  # the handshake response
                 if self.ws.handshake_exc is not None:
                     self.opened.set_exception(self.ws.handshake_exc)
                 else:
                     viewer.state = "open"
                     self.opened.set_result(None)
+                    if pages is not None:  # a page already at the newest number is sent nothing
+                        pages.check(viewer, time.perf_counter())
         self._flush()
 
     def _flush(self) -> None:
@@ -277,13 +412,14 @@ class ViewerProtocol(asyncio.Protocol):
 
 
 async def open_viewer(url: str, viewer: Viewer, tally: Tally, stopping: asyncio.Event,
-                      gate: asyncio.Semaphore) -> ViewerProtocol | None:
+                      gate: asyncio.Semaphore, pages: Pages | None = None) -> ViewerProtocol | None:
     uri = parse_uri(url)
     loop = asyncio.get_running_loop()
+    viewer.state = "pending"
     try:
         async with gate:
             _, protocol = await asyncio.wait_for(loop.create_connection(
-                lambda: ViewerProtocol(uri, viewer, tally, stopping), uri.host, uri.port), 60)
+                lambda: ViewerProtocol(uri, viewer, tally, stopping, pages), uri.host, uri.port), 60)
             await asyncio.wait_for(protocol.opened, 60)
         return protocol
     except Exception as exc:  # noqa: BLE001 (any failure to connect is an error to report)
@@ -292,13 +428,30 @@ async def open_viewer(url: str, viewer: Viewer, tally: Tally, stopping: asyncio.
         return None
 
 
-async def watch_rss(pid: int, stop: asyncio.Event, peak: list[float], children: bool = False) -> None:
-    """Peak resident memory of the server (with `children`, plus its child processes, such as the map's)."""
+async def close_viewers(protocols: list[ViewerProtocol], stopping: asyncio.Event, timeout: float = 10) -> None:
+    stopping.set()
+    for protocol in protocols:
+        protocol.close()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(p.closed for p in protocols)), timeout)
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            total += psutil.Process(pid).memory_info().rss
+    return total / 2**20
+
+
+async def watch_rss(pid: int | list[int], stop: asyncio.Event, peak: list[float], children: bool = False) -> None:
+    """Peak resident memory of the server, or the sum over servers (with `children`, plus their child
+    processes, such as the map's)."""
     try:
-        process = psutil.Process(pid)
+        processes = [psutil.Process(p) for p in ([pid] if isinstance(pid, int) else pid)]
         while not stop.is_set():
             with contextlib.suppress(psutil.Error):
-                family = [process, *(process.children(recursive=True) if children else [])]
+                family = [*processes, *(c for p in processes for c in (p.children(recursive=True) if children else []))]
                 peak[0] = max(peak[0], sum(p.memory_info().rss for p in family) / 2**20)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RSS_EVERY_S)
@@ -337,8 +490,17 @@ async def expect(response: httpx.Response, *statuses: int) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def prepare_session(client: httpx.AsyncClient, email: str, password: str, participants: int
-                          ) -> tuple[str, list[int], list[str]]:
+@dataclass
+class Prepared:
+    code: str
+    proposal_ids: list[int]
+    tokens: list[str]  # one per participant
+    staff: dict[str, str]  # the facilitator's authorization header
+
+
+async def prepare_session(client: httpx.AsyncClient, email: str, password: str, participants: int,
+                          *, voting: bool = True) -> Prepared:
+    """A session with PROPOSALS proposals and `participants` joined, left in voting (or still in ideas)."""
     token = (await expect(await client.post("/api/v1/auth/token",
                                             json={"email": email, "password": password}), 201))["token"]
     staff = {"authorization": f"Bearer {token}"}
@@ -359,7 +521,8 @@ async def prepare_session(client: httpx.AsyncClient, email: str, password: str, 
                 "theme_id": themes[i % len(themes)], "target_groups": ["everyone"]}
         proposal_ids.append((await expect(await client.post(f"/api/v1/sessions/{code}/proposals", headers=author,
                                                              json=body), 201))["id"])
-    await expect(await client.post(f"/api/v1/sessions/{code}/phase", headers=staff, json={"phase": "voting"}), 200)
+    if voting:
+        await open_voting(client, code, staff)
 
     gate = asyncio.Semaphore(JOIN_CONCURRENCY)
 
@@ -368,78 +531,116 @@ async def prepare_session(client: httpx.AsyncClient, email: str, password: str, 
             return await join(i)
 
     tokens = list(await asyncio.gather(*(gated_join(i) for i in range(participants))))
-    return code, proposal_ids, tokens
+    return Prepared(code, proposal_ids, tokens, staff)
 
 
-# -- the run -------------------------------------------------------------------------------------------------
-async def measure(server: Server, email: str, password: str, clients: int, votes_per_s: float, seconds: float
-                  ) -> dict[str, Any]:
-    total = max(0, round(votes_per_s * seconds))
-    participants = max(1, math.ceil(total / PROPOSALS))
-    # Idle connections are dropped before the server's 5 s keep-alive timeout, so a request never races
-    # the server closing the connection under it.
-    limits = httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS,
-                          keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=server.base, timeout=30, limits=limits) as client:
-        await server.wait_ready(client)
-        log(f"server ready on port {server.port}; preparing {PROPOSALS} proposals and {participants} participants")
-        code, proposal_ids, tokens = await prepare_session(client, email, password, participants)
-        rng = random.Random(20)  # noqa: S311 (a reproducible schedule, not security)
-        plan = [(token, pid) for token in tokens for pid in proposal_ids]
-        rng.shuffle(plan)
-        plan = plan[:total]
+async def open_voting(client: httpx.AsyncClient, code: str, staff: dict[str, str]) -> None:
+    await expect(await client.post(f"/api/v1/sessions/{code}/phase", headers=staff, json={"phase": "voting"}), 200)
 
-        tally = Tally()
-        stop = asyncio.Event()
-        gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
-        url = f"ws://127.0.0.1:{server.port}/ws/sessions/{code}?view=participant"
-        viewers = [Viewer(sampled=i < SAMPLE_VIEWERS) for i in range(clients)]
-        rng.shuffle(viewers)  # the sampled ones connect at random points, not all first
-        log(f"opening {clients} websocket viewers on session {code}")
-        opened = await asyncio.gather(*(open_viewer(url, v, tally, stop, gate) for v in viewers))
-        protocols = [p for p in opened if p is not None]
-        await asyncio.sleep(0.5)  # let the last handshakes settle
-        open_viewers = sum(1 for v in viewers if v.state == "open")
-        log(f"{open_viewers} viewers open; sending {total} supports at {votes_per_s:g}/s for {seconds:g} s")
 
-        peak = [0.0]
-        assert server.process is not None
-        cpu_before = (psutil.Process(server.process.pid).cpu_times(), psutil.Process().cpu_times())
+async def final_counts(client: httpx.AsyncClient, prepared: Prepared) -> dict[int, int]:
+    """Supports per proposal as the API reports them: what every page should show at the end."""
+    body = await expect(await client.get(f"/api/v1/sessions/{prepared.code}/proposals", headers=prepared.staff), 200)
+    return {int(p["id"]): int(p["supports"]) for p in body["items"] if int(p["id"]) in prepared.proposal_ids}
+
+
+def lost(viewers: list[Viewer], final: dict[int, int]) -> dict[str, Any]:
+    """Viewers that stayed connected yet ended behind the API's counts (dropped ones count as errors),
+    per server too, and whether every viewer, on every server, ended showing every vote."""
+    short = [(v.server, v.shortfall(final)) for v in viewers if v.state == "open"]
+    servers = max((v.server for v in viewers), default=0) + 1
+    return {"lost_viewers": sum(1 for _, n in short if n), "missing_updates": sum(n for _, n in short),
+            "lost_by_server": [sum(1 for s, n in short if s == i and n) for i in range(servers)],
+            "every_viewer_saw_every_vote": len(short) == len(viewers) and not any(n for _, n in short)}
+
+
+async def settle(viewers: list[Viewer], final: dict[int, int], timeout: float, pages: Pages | None = None) -> bool:
+    """Wait until every connected viewer shows the final counts; False when some never do."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if all(v.shortfall(final) == 0 and not v.fetching for v in viewers if v.state == "open"):
+            return True
+        await asyncio.sleep(0.25)
+    if pages is not None:
+        await pages.drain(1.0)
+    return False
+
+
+# -- the servers and their clients -------------------------------------------------------------------------------
+@dataclass
+class Rig:
+    """The servers under test, an HTTP client for each, and the facilitator who prepares sessions."""
+
+    servers: list[Server]
+    clients: list[httpx.AsyncClient]
+    email: str
+    password: str
+
+    @property
+    def pids(self) -> list[int]:
+        return [s.pid for s in self.servers]
+
+    def ws_url(self, viewer: Viewer, code: str, since: int | None = None) -> str:
+        port = self.servers[viewer.server].port
+        return f"ws://127.0.0.1:{port}/ws/sessions/{code}?view=participant" + (
+            f"&since={since}" if since is not None else "")
+
+    def spread_viewers(self, clients: int, tokens: list[str] | None = None) -> list[Viewer]:
+        """Viewer i on server i % n; the sampled ones land at random places, so on every server."""
+        sampled = [i < SAMPLE_VIEWERS for i in range(clients)]
+        random.Random(21).shuffle(sampled)  # noqa: S311 (a reproducible layout, not security)
+        return [Viewer(sampled=s, token=tokens[i] if tokens else None, server=i % len(self.servers))
+                for i, s in enumerate(sampled)]
+
+    async def open(self, viewers: list[Viewer], code: str, tally: Tally, stopping: asyncio.Event,
+                   pages: Pages | None = None, concurrency: int = CONNECT_CONCURRENCY,
+                   resume: bool = False) -> list[ViewerProtocol]:
+        """Connect every viewer (with `resume`, saying the last number it saw, as live.js does)."""
+        gate = asyncio.Semaphore(concurrency)
+        opened = await asyncio.gather(*(
+            open_viewer(self.ws_url(v, code, v.seq if resume else None), v, tally, stopping, gate, pages)
+            for v in viewers))
+        return [p for p in opened if p is not None]
+
+
+class CpuWatch:
+    """CPU used by the servers and by this process over a stretch, against the whole machine's."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.processes = [psutil.Process(p) for p in pids]
+        self.before = self._times()
+        self.started = time.perf_counter()
         psutil.cpu_percent()  # start the machine-wide measurement
-        rss = asyncio.create_task(watch_rss(server.process.pid, stop, peak))
-        before = sum(v.messages for v in viewers)
-        start = time.perf_counter()
-        requests: list[asyncio.Task[None]] = []
-        slots = asyncio.Semaphore(HTTP_CONNECTIONS)
-        for i, (token, pid) in enumerate(plan):
-            delay = start + i / votes_per_s - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            requests.append(asyncio.create_task(support_once(client, slots, token, pid, tally)))
-        await asyncio.gather(*requests)
-        send_s = time.perf_counter() - start
-        cpu_after = (psutil.Process(server.process.pid).cpu_times(), psutil.Process().cpu_times())
+
+    def _times(self) -> list[float]:
+        return [sum(p.cpu_times()[:2]) for p in (*self.processes, psutil.Process())]
+
+    def report(self, what: str) -> None:
+        elapsed = max(1e-6, time.perf_counter() - self.started)
         machine = psutil.cpu_percent() * (psutil.cpu_count() or 1)
         ours = 0.0
-        for who, b, a in zip(("server", "bench"), cpu_before, cpu_after, strict=True):
-            used = (a.user - b.user) + (a.system - b.system)
-            ours += 100 * used / send_s
-            log(f"{who} CPU while sending: {used:.1f} s over {send_s:.1f} s ({100 * used / send_s:.0f}%)")
-        log(f"machine CPU while sending: {machine:.0f}% of {100 * (psutil.cpu_count() or 1)}%; "
+        names = [f"server {i + 1}" for i in range(len(self.processes))] + ["bench"]
+        for who, b, a in zip(names, self.before, self._times(), strict=True):
+            ours += 100 * (a - b) / elapsed
+            log(f"{who} CPU while {what}: {a - b:.1f} s over {elapsed:.1f} s ({100 * (a - b) / elapsed:.0f}%)")
+        log(f"machine CPU while {what}: {machine:.0f}% of {100 * (psutil.cpu_count() or 1)}%; "
             f"about {max(0.0, machine - ours):.0f}% was other processes (figures are noisy when that is high)")
-        await asyncio.sleep(DRAIN_S)
-        delivered = sum(v.messages for v in viewers) - before
-        stop.set()
-        for protocol in protocols:
-            protocol.close()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*(p.closed for p in protocols)), 10)
-        await rss
 
-    # Sampled viewers that stayed connected throughout; those that dropped are already counted as errors.
+
+def memory(before: float, open_: float, peak: float, viewers: int) -> dict[str, Any]:
+    """The servers' resident memory, and what each thousand viewers added (connected; at the peak)."""
+    per = (lambda mb: round((mb - before) * 1000 / viewers, 1)) if viewers else (lambda mb: None)
+    return {"server_rss_mb": {"before_viewers": round(before, 1), "viewers_open": round(open_, 1),
+                              "peak": round(max(peak, open_), 1)},
+            "mb_per_1000_viewers": per(open_), "mb_per_1000_viewers_peak": per(max(peak, open_))}
+
+
+def seen_after(tally: Tally, viewers: list[Viewer]) -> tuple[list[float], int, list[tuple[float, float | None]]]:
+    """Seen latency of every answered support on every sampled viewer that stayed connected: the
+    latencies (ms), how many (support, viewer) pairs never saw it, and the slowest viewer per support."""
     sampled = [v for v in viewers if v.sampled and v.state == "open"]
     seen: list[float] = []
-    per_support: list[tuple[float, float | None]] = []  # (due, slowest viewer) for the trace
+    per_support: list[tuple[float, float | None]] = []
     missed = 0
     for pid, count, sent in tally.acks:
         slowest: float | None = 0.0
@@ -452,9 +653,72 @@ async def measure(server: Server, email: str, password: str, clients: int, votes
                 seen.append((at - sent) * 1000)
                 slowest = None if slowest is None else max(slowest, (at - sent) * 1000)
         per_support.append((sent, slowest))
+    return seen, missed, per_support
+
+
+def http_limits() -> httpx.Limits:
+    # Idle connections are dropped before the server's 5 s keep-alive timeout, so a request never races
+    # the server closing the connection under it.
+    return httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS,
+                        keepalive_expiry=2.0)
+
+
+# -- the steady scenario ---------------------------------------------------------------------------------------
+async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) -> dict[str, Any]:
+    total = max(0, round(votes_per_s * seconds))
+    participants = max(1, math.ceil(total / PROPOSALS))
+    first = rig.clients[0]
+    log(f"preparing {PROPOSALS} proposals and {participants} participants")
+    prepared = await prepare_session(first, rig.email, rig.password, participants)
+    rng = random.Random(20)  # noqa: S311 (a reproducible schedule, not security)
+    plan = [(token, pid) for token in prepared.tokens for pid in prepared.proposal_ids]
+    rng.shuffle(plan)
+    plan = plan[:total]
+
+    tally = Tally()
+    stop = asyncio.Event()
+    viewers = rig.spread_viewers(clients)
+    rss_before = rss_mb(rig.pids)
+    log(f"opening {clients} websocket viewers on session {prepared.code} across {len(rig.servers)} server(s)")
+    protocols = await rig.open(viewers, prepared.code, tally, stop)
+    await asyncio.sleep(0.5)  # let the last handshakes settle
+    rss_open = rss_mb(rig.pids)
+    open_viewers = sum(1 for v in viewers if v.state == "open")
+    log(f"{open_viewers} viewers open; sending {total} supports at {votes_per_s:g}/s for {seconds:g} s")
+
+    peak = [0.0]
+    rss_stop = asyncio.Event()
+    rss = asyncio.create_task(watch_rss(rig.pids, rss_stop, peak))
+    cpu = CpuWatch(rig.pids)
+    before = sum(v.messages for v in viewers)
+    start = time.perf_counter()
+    requests: list[asyncio.Task[None]] = []
+    slots = asyncio.Semaphore(HTTP_CONNECTIONS)
+    for i, (token, pid) in enumerate(plan):
+        delay = start + i / votes_per_s - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        client = rig.clients[i % len(rig.clients)]
+        requests.append(asyncio.create_task(support_once(client, slots, token, pid, tally)))
+    await asyncio.gather(*requests)
+    send_s = time.perf_counter() - start
+    cpu.report("sending")
+    await asyncio.sleep(DRAIN_S)
+    delivered = sum(v.messages for v in viewers) - before
+    final = await final_counts(first, prepared)
+    await settle(viewers, final, SETTLE_S)  # late is measured above; lost is what never arrives
+    await close_viewers(protocols, stop)
+    rss_stop.set()
+    await rss
+
+    seen, missed, per_support = seen_after(tally, viewers)
     if missed:
         tally.errors["update_not_seen"] += missed
         log(f"{missed} (support, sampled viewer) pairs never saw the update within {DRAIN_S:g} s")
+    gone = lost(viewers, final)
+    if gone["lost_viewers"]:
+        log(f"{gone['lost_viewers']} connected viewers ended behind the API's counts "
+            f"({gone['missing_updates']} supports missing)")
     if tally.errors:
         log(f"errors: {dict(tally.errors)}")
     trace = os.environ.get("DELIBERATE_BENCH_TRACE")
@@ -464,40 +728,90 @@ async def measure(server: Server, email: str, password: str, clients: int, votes
                          for a, b, c in tally.timeline],
             "seen_slowest_ms": [(round(a - start, 4), None if w is None else round(w, 1)) for a, w in per_support],
         }))
-    log(f"sent for {send_s:.1f} s; {len(sampled)} sampled viewers; {len(seen)} seen measurements")
+    log(f"sent for {send_s:.1f} s; {sum(v.sampled and v.state == 'open' for v in viewers)} sampled viewers; "
+        f"{len(seen)} seen measurements")
     return {
+        "scenario": "steady",
         "clients": clients,
+        "viewers_open": open_viewers,
         "votes_per_s": votes_per_s,
         "seconds": seconds,
         "supports_sent": tally.sent,
-        "support_latency_ms": {"p50": percentile(tally.support_latency, 0.50),
-                               "p99": percentile(tally.support_latency, 0.99)},
-        "seen_latency_ms": {"p50": percentile(seen, 0.50), "p99": percentile(seen, 0.99)},
+        "supports_counted": sum(final.values()),
+        "support_latency_ms": spread(tally.support_latency),
+        "seen_latency_ms": spread(seen),
         "delivered_updates": delivered,
         "errors": sum(tally.errors.values()),
-        "server_rss_mb": round(peak[0], 1),
+        **gone,
+        **memory(rss_before, rss_open, peak[0], open_viewers),
     }
 
 
-def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0) -> dict[str, Any]:
-    if clients < 0 or votes_per_s <= 0 or seconds <= 0:
-        raise SystemExit("clients must be >= 0, votes per second and seconds > 0")
+# -- running a scenario --------------------------------------------------------------------------------------
+SCENARIOS = ("steady", "spike", "storm")
+
+
+def start_servers(processes: int) -> list[Server]:
+    first = Server.prepare()
+    if processes > 1:
+        if not first.env["DATABASE_URL"].startswith("postgres") or not first.env.get("REDIS_URL"):
+            shutil.rmtree(first.workdir, ignore_errors=True)
+            raise SystemExit("--processes above 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL: the servers share "
+                             "the database, and the live bus carries each one's events to the others")
+    return [first, *(first.sibling(f"server-{i + 1}") for i in range(1, processes))]
+
+
+async def drive(servers: list[Server], email: str, password: str, scenario: str, options: dict[str, Any]
+                ) -> dict[str, Any]:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=s.base, timeout=30, limits=http_limits()))
+                   for s in servers]
+        for server, client in zip(servers, clients, strict=True):
+            await server.wait_ready(client)
+        log(f"{len(servers)} server(s) ready on port(s) {', '.join(str(s.port) for s in servers)}")
+        rig = Rig(servers, clients, email, password)
+        if scenario == "spike":
+            from deliberate.bench.live_spike import measure as spike
+
+            return await spike(rig, options["clients"], options["window_s"], options["burst"])
+        if scenario == "storm":
+            from deliberate.bench.live_storm import measure as storm
+
+            return await storm(rig, options["clients"], options["storm_writes"], options["window_s"])
+        return await measure(rig, options["clients"], options["votes_per_s"], options["seconds"])
+
+
+def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0, *, scenario: str = "steady",
+        processes: int = 1, window_s: float = 10.0, burst: bool = False, storm_writes: int = 20) -> dict[str, Any]:
+    if clients < 0 or votes_per_s <= 0 or seconds <= 0 or window_s <= 0 or storm_writes < 0 or processes < 1:
+        raise SystemExit("clients and storm writes must be >= 0; votes per second, seconds, the window and "
+                         "processes > 0")
+    if scenario not in SCENARIOS:
+        raise SystemExit(f"the scenario is one of {', '.join(SCENARIOS)}")
     total = round(votes_per_s * seconds)
     if total > PROPOSALS * 50_000:
         raise SystemExit("that many supports would need an unreasonable number of participants")
-    raise_file_limit(clients + HTTP_CONNECTIONS + 1024)
-    server = Server.prepare()
+    raise_file_limit(2 * clients + HTTP_CONNECTIONS * processes + PAGE_CONNECTIONS + 1024)
+    servers = start_servers(processes)
     password = "bench-" + os.urandom(12).hex()
     email = f"bench-{os.urandom(4).hex()}@example.org"  # unique, in case DATABASE_URL names a used database
+    options = {"clients": clients, "votes_per_s": votes_per_s, "seconds": seconds, "window_s": window_s,
+               "burst": burst, "storm_writes": storm_writes}
+    first = servers[0]
     try:
-        server.cli("migrate")
-        server.cli("users", "add", email, "--role", "facilitator", "--password-stdin", "--name", "bench",
-                   stdin=password + "\n")
-        server.start()
-        result = asyncio.run(measure(server, email, password, clients, votes_per_s, seconds))
+        first.cli("migrate")
+        first.cli("users", "add", email, "--role", "facilitator", "--password-stdin", "--name", "bench",
+                  stdin=password + "\n")
+        for server in servers:
+            server.start()
+        result = asyncio.run(drive(servers, email, password, scenario, options))
     except RuntimeError as exc:
         raise SystemExit(f"bench failed: {exc}") from exc
     finally:
-        server.stop()
+        for server in reversed(servers):  # the first owns the working directory: it goes last
+            server.stop()
+    result = {**result, "processes": processes,
+              "database": "postgresql" if first.env["DATABASE_URL"].startswith("postgres") else "sqlite",
+              "bus": "redis" if first.env.get("REDIS_URL") else "local"}
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return result
