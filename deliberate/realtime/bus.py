@@ -44,6 +44,8 @@ SEQ_KEY = "deliberate:{}:seq:{}"
 SEQ_TTL_S = 14 * 24 * 3600
 FALLBACK_S = 2.0
 RETRY_MAX_S = 5.0
+# A quiet subscription is pinged this often, so a dead connection is noticed on a quiet session.
+PING_EVERY_S = 5.0
 # KEYS[1] the session's counter; ARGV: channel, floor, payload. Returns the event's number.
 PUBLISH_SCRIPT = """
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -113,8 +115,9 @@ class RedisBus(LocalBus):
         self.seq_key = SEQ_KEY.format(namespace, "{}")
         self.fallback = fallback  # asks the hub to resynchronise its pages while Redis is away
         self.healthy = False
+        # Named, so `redis-cli client list` tells which connections are a deliberate's live bus.
         self._redis = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=1.0,
-                                           decode_responses=True)
+                                           decode_responses=True, client_name=f"deliberate-bus-{namespace}")
         self._script = self._redis.register_script(PUBLISH_SCRIPT)
         self._task: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
@@ -183,11 +186,18 @@ class RedisBus(LocalBus):
                     fallback = None
                 if was_down and self.fallback:
                     self.fallback()  # what happened elsewhere while we were cut off
+                heard = time.monotonic()
                 while True:
-                    message = await pubsub.get_message(timeout=5.0)
+                    message = await pubsub.get_message(timeout=PING_EVERY_S)
+                    now = time.monotonic()
                     if message is None:
-                        await pubsub.ping()  # notice a dead connection on a quiet session
+                        # None also comes back at once for the PONG itself (ignored as a subscribe message):
+                        # ping on time elapsed, not on every None, or the loop spins pinging.
+                        if now - heard >= PING_EVERY_S:
+                            heard = now
+                            await pubsub.ping()
                         continue
+                    heard = now
                     if message.get("type") != "message":
                         continue
                     try:

@@ -243,3 +243,38 @@ async def test_with_redis_down_writes_succeed_and_pages_fall_back(database_url: 
                     await wait_for(on_b, lambda m: supports_of(m, pid) == 1, within=1.5)
     finally:
         redis.stop()
+
+
+@pytest.mark.skipif(not REDIS_SERVER or not shutil.which("redis-cli"), reason="redis-server is not installed")
+async def test_a_quiet_bus_waits_on_its_subscription_instead_of_spinning(tmp_path: Path) -> None:
+    """A subscriber with nothing to hear sits idle between its keep-alive pings (it once pinged in a loop,
+    millions of times, a core per process)."""
+    from deliberate.realtime.bus import PING_EVERY_S, make_bus
+
+    redis = OwnRedis(tmp_path)
+    redis.start()
+    bus = make_bus(redis.url, "sqlite:///quiet-bus-test")
+    try:
+        await bus.start()
+        assert bus.healthy
+        await asyncio.sleep(PING_EVERY_S / 2)
+        listed = subprocess.run(["redis-cli", "-p", str(redis.port), "client", "list"], capture_output=True,
+                                text=True, check=True).stdout
+        subscriber = [dict(f.split("=", 1) for f in line.split() if "=" in f) for line in listed.splitlines()
+                      if "name=deliberate-bus-" in line and "sub=1" in line]
+        assert len(subscriber) == 1, listed
+        # Seconds since its last command: a spinning loop keeps this at 0.
+        assert int(subscriber[0]["idle"]) >= 1, subscriber[0]
+        before = _pings(redis.port)
+        await asyncio.sleep(PING_EVERY_S / 2)
+        assert _pings(redis.port) - before <= 2
+    finally:
+        await bus.stop()
+        redis.stop()
+
+
+def _pings(port: int) -> int:
+    stats = subprocess.run(["redis-cli", "-p", str(port), "info", "commandstats"], capture_output=True, text=True,
+                           check=True).stdout
+    line = next((x for x in stats.splitlines() if x.startswith("cmdstat_ping:")), "cmdstat_ping:calls=0,")
+    return int(line.split("calls=")[1].split(",")[0])
