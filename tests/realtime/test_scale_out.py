@@ -249,32 +249,28 @@ async def test_with_redis_down_writes_succeed_and_pages_fall_back(database_url: 
 async def test_a_quiet_bus_waits_on_its_subscription_instead_of_spinning(tmp_path: Path) -> None:
     """A subscriber with nothing to hear sits idle between its keep-alive pings (it once pinged in a loop,
     millions of times, a core per process)."""
+    import redis.asyncio as aioredis
+
     from deliberate.realtime.bus import PING_EVERY_S, make_bus
 
     redis = OwnRedis(tmp_path)
     redis.start()
     bus = make_bus(redis.url, "sqlite:///quiet-bus-test")
+    watcher = aioredis.Redis.from_url(redis.url, decode_responses=True)
     try:
         await bus.start()
         assert bus.healthy
         await asyncio.sleep(PING_EVERY_S / 2)
-        listed = subprocess.run(["redis-cli", "-p", str(redis.port), "client", "list"], capture_output=True,
-                                text=True, check=True).stdout
-        subscriber = [dict(f.split("=", 1) for f in line.split() if "=" in f) for line in listed.splitlines()
-                      if "name=deliberate-bus-" in line and "sub=1" in line]
-        assert len(subscriber) == 1, listed
+        subscriber = [c for c in await watcher.client_list() if c["name"].startswith("deliberate-bus-")
+                      and c.get("sub") == "1"]
+        assert len(subscriber) == 1, subscriber
         # Seconds since its last command: a spinning loop keeps this at 0.
         assert int(subscriber[0]["idle"]) >= 1, subscriber[0]
-        before = _pings(redis.port)
+        before = (await watcher.info("commandstats")).get("cmdstat_ping", {}).get("calls", 0)
         await asyncio.sleep(PING_EVERY_S / 2)
-        assert _pings(redis.port) - before <= 2
+        after = (await watcher.info("commandstats")).get("cmdstat_ping", {}).get("calls", 0)
+        assert after - before <= 2
     finally:
+        await watcher.aclose()
         await bus.stop()
         redis.stop()
-
-
-def _pings(port: int) -> int:
-    stats = subprocess.run(["redis-cli", "-p", str(port), "info", "commandstats"], capture_output=True, text=True,
-                           check=True).stdout
-    line = next((x for x in stats.splitlines() if x.startswith("cmdstat_ping:")), "cmdstat_ping:calls=0,")
-    return int(line.split("calls=")[1].split(",")[0])
