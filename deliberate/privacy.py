@@ -29,7 +29,7 @@ PRIVACY_NOTICE = Notice(
         N_("The policy brief and open data show only totals. Your name appears only if you choose to be "
            "credited."),
         N_("Your data is kept for {days} days after the session and then removed; totals are kept."),
-        N_("You may ask to see, copy or delete your data, or withdraw your consent, by contacting the organiser "
-           "at the venue."),
+        N_("You can see and delete your data yourself on the “My data” page of the session, or ask the organiser "
+           "at the venue to see, copy or delete it, or to withdraw your consent."),
     ),
 )

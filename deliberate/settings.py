@@ -30,12 +30,22 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     redis_url: str | None = None
+    # When set, /metrics answers only `Authorization: Bearer <token>` (a scraper's secret).
+    metrics_token: str | None = None
     production: bool = False
     # How often the live channel renders and sends what changed (coalescing window).
     live_tick_s: float = 0.1
     # Cheaper argon2 parameters make test suites fast; never used outside tests.
     fast_password_hashing: bool = False
     default_language: str = "th"
+    # Abuse limits, in the `limits` notation ("5/15minutes;20/day"). These are the production numbers;
+    # a hall shares one address behind its router, so per-address limits count only failures.
+    login_failures_per_account: str = "5/15minutes"
+    login_failures_per_address: str = "30/15minutes"
+    code_misses_per_address: str = "20/10minutes;60/day"
+    # Where the rate-limit counters live in a shared Redis; by default the database's own namespace.
+    limits_namespace: str = ""
+    participant_writes: str = "30/minute;300/hour"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -47,6 +57,10 @@ class Settings:
             values["secret_key"] = env["SECRET_KEY"]
         if env.get("REDIS_URL"):
             values["redis_url"] = env["REDIS_URL"]
+        if env.get("METRICS_TOKEN"):
+            values["metrics_token"] = env["METRICS_TOKEN"]
+        if env.get("DELIBERATE_LIMITS_NAMESPACE"):
+            values["limits_namespace"] = env["DELIBERATE_LIMITS_NAMESPACE"]
         values["production"] = env.get("DELIBERATE_ENV", "") == "production"
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]

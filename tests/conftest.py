@@ -31,35 +31,15 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 from starlette.applications import Starlette
+from tortoise import Tortoise
 
-from deliberate.accounts.models import StaffToken, StaffUser
 from deliberate.accounts.services import create_staff_user
 from deliberate.actors import Actor
 from deliberate.app import create_app
-from deliberate.briefs.models import Brief
-from deliberate.comments.models import Comment
 from deliberate.db import migrate
-from deliberate.idempotency.models import IdempotencyRecord
-from deliberate.moderation.models import ModerationAction
-from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import get_proposal, submit_proposal
-from deliberate.resolutions.models import (
-    AgendaItem,
-    AgendaItemVersion,
-    Amendment,
-    AmendmentBacker,
-    CheckAnswer,
-    Clause,
-    ClauseComment,
-    ClauseVersion,
-    ConsensusCheck,
-    Delegate,
-    ProposalScreening,
-    ResolutionRules,
-    ScreeningCriterion,
-)
-from deliberate.sessions.models import Assembly, Participant, Session, Theme
+from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.services import (
     create_assembly,
     create_session,
@@ -68,8 +48,6 @@ from deliberate.sessions.services import (
     themes_of,
 )
 from deliberate.settings import Settings
-from deliberate.votes.models import Support
-from deliberate.voting.models import Ballot, VoteRound
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -132,7 +110,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, live_tick_s=0.05, fast_password_hashing=True)
+    # The in-process apps count their own rate limits: the tests' deliberate wrong codes must not reach the
+    # counters of `deliberate serve` on the same database when both use one Redis.
+    return Settings(database_url=database_url, live_tick_s=0.05, fast_password_hashing=True,
+                    limits_namespace=f"tests-{uuid.uuid4().hex[:8]}")
 
 
 # -- the app, in process -----------------------------------------------------------------------------------
@@ -303,9 +284,15 @@ def deliberate_command() -> str:
     return str(script)
 
 
+RUN_LIMITS = f"tests-served-{uuid.uuid4().hex[:8]}"
+
+
 def child_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DELIBERATE_ENV", "SECRET_KEY"}}
-    env.update(DATABASE_URL=database_url, DELIBERATE_FAST_HASH="1", PYTHONUNBUFFERED="1")
+    # Rate-limit counters of this run only: a SQLite file's path comes back in a later run (pytest reuses its
+    # numbered temp folders), and a shared Redis would still hold that day's wrong codes from 127.0.0.1.
+    env.update(DATABASE_URL=database_url, DELIBERATE_FAST_HASH="1", PYTHONUNBUFFERED="1",
+               DELIBERATE_LIMITS_NAMESPACE=RUN_LIMITS)
     return env
 
 
@@ -361,11 +348,8 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 # -- the database as a whole ---------------------------------------------------------------------------------
 async def row_counts() -> dict[str, int]:
     """How many rows each table holds: a refused request must leave every number as it was."""
-    models = (StaffUser, StaffToken, Assembly, Theme, Session, Participant, Proposal, Comment, Support,
-              ModerationAction, IdempotencyRecord, VoteRound, Ballot, ProposalAnswer, Commitment, ActionItem,
-              ProgressUpdate, Brief, ResolutionRules, Delegate, AgendaItem, Clause, ClauseVersion, Amendment,
-              AmendmentBacker, ConsensusCheck, CheckAnswer, AgendaItemVersion, ClauseComment, ScreeningCriterion,
-              ProposalScreening)
+    # Every model the app registers, so a new table is counted without being listed here.
+    models = sorted(Tortoise.apps["models"].values(), key=lambda m: m.__name__)
     return {m.__name__: await m.all().count() for m in models}
 
 

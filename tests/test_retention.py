@@ -50,3 +50,31 @@ async def test_purge_keeps_the_figures_and_drops_the_names(api: Api, client: htt
     assert "นางสมศรี" not in str(after)
     again = run(database_url, "privacy", "purge")
     assert code not in again.stdout  # nothing left to purge there
+
+
+async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(api: Api, facilitator: dict[str, str]
+                                                                                  ) -> None:
+    """The stored answer to a join through the API holds the phone's token: it may not outlive its use."""
+    import datetime as dt
+
+    from deliberate.idempotency.models import IdempotencyRecord
+    from deliberate.retention import REPLAY_DAYS, purge_personal_data
+
+    code = (await api.new_session(facilitator))["code"]
+    r = await api.client.post(f"/api/v1/sessions/{code}/participants", headers={"idempotency-key": "join-once"},
+                              json={"display_name": "สมหญิง", "consent": True})
+    assert r.status_code == 201
+    token = r.json()["token"]
+    record = await IdempotencyRecord.get(key="join-once")
+    assert token in record.body
+    await IdempotencyRecord.create(actor="sync", key="laptop:1", fingerprint="x", status=201, body="{}")
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=REPLAY_DAYS, hours=1)
+    await IdempotencyRecord.filter(id=record.id).update(created_at=old)
+    await IdempotencyRecord.filter(actor="sync", key="laptop:1").update(created_at=old)
+
+    assert (await purge_personal_data(dry_run=True)).replies >= 1
+    assert await IdempotencyRecord.exists(id=record.id)
+    report = await purge_personal_data()
+    assert report.replies >= 1
+    assert not await IdempotencyRecord.exists(id=record.id)
+    assert await IdempotencyRecord.exists(actor="sync", key="laptop:1")

@@ -13,6 +13,7 @@ from typing import Any
 
 from deliberate import geo
 from deliberate.actors import Actor
+from deliberate.audit import chain_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
 from deliberate.i18n import BANGKOK, N_, gettext, language
@@ -178,7 +179,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     brief: dict[str, Any] = {
         "schema": SCHEMA, "language": lang, "version": 0, "content_hash": "",
         "generated_at": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
-        "chain_head": None,
+        "chain_head": await chain_head(session.id),
         "links": {"open_data": f"{base}/api/v1/sessions/{session.code}/brief.json",
                   "follow_up": f"{base}/a/{assembly.id}/follow-up"},
         "assembly": {"id": assembly.id, "title": assembly.title, "subtitle": assembly.subtitle,

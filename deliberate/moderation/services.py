@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator
 from deliberate.comments.models import Comment
 from deliberate.errors import Conflict, NotFound, ValidationError
@@ -98,6 +98,7 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
             .values_list("id", flat=True)
         if moving:
             await Support.filter(id__in=list(moving)).update(proposal_id=target.id, carried_from_id=source.id)
+            await audit.supports_moved(staff, source, target, list(moving))
         await Comment.filter(proposal_id=source.id).update(proposal_id=target.id, carried_from_id=source.id)
         source.status = ProposalStatus.MERGED
         source.merged_into_id = target.id  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.services import join_session, require_phase
 from deliberate.sessions.vocab import TARGET_GROUPS
-from deliberate.text import as_int, clean_text
+from deliberate.text import as_int, clean_text, display_name, is_id
 from deliberate.votes.models import Support
 
 TITLE_MAX = 140
@@ -58,7 +58,7 @@ async def submit_proposal(
     assisted = on_behalf_of not in (None, "")
     if assisted:
         staff = require_facilitator(actor)
-        author_name = clean_text(on_behalf_of, field="on_behalf_of", max_length=60)
+        author_name = display_name(on_behalf_of, field="on_behalf_of")
     else:
         author = require_participant(actor, session)
         require_phase(session, "propose")
@@ -87,7 +87,7 @@ async def submit_proposal(
 
 
 async def get_proposal(proposal_id: object) -> Proposal:
-    if not isinstance(proposal_id, int):
+    if not is_id(proposal_id):
         raise NotFound(N_("No such proposal."))
     proposal = await Proposal.get_or_none(id=proposal_id).prefetch_related("session", "session__assembly")
     if proposal is None:

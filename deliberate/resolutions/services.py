@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_, gettext
@@ -36,7 +36,7 @@ from deliberate.resolutions.models import (
     ResolutionRules,
 )
 from deliberate.sessions.models import Participant, Session
-from deliberate.text import choice, clean_text
+from deliberate.text import choice, clean_text, is_id
 
 T = TypeVar("T", AgendaItem, Clause, Amendment, ConsensusCheck)
 TEXT_MAX = 2000
@@ -89,7 +89,7 @@ async def set_rules(actor: Actor, session: Session, *, voters: object = "everyon
 
 async def register_delegate(actor: Actor, session: Session, participant_id: object, network: object) -> Delegate:
     staff = require_facilitator(actor)
-    person = await Participant.get_or_none(id=participant_id if isinstance(participant_id, int) else -1,
+    person = await Participant.get_or_none(id=participant_id if is_id(participant_id) else -1,
                                            session_id=session.id)
     if person is None:
         raise NotFound(N_("No such participant in this session."), field="participant_id")
@@ -136,7 +136,7 @@ async def _clean_proposal_ids(session: Session, value: object) -> list[int]:
 
     if value in (None, ""):
         return []
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(is_id(v) for v in value):
         raise ValidationError(N_("Please choose proposals of this session."), field="proposal_ids")
     ids = list(dict.fromkeys(value))
     found = await Proposal.filter(id__in=ids, session_id=session.id, kind="proposal").count()
@@ -264,7 +264,7 @@ async def revise_clause(actor: Actor, clause: Clause, *, text: object, lead_agen
 
 
 async def _get(model: type[T], key: object, related: tuple[str, ...], missing: str) -> T:
-    found = await model.get_or_none(id=key if isinstance(key, int) else -1).prefetch_related(*related)
+    found = await model.get_or_none(id=key if is_id(key) else -1).prefetch_related(*related)
     if found is None:
         raise NotFound(missing)
     return found
@@ -329,7 +329,10 @@ async def back_amendment(actor: Actor, amendment: Amendment) -> bool:
     if amendment.status != "proposed":
         raise PermissionDenied(N_("This amendment has already been decided."))
     try:
-        await AmendmentBacker.create(amendment=amendment, participant=participant)
+        async with in_transaction():
+            await AmendmentBacker.create(amendment=amendment, participant=participant)
+            await audit.record(session.id, "amendment.backed", actor, amendment=amendment.id,
+                               participant=participant.id)
     except IntegrityError:
         return False
     await events.publish(_event(session.id))
@@ -393,8 +396,8 @@ async def merge_amendments(actor: Actor, clause: Clause, *, amendment_ids: objec
     staff = require_facilitator(actor)
     session = clause.item.session
     _require_deliberation(session)
-    if not isinstance(amendment_ids, list) or len(set(amendment_ids)) < 2 or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in amendment_ids):
+    if not isinstance(amendment_ids, list) or not all(is_id(i) for i in amendment_ids) or len(
+            set(amendment_ids)) < 2:
         raise ValidationError(N_("Choose at least two amendments to merge."), field="amendment_ids")
     wording = clean_text(text, field="text", max_length=TEXT_MAX, multiline=True)
     why = clean_text(reason, field="reason", max_length=500, required=False) or gettext("Merged amendments")
@@ -477,6 +480,7 @@ async def answer_check(actor: Actor, check: ConsensusCheck, *, answer: object, r
                 row = await CheckAnswer.get(check_id=check.id, voice=voice)
         row.answer, row.reason, row.participant = clean, why, participant
         await row.save()
+        await audit.record(session.id, "check.answered", actor, check=check.id, voice=voice, answer=clean)
     await events.publish(_event(session.id))
     return row
 

@@ -18,7 +18,8 @@ from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.vocab import SECTORS
-from deliberate.text import choice, clean_text
+from deliberate.text import choice, clean_text, is_id
+from deliberate.text import display_name as clean_name
 from deliberate.tokens import new_token, token_hash
 from deliberate.votes.models import Support
 
@@ -91,7 +92,7 @@ async def get_assembly(assembly_id: object) -> Assembly:
     """An assembly by id, given as a number or as the digits of a URL path."""
     if isinstance(assembly_id, str) and assembly_id.isdigit() and len(assembly_id) < 12:
         assembly_id = int(assembly_id)
-    if not isinstance(assembly_id, int) or isinstance(assembly_id, bool):
+    if not is_id(assembly_id):
         raise NotFound(N_("No such assembly."), field="id")
     assembly = await Assembly.get_or_none(id=assembly_id)
     if assembly is None:
@@ -122,6 +123,7 @@ def require_phase(session: Session, action: str) -> None:
             "join": N_("This session is not open for joining now."),
             "propose": N_("Proposals are not open in this phase."),
             "comment": N_("Comments are not open in this phase."),
+            "react": N_("Agreeing or disagreeing with statements is not open in this phase."),
             "support": N_("Support is not open in this phase."),
             "pledge": N_("Pledges are not open in this phase."),
         }
@@ -219,7 +221,7 @@ async def join_session(
         require_phase(session, "join")
     elif session.phase == "closed":
         raise PermissionDenied(N_("This session is closed."))
-    name = clean_text(display_name, field="display_name", max_length=60)
+    name = clean_name(display_name, field="display_name")
     sub = clean_text(subdistrict_code, field="subdistrict_code", max_length=6, required=False)
     if sub and not geo.is_subdistrict(sub):
         raise ValidationError(N_("Please choose a sub-district from the list."), field="subdistrict_code")
@@ -238,10 +240,10 @@ async def join_session(
 async def assisted_participant(actor: Actor, session: Session, name: object) -> Participant:
     """The person without a phone that staff act for, found by name, or entered now the first time."""
     require_facilitator(actor)
-    clean_name = clean_text(name, field="on_behalf_of", max_length=60)
-    person = await Participant.get_or_none(session_id=session.id, display_name=clean_name, assisted=True)
+    person_name = clean_name(name, field="on_behalf_of")
+    person = await Participant.get_or_none(session_id=session.id, display_name=person_name, assisted=True)
     if person is None:
-        person = (await join_session(session, display_name=clean_name, consent=False, actor=actor)).participant
+        person = (await join_session(session, display_name=person_name, consent=False, actor=actor)).participant
     return person
 
 

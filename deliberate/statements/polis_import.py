@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from deliberate import audit
 from deliberate.opinion import PolisExport, read_polis_export
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.codes import new_code
@@ -61,6 +62,11 @@ async def import_polis(folder: str | Path, *, title: str | None = None) -> Sessi
             Ballot(round=vote_round, proposal_id=statement[str(cid)], participant_id=participant[str(pid)],
                    value=vote, source="phone", created_at=_when(first))
             for (pid, cid), (first, _, vote) in latest.items() if str(cid) in statement], batch_size=BATCH)
+        # One audit entry holds every imported mark, so `deliberate audit verify` can replay them.
+        marks = await Ballot.filter(round_id=vote_round.id).order_by("id").values_list(
+            "proposal_id", "participant_id", "value")
+        await audit.record(session.id, "votes.imported", "system", round=vote_round.id, source="phone",
+                           origin="polis", imported=[list(m) for m in marks])
     return session
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.errors import PermissionDenied
 from deliberate.i18n import N_
@@ -37,6 +37,8 @@ async def add_support(actor: Actor, proposal: Proposal, *, on_behalf_of: Partici
         async with in_transaction():
             await Support.create(proposal=proposal, participant=participant, assisted=staff is not None,
                                  entered_by=staff)
+            await audit.record(session.id, "support.added", actor, proposal=proposal.id, participant=participant.id,
+                               source="assisted" if staff else "phone")
     except IntegrityError:
         return False
     await events.publish(events.Event("support.added", session.id, proposal_ids=(proposal.id,)))
@@ -49,6 +51,8 @@ async def withdraw_support(actor: Actor, proposal: Proposal) -> bool:
     require_phase(session, "support")
     async with in_transaction():
         removed = await Support.filter(proposal_id=proposal.id, participant_id=participant.id).delete()
+        if removed:
+            await audit.record(session.id, "support.withdrawn", actor, proposal=proposal.id, participant=participant.id)
     if removed:
         await events.publish(events.Event("support.withdrawn", session.id, proposal_ids=(proposal.id,)))
     return bool(removed)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
@@ -17,6 +17,7 @@ from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.services import assisted_participant, require_phase
+from deliberate.text import clean_text, is_id
 from deliberate.voting.methods import Options, clean_method, clean_options, clean_value, options_of
 from deliberate.voting.models import Ballot, VoteRound
 
@@ -30,7 +31,7 @@ async def open_round(actor: Actor, session: Session, *, method: object, options:
     staff = require_facilitator(actor)
     chosen = clean_method(method)
     opts = clean_options(chosen, options)
-    name = str(title or "")[:140]
+    name = clean_text(title, field="title", max_length=140, required=False)
     async with in_transaction():
         if chosen != "agree":
             await VoteRound.filter(session_id=session.id, is_open=True).exclude(method="agree").update(
@@ -46,7 +47,7 @@ async def open_round(actor: Actor, session: Session, *, method: object, options:
 
 
 async def get_round(session: Session, round_id: object) -> VoteRound:
-    vote_round = await VoteRound.get_or_none(id=round_id, session_id=session.id) if isinstance(round_id, int) \
+    vote_round = await VoteRound.get_or_none(id=round_id, session_id=session.id) if is_id(round_id) \
         else None
     if vote_round is None:
         raise NotFound(N_("No such voting round."))
@@ -71,8 +72,10 @@ async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> 
     staff = require_facilitator(actor)
     vote_round.is_open = False
     vote_round.closed_at = datetime.now(UTC)
-    await vote_round.save(update_fields=["is_open", "closed_at"])
-    await ModerationAction.create(session=session, action="round_closed", actor=staff, data={"round": vote_round.id})
+    async with in_transaction():
+        await vote_round.save(update_fields=["is_open", "closed_at"])
+        await ModerationAction.create(session=session, action="round_closed", actor=staff,
+                                      data={"round": vote_round.id})
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
@@ -80,9 +83,10 @@ async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> 
 async def reveal(actor: Actor, session: Session, vote_round: VoteRound, shown: bool = True) -> VoteRound:
     staff = require_facilitator(actor)
     vote_round.revealed = shown
-    await vote_round.save(update_fields=["revealed"])
-    await ModerationAction.create(session=session, action="results_revealed" if shown else "results_hidden",
-                                  actor=staff, data={"round": vote_round.id})
+    async with in_transaction():
+        await vote_round.save(update_fields=["revealed"])
+        await ModerationAction.create(session=session, action="results_revealed" if shown else "results_hidden",
+                                      actor=staff, data={"round": vote_round.id})
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
@@ -97,7 +101,7 @@ async def _voter(actor: Actor, session: Session, options: Options,
     if not options.allow_assisted:
         raise PermissionDenied(N_("This round does not take votes entered on someone's behalf."))
     if isinstance(on_behalf_of, int) and not isinstance(on_behalf_of, bool):
-        person = await Participant.get_or_none(id=on_behalf_of, session_id=session.id)
+        person = await Participant.get_or_none(id=on_behalf_of if is_id(on_behalf_of) else -1, session_id=session.id)
         if person is None:
             raise ValidationError(N_("No such participant in this session."), field="on_behalf_of")
         return person, "assisted", staff
@@ -162,6 +166,9 @@ async def cast_vote(actor: Actor, proposal: Proposal, *, method: object, value: 
         else:
             ballot = await Ballot.create(round=vote_round, proposal=proposal, participant=person, value=number,
                                          source=source, entered_by=staff)
+        kind = "vote.removed" if ballot is None else "vote.changed" if existing else "vote.cast"
+        await audit.record(session.id, kind, actor, round=vote_round.id, method=chosen, proposal=proposal.id,
+                           participant=person.id, value=number, source=source)
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=(proposal.id,)))
     return ballot
 
@@ -171,7 +178,7 @@ async def _ranking_ids(session: Session, order: object, k: int) -> list[int]:
         raise ValidationError(N_("Please choose at least one proposal."), field="order")
     if len(order) > k:
         raise ValidationError(N_("Please choose at most {k} proposals."), field="order", k=k)
-    if any(isinstance(i, bool) or not isinstance(i, int) for i in order):
+    if not all(is_id(i) for i in order):
         raise ValidationError(N_("Please choose proposals from the list."), field="order")
     if len(set(order)) != len(order):
         raise ValidationError(N_("Each proposal can appear only once in your ranking."), field="order")
@@ -186,13 +193,15 @@ async def rank(actor: Actor, session: Session, *, order: object, on_behalf_of: o
     """Replace this person's ranking in the open ranking round; `order` is best first."""
     vote_round = await _round_for(session, "rank")
     options = options_of(vote_round.options)
+    person, source, staff = await _voter(actor, session, options, on_behalf_of)  # who, before what
     ids = await _ranking_ids(session, order, options.k)
-    person, source, staff = await _voter(actor, session, options, on_behalf_of)
     async with in_transaction():
         await Participant.select_for_update().get(id=person.id)
         await Ballot.filter(round_id=vote_round.id, participant_id=person.id).delete()
         await Ballot.bulk_create([Ballot(round=vote_round, proposal_id=pid, participant=person, value=i + 1,
                                          source=source, entered_by=staff) for i, pid in enumerate(ids)])
+        await audit.record(session.id, "vote.ranked", actor, round=vote_round.id, method="rank", participant=person.id,
+                           order=ids, source=source)
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(ids)))
     return ids
 
@@ -229,12 +238,14 @@ async def enter_paper(actor: Actor, session: Session, vote_round: VoteRound, *, 
                                   field="marks", budget=options.budget)
         kind = STATEMENT if vote_round.method == "agree" else "proposal"
         ids = [pid for pid, _ in rows]
-        if any(isinstance(i, bool) or not isinstance(i, int) for i in ids) or await Proposal.filter(
+        if not all(is_id(i) for i in ids) or await Proposal.filter(
                 id__in=ids, session_id=session.id, status=ProposalStatus.PUBLISHED, kind=kind).count() != len(ids):
             raise ValidationError(N_("Please choose proposals from the list."), field="marks")
     async with in_transaction():
         await Ballot.bulk_create([Ballot(round=vote_round, proposal_id=pid, participant=None, value=v,
                                          source="paper", paper_key=key, entered_by=staff) for pid, v in rows])
+        await audit.record(session.id, "vote.paper", staff, round=vote_round.id, method=vote_round.method, key=key,
+                           marks=[[pid, v] for pid, v in rows])
         await ModerationAction.create(session=session, action="paper_ballot", actor=staff,
                                       data={"round": vote_round.id, "rows": len(rows)})
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(pid for pid, _ in rows)))

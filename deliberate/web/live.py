@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
+from collections import deque
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
@@ -15,10 +18,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from deliberate.actors import Actor
 from deliberate.errors import DomainError, PermissionDenied
-from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, language
+from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, gettext, language
 from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
+from deliberate.ratelimit import limiter_for
 from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
@@ -26,12 +30,17 @@ from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page
 from deliberate.web.templating import templates
+from deliberate.web.throttle import client_address, holds_session
 
 CHANGES_BOARD = {"phase.changed"}
 CHANGES_LEADERS = {"support.added", "support.withdrawn", "proposal.published", "proposal.hidden",
                    "proposal.merged", "comment.added", "comment.hidden"}
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
+# Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:
+# it is closed with a reason (a page reconnects by itself, so a quiet drop would only repeat).
 MAX_CLIENT_MESSAGE = 1024
+MAX_CLIENT_MESSAGES, CLIENT_WINDOW_S = 20, 10.0
+CLOSE_TOO_BIG, CLOSE_TOO_FAST = 1009, 4429
 # What each session's phones last saw of its resolutions, per audience key (see _resolutions_changed).
 _phone_marks: dict[tuple[int, str], int] = {}
 
@@ -102,7 +111,7 @@ async def _resolutions_changed(session: Session, dirty: Dirty, key: str) -> bool
 
 
 def _since(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isdigit() and len(value) < 16 else None
 
 
 async def _audience(conn: HTTPConnection) -> str | None:
@@ -127,19 +136,37 @@ async def live_poll(request: Request) -> Response:
     audience = await _audience(request)
     if audience is None:
         return error_page(request, PermissionDenied(N_("Only facilitators can do this.")))
-    channel = hub.channel(session.id)
+    channel = await hub.channel(session.id)
     headers = {"Cache-Control": "no-store"}
-    if _since(request.query_params.get("since")) == channel.seq:
+    # With the bus cut off from other processes, this one cannot know what they changed: always a snapshot.
+    if _since(request.query_params.get("since")) == channel.seq and request.app.state.bus.healthy:
         return Response(status_code=204, headers=headers)
     text = await hub.render(session.id, Dirty(everything=True), audience_key(audience, get_language()), channel.seq)
     return HTMLResponse(text, headers=headers)
 
 
+def _reason(message: str, **params: object) -> str:
+    """A translated close reason, cut to the 123 bytes a close frame can carry (Thai takes 3 bytes a letter)."""
+    return gettext(message, **params).encode()[:123].decode(errors="ignore")
+
+
 async def session_socket(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
+    limiter = limiter_for(websocket.app)
+    address = client_address(websocket)
+    # Unknown codes count against the same per-address limit as the pages and the API (web/throttle.py).
+    wait = await limiter.wait(limiter.code_misses, address)
+    code = websocket.path_params["code"]
+    # Accepted first: a browser sees a close code and reason, but never a refused handshake's body.
+    if wait and not await holds_session(websocket.scope, "ws_session", {"code": code}, code):
+        await websocket.accept()
+        await websocket.close(code=CLOSE_TOO_FAST, reason=_reason(
+            N_("Too many wrong session codes. Please wait {minutes} minutes."), minutes=math.ceil(wait / 60)))
+        return
     try:
         session = await get_session(websocket.path_params["code"])
     except DomainError:
+        await limiter.hit(limiter.code_misses, address)
         await websocket.close(code=4404)
         return
     audience = await _audience(websocket)
@@ -159,6 +186,7 @@ async def session_socket(websocket: WebSocket) -> None:
     viewer = Viewer(send, close, audience_key(audience, get_language()))
     await hub.attach(session.id, viewer, _since(websocket.query_params.get("since")))
     pump = asyncio.create_task(viewer.pump())
+    recent: deque[float] = deque(maxlen=MAX_CLIENT_MESSAGES)
     try:
         while True:
             message = await websocket.receive()
@@ -166,8 +194,14 @@ async def session_socket(websocket: WebSocket) -> None:
                 break
             data = message.get("text") or message.get("bytes") or ""
             if len(data) > MAX_CLIENT_MESSAGE:
-                await websocket.close(code=1009)
+                await websocket.close(code=CLOSE_TOO_BIG, reason=_reason(N_("Message too large.")))
                 break
+            now = time.monotonic()
+            if len(recent) == MAX_CLIENT_MESSAGES and now - recent[0] < CLIENT_WINDOW_S:
+                await websocket.close(code=CLOSE_TOO_FAST, reason=_reason(
+                    N_("Too many messages. Please wait, then reload the page.")))
+                break
+            recent.append(now)
     except WebSocketDisconnect:
         pass
     finally:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
 from deliberate.settings import ROOT
-from deliberate.web import live
+from deliberate.web import live, ops
+from deliberate.web.api import accounts as api_accounts
 from deliberate.web.api import openapi, outcomes, resolutions, v1, voting
+from deliberate.web.assets import AssetFiles, ShortCacheFiles
+from deliberate.web.views import accounts, participant, staff
 from deliberate.web.views import outcomes as outcome_views
-from deliberate.web.views import participant, staff
 from deliberate.web.views import resolutions as resolution_views
 from deliberate.web.views import voting as voting_views
 
@@ -19,6 +20,10 @@ NODE = ROOT / "node_modules"
 def routes() -> list[BaseRoute]:
     return [
         Route("/", participant.home, name="home"),
+        # operations (see web/ops.py)
+        Route("/healthz", ops.healthz, name="healthz"),
+        Route("/readyz", ops.readyz, name="readyz"),
+        Route("/metrics", ops.metrics, name="metrics"),
         # participants
         Route("/s/{code}/join", participant.join, methods=["GET", "POST"], name="join"),
         Route("/s/{code}", participant.session_page, name="session_page"),
@@ -37,11 +42,16 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/resolutions/{action}", resolution_views.phone_action, methods=["POST"],
               name="resolutions_action"),
         Route("/geo/subdistricts", participant.subdistricts, name="subdistricts"),
+        Route("/s/{code}/me", participant.my_data_page, methods=["GET", "POST"], name="my_data"),
         Route("/s/{code}/qr.svg", participant.qr_svg, name="qr"),
         Route("/s/{code}/screen", staff.projector, name="projector"),
         # staff
         Route("/staff/login", staff.login, methods=["GET", "POST"], name="login"),
         Route("/staff/logout", staff.logout, methods=["POST"], name="logout"),
+        Route("/staff/invitations", accounts.invitations, methods=["GET", "POST"], name="invitations"),
+        Route("/staff/users", accounts.staff_users, methods=["GET", "POST"], name="staff_users"),
+        Route("/staff/invite", accounts.accept_invitation, methods=["GET", "POST"], name="accept_invitation"),
+        Route("/staff/reset", accounts.reset_password, methods=["GET", "POST"], name="reset_password"),
         Route("/staff", staff.dashboard, methods=["GET", "POST"], name="dashboard"),
         Route("/staff/assemblies/{assembly_id:int}", staff.assembly_page, methods=["GET", "POST"],
               name="assembly_page"),
@@ -59,6 +69,14 @@ def routes() -> list[BaseRoute]:
         # JSON API
         Route("/api/v1/openapi.json", openapi.openapi, name="openapi"),
         Route("/api/v1/auth/token", v1.token, methods=["POST"], name="api_token"),
+        Route("/api/v1/me", api_accounts.me, methods=["GET", "DELETE"], name="api_me"),
+        Route("/api/v1/staff/invitations", v1.write(api_accounts.invite), methods=["POST"], name="api_invitations"),
+        Route("/api/v1/staff/invitations/accept", api_accounts.accept_invitation, methods=["POST"],
+              name="api_invitation_accept"),
+        Route("/api/v1/staff/password-resets", v1.write(api_accounts.request_reset), methods=["POST"],
+              name="api_password_resets"),
+        Route("/api/v1/staff/password-resets/accept", api_accounts.reset_password, methods=["POST"],
+              name="api_password_reset_accept"),
         Route("/api/v1/sessions", v1.write(v1.create_session), methods=["POST"], name="api_sessions"),
         Route("/api/v1/sessions/{code}", v1.session_detail, name="api_session"),
         Route("/api/v1/sessions/{code}/phase", v1.write(v1.set_phase), methods=["POST"], name="api_phase"),
@@ -136,8 +154,9 @@ def routes() -> list[BaseRoute]:
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),
         Route("/s/{code}/live", live.live_poll, name="live_poll"),
         # files
-        Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
-        Mount("/vendor/htmx", StaticFiles(directory=NODE / "htmx.org" / "dist", check_dir=False), name="htmx"),
-        Mount("/vendor/sarabun", StaticFiles(directory=NODE / "@fontsource" / "sarabun" / "files",
-                                             check_dir=False), name="sarabun"),
+        # hashed names (see web/assets.py) under /static, and the plain paths with a short cache
+        Mount("/static", AssetFiles(directory=ROOT / "static"), name="static"),
+        Mount("/vendor/htmx", ShortCacheFiles(directory=NODE / "htmx.org" / "dist", check_dir=False), name="htmx"),
+        Mount("/vendor/sarabun", ShortCacheFiles(directory=NODE / "@fontsource" / "sarabun" / "files",
+                                                 check_dir=False), name="sarabun"),
     ]

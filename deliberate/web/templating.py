@@ -13,6 +13,7 @@ from deliberate.privacy import PRIVACY_NOTICE
 from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS, STATUS_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
+from deliberate.web.assets import asset
 
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
@@ -52,7 +53,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        _=gettext, gettext=gettext,
+        _=gettext, gettext=gettext, asset=asset,
         group_name=group_name, ngettext=ngettext, lang=get_language, phase_labels=PHASE_LABELS,
         phase_hints=PHASE_HINTS, sectors=SECTORS, target_groups=TARGET_GROUPS,
         subdistrict_label=geo.subdistrict_label, province_name=geo.province_name,

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from deliberate.audit.verify import verify
 from deliberate.opinion import compute, read_polis_export
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
@@ -60,6 +61,12 @@ async def test_import_keeps_ids_moderation_and_latest_votes(app, client: httpx.A
     gic = body["group_informed_consensus"]
     statement_ids = dict(await Proposal.filter(session_id=session.id).values_list("id", "external_id"))
     assert {statement_ids[int(k)] for k in gic} == {str(k) for k in direct.group_informed_consensus}
+
+    # The audit chain holds the imported marks: verify replays them, and notices one deleted behind its back.
+    assert (await verify(session)).ok
+    await Ballot.filter(round__session_id=session.id).order_by("id").first().delete()  # type: ignore[union-attr]
+    problems = (await verify(session)).problems
+    assert len(problems) >= 1 and any("ballot" in p.message or "Tally" in p.message for p in problems)
 
 
 def test_cli_imports_and_prints_the_code(database_url: str) -> None:

@@ -6,6 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from deliberate import __version__
+from deliberate.accounts.models import Role
+from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD
 from deliberate.briefs.render_tables import CSV_SHEETS
 from deliberate.comments.services import BODY_MAX as COMMENT_MAX
 from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
@@ -78,6 +80,31 @@ def document() -> dict[str, object]:
         "/api/v1/auth/token": {"post": _op("Staff sign-in: e-mail and password for a bearer token", auth=False,
                                            ok="201", body=_obj({"email": _text(254), "password": _text(256)},
                                                                ["email", "password"]))},
+        "/api/v1/me": {
+            "get": _op("Everything stored about the caller: a participant's own data and contributions (or a staff "
+                       "member's own account)"),
+            "delete": {**_op("Erase the calling participant's personal data and end their token; contributions "
+                             "stay anonymous, drafts waiting for moderation are deleted (see docs/security.md)"),
+                       "parameters": [{"name": "confirm", "in": "query", "required": True,
+                                       "schema": {"type": "string", "enum": ["true"]}}]}},
+        "/api/v1/staff/invitations": {"post": _op(
+            "Invite a staff member (administrators: any role; facilitators: facilitators and officials). The answer "
+            "carries the one-time link (7 days), shown only this once", ok="201", idempotent=True,
+            body=_obj({"email": _text(254), "role": {"type": "string", "enum": [r.value for r in Role]}},
+                      ["email", "role"]))},
+        "/api/v1/staff/invitations/accept": {"post": _op(
+            "Take up an invitation: set a name and password; answers an API token. A used or expired link answers "
+            "410", auth=False, ok="201", body=_obj({"token": _text(100, 20), "display_name": _text(80),
+                                                    "password": _text(MAX_PASSWORD, MIN_PASSWORD)},
+                                                   ["token", "display_name", "password"]))},
+        "/api/v1/staff/password-resets": {"post": _op(
+            "A one-time password-reset link (1 hour) for a staff account (administrators)", ok="201", idempotent=True,
+            body=_obj({"email": _text(254)}, ["email"]))},
+        "/api/v1/staff/password-resets/accept": {"post": _op(
+            "Set a new password with a reset link; every other login and API token of the account ends. Answers a "
+            "new API token", auth=False, body=_obj({"token": _text(100, 20),
+                                                   "password": _text(MAX_PASSWORD, MIN_PASSWORD)},
+                                                  ["token", "password"]))},
         "/api/v1/sessions": {"post": _op("Create a session (facilitator)", ok="201", idempotent=True, body=_obj(
             {"title": _text(200), "themes": {"type": "array", "items": _text(200), "minItems": 1, "maxItems": 30},
              "assembly_id": {"type": "integer"}, "premoderation": {"type": "boolean"}}, ["title"]))},

@@ -4,13 +4,14 @@ shapes the answer; permission lives in the services."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from deliberate.accounts.services import authenticate, issue_token
+from deliberate.accounts.services import issue_token, sign_in
 from deliberate.actors import Actor, require_facilitator
 from deliberate.comments.services import add_comment
 from deliberate.errors import DomainError, NotAuthenticated, ValidationError
@@ -19,11 +20,14 @@ from deliberate.idempotency.services import fingerprint, once
 from deliberate.moderation.services import moderate
 from deliberate.privacy import PRIVACY_NOTICE
 from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, ranked, submit_proposal
+from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
+from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.text import as_int
 from deliberate.votes.services import add_support, withdraw_support
 from deliberate.web.identity import api_actor
+from deliberate.web.throttle import client_address
 from deliberate.web.views.participant import join_url
 
 MAX_JSON_BYTES = 64 * 1024
@@ -34,6 +38,15 @@ class BadJSON(DomainError):
     code = "bad_json"
 
 
+def _number(text: str) -> int | float:
+    """A JSON number the database can keep: no NaN or Infinity, no integer past 2**53 (JavaScript's exact
+    integers; a bigger one would overflow a column and fail as a server error)."""
+    value = float(text) if any(c in text for c in ".eEaIn") else int(text)
+    if not math.isfinite(value) or abs(value) > 2**53:
+        raise ValueError(text)
+    return value
+
+
 async def read_json(request: Request) -> dict[str, Any]:
     body = await request.body()
     if len(body) > MAX_JSON_BYTES:
@@ -41,11 +54,15 @@ async def read_json(request: Request) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_int=_number, parse_float=_number, parse_constant=_number)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadJSON(N_("The request body is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise BadJSON(N_("The request body must be a JSON object."))
+    try:  # JSON can spell half a character ("\ud800"), which nothing downstream can store or hash
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError as exc:
+        raise BadJSON(N_("The request body is not valid JSON.")) from exc
     return data
 
 
@@ -86,7 +103,11 @@ async def _session(request: Request) -> Session:
 # -- staff ------------------------------------------------------------------------------------------------
 async def token(request: Request) -> Response:
     data = await read_json(request)
-    user = await authenticate(data.get("email"), data.get("password"))
+    try:
+        user = await sign_in(data.get("email"), data.get("password"), address=client_address(request),
+                             limiter=limiter_for(request.app))
+    except RateLimited as exc:
+        return JSONResponse(exc.as_json(), status_code=exc.status, headers=exc.headers)
     return ok({"token": await issue_token(user, "api"), "role": user.role.value}, 201)
 
 
@@ -107,10 +128,14 @@ async def create_session(request: Request, actor: Actor) -> tuple[int, object]:
 
 
 async def set_phase(request: Request, actor: Actor) -> tuple[int, object]:
+    """Set the phase; with `slow_mode` (seconds, 0 = off) also or only the facilitator's slow mode."""
     session = await _session(request)
     data = await read_json(request)
-    session = await sessions.set_phase(actor, session, data.get("phase"))
-    return 200, {"code": session.code, "phase": session.phase}
+    if "slow_mode" in data:
+        session = await set_slow_mode(actor, session, data["slow_mode"])
+    if "phase" in data or "slow_mode" not in data:
+        session = await sessions.set_phase(actor, session, data.get("phase"))
+    return 200, {"code": session.code, "phase": session.phase, "slow_mode": slow_mode_of(session.permissions)}
 
 
 async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
@@ -133,7 +158,7 @@ async def session_detail(request: Request) -> Response:
         "themes": [{"id": t.id, "name": t.name} for t in themes],
         "counts": {"participants": c.participants, "proposals": c.proposals, "supports": c.supports},
         "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
-        "spotlight_id": session.spotlight_id,
+        "spotlight_id": session.spotlight_id, "slow_mode": slow_mode_of(session.permissions),
     })
 
 

@@ -20,7 +20,7 @@ from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, join_session, themes_of
 from deliberate.text import as_int
 from deliberate.votes.services import add_support, withdraw_support
-from deliberate.web.forms import is_htmx, read_form
+from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.identity import page_actor, participant_cookie
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
 
@@ -136,8 +136,14 @@ async def propose(request: Request) -> Response:
     actor = await page_actor(request, session)
     try:
         form = await read_form(request)
-        proposal = await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
-                                         theme_id=form.get("theme_id"), target_groups=form.getlist("target_groups"))
+
+        async def write() -> dict[str, object]:
+            made = await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
+                                         theme_id=form.get("theme_id"),
+                                         target_groups=form.getlist("target_groups"))
+            return {"proposal_id": made.id}
+
+        proposal = await visible_proposal(actor, (await write_once(request, actor, form, write))["proposal_id"])
     except DomainError as exc:
         if actor.participant is None:
             return error_page(request, exc)
@@ -195,7 +201,12 @@ async def comment(request: Request) -> Response:
     session, actor, proposal = found
     try:
         form = await read_form(request)
-        await add_comment(actor, proposal, body=form.get("body"), stance=form.get("stance"))  # type: ignore[arg-type]
+
+        async def write() -> dict[str, object]:
+            await add_comment(actor, proposal, body=form.get("body"), stance=form.get("stance"))  # type: ignore[arg-type]
+            return {}
+
+        await write_once(request, actor, form, write)
     except DomainError as exc:
         return await proposal_page(request, errors=form_errors(exc),
                                    values=dict(form) if "form" in locals() else {}, status=exc.status)
@@ -213,9 +224,14 @@ async def pledge(request: Request) -> Response:
     session, actor, proposal = found
     try:
         form = await read_form(request)
-        await make_pledge(actor, proposal, role=form.get("role"), what=form.get("what"),  # type: ignore[arg-type]
-                          due=form.get("due"), organisation=form.get("organisation"),
-                          credited=form.get("credited") == "on")
+
+        async def write() -> dict[str, object]:
+            await make_pledge(actor, proposal, role=form.get("role"), what=form.get("what"),  # type: ignore[arg-type]
+                              due=form.get("due"), organisation=form.get("organisation"),
+                              credited=form.get("credited") == "on")
+            return {}
+
+        await write_once(request, actor, form, write)
     except DomainError as exc:
         return await proposal_page(request, errors=form_errors(exc),
                                    values=dict(form) if "form" in locals() else {}, status=exc.status)
@@ -230,10 +246,15 @@ async def support(request: Request) -> Response:
     session, actor, proposal = found
     try:
         form = await read_form(request)
-        if form.get("withdraw") == "1":
-            await withdraw_support(actor, proposal)  # type: ignore[arg-type]
-        else:
-            await add_support(actor, proposal)  # type: ignore[arg-type]
+
+        async def write() -> dict[str, object]:
+            if form.get("withdraw") == "1":
+                await withdraw_support(actor, proposal)  # type: ignore[arg-type]
+            else:
+                await add_support(actor, proposal)  # type: ignore[arg-type]
+            return {}
+
+        await write_once(request, actor, form, write)
     except DomainError as exc:
         return error_page(request, exc)
     if is_htmx(request):
@@ -256,3 +277,31 @@ async def qr_svg(request: Request) -> Response:
     segno.make(join_url(request, session.code), error="m").save(out, kind="svg", scale=8, border=2,
                                                                   dark="#111", light="#fff", xmldecl=False)
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
+
+
+async def my_data_page(request: Request) -> Response:
+    """"My data": everything stored about this phone's participant, and the two-step "delete my data"."""
+    from deliberate.sessions.my_data import erase_my_data, my_data
+
+    session = await _session_or_error(request)
+    if isinstance(session, Response):
+        return session
+    actor = await page_actor(request, session)
+    if request.method == "GET":
+        if actor.participant is None:
+            return redirect(join_url(request, session.code))
+        confirm = request.query_params.get("delete") == "1"
+        return render(request, "participant/my_data.html", {
+            "session": session, "data": await my_data(actor), "confirm": confirm, "errors": {}}, actor=actor)
+    try:
+        form = await read_form(request)
+        await erase_my_data(actor, confirmed=form.get("confirm") == "yes")
+    except DomainError as exc:
+        if actor.participant is None or exc.status != 422:
+            return error_page(request, exc)
+        return render(request, "participant/my_data.html", {
+            "session": session, "data": await my_data(actor), "confirm": True, "errors": form_errors(exc),
+        }, status=exc.status, actor=actor)
+    response = render(request, "participant/my_data.html", {"session": session, "erased": True, "errors": {}})
+    response.delete_cookie(participant_cookie(session.code), path="/")
+    return response

@@ -40,7 +40,7 @@ from deliberate.resolutions.models import (
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Participant, Session
 from deliberate.text import as_int
-from deliberate.web.forms import is_htmx, read_form
+from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page, form_errors, redirect, render
 from deliberate.web.templating import templates
@@ -148,6 +148,7 @@ class _Where:
         return "top"
 
 
+PHONE_ACTIONS = ("amend", "back", "answer", "comment")
 SETUP_FORMS = {"item": "draft", "rules": "rules", "delegate": "delegates", "criteria": "criteria"}
 # Form fields that may come more than once (checkboxes): kept as lists for the re-rendered form.
 LIST_FIELDS = ("proposal_ids", "amendment_ids")
@@ -214,32 +215,37 @@ async def phone_action(request: Request) -> Response:
     action = request.path_params["action"]
     form: dict[str, Any] = {}
     where = _Where()
+    if action not in PHONE_ACTIONS:
+        return error_page(request, NotFound(N_("No such page.")))
     try:
-        form = dict(await read_form(request))
-        if action == "amend":
-            clause = await _clause_in(session, form.get("clause_id"))
-            where.clause = clause.id
-            await resolutions.propose_amendment(actor, clause, op=form.get("op"), text=form.get("text", ""),
-                                                reason=form.get("reason"),
-                                                base_version=_version(form.get("base_version")))
-            anchor = f"clause-{clause.id}"
-        elif action == "back":
-            amendment = await _amendment_in(session, form.get("amendment_id"))
-            where.clause, where.target = amendment.clause_id, amendment.id  # type: ignore[attr-defined]
-            await resolutions.back_amendment(actor, amendment)
-            anchor = f"amendment-{amendment.id}"
-        elif action == "answer":
-            check = await _check_in(session, form.get("check_id"))
-            where.clause, where.target = check.clause_id, check.id  # type: ignore[attr-defined]
-            await resolutions.answer_check(actor, check, answer=form.get("answer"), reason=form.get("reason", ""))
-            anchor = f"clause-{check.clause_id}"  # type: ignore[attr-defined]
-        elif action == "comment":
+        raw = await read_form(request)
+        form = dict(raw)
+
+        async def write() -> dict[str, object]:
+            if action == "amend":
+                clause = await _clause_in(session, form.get("clause_id"))
+                where.clause = clause.id
+                await resolutions.propose_amendment(actor, clause, op=form.get("op"), text=form.get("text", ""),
+                                                    reason=form.get("reason"),
+                                                    base_version=_version(form.get("base_version")))
+                return {"anchor": f"clause-{clause.id}"}
+            if action == "back":
+                amendment = await _amendment_in(session, form.get("amendment_id"))
+                where.clause, where.target = amendment.clause_id, amendment.id  # type: ignore[attr-defined]
+                await resolutions.back_amendment(actor, amendment)
+                return {"anchor": f"amendment-{amendment.id}"}
+            if action == "answer":
+                check = await _check_in(session, form.get("check_id"))
+                where.clause, where.target = check.clause_id, check.id  # type: ignore[attr-defined]
+                await resolutions.answer_check(actor, check, answer=form.get("answer"),
+                                               reason=form.get("reason", ""))
+                return {"anchor": f"clause-{check.clause_id}"}  # type: ignore[attr-defined]
             clause = await _clause_in(session, form.get("clause_id"))
             where.clause = clause.id
             await resolutions.comment_on_clause(actor, clause, form.get("body"))
-            anchor = f"comments-{clause.id}"
-        else:
-            return error_page(request, NotFound(N_("No such page.")))
+            return {"anchor": f"comments-{clause.id}"}
+
+        anchor = str((await write_once(request, actor, raw, write))["anchor"])
     except DomainError as exc:
         if actor.participant is None:
             return error_page(request, exc)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate import geo
-from deliberate.accounts.services import authenticate, issue_token, revoke_token
+from deliberate.accounts.services import issue_token, revoke_token, sign_in
 from deliberate.actors import Actor
 from deliberate.comments.models import Comment
 from deliberate.errors import DomainError, NotFound, PermissionDenied
@@ -15,9 +15,11 @@ from deliberate.moderation import services as moderation
 from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import list_proposals, submit_proposal
+from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.statements.services import write_statement
 from deliberate.text import as_int
 from deliberate.votes.services import add_support
@@ -26,6 +28,7 @@ from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
 from deliberate.web.forms import is_htmx, read_form
 from deliberate.web.identity import STAFF_COOKIE, page_actor
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+from deliberate.web.throttle import client_address
 from deliberate.web.views.participant import join_url
 
 STAFF_COOKIE_AGE = 12 * 60 * 60
@@ -42,13 +45,16 @@ async def login(request: Request) -> Response:
     errors: dict[str, str] = {}
     status = 200
     email = ""
+    headers: dict[str, str] = {}
     if request.method == "POST":
         try:
             form = await read_form(request)
             email = str(form.get("email") or "")[:254]
-            user = await authenticate(form.get("email"), form.get("password"))
+            user = await sign_in(form.get("email"), form.get("password"), address=client_address(request),
+                                 limiter=limiter_for(request.app))
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
+            headers = exc.headers if isinstance(exc, RateLimited) else {}
         else:
             # A new token on every login, the old one revoked: no session fixation.
             await revoke_token(request.cookies.get(STAFF_COOKIE))
@@ -57,7 +63,9 @@ async def login(request: Request) -> Response:
             response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/staff")
             set_cookie(response, request, STAFF_COOKIE, raw, STAFF_COOKIE_AGE)
             return response
-    return render(request, "staff/login.html", {"errors": errors, "email": email}, status=status)
+    response = render(request, "staff/login.html", {"errors": errors, "email": email}, status=status)
+    response.headers.update(headers)
+    return response
 
 
 async def logout(request: Request) -> Response:
@@ -137,6 +145,7 @@ async def _console_context(request: Request, session: Session, actor: Actor) -> 
         "queue": [v for v in views if v.proposal.status == "pending"],
         "counts": await sessions.counts(session), "phases": PHASES, "actions": ACTIONS,
         "allowed": allowed_actions(session.phase, session.permissions),
+        "slow_mode": slow_mode_of(session.permissions),
         "history": await moderation.history(actor, session.id, 20), "join_url": join_url(request, session.code),
         **await _voting_context(actor, session, request.query_params.get("by")),
     }
@@ -197,6 +206,8 @@ async def console_action(request: Request) -> Response:
             await sessions.set_timer(actor, session, form.get("minutes"), form.get("label"))
         elif action == "premoderation":
             await sessions.set_premoderation(actor, session, form.get("on") == "1")
+        elif action == "slow-mode":
+            await set_slow_mode(actor, session, form.get("seconds"))
         elif action == "spotlight":
             raw = form.get("proposal_id")
             await sessions.set_spotlight(actor, session, as_int(raw, field="proposal_id") if raw else None)

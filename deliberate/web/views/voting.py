@@ -20,7 +20,7 @@ from deliberate.text import as_int
 from deliberate.voting import services as voting
 from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, options_of
 from deliberate.voting.results import round_results
-from deliberate.web.forms import read_form
+from deliberate.web.forms import read_form, write_once
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page, form_errors, redirect, render
 from deliberate.web.views.participant import _session_or_error, join_url
@@ -79,14 +79,19 @@ async def _proposal_of(session: Session, raw: object) -> Proposal:
 
 
 async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaitable[str]]) -> Response:
-    """A phone's voting form: run the service, then back to the voting page at the anchor `do` names,
-    or the page again with the message when it was refused."""
+    """A phone's voting form: run the service (once per idempotency key), then back to the voting page at the
+    anchor `do` names, or the page again with the message when it was refused."""
     session = await _session_or_error(request)
     if isinstance(session, Response):
         return session
     actor = await page_actor(request, session)
     try:
-        anchor = await do(session, actor, await read_form(request))
+        form = await read_form(request)
+
+        async def write() -> dict[str, object]:
+            return {"anchor": await do(session, actor, form)}
+
+        anchor = str((await write_once(request, actor, form, write))["anchor"])
     except DomainError as exc:
         if actor.participant is None:
             return error_page(request, exc)
