@@ -6,8 +6,6 @@ stable ids (`proposal-42-supports`). It opens with a `live-seq` marker holding t
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import math
 import time
 from collections import deque
@@ -185,7 +183,6 @@ async def session_socket(websocket: WebSocket) -> None:
 
     viewer = Viewer(send, close, audience_key(audience, get_language()))
     await hub.attach(session.id, viewer, _since(websocket.query_params.get("since")))
-    pump = asyncio.create_task(viewer.pump())
     recent: deque[float] = deque(maxlen=MAX_CLIENT_MESSAGES)
     try:
         while True:
@@ -206,6 +203,4 @@ async def session_socket(websocket: WebSocket) -> None:
         pass
     finally:
         hub.detach(session.id, viewer)
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await pump
+        await viewer.aclose()

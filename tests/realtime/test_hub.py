@@ -28,15 +28,23 @@ class Renders:
 
 
 class Phone:
-    """A viewer whose messages land in a list; `stalled` phones never take messages off their queue."""
+    """A viewer whose messages land in a list. A `slow` phone's socket takes no frame until `drain()` (its
+    sends wait), like a phone whose Wi-Fi froze with the connection still open."""
 
-    def __init__(self, audience: str = "participant") -> None:
+    def __init__(self, audience: str = "participant", *, slow: bool = False) -> None:
         self.got: list[str] = []
         self.closed_with: int | None = None
+        self.gate: asyncio.Event | None = asyncio.Event() if slow else None
         self.viewer = Viewer(self._send, self._close, audience)
 
     async def _send(self, text: str) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
         self.got.append(text)
+
+    def drain(self) -> None:
+        assert self.gate is not None
+        self.gate.set()
 
     async def _close(self, code: int) -> None:
         self.closed_with = code
@@ -55,21 +63,20 @@ async def settle() -> None:
     await asyncio.sleep(TICK * 12)  # a few ticks, with room for a loaded machine
 
 
-async def stop(*pumps: asyncio.Task[None]) -> None:
-    for p in pumps:
-        p.cancel()
-    await asyncio.gather(*pumps, return_exceptions=True)
+async def stop(*viewers: Viewer) -> None:
+    for viewer in viewers:
+        await viewer.aclose()
 
 
-async def attach(h: Hub, phone: Phone, since: int | None = None) -> asyncio.Task[None]:
+async def attach(h: Hub, phone: Phone, since: int | None = None) -> Viewer:
     await h.attach(SESSION, phone.viewer, since)
-    return asyncio.create_task(phone.viewer.pump())
+    return phone.viewer
 
 
 async def test_a_burst_is_rendered_once_per_audience(hub: tuple[Hub, Renders]) -> None:
     h, renders = hub
     phones = [Phone(), Phone(), Phone("projector")]
-    pumps = [await attach(h, p) for p in phones]
+    viewers = [await attach(h, p) for p in phones]
     for pid in (1, 2, 3, 2):
         h.on_event(Event("support.added", SESSION, proposal_ids=(pid,)))
     await settle()
@@ -78,7 +85,7 @@ async def test_a_burst_is_rendered_once_per_audience(hub: tuple[Hub, Renders]) -
     assert phones[0].got == phones[1].got == ["participant seq=4 proposals=[1, 2, 3] everything=False"]
     assert phones[2].got == ["projector seq=4 proposals=[1, 2, 3] everything=False"]
     assert h.delivered == 3
-    await stop(*pumps)
+    await stop(*viewers)
 
 
 async def test_events_of_unwatched_sessions_render_nothing(hub: tuple[Hub, Renders]) -> None:
@@ -91,7 +98,7 @@ async def test_events_of_unwatched_sessions_render_nothing(hub: tuple[Hub, Rende
 async def test_reconnect_replays_what_was_missed(hub: tuple[Hub, Renders]) -> None:
     h, _ = hub
     stays, returns = Phone(), Phone()
-    pumps = [await attach(h, stays), await attach(h, returns)]
+    viewers = [await attach(h, stays), await attach(h, returns)]
     h.on_event(Event("support.added", SESSION, proposal_ids=(1,)))
     await settle()
     h.detach(SESSION, returns.viewer)
@@ -99,60 +106,81 @@ async def test_reconnect_replays_what_was_missed(hub: tuple[Hub, Renders]) -> No
         h.on_event(Event("comment.added", SESSION, proposal_ids=(pid,)))
         await settle()
     back = Phone()
-    pumps.append(await attach(h, back, since=1))
+    viewers.append(await attach(h, back, since=1))
     await settle()
     assert back.got == stays.got[1:] == ["participant seq=2 proposals=[2] everything=False",
                                          "participant seq=3 proposals=[3] everything=False"]
-    await stop(*pumps)
+    await stop(*viewers)
 
 
 async def test_up_to_date_reconnect_gets_nothing(hub: tuple[Hub, Renders]) -> None:
     h, _ = hub
     first = Phone()
-    pumps = [await attach(h, first)]
+    viewers = [await attach(h, first)]
     h.on_event(Event("support.added", SESSION, proposal_ids=(1,)))
     await settle()
     again = Phone()
-    pumps.append(await attach(h, again, since=1))
+    viewers.append(await attach(h, again, since=1))
     await settle()
     assert again.got == []
-    await stop(*pumps)
+    await stop(*viewers)
 
 
 @pytest.mark.parametrize("since", [0, 5, 99])
 async def test_a_gap_gets_a_snapshot(hub: tuple[Hub, Renders], since: int) -> None:
     h, _ = hub
     first = Phone()
-    pump = await attach(h, first)
+    viewer = await attach(h, first)
     for pid in (1, 2):
         h.on_event(Event("support.added", SESSION, proposal_ids=(pid,)))
         await settle()
     h.detach(SESSION, first.viewer)
-    await stop(pump)
+    await stop(viewer)
     for _ in range(4):  # nobody watching: the sequence moves on but nothing is kept
         h.on_event(Event("support.added", SESSION, proposal_ids=(3,)))
     assert h.channels[SESSION].seq == 6
     back = Phone()
-    pump = await attach(h, back, since=since)
+    viewer = await attach(h, back, since=since)
     await settle()
     assert back.got == ["participant seq=6 proposals=[] everything=True"]
-    await stop(pump)
+    await stop(viewer)
 
 
 async def test_a_stalled_viewer_is_dropped_without_holding_up_others(hub: tuple[Hub, Renders]) -> None:
     h, _ = hub
-    healthy, stalled = Phone(), Phone()
-    pump = await attach(h, healthy)
-    await h.attach(SESSION, stalled.viewer, None)  # never pumped: its queue only fills
+    healthy, stalled = Phone(), Phone(slow=True)
+    viewers = [await attach(h, healthy), await attach(h, stalled)]
     for i in range(QUEUE_MAX + 3):
         h.on_event(Event("support.added", SESSION, proposal_ids=(i,)))
         await asyncio.sleep(TICK * 2)
     await settle()
     assert len(healthy.got) == QUEUE_MAX + 3
-    assert stalled.viewer.dropped
-    await stalled.viewer.pump()  # what the endpoint runs: it notices and closes the connection
+    # One send waiting on the frozen socket, QUEUE_MAX behind it, then one too many: dropped and closed, so its
+    # page reconnects and resynchronises.
+    assert stalled.viewer.dropped and stalled.got == []
     assert stalled.closed_with == CLOSE_FELL_BEHIND
-    await stop(pump)
+    assert h.dropped == 1
+    await stop(*viewers)
+
+
+async def test_a_slow_viewer_catches_up_in_order_once_its_socket_drains(hub: tuple[Hub, Renders]) -> None:
+    """A socket that is only slow (its buffer fills, then drains) gets every message, in order, and meanwhile
+    the others get theirs at once."""
+    h, _ = hub
+    fast, slow = Phone(), Phone(slow=True)
+    viewers = [await attach(h, fast), await attach(h, slow)]
+    for i in range(5):
+        h.on_event(Event("support.added", SESSION, proposal_ids=(i,)))
+        await asyncio.sleep(TICK * 2)
+    await settle()
+    assert len(fast.got) == 5 and slow.got == []
+    slow.drain()
+    await settle()
+    assert slow.got == fast.got and not slow.viewer.dropped
+    h.on_event(Event("support.added", SESSION, proposal_ids=(9,)))
+    await settle()
+    assert slow.got == fast.got and len(fast.got) == 6
+    await stop(*viewers)
 
 
 async def test_numbers_from_the_bus_replay_across_coalesced_messages(hub: tuple[Hub, Renders]) -> None:
@@ -160,7 +188,7 @@ async def test_numbers_from_the_bus_replay_across_coalesced_messages(hub: tuple[
     a page that saw any message boundary gets exactly the messages after it."""
     h, _ = hub
     stays, returns = Phone(), Phone()
-    pumps = [await attach(h, stays), await attach(h, returns)]
+    viewers = [await attach(h, stays), await attach(h, returns)]
     h.on_event(Event("support.added", SESSION, proposal_ids=(1,), seq=5000))
     await settle()
     h.detach(SESSION, returns.viewer)
@@ -173,14 +201,14 @@ async def test_numbers_from_the_bus_replay_across_coalesced_messages(hub: tuple[
                          "participant seq=5002 proposals=[2, 3] everything=False",
                          "participant seq=5007 proposals=[4] everything=False"]
     back = Phone()
-    pumps.append(await attach(h, back, since=5000))
+    viewers.append(await attach(h, back, since=5000))
     await settle()
     assert back.got == stays.got[1:]
     late = Phone()  # a number that was never a message boundary here: only a snapshot is safe
-    pumps.append(await attach(h, late, since=5001))
+    viewers.append(await attach(h, late, since=5001))
     await settle()
     assert late.got == ["participant seq=5007 proposals=[] everything=True"]
-    await stop(*pumps)
+    await stop(*viewers)
 
 
 async def test_a_new_channel_starts_from_the_sessions_number_elsewhere() -> None:
@@ -192,14 +220,14 @@ async def test_a_new_channel_starts_from_the_sessions_number_elsewhere() -> None
     await h.start()
     try:
         up_to_date, behind = Phone(), Phone()
-        pumps = [await attach(h, up_to_date, since=9000), await attach(h, behind, since=8990)]
+        viewers = [await attach(h, up_to_date, since=9000), await attach(h, behind, since=8990)]
         await settle()
         assert up_to_date.got == []
         assert behind.got == ["participant seq=9000 proposals=[] everything=True"]
         h.on_event(Event("support.added", SESSION, proposal_ids=(1,), seq=9001))
         await settle()
         assert up_to_date.got == behind.got[1:] == ["participant seq=9001 proposals=[1] everything=False"]
-        await stop(*pumps)
+        await stop(*viewers)
     finally:
         await h.stop()
 
@@ -207,7 +235,7 @@ async def test_a_new_channel_starts_from_the_sessions_number_elsewhere() -> None
 async def test_resync_sends_every_open_page_a_snapshot(hub: tuple[Hub, Renders]) -> None:
     h, _ = hub
     phone, projector = Phone(), Phone("projector")
-    pumps = [await attach(h, phone), await attach(h, projector)]
+    viewers = [await attach(h, phone), await attach(h, projector)]
     h.on_event(Event("support.added", SESSION, proposal_ids=(1,)))
     await settle()
     h.resync_all()
@@ -215,10 +243,10 @@ async def test_resync_sends_every_open_page_a_snapshot(hub: tuple[Hub, Renders])
     assert phone.got[-1] == "participant seq=1 proposals=[] everything=True"
     assert projector.got[-1] == "projector seq=1 proposals=[] everything=True"
     again = Phone()  # a snapshot is not a diff: a page that missed what came before it gets its own
-    pumps.append(await attach(h, again, since=0))
+    viewers.append(await attach(h, again, since=0))
     await settle()
     assert again.got == ["participant seq=1 proposals=[] everything=True"]
-    await stop(*pumps)
+    await stop(*viewers)
 
 
 async def test_a_hall_reconnecting_at_once_costs_one_render(hub: tuple[Hub, Renders]) -> None:
@@ -226,19 +254,19 @@ async def test_a_hall_reconnecting_at_once_costs_one_render(hub: tuple[Hub, Rend
     the changes are rendered once, as a diff, and nobody needs a snapshot."""
     h, renders = hub
     phones = [Phone() for _ in range(50)]
-    pumps = [await attach(h, p) for p in phones]
+    viewers = [await attach(h, p) for p in phones]
     h.on_event(Event("support.added", SESSION, proposal_ids=(1,), seq=100))
     await settle()
     for p in phones:
         h.detach(SESSION, p.viewer)
-    await stop(*pumps)
+    await stop(*viewers)
     for seq, pid in ((101, 2), (102, 3)):
         h.on_event(Event("support.added", SESSION, proposal_ids=(pid,), seq=seq))
     await settle()
     renders.calls.clear()
     back = [Phone() for _ in range(50)]
-    pumps = [await attach(h, p, since=100) for p in back]
+    viewers = [await attach(h, p, since=100) for p in back]
     await settle()
     assert renders.calls == [(SESSION, "participant", 102, False)]
     assert all(p.got == ["participant seq=102 proposals=[2, 3] everything=False"] for p in back)
-    await stop(*pumps)
+    await stop(*viewers)
