@@ -4,15 +4,18 @@
   "use strict";
   var lastSeq = null;
 
+  // htmx events are named with "-" for ":" (htmx-config metaCharacter), so that its attributes, data-hx-ws-connect
+  // and data-hx-headers-inherited, are valid HTML.
+
   // Resynchronise after a reconnect: tell the server the last update this page saw.
-  document.addEventListener("htmx:ws:before:connection", function (evt) {
+  document.addEventListener("htmx-ws-before-connection", function (evt) {
     var conn = evt.detail && evt.detail.connection;
     if (!conn || lastSeq === null) return;
     var url = conn.url.replace(/([?&])since=\d+&?/, "$1").replace(/[?&]$/, "");
     conn.url = url + (url.indexOf("?") >= 0 ? "&" : "?") + "since=" + lastSeq;
   });
 
-  document.addEventListener("htmx:ws:before:message:incoming", function (evt) {
+  document.addEventListener("htmx-ws-before-message-incoming", function (evt) {
     var data = evt.detail && evt.detail.message && evt.detail.message.data;
     if (typeof data !== "string") return;
     var m = data.match(/data-seq="(\d+)"/);
@@ -56,8 +59,8 @@
     if (!socketUp && !polling && Date.now() - socketDownSince > POLL_AFTER_MS) poll();
   }, 1000);
 
-  document.addEventListener("htmx:ws:after:connection", function () { socketUp = true; setOnline(true); });
-  document.addEventListener("htmx:ws:close", function (evt) {
+  document.addEventListener("htmx-ws-after-connection", function () { socketUp = true; setOnline(true); });
+  document.addEventListener("htmx-ws-close", function (evt) {
     if (socketUp) socketDownSince = Date.now();
     socketUp = false;
     if (evt.detail && evt.detail.reason === "closed") setOnline(false);
@@ -98,14 +101,14 @@
     });
     return out;
   }
-  document.addEventListener("htmx:before:swap", function () {
+  document.addEventListener("htmx-before-swap", function () {
     kept = {};
     document.querySelectorAll("[data-keep-edits]").forEach(function (root) {
       var e = editsIn(root);
       for (var id in e) kept[id] = e[id];
     });
   });
-  document.addEventListener("htmx:after:swap", function () {
+  document.addEventListener("htmx-after-swap", function () {
     if (!kept) return;
     for (var id in kept) {
       var el = document.getElementById(id), k = kept[id];

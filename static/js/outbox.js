@@ -208,7 +208,7 @@
   }
 
   // -- htmx requests -------------------------------------------------------------------------------------------
-  document.addEventListener("htmx:config:request", function (evt) {
+  document.addEventListener("htmx-config-request", function (evt) {
     var ctx = evt.detail && evt.detail.ctx, req = ctx && ctx.request;
     if (!req || !isWrite(req.method, req.action)) return;
     var source = ctx.sourceElement;
@@ -261,9 +261,9 @@
     });
   });
 
-  document.addEventListener("htmx:after:swap", renderMarkers);
+  document.addEventListener("htmx-after-swap", renderMarkers);
   window.addEventListener("online", function () { attempt = 0; schedule(true); });
-  document.addEventListener("htmx:ws:after:connection", function () { attempt = 0; schedule(true); });
+  document.addEventListener("htmx-ws-after-connection", function () { attempt = 0; schedule(true); });
   window.addEventListener("storage", function (evt) { if (evt.key === STORE) { queue = load(); renderMarkers(); } });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -25,7 +25,7 @@ LARGE_PHONE = {"width": 412, "height": 915}
 # Counts each time the page's live websocket opens: lets a journey wait until a phone is listening before the
 # change it expects to see live, and tell a reconnect from a socket that never dropped.
 COUNT_SOCKETS = """
-document.addEventListener("htmx:ws:after:connection", function () {
+document.addEventListener("htmx-ws-after-connection", function () {
   window.__liveOpened = (window.__liveOpened || 0) + 1;
 });
 """

@@ -20,7 +20,7 @@ async def test_pages_name_their_poll_url(api: Api, facilitator: dict[str, str], 
     page = phone.page(await phone.get(f"/s/{session['code']}"))
     live = page.find(id="live")
     assert live["data-poll"].endswith(f"/s/{session['code']}/live?view=participant")
-    assert live["hx-ws:connect"] == f"/ws/sessions/{session['code']}?view=participant"
+    assert live["data-hx-ws-connect"] == f"/ws/sessions/{session['code']}?view=participant"
 
 
 async def test_poll_answers_204_until_something_changes(api: Api, facilitator: dict[str, str], client) -> None:

@@ -31,7 +31,7 @@ async def remote(served: Served, chair_login: tuple[str, str]) -> AsyncIterator[
 
 def refetch(message: Message) -> str | None:
     div = message.element("resolution-refresh")
-    return div["hx-get"] if div is not None else None
+    return div["data-hx-get"] if div is not None else None
 
 
 async def test_an_amendment_reaches_the_phone_and_an_answer_only_the_hall(remote: Remote) -> None:

@@ -24,7 +24,7 @@ HOSTILE: dict[str, str] = {
     "attr_double": '" onmouseover="alert(1)" data-x="',
     "attr_single": "' autofocus onfocus='alert(1)' '",
     "js_url": "javascript:alert(document.cookie)",
-    "htmx_attr": '<div hx-get="/staff" hx-trigger="load">ดูข้อมูล</div>',
+    "htmx_attr": '<div hx-get="/staff" data-hx-get="/staff" data-hx-trigger="load">ดูข้อมูล</div>',
     "template": "{{ 7*7 }} {% if 1 %}แม่แบบ{% endif %} ${7*7} #{7*7}",
     "entities": "ตัว &lt;b&gt; &amp; &#60;script&#62; และ </textarea></title>",
     "comment_close": "--> <!-- ]]> สิ้นสุด",
@@ -78,7 +78,7 @@ def unsafe_markup(html: str) -> list[str]:
                 problems.append(f"<{tag.name} {name}=...>")
         if tag.name in ("script", "svg", "img") and any(m in str(tag) for m in MARKERS):
             problems.append(str(tag)[:80])
-        if tag.get("hx-get") == "/staff":
+        if "/staff" in (tag.get("hx-get"), tag.get("data-hx-get")):
             problems.append(str(tag)[:80])
     return problems
 

@@ -301,14 +301,14 @@ async def test_live_updates_tell_each_audience_to_refetch_its_resolution_region(
 
     def refetch(soup: BeautifulSoup) -> str | None:
         div = soup.find(id="resolution-refresh")
-        return div["hx-get"] if div is not None else None
+        return div["data-hx-get"] if div is not None else None
 
     r = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=who, json={
         "op": "delete", "reason": "ซ้ำกับข้อ 2", "base_version": 1})
     assert r.status_code == 201
     phone = await update("participant")
     assert refetch(phone) == f"/s/{code}/resolutions?part=region"
-    assert phone.find(id="resolution-refresh")["hx-trigger"] == "load"
+    assert phone.find(id="resolution-refresh")["data-hx-trigger"] == "load"
     assert refetch(await update("participant")) is None  # nothing new for phones since
     assert refetch(await update("console")) == f"/staff/s/{code}/resolutions?part=region"
     assert refetch(await update("projector")) == f"/s/{code}/screen?show=resolution&part=stage"

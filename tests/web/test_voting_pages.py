@@ -121,7 +121,7 @@ async def test_projector_shows_who_backs_what_by_sector(api: Api, browser: Calla
     hall = browser()
     screen = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=sector"))
     stage = screen.find(id="projector-extra")
-    assert "by=sector" in stage["hx-get"]
+    assert "by=sector" in stage["data-hx-get"]
     rows = [tr.get_text(" ", strip=True) for tr in stage.find_all("table")[1].find("tbody").find_all("tr")]
     assert len(rows) == 1 and rows[0].startswith("อาสาสมัคร") and rows[0].split()[-3:] == ["5", "5", "5"]
     assert "ไม่แสดงแยก" in stage.get_text(" ", strip=True)  # the two community voters are withheld, and it says so
