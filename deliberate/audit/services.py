@@ -44,9 +44,12 @@ async def append(session_id: int, kind: str, actor: str, subject: str, payload: 
     text = canonical(payload)
     async with in_transaction():
         # The session row is the chain's lock: appenders in every process queue here, so each reads the
-        # head the previous one committed. (SQLite has no row locks; its writers are serialised anyway.)
-        # The unique (session, seq) pair is the backstop: a race would fail the write, never fork the chain.
-        await Session.filter(id=session_id).select_for_update(no_key=True).first()
+        # head the previous one committed. SQLite has no row locks and needs none: its write transactions
+        # begin IMMEDIATE (sqlite_engine.py), one at a time, so the query is skipped there (one round trip
+        # less while holding the write lock). The unique (session, seq) pair is the backstop: a race would
+        # fail the write, never fork the chain.
+        if AuditEntry._meta.db.capabilities.dialect != "sqlite":
+            await Session.filter(id=session_id).select_for_update(no_key=True).first()
         head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
         seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
         at = datetime.now(UTC)

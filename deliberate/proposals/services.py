@@ -89,7 +89,7 @@ async def submit_proposal(
 async def get_proposal(proposal_id: object) -> Proposal:
     if not is_id(proposal_id):
         raise NotFound(N_("No such proposal."))
-    proposal = await Proposal.get_or_none(id=proposal_id).prefetch_related("session", "session__assembly")
+    proposal = await Proposal.get_or_none(id=proposal_id).select_related("session__assembly")  # one query
     if proposal is None:
         raise NotFound(N_("No such proposal."))
     return proposal

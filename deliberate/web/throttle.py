@@ -26,6 +26,7 @@ from deliberate.sessions.codes import looks_like_code, normalise_code
 from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.slowmode import slow_mode_of
 from deliberate.tokens import token_hash
+from deliberate.web.identity import participant_of
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The routes where a participant writes text for others to read: slow mode spaces these out.
@@ -128,11 +129,11 @@ class ThrottleMiddleware:
         raw = _credential(scope, name, params)
         if not raw or len(raw) > 100:
             return None, None
-        row = await Participant.filter(token_hash=token_hash(raw)).first().values("id", "session_id")
-        if row is None:
+        participant = await participant_of(scope, raw)
+        if participant is None:
             return None, None
         limiter = limiter_for(scope["app"])
-        key = f"participant:{row['id']}"
+        key = f"participant:{participant.id}"
         idem = HTTPConnection(scope).headers.get("idempotency-key")
         if idem and await IdempotencyRecord.filter(actor=key, key=idem[:100]).exists():
             return None, None  # a replay: it answers what was already done and costs nothing
@@ -142,7 +143,8 @@ class ThrottleMiddleware:
                                retry_after=wait), None
         if name not in TEXT_WRITES:
             return None, None
-        seconds = slow_mode_of(await Session.get(id=row["session_id"]).values_list("permissions", flat=True))
+        seconds = slow_mode_of(await Session.get(id=participant.session_id)  # type: ignore[attr-defined]
+                               .values_list("permissions", flat=True))
         if not seconds:
             return None, None
         policy = slow_mode_policy(seconds)
