@@ -43,6 +43,12 @@ VENDOR = {
        NODE / "@fontsource" / "sarabun" / "files" / f"sarabun-{subset}-{weight}-normal.woff2"
        for subset in ("thai", "latin") for weight in (400, 700)},
 }
+# Files served as one: htmx and its websocket extension. As two deferred scripts, htmx could start (it does on
+# a timer once the document is parsed) before the extension had loaded on a slow connection, and the page
+# never opened its live socket. One file runs both in order, and is one request fewer.
+BUNDLES = {
+    "vendor/htmx/htmx-ws.min.js": (VENDOR["vendor/htmx/htmx.min.js"], VENDOR["vendor/htmx/ext/hx-ws.min.js"]),
+}
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
@@ -134,11 +140,14 @@ def hashed_path(name: str, digest: str) -> str:
 
 
 class Manifest:
-    def __init__(self, files: dict[str, Path]) -> None:
+    def __init__(self, files: dict[str, Path | tuple[Path, ...]]) -> None:
         self.by_name: dict[str, Asset] = {}
         # Stylesheets last: their url()s must point at names already hashed.
         for name in sorted(files, key=lambda n: n.endswith(".css")):
-            body = files[name].read_bytes()
+            source = files[name]
+            # A bundle's parts joined by an empty statement, so no part's last line can run into the next.
+            body = (b"\n;\n".join(part.read_bytes() for part in source) if isinstance(source, tuple)
+                    else source.read_bytes())
             if name.endswith(".css"):
                 body = self._rewrite_css(name, body)
             digest = hashlib.sha256(body).hexdigest()[:10]
@@ -173,9 +182,11 @@ def _logical(css_name: str, ref: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(css_name), ref))
 
 
-def served_files() -> dict[str, Path]:
-    files = {p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.rglob("*")) if p.is_file()}
+def served_files() -> dict[str, Path | tuple[Path, ...]]:
+    files: dict[str, Path | tuple[Path, ...]] = {
+        p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.rglob("*")) if p.is_file()}
     files.update({name: path for name, path in VENDOR.items() if path.is_file()})
+    files.update({name: parts for name, parts in BUNDLES.items() if all(p.is_file() for p in parts)})
     return files
 
 

@@ -22,12 +22,25 @@ async def test_pages_name_every_static_file_by_its_content_hash(client: httpx.As
     page = await client.get("/")
     urls = ASSET_URL.findall(page.text)
     stems = {u.rsplit("/", 1)[-1].split(".")[0] for u in urls}
-    assert stems >= {"app", "htmx", "hx-ws", "live", "sarabun-thai-400-normal"}
+    assert stems >= {"app", "htmx-ws", "live", "sarabun-thai-400-normal"}
     for url in urls:
         assert re.search(r"\.[0-9a-f]{10}\.(css|js|woff2)$", url), url
         r = await client.get(url)
         assert r.status_code == 200 and r.headers["cache-control"] == IMMUTABLE
     assert '<link rel="preload"' in page.text and "sarabun-thai-400-normal" in page.text
+
+
+async def test_htmx_and_its_websocket_extension_arrive_as_one_script(client: httpx.AsyncClient) -> None:
+    """As two deferred scripts, htmx could process the page before the extension had loaded, and the live
+    socket never opened: one script, htmx first, the extension registering right after it."""
+    page = (await client.get("/")).text
+    scripts = re.findall(r'<script src="(/static/[^"]+)"', page)
+    htmx = [u for u in scripts if "/vendor/htmx/" in u]
+    assert len(htmx) == 1 and "htmx-ws." in htmx[0]
+    body = (await client.get(htmx[0], headers={"accept-encoding": "identity"})).text
+    parts = manifest().by_name
+    core, ws = parts["vendor/htmx/htmx.min.js"].body.decode(), parts["vendor/htmx/ext/hx-ws.min.js"].body.decode()
+    assert body.index(core) < body.index(ws) and 'registerExtension("ws"' in ws
 
 
 async def test_text_assets_are_sent_brotli_or_gzip_as_the_browser_asks(client: httpx.AsyncClient) -> None:
