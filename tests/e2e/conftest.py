@@ -17,6 +17,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, WebSocketRoute, async_playwright
 
 from tests.conftest import Served
+from tests.e2e.pages import Site, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 SKIPPED = f"Chromium not found at {CHROMIUM}: end-to-end journeys skipped"
@@ -49,6 +50,30 @@ async def chromium(chromium_path: Path) -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(served: Served) -> Site:
+    """Every page of the served app, built once per run (tests/e2e/pages.py)."""
+    return await build_site(served)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def as_role(chromium: Browser, site: Site) -> AsyncIterator[Callable[..., Awaitable[Page]]]:
+    """Opens a page as `role` sees it in `lang` (its cookies), on a phone unless a viewport is given."""
+    made: list[BrowserContext] = []
+
+    async def make(role: str, lang: str, **options: Any) -> Page:
+        options.setdefault("viewport", PHONE)
+        context = await chromium.new_context(base_url=site.base_url, **options)
+        context.set_default_timeout(15_000)
+        await context.add_cookies(site.playwright_cookies(role, lang))  # type: ignore[arg-type]
+        made.append(context)
+        return await context.new_page()
+
+    yield make
+    for context in made:
+        await context.close()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -7,41 +7,18 @@ policy. So the page is audited under its real policy, exactly as served.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
-from tests.conftest import Served
-from tests.e2e.pages import AXE, LANGS, PHONE, Site, build_site
+from tests.e2e.pages import AXE, LANGS, PHONE, Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def browse(chromium: Browser, site: Site) -> AsyncIterator[Any]:
-    contexts = []
-
-    async def open_as(role: str, lang: str, **options: Any) -> Page:
-        context = await chromium.new_context(base_url=site.base_url, viewport=PHONE, **options)  # type: ignore[arg-type]
-        context.set_default_timeout(15_000)
-        await context.add_cookies(site.playwright_cookies(role, lang))  # type: ignore[arg-type]
-        contexts.append(context)
-        return await context.new_page()
-
-    yield open_as
-    for c in contexts:
-        await c.close()
 
 
 def readable(name: str, violations: list[dict[str, Any]]) -> list[str]:
@@ -57,12 +34,12 @@ def readable(name: str, violations: list[dict[str, Any]]) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_every_page_has_no_wcag_a_or_aa_violation(site: Site, browse: Any, lang: str) -> None:
+async def test_every_page_has_no_wcag_a_or_aa_violation(site: Site, as_role: Any, lang: str) -> None:
     axe = AXE.read_text()
     problems: list[str] = []
     audited = 0
     for role, pages in site.by_role().items():
-        page = await browse(role, lang)
+        page = await as_role(role, lang)
         for p in pages:
             for size in p.sizes():
                 await page.set_viewport_size(size)  # type: ignore[arg-type]

@@ -4,15 +4,11 @@ that shows, and a larger-text setting that is remembered and applied before the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser
 
-from tests.conftest import Served
-from tests.e2e.pages import LANGS, PHONE, Site, build_site
+from tests.e2e.pages import LANGS, PHONE, Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -52,27 +48,6 @@ WIDE = """() => {
 }"""
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def contexts(chromium: Browser, site: Site) -> AsyncIterator[Any]:
-    made = []
-
-    async def make(role: str, lang: str, **options: Any) -> Any:
-        options.setdefault("viewport", PHONE)
-        context = await chromium.new_context(base_url=site.base_url, **options)
-        context.set_default_timeout(15_000)
-        await context.add_cookies(site.playwright_cookies(role, lang))  # type: ignore[arg-type]
-        made.append(context)
-        return await context.new_page()
-
-    yield make
-    for c in made:
-        await c.close()
-
 
 def phone_pages(site: Site) -> list[Any]:
     return [p for p in site.pages if p.screen == "phone"]
@@ -80,11 +55,11 @@ def phone_pages(site: Site) -> list[Any]:
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_phone_pages_have_big_text_big_targets_and_no_sideways_scroll_at_200_percent(
-        site: Site, contexts: Any, lang: str) -> None:
+        site: Site, as_role: Any, lang: str) -> None:
     problems: list[str] = []
     for role in site.by_role():
-        page = await contexts(role, lang)
-        zoomed = await contexts(role, lang, viewport={"width": PHONE["width"] // 2, "height": PHONE["height"] // 2},
+        page = await as_role(role, lang)
+        zoomed = await as_role(role, lang, viewport={"width": PHONE["width"] // 2, "height": PHONE["height"] // 2},
                                 device_scale_factor=2)
         for p in phone_pages(site):
             if p.role != role:
@@ -105,8 +80,8 @@ async def test_phone_pages_have_big_text_big_targets_and_no_sideways_scroll_at_2
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
-async def test_larger_text_is_remembered_and_applied_before_the_first_paint(site: Site, contexts: Any) -> None:
-    page = await contexts("participant", "th")
+async def test_larger_text_is_remembered_and_applied_before_the_first_paint(site: Site, as_role: Any) -> None:
+    page = await as_role("participant", "th")
     path = next(p.path for p in site.pages if p.name == "session")
     await page.goto(path)
     before = await page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
@@ -135,8 +110,8 @@ async def expect_pressed(locator: Any, value: str) -> None:
     await expect(locator).to_have_attribute("aria-pressed", value)
 
 
-async def test_keyboard_focus_is_always_visible(site: Site, contexts: Any) -> None:
-    page = await contexts("participant", "th")
+async def test_keyboard_focus_is_always_visible(site: Site, as_role: Any) -> None:
+    page = await as_role("participant", "th")
     await page.goto(next(p.path for p in site.pages if p.name == "proposal"))
     seen = 0
     for _ in range(25):

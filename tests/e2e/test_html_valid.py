@@ -13,10 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from tests.conftest import Served
-from tests.e2e.pages import VNU, Site, build_site, fetch_all
+from tests.e2e.pages import VNU, Site, fetch_all
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -29,10 +27,6 @@ def java() -> str:
         pytest.skip(f"{VNU} not found: run `npm ci` to install vnu-jar")
     return found
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
 
 
 async def test_every_page_is_valid_html(java: str, site: Site, tmp_path: Path) -> None:

@@ -4,15 +4,11 @@ page. (A radio group is one Tab stop; its options are chosen with the arrow keys
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser
 
-from tests.conftest import Served
-from tests.e2e.pages import Site, build_site
+from tests.e2e.pages import Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -50,32 +46,12 @@ DESCRIBE = """keys => keys.map(k => {
 })"""
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def browser_pages(chromium: Browser, site: Site) -> AsyncIterator[Any]:
-    made = []
-
-    async def make(role: str, viewport: dict[str, int]) -> Any:
-        context = await chromium.new_context(base_url=site.base_url, viewport=viewport)  # type: ignore[arg-type]
-        context.set_default_timeout(15_000)
-        await context.add_cookies(site.playwright_cookies(role, "th"))  # type: ignore[arg-type]
-        made.append(context)
-        return await context.new_page()
-
-    yield make
-    for c in made:
-        await c.close()
-
-
-async def test_tab_reaches_every_control_of_every_page_with_a_visible_focus(site: Site, browser_pages: Any) -> None:
+async def test_tab_reaches_every_control_of_every_page_with_a_visible_focus(site: Site, as_role: Any) -> None:
     problems: list[str] = []
     walked = 0
     for spec in site.pages:
-        page = await browser_pages(spec.role, spec.sizes()[0])
+        page = await as_role(spec.role, "th", viewport=spec.sizes()[0])
         await page.goto(spec.path)
         controls: list[str] = await page.evaluate(CONTROLS)
         reached: set[str] = set()

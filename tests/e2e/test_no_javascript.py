@@ -9,15 +9,10 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
-from tests.conftest import Served
-from tests.e2e.pages import PHONE, Site, build_site
+from tests.e2e.pages import PHONE, Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -10,19 +10,13 @@ import os
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from playwright.async_api import Browser
 
-from tests.conftest import Served
-from tests.e2e.pages import LANGS, LARGE_PHONE, PHONE, PROJECTOR, Site, build_site
+from tests.e2e.pages import LANGS, LARGE_PHONE, PHONE, PROJECTOR, Site
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 OUT = os.environ.get("DELIBERATE_SCREENSHOTS", "")
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(served: Served) -> Site:
-    return await build_site(served)
 
 
 @pytest.mark.skipif(not OUT, reason="set DELIBERATE_SCREENSHOTS=DIR to save screenshots of every page")
