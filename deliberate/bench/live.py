@@ -57,6 +57,8 @@ from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.uri import WebSocketURI, parse_uri
 
+from deliberate.bench.wire import Wire, WireError
+
 try:
     import sniffio  # noqa: F401
 except ImportError:
@@ -73,7 +75,6 @@ HTTP_CONNECTIONS = 100
 DRAIN_S = 3.0  # after the last support, how long viewers keep listening for its update
 SETTLE_S = 30.0  # then how long a viewer may take to show the final counts before it counts as lost
 RSS_EVERY_S = 0.5
-PAGE_CONNECTIONS = 50  # for what pages fetch beside their websocket (the board a snapshot asks for)
 SUPPORTS_RE = re.compile(rb'id="proposal-(\d+)-supports"[^>]*>(\d+)<')
 SEQ_RE = re.compile(rb'id="live-seq" data-seq="(\d+)"')
 BOARD_REFRESH = b'id="board-refresh"'
@@ -272,7 +273,7 @@ class Tally:
     support_latency: list[float] = field(default_factory=list)
     acks: list[tuple[int, int, float]] = field(default_factory=list)  # (proposal id, count, sent at)
     sent: int = 0
-    timeline: list[tuple[float, float, float]] = field(default_factory=list)  # (due, answered, started)
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (due, answered)
 
     def error(self, kind: str) -> None:
         self.errors[kind] += 1
@@ -283,11 +284,10 @@ class Pages:
     reconnect the replay buffer cannot cover) carries `board-refresh`, on which htmx fetches the board
     with the participant's cookie; the page is up to date only once that answer is in."""
 
-    def __init__(self, clients: list[httpx.AsyncClient], code: str, tally: Tally) -> None:
-        self.clients = clients
+    def __init__(self, wires: list[Wire], code: str, tally: Tally) -> None:
+        self.wires = wires
         self.code = code
         self.tally = tally
-        self.slots = asyncio.Semaphore(PAGE_CONNECTIONS)
         self.tasks: set[asyncio.Task[None]] = set()
         self.fetch_ms: list[float] = []
         self.target_seq: int | None = None  # see check
@@ -303,18 +303,17 @@ class Pages:
     async def _fetch(self, viewer: Viewer) -> None:
         started = time.perf_counter()
         try:
-            async with self.slots:
-                r = await self.clients[viewer.server].get(
-                    f"/s/{self.code}", params={"part": "board"},
-                    headers={"hx-request": "true", "cookie": f"dlb_p_{self.code}={viewer.token}"})
-            if r.status_code == 200:
+            r = await self.wires[viewer.server].request(
+                "GET", f"/s/{self.code}?part=board",
+                {"hx-request": "true", "cookie": f"dlb_p_{self.code}={viewer.token}"})
+            if r.status == 200:
                 now = time.perf_counter()
                 self.fetch_ms.append((now - started) * 1000)
-                viewer.take(tuple((int(p), int(c)) for p, c in SUPPORTS_RE.findall(r.content)), now)
+                viewer.take(tuple((int(p), int(c)) for p, c in SUPPORTS_RE.findall(r.body)), now)
             else:
-                self.tally.error(f"board_{r.status_code}")
-        except httpx.HTTPError as exc:
-            self.tally.error(f"board:{type(exc).__name__}")
+                self.tally.error(f"board_{r.status}")
+        except WireError as exc:
+            self.tally.error(f"board:{exc}")
         finally:
             viewer.fetching -= 1
             self.check(viewer, time.perf_counter())
@@ -459,27 +458,24 @@ async def watch_rss(pid: int | list[int], stop: asyncio.Event, peak: list[float]
         return
 
 
-async def support_once(client: httpx.AsyncClient, slots: asyncio.Semaphore, token: str, pid: int,
-                       tally: Tally) -> None:
-    """One support. Latency runs from the moment it was due, so time waiting for a free connection counts."""
+async def support_once(wire: Wire, token: str, pid: int, tally: Tally) -> None:
+    """One support, with an Idempotency-Key as a phone's outbox sends it. Latency runs from the moment it was
+    due, so time waiting for a free connection counts."""
     sent = time.perf_counter()
-    got = sent
     tally.sent += 1
     try:
-        async with slots:  # never queue inside httpx: its pool does work per waiting request per connection
-            got = time.perf_counter()
-            r = await client.post(f"/api/v1/proposals/{pid}/support",
-                                  headers={"authorization": f"Bearer {token}"})
-    except httpx.HTTPError as exc:
-        tally.error(f"http:{type(exc).__name__}")
+        r = await wire.request("POST", f"/api/v1/proposals/{pid}/support",
+                               {"authorization": f"Bearer {token}", "idempotency-key": f"bench-{tally.sent}"})
+    except WireError as exc:
+        tally.error(f"http:{exc}")
         return
     done = time.perf_counter()
-    if not 200 <= r.status_code < 300:
-        tally.error(f"http_{r.status_code}")
+    if not 200 <= r.status < 300:
+        tally.error(f"http_{r.status}")
         return
     tally.support_latency.append((done - sent) * 1000)
-    tally.acks.append((pid, int(r.json()["supports"]), sent))
-    tally.timeline.append((sent, done, got))
+    tally.acks.append((pid, int(json.loads(r.body)["supports"]), sent))
+    tally.timeline.append((sent, done))
 
 
 # -- set-up over the API ----------------------------------------------------------------------------------------
@@ -569,10 +565,12 @@ async def settle(viewers: list[Viewer], final: dict[int, int], timeout: float, p
 # -- the servers and their clients -------------------------------------------------------------------------------
 @dataclass
 class Rig:
-    """The servers under test, an HTTP client for each, and the facilitator who prepares sessions."""
+    """The servers under test, an HTTP client for each (httpx to set up and check, a Wire for the load), and
+    the facilitator who prepares sessions."""
 
     servers: list[Server]
     clients: list[httpx.AsyncClient]
+    wires: list[Wire]
     email: str
     password: str
 
@@ -693,13 +691,12 @@ async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) ->
     before = sum(v.messages for v in viewers)
     start = time.perf_counter()
     requests: list[asyncio.Task[None]] = []
-    slots = asyncio.Semaphore(HTTP_CONNECTIONS)
     for i, (token, pid) in enumerate(plan):
         delay = start + i / votes_per_s - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        client = rig.clients[i % len(rig.clients)]
-        requests.append(asyncio.create_task(support_once(client, slots, token, pid, tally)))
+        wire = rig.wires[i % len(rig.wires)]
+        requests.append(asyncio.create_task(support_once(wire, token, pid, tally)))
     await asyncio.gather(*requests)
     send_s = time.perf_counter() - start
     cpu.report("sending")
@@ -724,8 +721,7 @@ async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) ->
     trace = os.environ.get("DELIBERATE_BENCH_TRACE")
     if trace:  # raw timings for a closer look, in seconds since the first support was due
         Path(trace).write_text(json.dumps({
-            "supports": [{"due": round(a - start, 4), "started": round(c - start, 4), "answered": round(b - start, 4)}
-                         for a, b, c in tally.timeline],
+            "supports": [{"due": round(a - start, 4), "answered": round(b - start, 4)} for a, b in tally.timeline],
             "seen_slowest_ms": [(round(a - start, 4), None if w is None else round(w, 1)) for a, w in per_support],
         }))
     log(f"sent for {send_s:.1f} s; {sum(v.sampled and v.state == 'open' for v in viewers)} sampled viewers; "
@@ -769,7 +765,9 @@ async def drive(servers: list[Server], email: str, password: str, scenario: str,
         for server, client in zip(servers, clients, strict=True):
             await server.wait_ready(client)
         log(f"{len(servers)} server(s) ready on port(s) {', '.join(str(s.port) for s in servers)}")
-        rig = Rig(servers, clients, email, password)
+        wires = [Wire("127.0.0.1", s.port, HTTP_CONNECTIONS) for s in servers]
+        stack.callback(lambda: [w.close() for w in wires])
+        rig = Rig(servers, clients, wires, email, password)
         if scenario == "spike":
             from deliberate.bench.live_spike import measure as spike
 
@@ -791,7 +789,7 @@ def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0, 
     total = round(votes_per_s * seconds)
     if total > PROPOSALS * 50_000:
         raise SystemExit("that many supports would need an unreasonable number of participants")
-    raise_file_limit(2 * clients + HTTP_CONNECTIONS * processes + PAGE_CONNECTIONS + 1024)
+    raise_file_limit(2 * clients + HTTP_CONNECTIONS * processes + 1024)
     servers = start_servers(processes)
     password = "bench-" + os.urandom(12).hex()
     email = f"bench-{os.urandom(4).hex()}@example.org"  # unique, in case DATABASE_URL names a used database

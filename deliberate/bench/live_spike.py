@@ -22,7 +22,6 @@ import time
 from typing import Any
 
 from deliberate.bench.live import (
-    HTTP_CONNECTIONS,
     CpuWatch,
     Pages,
     Rig,
@@ -52,7 +51,7 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
     tally = Tally()
     stop = asyncio.Event()
     viewers = rig.spread_viewers(clients, prepared.tokens)
-    pages = Pages(rig.clients, prepared.code, tally)
+    pages = Pages(rig.wires, prepared.code, tally)
     rss_before = rss_mb(rig.pids)
     log(f"opening {clients} websocket viewers on session {prepared.code} across {len(rig.servers)} server(s)")
     protocols = await rig.open(viewers, prepared.code, tally, stop, pages)
@@ -72,7 +71,6 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
     t0 = time.perf_counter()
     await open_voting(first, prepared.code, prepared.staff)
     phase_open_ms = (time.perf_counter() - t0) * 1000
-    slots = asyncio.Semaphore(HTTP_CONNECTIONS)
     requests: list[asyncio.Task[None]] = []
     for offset, i, pid in schedule:
         delay = t0 + offset - time.perf_counter()
@@ -81,7 +79,7 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
         viewer = viewers[i]
         assert viewer.token is not None
         requests.append(asyncio.create_task(
-            support_once(rig.clients[viewer.server], slots, viewer.token, pid, tally)))
+            support_once(rig.wires[viewer.server], viewer.token, pid, tally)))
     await asyncio.gather(*requests)
     cpu.report("voting")
     final = await final_counts(first, prepared)
@@ -110,7 +108,7 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
         "supports_counted": sum(final.values()),
         "phase_open_ms": round(phase_open_ms, 1),
         "phase_seen_ms": spread([(v.first_at - t0) * 1000 for v in connected if v.first_at is not None]),
-        "vote_accepted_s": round(max(done for _, done, _ in tally.timeline) - t0, 2) if tally.timeline else None,
+        "vote_accepted_s": round(max(done for _, done in tally.timeline) - t0, 2) if tally.timeline else None,
         "all_seen_s": round(max(changed) - t0, 2) if settled and changed else None,
         "support_latency_ms": spread(tally.support_latency),
         "seen_latency_ms": spread(seen),

@@ -25,7 +25,6 @@ import httpx
 
 from deliberate.bench.live import (
     CONNECT_CONCURRENCY,
-    HTTP_CONNECTIONS,
     PROPOSALS,
     SEQ_RE,
     CpuWatch,
@@ -60,8 +59,7 @@ async def current_seq(client: httpx.AsyncClient, code: str) -> int:
 
 
 async def write(rig: Rig, pairs: list[tuple[str, int]], tally: Tally) -> None:
-    slots = asyncio.Semaphore(HTTP_CONNECTIONS)
-    await asyncio.gather(*(support_once(rig.clients[i % len(rig.clients)], slots, token, pid, tally)
+    await asyncio.gather(*(support_once(rig.wires[i % len(rig.wires)], token, pid, tally)
                            for i, (token, pid) in enumerate(pairs)))
 
 
@@ -86,7 +84,7 @@ async def measure(rig: Rig, clients: int, writes: int, window_s: float) -> dict[
     tally = Tally()
     stop = asyncio.Event()
     viewers = rig.spread_viewers(clients, prepared.tokens[:clients])
-    pages = Pages(rig.clients, prepared.code, tally)
+    pages = Pages(rig.wires, prepared.code, tally)
     rss_before = rss_mb(rig.pids)
     log(f"opening {clients} websocket viewers on session {prepared.code} across {len(rig.servers)} server(s)")
     protocols = await rig.open(viewers, prepared.code, tally, stop, pages)
