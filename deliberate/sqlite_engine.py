@@ -18,9 +18,16 @@ from tortoise.exceptions import TransactionManagementError
 
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
     async def begin(self) -> None:
+        # The connection is in autocommit mode, so no transaction is open here and Tortoise's commit() before
+        # BEGIN only costs a round trip to the database thread; it is kept for the case it guarded against.
         try:
-            await self._connection.commit()
-            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "within a transaction" not in str(exc):
+                    raise
+                await self._connection.commit()
+                await self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise TransactionManagementError(exc) from exc
 

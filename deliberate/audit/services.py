@@ -11,15 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.signals import post_save
-from tortoise.transactions import in_transaction
 
+from deliberate import rawsql
 from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor
 from deliberate.audit.chain import GENESIS, canonical, entry_hash
 from deliberate.audit.models import AuditEntry
 from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
-from deliberate.sessions.models import Session
 from deliberate.votes.models import Support
 
 # The payload key that names what an entry is about, in order of preference.
@@ -39,30 +38,33 @@ def actor_ref(actor: Actor | StaffUser | str | None) -> str:
     return "system"
 
 
-async def append(session_id: int, kind: str, actor: str, subject: str, payload: dict[str, Any]) -> AuditEntry:
-    """Add one entry at the head of the session's chain. Joins the caller's transaction (as a savepoint)."""
+async def append(session_id: int, kind: str, actor: str, subject: str, payload: dict[str, Any]) -> None:
+    """Add one entry at the head of the session's chain, in the caller's transaction (or one of its own)."""
     text = canonical(payload)
-    async with in_transaction():
+    async with rawsql.atomic():
         # The session row is the chain's lock: appenders in every process queue here, so each reads the
         # head the previous one committed. SQLite has no row locks and needs none: its write transactions
         # begin IMMEDIATE (sqlite_engine.py), one at a time, so the query is skipped there (one round trip
         # less while holding the write lock). The unique (session, seq) pair is the backstop: a race would
         # fail the write, never fork the chain.
         if AuditEntry._meta.db.capabilities.dialect != "sqlite":
-            await Session.filter(id=session_id).select_for_update(no_key=True).first()
-        head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
-        seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+            await rawsql.rows("SELECT id FROM session WHERE id = ? FOR NO KEY UPDATE", session_id)
+        # Plain SQL (rawsql.py): every support, vote and mark passes here.
+        head = await rawsql.rows("SELECT seq, hash FROM audit_entry WHERE session_id = ? ORDER BY seq DESC LIMIT 1",
+                                 session_id)
+        seq, prev = (head[0]["seq"] + 1, head[0]["hash"]) if head else (1, GENESIS)
         at = datetime.now(UTC)
         digest = entry_hash(prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject,
                             payload=text)
-        return await AuditEntry.create(session_id=session_id, seq=seq, at=at, kind=kind, actor=actor,
-                                       subject=subject, payload=text, prev_hash=prev, hash=digest)
+        await rawsql.insert(
+            "INSERT INTO audit_entry (session_id, seq, at, kind, actor, subject, payload, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", session_id, seq, at, kind, actor, subject, text, prev, digest)
 
 
-async def record(session_id: int, kind: str, actor: Actor | StaffUser | str | None, **payload: Any) -> AuditEntry:
+async def record(session_id: int, kind: str, actor: Actor | StaffUser | str | None, **payload: Any) -> None:
     """The one-line hook for domain services: `await audit.record(session.id, "vote.cast", actor, ...)`."""
     key = next((k for k in SUBJECT_KEYS if payload.get(k) is not None), "")
-    return await append(session_id, kind, actor_ref(actor), f"{key}:{payload[key]}" if key else "", payload)
+    await append(session_id, kind, actor_ref(actor), f"{key}:{payload[key]}" if key else "", payload)
 
 
 async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, support_ids: list[int]) -> None:

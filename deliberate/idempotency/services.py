@@ -14,14 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import events, rawsql
 from deliberate.errors import Conflict, DomainError, ValidationError
 from deliberate.i18n import N_
-from deliberate.idempotency.models import IdempotencyRecord
 
 MAX_KEY = 100
 
@@ -39,13 +39,20 @@ def clean_key(key: str | None) -> str | None:
     return key
 
 
+async def answered(actor_key: str, key: str) -> dict[str, Any] | None:
+    """The record of a write already answered under this key (plain SQL: every phone write asks, rawsql.py)."""
+    found = await rawsql.rows("SELECT fingerprint, status, body FROM idempotency_record WHERE actor = ? AND key = ?",
+                              actor_key, key)
+    return found[0] if found else None
+
+
 async def _replay(actor_key: str, key: str, fp: str) -> tuple[int, object] | None:
-    previous = await IdempotencyRecord.get_or_none(actor=actor_key, key=key)
+    previous = await answered(actor_key, key)
     if previous is None:
         return None
-    if previous.fingerprint != fp:
+    if previous["fingerprint"] != fp:
         raise Conflict(N_("This Idempotency-Key was already used for a different request."))
-    return previous.status, json.loads(previous.body)
+    return previous["status"], json.loads(previous["body"])
 
 
 class _Duplicate(Exception):
@@ -63,13 +70,12 @@ async def once(actor_key: str, key: str | None, fp: str,
         async with events.deferred():
             async with in_transaction():
                 status, body = await run()
-                if status < 500:
-                    try:
-                        async with in_transaction():  # a savepoint: the duplicate fails alone first
-                            await IdempotencyRecord.create(actor=actor_key, key=key, fingerprint=fp, status=status,
-                                                           body=json.dumps(body, ensure_ascii=False))
-                    except IntegrityError as exc:
-                        raise _Duplicate from exc
+                # A copy of this write that committed first makes the insert a no-op: roll this one back whole.
+                if status < 500 and not await rawsql.insert(
+                        "INSERT INTO idempotency_record (actor, key, fingerprint, status, body, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor, key) DO NOTHING", actor_key, key, fp, status,
+                        json.dumps(body, ensure_ascii=False), datetime.now(UTC)):
+                    raise _Duplicate
     except _Duplicate:
         answer = await _replay(actor_key, key, fp)
         assert answer is not None

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import events, rawsql
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.comments.models import Comment
 from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
-from deliberate.sessions.models import Participant, Session, Theme
+from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.services import join_session, require_phase
 from deliberate.sessions.vocab import TARGET_GROUPS
 from deliberate.text import as_int, clean_text, display_name, is_id
@@ -86,12 +87,23 @@ async def submit_proposal(
     return proposal
 
 
+@cache
+def _PROPOSAL_SQL() -> str:  # noqa: N802 (a constant, built once the models are known)
+    columns = ", ".join(rawsql.columns(m, a) for m, a in ((Proposal, "p"), (Session, "s"), (Assembly, "a")))
+    return (f"SELECT {columns} FROM proposal p JOIN session s ON s.id = p.session_id "  # noqa: S608 (no input)
+            "JOIN assembly a ON a.id = s.assembly_id WHERE p.id = ?")
+
+
 async def get_proposal(proposal_id: object) -> Proposal:
     if not is_id(proposal_id):
         raise NotFound(N_("No such proposal."))
-    proposal = await Proposal.get_or_none(id=proposal_id).select_related("session__assembly")  # one query
-    if proposal is None:
+    # Every support starts here: one plain SQL read (rawsql.py) instead of a select_related 12 times the CPU.
+    found = await rawsql.rows(_PROPOSAL_SQL(), proposal_id)
+    if not found:
         raise NotFound(N_("No such proposal."))
+    proposal, session = rawsql.part(Proposal, found[0], "p"), rawsql.part(Session, found[0], "s")
+    rawsql.attach(session, "assembly", rawsql.part(Assembly, found[0], "a"))
+    rawsql.attach(proposal, "session", session)
     return proposal
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tortoise.exceptions import IntegrityError
+from datetime import UTC, datetime
+
 from tortoise.transactions import in_transaction
 
-from deliberate import audit, events
+from deliberate import audit, events, rawsql
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.errors import PermissionDenied
 from deliberate.i18n import N_
@@ -33,14 +34,17 @@ async def add_support(actor: Actor, proposal: Proposal, *, on_behalf_of: Partici
         participant = require_participant(actor, session)
     require_phase(session, "support")
     _check_open(proposal)
-    try:
-        async with in_transaction():
-            await Support.create(proposal=proposal, participant=participant, assisted=staff is not None,
-                                 entered_by=staff)
-            await audit.record(session.id, "support.added", actor, proposal=proposal.id, participant=participant.id,
-                               source="assisted" if staff else "phone")
-    except IntegrityError:
-        return False
+    # Plain SQL, and a double tap is a conflict that changes nothing rather than an error to roll back to a
+    # savepoint: this is the statement a hall makes hundreds of times a second (rawsql.py).
+    async with rawsql.atomic():
+        added = await rawsql.insert(
+            "INSERT INTO support (proposal_id, participant_id, assisted, entered_by_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (proposal_id, participant_id) DO NOTHING",
+            proposal.id, participant.id, staff is not None, staff.id if staff else None, datetime.now(UTC))
+        if not added:
+            return False
+        await audit.record(session.id, "support.added", actor, proposal=proposal.id, participant=participant.id,
+                           source="assisted" if staff else "phone")
     await events.publish(events.Event("support.added", session.id, proposal_ids=(proposal.id,)))
     return True
 
@@ -56,3 +60,7 @@ async def withdraw_support(actor: Actor, proposal: Proposal) -> bool:
     if removed:
         await events.publish(events.Event("support.withdrawn", session.id, proposal_ids=(proposal.id,)))
     return bool(removed)
+
+
+async def support_count(proposal: Proposal) -> int:
+    return int(await rawsql.value("SELECT COUNT(*) FROM support WHERE proposal_id = ?", proposal.id))

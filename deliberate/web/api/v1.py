@@ -25,7 +25,7 @@ from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.text import as_int
-from deliberate.votes.services import add_support, withdraw_support
+from deliberate.votes.services import add_support, support_count, withdraw_support
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
 from deliberate.web.views.participant import join_url
@@ -222,6 +222,6 @@ async def support(request: Request, actor: Actor) -> tuple[int, object]:
     else:
         changed = await add_support(actor, proposal)
         supported = True
-    count = await proposal.supports.all().count()
+    count = await support_count(proposal)
     return (201 if changed and supported else 200), {"proposal_id": proposal.id, "supported": supported,
                                                       "changed": changed, "supports": count}
