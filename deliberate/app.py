@@ -33,7 +33,7 @@ from deliberate.web.language import LanguageMiddleware
 from deliberate.web.live import render_update
 from deliberate.web.ops import Metrics, WriteTimer
 from deliberate.web.pages import render
-from deliberate.web.routes import routes
+from deliberate.web.routes import MemoRouter, routes
 from deliberate.web.security import SecurityMiddleware
 from deliberate.web.throttle import ThrottleMiddleware
 
@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={DomainError: domain_error, HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
+    app.router = MemoRouter(app.router.routes, lifespan=lifespan)  # Starlette takes no router class
     app.state.settings = settings
     app.state.metrics = Metrics(app)
     return app

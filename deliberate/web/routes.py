@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from typing import Any
+
+from starlette.routing import BaseRoute, Match, Mount, Route, Router, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from deliberate.settings import ROOT
 from deliberate.web import live, ops
@@ -160,3 +163,39 @@ def routes() -> list[BaseRoute]:
         Mount("/vendor/sarabun", ShortCacheFiles(directory=NODE / "@fontsource" / "sarabun" / "files",
                                                  check_dir=False), name="sarabun"),
     ]
+
+
+class MemoRouter(Router):
+    """Starlette's router, remembering which route each (method, path) reached. The plain router tries the
+    routes in order, about 180 patterns, and a hall's phones ask for the same few paths over and over: the
+    remembered route is tried alone (it must still match, so path parameters are converted as usual), and
+    anything else (a miss, a 405, a redirect, a websocket) takes the ordinary walk."""
+
+    MEMO_MAX = 20_000  # paths hold ids; the memory starts over when full
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo: dict[tuple[str, str], BaseRoute] = {}
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().app(scope, receive, send)
+            return
+        key = (scope["method"], scope["path"])
+        route = self._memo.get(key)
+        if route is None:
+            for candidate in self.routes:
+                if candidate.matches(scope)[0] is Match.FULL:
+                    if len(self._memo) >= self.MEMO_MAX:
+                        self._memo.clear()
+                    self._memo[key] = route = candidate
+                    break
+        if route is not None:
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope.setdefault("router", self)
+                scope["route"] = route
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+        await super().app(scope, receive, send)

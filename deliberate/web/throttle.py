@@ -20,7 +20,7 @@ from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deliberate.i18n import N_
-from deliberate.idempotency.models import IdempotencyRecord
+from deliberate.idempotency.services import answered
 from deliberate.ratelimit import RateLimited, limiter_for, slow_mode_policy
 from deliberate.sessions.codes import looks_like_code, normalise_code
 from deliberate.sessions.models import Participant, Session
@@ -41,7 +41,23 @@ def client_address(conn: HTTPConnection | Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
+# The route each (method, path) matched, remembered: matching walks every route's pattern, and the router
+# does it again behind us. Paths hold ids, so the memory is bounded and starts over when full.
+_matched: dict[tuple[int, str, str], tuple[str, dict[str, Any]]] = {}
+MATCHED_MAX = 20_000
+
+
 def _route(scope: Scope) -> tuple[str, dict[str, Any]]:
+    key = (id(scope["app"].router), scope["method"], scope["path"])
+    found = _matched.get(key)
+    if found is None:
+        if len(_matched) >= MATCHED_MAX:
+            _matched.clear()
+        found = _matched[key] = _match(scope)
+    return found[0], dict(found[1])
+
+
+def _match(scope: Scope) -> tuple[str, dict[str, Any]]:
     partial: tuple[str, dict[str, Any]] | None = None
     for route in scope["app"].router.routes:
         if not isinstance(route, Route):
@@ -135,7 +151,7 @@ class ThrottleMiddleware:
         limiter = limiter_for(scope["app"])
         key = f"participant:{participant.id}"
         idem = HTTPConnection(scope).headers.get("idempotency-key")
-        if idem and await IdempotencyRecord.filter(actor=key, key=idem[:100]).exists():
+        if idem and await answered(key, idem[:100]) is not None:
             return None, None  # a replay: it answers what was already done and costs nothing
         wait = await limiter.hit(limiter.writes, key)
         if wait:
