@@ -120,6 +120,41 @@
     kept = null;
   });
 
+  // The hall's screen cannot be scrolled. Each piece of it is clamped to a few lines (app.css), and when a
+  // session still holds more than a projector shows (thirty strategic issues, say), the whole screen is
+  // drawn smaller until it fits, instead of losing its last rows below the edge.
+  // A bisection finds the largest size that fits: a smaller screen also gains columns, so height is no guide.
+  var fitting = false;
+  function fits() {
+    var root = document.documentElement;
+    return root.scrollHeight <= window.innerHeight && root.scrollWidth <= window.innerWidth;
+  }
+  function fitScreen(again) {
+    fitting = false;
+    var screen = document.querySelector(".projector .screen");
+    if (!screen || (!again && fits())) return;  // a live count changed: it still fits as it is
+    screen.style.zoom = "";
+    if (fits()) return;
+    var lo = 0.3, hi = 1;
+    for (var i = 0; i < 7; i++) {
+      var mid = (lo + hi) / 2;
+      screen.style.zoom = mid.toFixed(3);
+      if (fits()) lo = mid; else hi = mid;
+    }
+    screen.style.zoom = lo.toFixed(3);
+  }
+  function refit(again) {
+    if (!fitting) { fitting = true; window.requestAnimationFrame(function () { fitScreen(again === true); }); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var screen = document.querySelector(".projector .screen");
+    if (!screen) return;
+    fitScreen(true);
+    new MutationObserver(function () { refit(false); }).observe(screen, { childList: true, subtree: true, characterData: true });
+    window.addEventListener("resize", function () { refit(true); });
+    if (document.fonts) document.fonts.ready.then(function () { refit(true); });
+  });
+
   // Larger text, remembered on this phone. This script runs in <head>, not deferred, so the class is on
   // <html> before the first paint: the page never flashes small and then jumps.
   function largeText() {
