@@ -132,7 +132,9 @@
   function fitScreen(again) {
     fitting = false;
     var screen = document.querySelector(".projector .screen");
-    if (!screen || (!again && fits())) return;  // a live count changed: it still fits as it is
+    if (!screen) return;
+    if (!projecting()) { screen.style.zoom = ""; return; }
+    if (!again && fits()) return;  // a live count changed: it still fits as it is
     screen.style.zoom = "";
     if (fits()) return;
     var lo = 0.3, hi = 1;
@@ -142,6 +144,10 @@
       if (fits()) lo = mid; else hi = mid;
     }
     screen.style.zoom = lo.toFixed(3);
+  }
+  // A projector is wide and landscape; on a phone (a facilitator checking the screen) the page just scrolls.
+  function projecting() {
+    return window.innerWidth >= 1000 && window.innerWidth > window.innerHeight;
   }
   function refit(again) {
     if (!fitting) { fitting = true; window.requestAnimationFrame(function () { fitScreen(again === true); }); }
