@@ -51,6 +51,9 @@ def build_environment() -> Environment:
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates do not change under a running server: without this, every include (a board includes a
+        # card per proposal) stats its file to see whether to reload it.
+        auto_reload=False,
     )
     env.globals.update(
         _=gettext, gettext=gettext, asset=asset,
