@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from tortoise.functions import Count
@@ -164,6 +164,27 @@ async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView
                      me is not None and p.author_id == me, names.get(p.id, ()))  # type: ignore[attr-defined]
         for p in proposals
     ]
+
+
+async def published_views(session: Session) -> list[ProposalView]:
+    """The session's published proposals with their counts, as anyone sees them (see `personalise`)."""
+    return await decorate(Actor(), await Proposal.filter(session_id=session.id, kind="proposal",
+                                                          status=ProposalStatus.PUBLISHED).order_by("id"))
+
+
+async def personalise(actor: Actor, session: Session, shared: list[ProposalView]) -> list[ProposalView]:
+    """`published_views` as this actor sees them: which they support and wrote, then their own pending ones.
+    The same as `list_proposals`, for a caller that shares the published part between people."""
+    me = actor.participant_in(session)
+    if me is None:
+        return list(shared)
+    backed = {r["proposal_id"] for r in await rawsql.rows("SELECT proposal_id FROM support WHERE participant_id = ?",
+                                                          me.id)}
+    views = [replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id)  # type: ignore[attr-defined]
+             for v in shared]
+    own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING, kind="proposal",
+                                author_id=me.id).order_by("id")
+    return views + (await decorate(actor, own) if own else [])
 
 
 async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bs4 import BeautifulSoup
+from starlette.applications import Starlette
 
 from deliberate.comments.models import Comment
 from deliberate.proposals.models import Proposal
-from deliberate.sessions.models import Participant
+from deliberate.sessions.models import Participant, Session
 from deliberate.votes.models import Support
+from deliberate.web.views.participant import _shared_boards as shared_boards
 from tests.conftest import Api, Browser, row_counts
 
 
@@ -339,3 +341,52 @@ async def test_people_from_any_province_can_name_their_subdistrict(api: Api, bro
     assert r.status_code == 303
     stored = await Participant.filter(session_id=s["id"]).first()
     assert stored is not None and stored.subdistrict_code == "500101"
+
+
+async def test_a_board_shared_between_phones_is_still_each_phones_own(
+        app: Starlette, api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    """While a live channel is open, phones share the published part of the board (web/views/participant.py);
+    each still sees what it backs and wrote, its pending proposals alone, and a change at once."""
+    s = await api.new_session(facilitator, phase="ideas", premoderation=True)
+    code, theme = s["code"], s["themes"][0]["id"]
+    channel = await app.state.hub.channel((await Session.get(code=code)).id)  # as when phones are connected
+    author = await api.join(code, "ผู้เสนอ")
+    first = (await api.propose(author, code, theme, title="ศูนย์เด็กเล็ก"))["id"]
+    second = (await api.propose(author, code, theme, title="ถนนสว่าง"))["id"]
+    for pid in (first, second):
+        assert (await api.moderate(facilitator, pid, action="approve")).status_code == 200
+    await api.set_phase(facilitator, code, "voting")
+    backer, other = browser(), browser()
+    await backer.join(code, "ผู้สนับสนุน")
+    await other.join(code, "คนอื่น")
+
+    def pressed(page: BeautifulSoup, pid: int) -> str:
+        return page.find(id=f"proposal-{pid}-action").find("button")["aria-pressed"]
+
+    page = backer.page(await backer.get(f"/s/{code}/p/{first}"))
+    assert (await backer.post(f"/s/{code}/p/{first}/support", {"csrf_token": backer.csrf(page)})).status_code == 303
+    board = {"part": "board"}
+    mine = backer.page(await backer.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
+    theirs = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
+    assert shared_boards[channel.session_id][0] == channel.seq  # the second phone's board was the shared one
+    assert pressed(mine, first) == "true" and pressed(mine, second) == "false"
+    assert pressed(theirs, first) == "false" and pressed(theirs, second) == "false"
+    assert theirs.find(id=f"proposal-{first}-supports").get_text(strip=True) == "1"
+
+    # the other phone backs the second: both boards show its count straight away, each its own button
+    page = other.page(await other.get(f"/s/{code}/p/{second}"))
+    assert (await other.post(f"/s/{code}/p/{second}/support", {"csrf_token": other.csrf(page)})).status_code == 303
+    mine = backer.page(await backer.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
+    theirs = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
+    assert mine.find(id=f"proposal-{second}-supports").get_text(strip=True) == "1"
+    assert pressed(mine, second) == "false" and pressed(theirs, second) == "true"
+
+    # a proposal waiting for moderation is on its author's board only
+    await api.set_phase(facilitator, code, "ideas")
+    page = other.page(await other.get(f"/s/{code}"))
+    r = await other.post(f"/s/{code}/proposals", {"csrf_token": other.csrf(page), "title": "รอการตรวจ",
+                                                  "theme_id": str(theme)})
+    assert r.status_code == 303
+    waiting = (await Proposal.get(session__code=code, title="รอการตรวจ")).id
+    assert other.page(await other.get(f"/s/{code}")).find(id=f"proposal-{waiting}").find_parent(id="my-pending")
+    assert backer.page(await backer.get(f"/s/{code}")).find(id=f"proposal-{waiting}") is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from typing import Any
 
 import segno
 from starlette.requests import Request
@@ -13,7 +15,7 @@ from deliberate.actors import Actor
 from deliberate.comments.services import add_comment, list_comments
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_
-from deliberate.proposals.services import list_proposals, submit_proposal, visible_proposal
+from deliberate.proposals.services import personalise, published_views, submit_proposal, visible_proposal
 from deliberate.sessions.codes import normalise_code
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
@@ -103,16 +105,40 @@ async def subdistricts(request: Request) -> Response:
     return render(request, "participant/_subdistricts.html", ctx | {"values": {}, "errors": {}})
 
 
+# What every phone's board shares (the published proposals with their counts, the strategic issues, the
+# session's counts), kept per session while its live sequence number stands, and for BOARD_SHARED_S at most
+# (a few edits publish no event). When voting opens, every phone in the hall asks for its board at once
+# (bench live --scenario spike); each then costs only its own part. The number is read before the database,
+# so what is kept under it holds at least every change it numbers.
+BOARD_SHARED_S = 2.0
+_shared_boards: dict[int, tuple[int, float, dict[str, Any]]] = {}
+
+
+async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
+    channel = request.app.state.hub.channels.get(session.id)
+    seq, now = (channel.seq if channel is not None else None), time.monotonic()
+    kept = _shared_boards.get(session.id)
+    if seq is not None and kept is not None and kept[0] == seq and now - kept[1] < BOARD_SHARED_S:
+        return kept[2]
+    shared = {"views": await published_views(session), "themes": await themes_of(session),
+              "counts": await counts(session)}
+    if seq is not None:
+        if len(_shared_boards) > 1000:
+            _shared_boards.clear()
+        _shared_boards[session.id] = (seq, now, shared)
+    return shared
+
+
 async def _board_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
-    views = await list_proposals(actor, session)
-    themes = await themes_of(session)
+    shared = await _board_shared(request, session)
+    views = await personalise(actor, session, shared["views"])
+    themes = shared["themes"]
     published = [v for v in views if v.proposal.status == "published"]
     return {
         "session": session, "assembly": session.assembly, "themes": themes,
         "by_theme": {t.id: [v for v in published if v.proposal.theme_id == t.id] for t in themes},
         "pending": [v for v in views if v.proposal.status == "pending"],
-        "counts": await counts(session), "can": {a: can(session, a) for a in
-                                                 ACTIONS},
+        "counts": shared["counts"], "can": {a: can(session, a) for a in ACTIONS},
     }
 
 
