@@ -173,8 +173,8 @@ async def published_views(session: Session) -> list[ProposalView]:
 
 
 async def personalise(actor: Actor, session: Session, shared: list[ProposalView]) -> list[ProposalView]:
-    """`published_views` as this actor sees them: which they support and wrote, then their own pending ones.
-    The same as `list_proposals`, for a caller that shares the published part between people."""
+    """`published_views` as this actor sees them: which they support and wrote, then their own pending ones
+    (what `list_proposals` gives, for a caller that shares the published part between people)."""
     me = actor.participant_in(session)
     if me is None:
         return list(shared)
@@ -189,20 +189,10 @@ async def personalise(actor: Actor, session: Session, shared: list[ProposalView]
 
 async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:
     """Published proposals, plus the actor's own pending ones; facilitators may ask for every status."""
-    query = Proposal.filter(session_id=session.id, kind="proposal")
     if include_all and actor.is_facilitator():
-        proposals = await query.order_by("id")
-    else:
-        published = await query.filter(status=ProposalStatus.PUBLISHED).order_by("id")
-        own: list[Proposal] = []
-        if actor.participant_in(session) is not None:
-            own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING, kind="proposal",
-                                        author_id=actor.participant.id).order_by("id")  # type: ignore[union-attr]
-        proposals = published + own
-    return await decorate(actor, proposals)
+        return await decorate(actor, await Proposal.filter(session_id=session.id, kind="proposal").order_by("id"))
+    return await personalise(actor, session, await published_views(session))
 
 
 async def ranked(session: Session) -> list[ProposalView]:
-    views = await decorate(Actor(), await Proposal.filter(session_id=session.id, kind="proposal",
-                                                           status=ProposalStatus.PUBLISHED).order_by("id"))
-    return sorted(views, key=lambda v: (-v.supports, -v.comments, v.id))
+    return sorted(await published_views(session), key=lambda v: (-v.supports, -v.comments, v.id))

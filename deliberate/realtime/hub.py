@@ -160,6 +160,8 @@ class Channel:
     viewers: dict[str, set[Viewer]] = field(default_factory=lambda: defaultdict(set))
     dirty: Dirty | None = None
     replay: deque[Replay] = field(default_factory=lambda: deque(maxlen=REPLAY))
+    # What pages derive from the session and may share while `seq` stands, by name: (seq, made at, value).
+    shared: dict[str, tuple[int, float, Any]] = field(default_factory=dict)
 
     def advance(self, seq: int) -> None:
         """Take an event's number (0: number it here, for a hub without a bus)."""

@@ -168,8 +168,9 @@ def routes() -> list[BaseRoute]:
 class MemoRouter(Router):
     """Starlette's router, remembering which route each (method, path) reached. The plain router tries the
     routes in order, about 180 patterns, and a hall's phones ask for the same few paths over and over: the
-    remembered route is tried alone (it must still match, so path parameters are converted as usual), and
-    anything else (a miss, a 405, a redirect, a websocket) takes the ordinary walk."""
+    remembered route is tried alone (it must still match, so path parameters are converted as usual). The
+    write throttle asks the same question before the router does (`match`), and gets the same memory.
+    A miss, a redirect and a websocket take the ordinary walk."""
 
     MEMO_MAX = 20_000  # paths hold ids; the memory starts over when full
 
@@ -177,25 +178,34 @@ class MemoRouter(Router):
         super().__init__(*args, **kwargs)
         self._memo: dict[tuple[str, str], BaseRoute] = {}
 
-    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().app(scope, receive, send)
-            return
+    def match(self, scope: Scope) -> tuple[BaseRoute | None, Scope]:
+        """The route an http request reaches, as the router chooses it (the first full match, else the first
+        partial one: a wrong method, answered 405), with its child scope; (None, {}) when none does."""
         key = (scope["method"], scope["path"])
         route = self._memo.get(key)
         if route is None:
+            partial = None
             for candidate in self.routes:
-                if candidate.matches(scope)[0] is Match.FULL:
-                    if len(self._memo) >= self.MEMO_MAX:
-                        self._memo.clear()
-                    self._memo[key] = route = candidate
+                found = candidate.matches(scope)[0]
+                if found is Match.FULL:
+                    route = candidate
                     break
-        if route is not None:
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope.setdefault("router", self)
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-        await super().app(scope, receive, send)
+                if found is Match.PARTIAL and partial is None:
+                    partial = candidate
+            route = route or partial
+            if route is None:
+                return None, {}
+            if len(self._memo) >= self.MEMO_MAX:
+                self._memo.clear()
+            self._memo[key] = route
+        return route, route.matches(scope)[1]
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route, child = self.match(scope) if scope["type"] == "http" else (None, {})
+        if route is None:
+            await super().app(scope, receive, send)
+            return
+        scope.setdefault("router", self)
+        scope["route"] = route
+        scope.update(child)
+        await route.handle(scope, receive, send)

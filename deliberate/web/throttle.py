@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Match, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deliberate.i18n import N_
@@ -41,33 +41,10 @@ def client_address(conn: HTTPConnection | Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-# The route each (method, path) matched, remembered: matching walks every route's pattern, and the router
-# does it again behind us. Paths hold ids, so the memory is bounded and starts over when full.
-_matched: dict[tuple[int, str, str], tuple[str, dict[str, Any]]] = {}
-MATCHED_MAX = 20_000
-
-
 def _route(scope: Scope) -> tuple[str, dict[str, Any]]:
-    key = (id(scope["app"].router), scope["method"], scope["path"])
-    found = _matched.get(key)
-    if found is None:
-        if len(_matched) >= MATCHED_MAX:
-            _matched.clear()
-        found = _matched[key] = _match(scope)
-    return found[0], dict(found[1])
-
-
-def _match(scope: Scope) -> tuple[str, dict[str, Any]]:
-    partial: tuple[str, dict[str, Any]] | None = None
-    for route in scope["app"].router.routes:
-        if not isinstance(route, Route):
-            continue
-        match, child = route.matches(scope)
-        if match == Match.FULL:
-            return route.name, child.get("path_params", {})
-        if match == Match.PARTIAL and partial is None:
-            partial = route.name, child.get("path_params", {})
-    return partial or ("", {})
+    """The name and path parameters of the route the request will reach (the router remembers it)."""
+    route, child = scope["app"].router.match(scope)
+    return (route.name, child.get("path_params", {})) if isinstance(route, Route) else ("", {})
 
 
 def _credential(scope: Scope, name: str, params: dict[str, Any]) -> str | None:

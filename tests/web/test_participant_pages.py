@@ -11,7 +11,6 @@ from deliberate.comments.models import Comment
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
 from deliberate.votes.models import Support
-from deliberate.web.views.participant import _shared_boards as shared_boards
 from tests.conftest import Api, Browser, row_counts
 
 
@@ -368,7 +367,7 @@ async def test_a_board_shared_between_phones_is_still_each_phones_own(
     board = {"part": "board"}
     mine = backer.page(await backer.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
     theirs = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
-    assert shared_boards[channel.session_id][0] == channel.seq  # the second phone's board was the shared one
+    assert channel.shared["board"][0] == channel.seq  # the second phone's board was the shared one
     assert pressed(mine, first) == "true" and pressed(mine, second) == "false"
     assert pressed(theirs, first) == "false" and pressed(theirs, second) == "false"
     assert theirs.find(id=f"proposal-{first}-supports").get_text(strip=True) == "1"

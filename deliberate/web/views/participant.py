@@ -106,26 +106,23 @@ async def subdistricts(request: Request) -> Response:
 
 
 # What every phone's board shares (the published proposals with their counts, the strategic issues, the
-# session's counts), kept per session while its live sequence number stands, and for BOARD_SHARED_S at most
-# (a few edits publish no event). When voting opens, every phone in the hall asks for its board at once
-# (bench live --scenario spike); each then costs only its own part. The number is read before the database,
-# so what is kept under it holds at least every change it numbers.
+# session's counts), kept on the session's live channel while its sequence number stands, and for
+# BOARD_SHARED_S at most (a few edits publish no event). When voting opens, every phone in the hall asks for
+# its board at once (bench live --scenario spike); each then costs only its own part. The number is read
+# before the database, so what is kept under it holds at least every change it numbers.
 BOARD_SHARED_S = 2.0
-_shared_boards: dict[int, tuple[int, float, dict[str, Any]]] = {}
 
 
 async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
     channel = request.app.state.hub.channels.get(session.id)
     seq, now = (channel.seq if channel is not None else None), time.monotonic()
-    kept = _shared_boards.get(session.id)
-    if seq is not None and kept is not None and kept[0] == seq and now - kept[1] < BOARD_SHARED_S:
+    kept = channel.shared.get("board") if channel is not None else None
+    if kept is not None and kept[0] == seq and now - kept[1] < BOARD_SHARED_S:
         return kept[2]
     shared = {"views": await published_views(session), "themes": await themes_of(session),
               "counts": await counts(session)}
-    if seq is not None:
-        if len(_shared_boards) > 1000:
-            _shared_boards.clear()
-        _shared_boards[session.id] = (seq, now, shared)
+    if channel is not None:
+        channel.shared["board"] = (seq, now, shared)
     return shared
 
 
