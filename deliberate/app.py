@@ -29,6 +29,7 @@ from deliberate.realtime.hub import Hub
 from deliberate.settings import Settings
 from deliberate.statements.opinion import MapWorker
 from deliberate.web.assets import NOT_GZIPPED
+from deliberate.web.frames import FrameMiddleware
 from deliberate.web.language import LanguageMiddleware
 from deliberate.web.live import render_update
 from deliberate.web.ops import Metrics, WriteTimer
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=[
+            Middleware(FrameMiddleware),  # websockets only: first, to see the server's own send
             Middleware(GZipMiddleware, exclude_content_types=NOT_GZIPPED),  # HTML and JSON; http only
             Middleware(WriteTimer),
             Middleware(LanguageMiddleware),

@@ -25,6 +25,7 @@ from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, themes_of
+from deliberate.web.frames import text_frame, writer_for
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page
 from deliberate.web.templating import templates
@@ -174,8 +175,11 @@ async def session_socket(websocket: WebSocket) -> None:
     # No per-message compression: it doubles the CPU per update for a few hundred bytes saved.
     await websocket.accept()
 
+    frames = writer_for(websocket.scope)
+
     async def send(text: str) -> None:
-        await websocket.send_text(text)
+        if frames is None or not frames.write(text_frame(text)):
+            await websocket.send_text(text)
 
     async def close(code: int) -> None:
         if websocket.client_state == WebSocketState.CONNECTED:
