@@ -34,7 +34,7 @@ VIEWERS_PER_BASE_TICK = 2000
 TICK_MAX_S = 0.25
 # Sends are written in the hub's own turn of the event loop; it gives way this often, so a write's database
 # round trip waits behind a few milliseconds of fan-out, never behind a whole hall's.
-SENDS_PER_TURN = 200
+SENDS_PER_TURN = 50
 
 
 @dataclass
@@ -183,6 +183,7 @@ class Hub:
         self.channels: dict[int, Channel] = {}
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._flushed_at = 0.0  # when the last tick began (the loop's clock)
         self.delivered = 0
         self.dropped = 0  # viewers dropped for falling behind
         self.events = 0
@@ -228,7 +229,12 @@ class Hub:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(self.tick())  # coalesce the burst that woke us
+            # Coalesce the burst that woke us, a tick after the previous tick began rather than after its
+            # fan-out ended: a change made just as a big hall's fan-out started would otherwise wait for that
+            # whole fan-out and a whole tick more. After a quiet spell the first change goes out at once.
+            loop = asyncio.get_running_loop()
+            await asyncio.sleep(max(0.0, self._flushed_at + self.tick() - loop.time()))
+            self._flushed_at = loop.time()
             for channel in list(self.channels.values()):
                 if channel.dirty is not None and channel.viewer_count:
                     try:

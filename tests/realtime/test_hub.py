@@ -270,3 +270,33 @@ async def test_a_hall_reconnecting_at_once_costs_one_render(hub: tuple[Hub, Rend
     assert renders.calls == [(SESSION, "participant", 102, False)]
     assert all(p.got == ["participant seq=102 proposals=[2, 3] everything=False"] for p in back)
     await stop(*viewers)
+
+
+async def test_ticks_are_counted_from_the_previous_tick_not_from_its_end() -> None:
+    """A big hall's fan-out takes a while. The next tick comes one tick after the previous began, so a change
+    made as a long tick started waits for that tick, not for it and a whole tick more; and after a quiet
+    spell the first change goes out at once. (A tick here is long, so a loaded machine cannot blur it.)"""
+    long_tick, render_s = 0.5, 0.6
+    ticks: list[tuple[float, float]] = []  # (began, ended) of each render
+
+    async def slow_render(session_id: int, dirty: Dirty, audience: str, seq: int) -> str:
+        began = asyncio.get_running_loop().time()
+        await asyncio.sleep(render_s)
+        ticks.append((began, asyncio.get_running_loop().time()))
+        return f"seq={seq}"
+
+    h = Hub(slow_render, tick_s=long_tick)
+    await h.start()
+    phone = Phone()
+    await attach(h, phone)
+    posted = asyncio.get_running_loop().time()
+    h.on_event(Event("support.added", SESSION, proposal_ids=(1,)))
+    await asyncio.sleep(0.1)
+    h.on_event(Event("support.added", SESSION, proposal_ids=(2,)))  # during the first tick's render
+    await asyncio.sleep(render_s * 2 + long_tick)
+    await h.stop()
+    await stop(phone.viewer)
+    assert phone.got == ["seq=1", "seq=2"]
+    (first_began, first_ended), (second_began, _) = ticks
+    assert first_began - posted < long_tick / 2  # not a tick after a quiet spell
+    assert second_began - first_ended < long_tick / 2  # the tick had passed while the first one rendered
