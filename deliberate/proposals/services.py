@@ -187,6 +187,32 @@ async def personalise(actor: Actor, session: Session, shared: list[ProposalView]
     return views + (await decorate(actor, own) if own else [])
 
 
+async def live_counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
+    """Supports and (visible) comments per proposal of the session, in one query (plain SQL: every phone's
+    board asks when voting opens)."""
+    found = await rawsql.rows(
+        "SELECT 0 AS comments, s.proposal_id AS id, COUNT(*) AS n FROM support s "
+        "JOIN proposal p ON p.id = s.proposal_id WHERE p.session_id = ? GROUP BY s.proposal_id UNION ALL "
+        "SELECT 1, c.proposal_id, COUNT(*) FROM comment c "
+        "JOIN proposal p ON p.id = c.proposal_id WHERE p.session_id = ? AND c.hidden = ? GROUP BY c.proposal_id",
+        session.id, session.id, False)
+    supports = {r["id"]: int(r["n"]) for r in found if not r["comments"]}
+    return supports, {r["id"]: int(r["n"]) for r in found if r["comments"]}
+
+
+async def own_part(actor: Actor, session: Session) -> tuple[set[int], bool]:
+    """What `personalise` adds for this actor in one query: the proposals they back, and whether a proposal of
+    theirs waits for moderation. When voting opens most phones in a hall have neither, and share one board."""
+    me = actor.participant_in(session)
+    if me is None:
+        return set(), False
+    found = await rawsql.rows(
+        "SELECT proposal_id AS id, 0 AS pending FROM support WHERE participant_id = ? UNION ALL "
+        "SELECT id, 1 FROM proposal WHERE author_id = ? AND status = ? AND kind = ?",
+        me.id, me.id, ProposalStatus.PENDING.value, "proposal")
+    return {r["id"] for r in found if not r["pending"]}, any(r["pending"] for r in found)
+
+
 async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:
     """Published proposals, plus the actor's own pending ones; facilitators may ask for every status."""
     if include_all and actor.is_facilitator():

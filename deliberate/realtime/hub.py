@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ TICK_MAX_S = 0.25
 # Sends are written in the hub's own turn of the event loop; it gives way this often, so a write's database
 # round trip waits behind a few milliseconds of fan-out, never behind a whole hall's.
 SENDS_PER_TURN = 50
+# Events that change only numbers on a page (a proposal's supports or comments), never what it shows.
+COUNTS_ONLY = frozenset({"support.added", "support.withdrawn", "comment.added", "comment.hidden"})
 
 
 @dataclass
@@ -160,8 +163,26 @@ class Channel:
     viewers: dict[str, set[Viewer]] = field(default_factory=lambda: defaultdict(set))
     dirty: Dirty | None = None
     replay: deque[Replay] = field(default_factory=lambda: deque(maxlen=REPLAY))
-    # What pages derive from the session and may share while `seq` stands, by name: (seq, made at, value).
+    # The number of the last event that changed more than counts (see COUNTS_ONLY): what pages draw of the
+    # session keeps its shape while this stands, however many supports come in.
+    shape_seq: int = 0
+    # What pages derive from the session and may share while a number stands, by name: (number, made at, value).
     shared: dict[str, tuple[int, float, Any]] = field(default_factory=dict)
+
+    async def share(self, name: str, number: int, max_age: float, make: Callable[[], Awaitable[Any]]) -> Any:
+        """What `make` derives from the session, made once while `number` stands (for `max_age` seconds at most)
+        however many pages ask at once: when voting opens a whole hall asks in the same instant, and each
+        making its own copy (all waiting on the one database) was what a spike cost."""
+        now = time.monotonic()
+        kept = self.shared.get(name)
+        if kept is None or kept[0] != number or now - kept[1] >= max_age:
+            kept = self.shared[name] = (number, now, asyncio.ensure_future(make()))
+        try:
+            return await asyncio.shield(kept[2])  # a page that goes away does not cancel it for the others
+        except Exception:
+            if self.shared.get(name) is kept:
+                del self.shared[name]  # the next page tries again
+            raise
 
     def advance(self, seq: int) -> None:
         """Take an event's number (0: number it here, for a hub without a bus)."""
@@ -208,6 +229,8 @@ class Hub:
         if channel is None:
             return
         channel.advance(event.seq)
+        if event.name not in COUNTS_ONLY:
+            channel.shape_seq = channel.seq
         if channel.dirty is None:
             channel.dirty = Dirty()
         channel.dirty.merge(event)
@@ -219,6 +242,7 @@ class Hub:
     def resync_all(self) -> None:
         """Send every open page a snapshot on the next tick (the bus lost events, or got them back)."""
         for channel in self.channels.values():
+            channel.shape_seq = channel.seq  # events may have been missed: whatever pages keep is redrawn
             if channel.viewer_count:
                 channel.dirty = Dirty(everything=True)
                 channel.replay.clear()
@@ -280,6 +304,7 @@ class Hub:
                 current = await self.seq_source(session_id)
                 channel.seq = max(channel.seq, current)
                 channel.flushed = max(channel.flushed, current)
+                channel.shape_seq = channel.seq  # what came before is unknown here: take it as a new shape
         return channel
 
     async def attach(self, session_id: int, viewer: Viewer, since: int | None) -> None:

@@ -368,9 +368,19 @@ async def test_a_board_shared_between_phones_is_still_each_phones_own(
     mine = backer.page(await backer.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
     theirs = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
     assert channel.shared["board"][0] == channel.seq  # the second phone's board was the shared one
+    hall = channel.shared["board.html.th"]  # and drawn once for both, to keep while only counts change
+    assert hall[0] == channel.shape_seq
     assert pressed(mine, first) == "true" and pressed(mine, second) == "false"
     assert pressed(theirs, first) == "false" and pressed(theirs, second) == "false"
     assert theirs.find(id=f"proposal-{first}-supports").get_text(strip=True) == "1"
+    # each phone's forms carry its own token (the shared drawing holds a stand-in, never sent)
+    for phone, board_page in ((backer, mine), (other, theirs)):
+        tokens = {i["value"] for i in board_page.find_all("input", attrs={"name": "csrf_token"})}
+        assert tokens == {phone.client.cookies.get("dlb_csrf")}
+    # the button a backer sees is the one its own page draws: same form, same words
+    own = backer.page(await backer.get(f"/s/{code}"))
+    assert mine.find(id=f"proposal-{first}-action") == own.find(id=f"proposal-{first}-action")
+    assert theirs.find(id=f"proposal-{first}-action") != own.find(id=f"proposal-{first}-action")
 
     # the other phone backs the second: both boards show its count straight away, each its own button
     page = other.page(await other.get(f"/s/{code}/p/{second}"))
@@ -379,6 +389,7 @@ async def test_a_board_shared_between_phones_is_still_each_phones_own(
     theirs = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
     assert mine.find(id=f"proposal-{second}-supports").get_text(strip=True) == "1"
     assert pressed(mine, second) == "false" and pressed(theirs, second) == "true"
+    assert channel.shared["board.html.th"] is hall  # a support changes numbers only: not drawn again
 
     # a proposal waiting for moderation is on its author's board only
     await api.set_phase(facilitator, code, "ideas")
@@ -388,4 +399,6 @@ async def test_a_board_shared_between_phones_is_still_each_phones_own(
     assert r.status_code == 303
     waiting = (await Proposal.get(session__code=code, title="รอการตรวจ")).id
     assert other.page(await other.get(f"/s/{code}")).find(id=f"proposal-{waiting}").find_parent(id="my-pending")
+    part = other.page(await other.get(f"/s/{code}", params=board, headers={"hx-request": "true"}))
+    assert part.find(id=f"proposal-{waiting}").find_parent(id="my-pending")  # drawn for its author alone
     assert backer.page(await backer.get(f"/s/{code}")).find(id=f"proposal-{waiting}") is None

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import io
-import time
+import re
+import secrets
+from dataclasses import dataclass, replace
 from typing import Any
 
 import segno
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from deliberate import geo
 from deliberate.actors import Actor
 from deliberate.comments.services import add_comment, list_comments
 from deliberate.errors import DomainError, NotFound
-from deliberate.i18n import N_
-from deliberate.proposals.services import personalise, published_views, submit_proposal, visible_proposal
+from deliberate.i18n import N_, get_language
+from deliberate.proposals.services import (
+    live_counts,
+    own_part,
+    personalise,
+    published_views,
+    submit_proposal,
+    visible_proposal,
+)
 from deliberate.sessions.codes import normalise_code
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
@@ -25,6 +34,7 @@ from deliberate.votes.services import add_support, withdraw_support
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.identity import page_actor, participant_cookie
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+from deliberate.web.templating import templates
 
 PARTICIPANT_COOKIE_AGE = 60 * 60 * 24 * 30
 
@@ -114,16 +124,14 @@ BOARD_SHARED_S = 2.0
 
 
 async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
+    async def make() -> dict[str, Any]:
+        return {"views": await published_views(session), "themes": await themes_of(session),
+                "counts": await counts(session)}
+
     channel = request.app.state.hub.channels.get(session.id)
-    seq, now = (channel.seq if channel is not None else None), time.monotonic()
-    kept = channel.shared.get("board") if channel is not None else None
-    if kept is not None and kept[0] == seq and now - kept[1] < BOARD_SHARED_S:
-        return kept[2]
-    shared = {"views": await published_views(session), "themes": await themes_of(session),
-              "counts": await counts(session)}
-    if channel is not None:
-        channel.shared["board"] = (seq, now, shared)
-    return shared
+    if channel is None:
+        return await make()
+    return dict(await channel.share("board", channel.seq, BOARD_SHARED_S, make))
 
 
 async def _board_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
@@ -139,6 +147,66 @@ async def _board_context(request: Request, session: Session, actor: Actor) -> di
     }
 
 
+# The board itself, drawn for a phone with nothing of its own on it, is kept too: per language, while the
+# session keeps its shape (supports and comments only change numbers: Channel.shape_seq), for BOARD_SHARED_S
+# at most. It holds stand-ins for the counts, read afresh for every answer in one query, and for the form
+# token, and each card's support button drawn both ways: a phone that backs some proposals gets those
+# buttons swapped in. When voting opens every phone asks for its board at once while supports pour in, and
+# drawing it (a card and its includes per proposal) was most of what one cost. Only a phone with a proposal
+# waiting for moderation has its board drawn for it alone.
+_STAND_IN = secrets.token_hex(8)  # never leaves the server: every answer replaces each stand-in
+_TOKEN_STAND_IN = f"{_STAND_IN}-token"
+_COUNT = re.compile(rf"{_STAND_IN}-([sc])-(\d+)")
+
+
+@dataclass(frozen=True)
+class HallBoard:
+    parts: list[str]  # text, then a count's kind ("s" or "c") and proposal id, then text again, and so on
+    buttons: dict[int, tuple[str, str]]  # proposal id: its support button as drawn, and as drawn for a backer
+
+    def for_phone(self, counts: tuple[dict[int, int], dict[int, int]], backed: set[int], token: str) -> str:
+        supports, comments = counts
+        out = self.parts[:]
+        for i in range(1, len(out), 3):
+            pid = int(out[i + 1])
+            out[i], out[i + 1] = str((supports if out[i] == "s" else comments).get(pid, 0)), ""
+        html = "".join(out)
+        for pid in backed & self.buttons.keys():
+            plain, pressed = self.buttons[pid]
+            html = html.replace(plain, pressed, 1)
+        return html.replace(_TOKEN_STAND_IN, token)
+
+
+async def _hall_board(request: Request, session: Session) -> HallBoard | None:
+    channel = request.app.state.hub.channels.get(session.id)
+    if channel is None:
+        return None  # no page of this session is live here: nothing to share
+
+    async def draw() -> HallBoard | None:
+        # Read after the number, like the rest of what is kept under it: the phase may have changed since
+        # this request loaded the session.
+        fresh = await get_session(session.code)
+        ctx = await _board_context(request, fresh, Actor()) | {
+            "values": {}, "errors": {}, "csrf_token": _TOKEN_STAND_IN, "actor": Actor(),
+            "current_lang": get_language(), "htmx": True}
+        ctx["by_theme"] = {tid: [replace(v, supports=f"{_STAND_IN}-s-{v.id}", comments=f"{_STAND_IN}-c-{v.id}")
+                                 for v in views] for tid, views in ctx["by_theme"].items()}  # type: ignore[attr-defined]
+        html = templates.get_template("participant/_board.html").render(ctx)
+        button = templates.get_template("participant/_support.html")
+        buttons = {}
+        for views in ctx["by_theme"].values():
+            for view in views:
+                plain = button.render(ctx | {"view": view})
+                if html.count(plain) != 1:
+                    return None  # the card no longer draws its button as this template does: draw per phone
+                buttons[view.id] = (plain, button.render(ctx | {"view": replace(view, supported=True)}))
+        return HallBoard(_COUNT.split(html), buttons)
+
+    hall: HallBoard | None = await channel.share(f"board.html.{get_language()}", channel.shape_seq, BOARD_SHARED_S,
+                                                 draw)
+    return hall
+
+
 async def session_page(request: Request) -> Response:
     session = await _session_or_error(request)
     if isinstance(session, Response):
@@ -146,9 +214,15 @@ async def session_page(request: Request) -> Response:
     actor = await page_actor(request, session)
     if actor.participant is None:
         return redirect(join_url(request, session.code))
+    part = is_htmx(request) and request.query_params.get("part") == "board"
+    if part:
+        backed, pending = await own_part(actor, session)
+        if not pending and (hall := await _hall_board(request, session)) is not None:
+            token = request.scope.get("state", {}).get("csrf_token", "")
+            html = hall.for_phone(await live_counts(session), backed, token)
+            return HTMLResponse(html, headers={"cache-control": "no-store"})
     ctx = await _board_context(request, session, actor)
-    name = "participant/_board.html" if is_htmx(request) and request.query_params.get("part") == "board" \
-        else "participant/session.html"
+    name = "participant/_board.html" if part else "participant/session.html"
     return render(request, name, ctx | {"values": {}, "errors": {}}, actor=actor)
 
 
