@@ -300,3 +300,35 @@ async def test_ticks_are_counted_from_the_previous_tick_not_from_its_end() -> No
     (first_began, first_ended), (second_began, _) = ticks
     assert first_began - posted < long_tick / 2  # not a tick after a quiet spell
     assert second_began - first_ended < long_tick / 2  # the tick had passed while the first one rendered
+
+
+async def test_what_pages_share_is_made_once_however_many_ask_at_once() -> None:
+    """A whole hall asks for its board in the same instant when voting opens: one of them makes it, the others
+    wait for that one. A new number makes it again; a failure is not kept, so the next page tries again."""
+    from deliberate.realtime.hub import Channel
+
+    channel = Channel(SESSION)
+    made: list[int] = []
+    gate = asyncio.Event()
+
+    async def make() -> str:
+        made.append(1)
+        await gate.wait()  # the database, slow under a spike
+        return f"board {len(made)}"
+
+    waiting = [asyncio.create_task(channel.share("board", 5, 60.0, make)) for _ in range(50)]
+    await asyncio.sleep(0)
+    waiting[0].cancel()  # one phone goes away while it waits: the others still get theirs
+    gate.set()
+    results = await asyncio.gather(*waiting[1:])
+    assert results == ["board 1"] * 49 and len(made) == 1
+    assert await channel.share("board", 5, 60.0, make) == "board 1"
+    assert await channel.share("board", 6, 60.0, make) == "board 2"  # a change: made again
+
+    async def broken() -> str:
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        await channel.share("other", 1, 60.0, broken)
+    assert "other" not in channel.shared
+    assert await channel.share("other", 1, 60.0, make) == "board 3"
