@@ -71,9 +71,9 @@
   }
   function csrfToken() {
     var input = document.querySelector("input[name=csrf_token]");
-    if (input) return input.value;
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers:inherited") || "{}")["X-CSRF-Token"] || "";
+    if (input && input.value) return input.value;
+    try {  // a page with no form: the token htmx sends with every request
+      return JSON.parse(document.body.getAttribute("data-hx-headers-inherited") || "{}")["X-CSRF-Token"] || "";
     } catch (e) { return ""; }
   }
 
