@@ -37,7 +37,9 @@ TICK_MAX_S = 0.25
 # round trip waits behind a few milliseconds of fan-out, never behind a whole hall's.
 SENDS_PER_TURN = 50
 # Events that change only numbers on a page (a proposal's supports or comments), never what it shows.
-COUNTS_ONLY = frozenset({"support.added", "support.withdrawn", "comment.added", "comment.hidden"})
+SUPPORT_COUNTS = frozenset({"support.added", "support.withdrawn"})
+COMMENT_COUNTS = frozenset({"comment.added", "comment.hidden"})
+COUNTS_ONLY = SUPPORT_COUNTS | COMMENT_COUNTS
 
 
 @dataclass

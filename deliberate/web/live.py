@@ -21,7 +21,7 @@ from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate, ranked
 from deliberate.ratelimit import limiter_for
-from deliberate.realtime.hub import AUDIENCES, Dirty, Hub, Viewer
+from deliberate.realtime.hub import AUDIENCES, COMMENT_COUNTS, SUPPORT_COUNTS, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, themes_of
@@ -35,11 +35,6 @@ CHANGES_BOARD = {"phase.changed"}
 CHANGES_LEADERS = {"support.added", "support.withdrawn", "proposal.published", "proposal.hidden",
                    "proposal.merged", "comment.added", "comment.hidden"}
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
-# A tick of supports alone changed no comment count, and one of comments alone no support count: its message
-# leaves the other span out. In a busy hall every message went to thousands of phones, and half of each
-# was comment counts nobody had changed.
-ONLY_SUPPORTS = {"support.added", "support.withdrawn"}
-ONLY_COMMENTS = {"comment.added", "comment.hidden"}
 # Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:
 # it is closed with a reason (a page reconnects by itself, so a quiet drop would only repeat).
 MAX_CLIENT_MESSAGE = 1024
@@ -74,8 +69,11 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ids = sorted(dirty.proposals)
         proposals = await Proposal.filter(id__in=ids).prefetch_related("theme") if ids else []
         ctx["changed"] = await decorate(Actor(), list(proposals))
-        ctx["show_supports"] = dirty.everything or not dirty.names <= ONLY_COMMENTS
-        ctx["show_comments"] = dirty.everything or not dirty.names <= ONLY_SUPPORTS
+        # A tick of supports alone changed no comment count, and one of comments alone no support count: its
+        # message leaves the other span out (in a busy hall, half of each message went to comment counts
+        # nobody had changed, thousands of times over).
+        ctx["show_supports"] = dirty.everything or not dirty.names <= COMMENT_COUNTS
+        ctx["show_comments"] = dirty.everything or not dirty.names <= SUPPORT_COUNTS
         ctx["published_now"] = {"proposal.published", "proposal.merged"} & dirty.names
         ctx["removed"] = [p.id for p in proposals if p.status in (ProposalStatus.HIDDEN, ProposalStatus.MERGED)]
         ctx["refresh_board"] = dirty.everything or bool(CHANGES_BOARD & dirty.names)
