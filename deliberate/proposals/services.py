@@ -178,13 +178,14 @@ async def personalise(actor: Actor, session: Session, shared: list[ProposalView]
     me = actor.participant_in(session)
     if me is None:
         return list(shared)
-    backed = {r["proposal_id"] for r in await rawsql.rows("SELECT proposal_id FROM support WHERE participant_id = ?",
-                                                          me.id)}
+    backed, pending = await own_part(actor, session)
     views = [replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id)  # type: ignore[attr-defined]
              for v in shared]
+    if not pending:
+        return views
     own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING, kind="proposal",
                                 author_id=me.id).order_by("id")
-    return views + (await decorate(actor, own) if own else [])
+    return views + await decorate(actor, own)
 
 
 async def live_counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
