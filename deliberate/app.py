@@ -75,9 +75,18 @@ def _transient(exc: BaseException | None) -> bool:
     while exc is not None and seen < 8:
         # InternalClientError: a pooled connection the server dropped can fail once this way before asyncpg
         # notices it is gone.
-        if isinstance(exc, (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                            asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
-                            asyncpg.InternalClientError)):
+        if isinstance(
+            exc,
+            (
+                ConnectionError,
+                TimeoutError,
+                asyncpg.PostgresConnectionError,
+                asyncpg.InterfaceError,
+                asyncpg.CannotConnectNowError,
+                asyncpg.ConnectionDoesNotExistError,
+                asyncpg.InternalClientError,
+            ),
+        ):
             return True
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
             return True

@@ -70,8 +70,9 @@ def users_add(email: str, role: str, password_stdin: bool, name: str) -> None:
 
 @users.command("reset")
 @click.argument("email")
-@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
-              help="The address staff open the app at.")
+@click.option(
+    "--base-url", default="http://127.0.0.1:8000", show_default=True, help="The address staff open the app at."
+)
 def users_reset(email: str, base_url: str) -> None:
     """Print a one-time password-reset link (valid 1 hour) for a staff account."""
     from tortoise import Tortoise
@@ -102,8 +103,14 @@ def _serve(host: str, port: int, settings: Settings, workers: int = 1) -> None:
     from deliberate.logs import configure as configure_logs
 
     # No per-message compression: browsers ask for it, and it doubles the CPU each live update costs.
-    options: dict[str, Any] = dict(host=host, port=port, ws_per_message_deflate=False, log_level="warning",
-                                   ws_max_size=16 * 1024, proxy_headers=True)
+    options: dict[str, Any] = dict(
+        host=host,
+        port=port,
+        ws_per_message_deflate=False,
+        log_level="warning",
+        ws_max_size=16 * 1024,
+        proxy_headers=True,
+    )
     os.environ["DELIBERATE_SERVE_LOGS"] = "1"  # worker processes configure theirs in create_app
     configure_logs(settings.production)
     options["log_config"] = None  # keep ours
@@ -117,8 +124,13 @@ def _serve(host: str, port: int, settings: Settings, workers: int = 1) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="App processes sharing the port; more than one needs REDIS_URL.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="App processes sharing the port; more than one needs REDIS_URL.",
+)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app (migrations are applied first)."""
     from deliberate.db import migrate as run_migrations
@@ -126,8 +138,14 @@ def serve(host: str, port: int, workers: int) -> None:
 
     settings = Settings.from_env()
     if workers > 1 and not settings.redis_url:
-        raise click.UsageError(gettext(N_("Several workers need REDIS_URL: without it a change made in one "
-                                          "process would not reach the pages open on the others.")))
+        raise click.UsageError(
+            gettext(
+                N_(
+                    "Several workers need REDIS_URL: without it a change made in one "
+                    "process would not reach the pages open on the others."
+                )
+            )
+        )
     asyncio.run(run_migrations(settings))
     _serve(host, port, settings, workers)
 
@@ -184,8 +202,12 @@ def privacy() -> None:
 
 
 @privacy.command("purge")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Retention period in days (default: the one the join notice promises).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Retention period in days (default: the one the join notice promises).",
+)
 @click.option("--dry-run", is_flag=True, help="Only say what would be purged.")
 def privacy_purge(days: int | None, dry_run: bool) -> None:
     """Remove names and organisations of sessions older than the retention period; keep the totals."""
@@ -202,8 +224,10 @@ def privacy_purge(days: int | None, dry_run: bool) -> None:
         finally:
             await Tortoise.close_connections()
         verb = "would purge" if dry_run else "purged"
-        click.echo(f"{verb} {report.participants} participants in {len(report.sessions)} sessions"
-                   + (f": {', '.join(report.sessions)}" if report.sessions else ""))
+        click.echo(
+            f"{verb} {report.participants} participants in {len(report.sessions)} sessions"
+            + (f": {', '.join(report.sessions)}" if report.sessions else "")
+        )
         click.echo(f"{verb} {report.replies} stored answers to retried writes older than {REPLAY_DAYS} days")
 
     asyncio.run(run())
@@ -251,8 +275,13 @@ def _sync_key() -> bytes:
 
 @sync.command("export")
 @click.argument("code")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the bundle to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the bundle to this file instead of standard output.",
+)
 @click.option("--gzip", "compress", is_flag=True, help="Compress the bundle.")
 def sync_export(code: str, output: Path | None, compress: bool) -> None:
     """Write the session with join code CODE, and everything in it, as a signed bundle."""
@@ -290,8 +319,13 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("code")
-@click.option("--head", "pinned", default=None, metavar="HASH",
-              help="A chain head published earlier (a brief's chain_head): the chain must still pass through it.")
+@click.option(
+    "--head",
+    "pinned",
+    default=None,
+    metavar="HASH",
+    help="A chain head published earlier (a brief's chain_head): the chain must still pass through it.",
+)
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> None:
@@ -324,8 +358,13 @@ def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> Non
         else:
             click.echo(gettext("Session {code}: {n} entries in the audit chain.", code=report.code, n=report.length))
             click.echo(gettext("Chain head: {head}", head=report.head or "-"))
-            click.echo(gettext("Checked {tallies} tallies and {rows} stored votes against the log.",
-                               tallies=report.tallies_checked, rows=report.rows_checked))
+            click.echo(
+                gettext(
+                    "Checked {tallies} tallies and {rows} stored votes against the log.",
+                    tallies=report.tallies_checked,
+                    rows=report.rows_checked,
+                )
+            )
             if report.ok:
                 click.echo(gettext("The chain is intact and every tally matches the stored votes."))
             else:
@@ -341,40 +380,86 @@ def bench() -> None:
 
 
 @bench.command("live")
-@click.option("--scenario", type=click.Choice(["steady", "spike", "storm"]), default="steady", show_default=True,
-              help="steady: supports at a fixed rate; spike: every viewer votes once voting opens; storm: every "
-                   "viewer drops and reconnects at once.")
+@click.option(
+    "--scenario",
+    type=click.Choice(["steady", "spike", "storm"]),
+    default="steady",
+    show_default=True,
+    help="steady: supports at a fixed rate; spike: every viewer votes once voting opens; storm: every "
+    "viewer drops and reconnects at once.",
+)
 @click.option("--clients", type=int, help="Websocket viewers.  [default: 1000; 50 with --map]")
 @click.option("--votes-per-s", type=float, help="Writes per second (steady).  [default: 100; 50 with --map]")
-@click.option("--seconds", type=float,
-              help="How long to send (steady; each phase with --map).  [default: 20; 15 with --map]")
-@click.option("--window-s", default=10.0, show_default=True, type=float,
-              help="spike: the window every viewer votes within; storm: the time to resynchronise in.")
+@click.option(
+    "--seconds", type=float, help="How long to send (steady; each phase with --map).  [default: 20; 15 with --map]"
+)
+@click.option(
+    "--window-s",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="spike: the window every viewer votes within; storm: the time to resynchronise in.",
+)
 @click.option("--burst", is_flag=True, help="spike: every viewer votes at once instead of spread over the window.")
-@click.option("--storm-writes", default=20, show_default=True, type=int,
-              help="storm: supports made while every viewer is away.")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 8),
-              help="Servers on their own ports sharing DATABASE_URL (PostgreSQL) and REDIS_URL; viewers and "
-                   "writes are split evenly across them.")
-@click.option("--map", "with_map", is_flag=True,
-              help="Marks on a large opinion map: write latency with the map idle, then while it recomputes.")
-@click.option("--map-size", default="5000x500", show_default=True, metavar="PxS",
-              help="With --map: participants x statements.")
-@click.option("--map-density", default=0.2, show_default=True, type=float,
-              help="With --map: share of the statements each participant has marked.")
-@click.option("--map-interval-s", default=None, type=float,
-              help="With --map: the map worker's interval.  [default: the app's]")
-def bench_live(scenario: str, clients: int | None, votes_per_s: float | None, seconds: float | None,
-               window_s: float, burst: bool, storm_writes: int, processes: int, with_map: bool,
-               map_size: str, map_density: float, map_interval_s: float | None) -> None:
+@click.option(
+    "--storm-writes", default=20, show_default=True, type=int, help="storm: supports made while every viewer is away."
+)
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 8),
+    help="Servers on their own ports sharing DATABASE_URL (PostgreSQL) and REDIS_URL; viewers and "
+    "writes are split evenly across them.",
+)
+@click.option(
+    "--map",
+    "with_map",
+    is_flag=True,
+    help="Marks on a large opinion map: write latency with the map idle, then while it recomputes.",
+)
+@click.option(
+    "--map-size", default="5000x500", show_default=True, metavar="PxS", help="With --map: participants x statements."
+)
+@click.option(
+    "--map-density",
+    default=0.2,
+    show_default=True,
+    type=float,
+    help="With --map: share of the statements each participant has marked.",
+)
+@click.option(
+    "--map-interval-s", default=None, type=float, help="With --map: the map worker's interval.  [default: the app's]"
+)
+def bench_live(
+    scenario: str,
+    clients: int | None,
+    votes_per_s: float | None,
+    seconds: float | None,
+    window_s: float,
+    burst: bool,
+    storm_writes: int,
+    processes: int,
+    with_map: bool,
+    map_size: str,
+    map_density: float,
+    map_interval_s: float | None,
+) -> None:
     """Viewers on websockets while supports arrive (steady, a spike, a reconnect storm; or, with --map,
     marks on a large map)."""
     if not with_map:
         from deliberate.bench.live import run
 
-        run(clients=1000 if clients is None else clients, votes_per_s=100.0 if votes_per_s is None else votes_per_s,
-            seconds=20.0 if seconds is None else seconds, scenario=scenario, processes=processes,
-            window_s=window_s, burst=burst, storm_writes=storm_writes)
+        run(
+            clients=1000 if clients is None else clients,
+            votes_per_s=100.0 if votes_per_s is None else votes_per_s,
+            seconds=20.0 if seconds is None else seconds,
+            scenario=scenario,
+            processes=processes,
+            window_s=window_s,
+            burst=burst,
+            storm_writes=storm_writes,
+        )
         return
     if scenario != "steady" or processes != 1:
         raise click.UsageError("--map runs its own scenario on one process")
@@ -386,9 +471,14 @@ def bench_live(scenario: str, clients: int | None, votes_per_s: float | None, se
         shape = parse_shape(map_size)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map-size") from exc
-    run_map(clients=50 if clients is None else clients, votes_per_s=50.0 if votes_per_s is None else votes_per_s,
-            seconds=15.0 if seconds is None else seconds, shape=shape, density=map_density,
-            interval_s=MIN_INTERVAL_S if map_interval_s is None else map_interval_s)
+    run_map(
+        clients=50 if clients is None else clients,
+        votes_per_s=50.0 if votes_per_s is None else votes_per_s,
+        seconds=15.0 if seconds is None else seconds,
+        shape=shape,
+        density=map_density,
+        interval_s=MIN_INTERVAL_S if map_interval_s is None else map_interval_s,
+    )
 
 
 @bench.command("opinion", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -409,12 +499,17 @@ def bench_brief(ctx: click.Context) -> None:
     sys.exit(run(list(ctx.args)))
 
 
-
 @bench.command("lighthouse")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("artifacts/lighthouse"),
-              show_default=True, help="Where the JSON reports go (kept out of git).")
-@click.option("--runs", default=1, show_default=True, type=click.IntRange(1, 9),
-              help="Runs per page; the median score is kept.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("artifacts/lighthouse"),
+    show_default=True,
+    help="Where the JSON reports go (kept out of git).",
+)
+@click.option(
+    "--runs", default=1, show_default=True, type=click.IntRange(1, 9), help="Runs per page; the median score is kept."
+)
 def bench_lighthouse(out: Path, runs: int) -> None:
     """Lighthouse (mobile) on the join, session and projector pages of the seeded demo."""
     import json

@@ -57,8 +57,7 @@ def config_for(connection: str | dict[str, Any]) -> dict[str, Any]:
 
 
 # Read by the `tortoise` CLI (`tortoise makemigrations`, see [tool.tortoise] in pyproject.toml).
-TORTOISE_ORM = tortoise_config(Settings.from_env().db_url if os.environ.get("DATABASE_URL") else
-                               Settings().db_url)
+TORTOISE_ORM = tortoise_config(Settings.from_env().db_url if os.environ.get("DATABASE_URL") else Settings().db_url)
 
 
 async def migrate(settings: Settings) -> None:

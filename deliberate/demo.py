@@ -90,43 +90,92 @@ PEOPLE = [
 ]
 
 IDEAS = [
-    Idea("jim", 0, "ตั้งกองทุนชุมชนดูแลป่าชายเลนคลองบางโรง",
-         "ให้ชุมชนรอบป่าชายเลนร่วมกันปลูกและเฝ้าระวังการบุกรุก มีกองทุนเล็ก ๆ จากรายได้ท่องเที่ยว"
-         "ล่องเรือมาจ่ายค่าตอบแทนอาสาสมัครลาดตระเวน", ("everyone",)),
-    Idea("noi", 0, "ธนาคารขยะและคัดแยกขยะจากต้นทางทุกหมู่บ้าน",
-         "ขยะบนเกาะล้นบ่อฝังกลบทุกปี เสนอให้ทุกหมู่บ้านมีธนาคารขยะ รับซื้อขยะรีไซเคิลเข้ากองทุนสวัสดิการ"
-         "และแยกขยะอินทรีย์ทำปุ๋ยให้แปลงผักชุมชน", ("everyone", "elderly")),
-    Idea("tee", 1, "เส้นทางท่องเที่ยวเมืองเก่าที่คนในชุมชนเป็นผู้เล่าเรื่อง",
-         "ฝึกลูกหลานในย่านเมืองเก่าเป็นมัคคุเทศก์ท้องถิ่น พานักท่องเที่ยวเดินชมตึกแถวชิโนโปรตุกีส"
-         "ร้านอาหารพื้นถิ่น และแบ่งรายได้ส่วนหนึ่งเข้ากองทุนชุมชน", ("children_youth", "elderly")),
-    Idea("nok", 2, "ขยายกองทุนสวัสดิการชุมชนให้ครอบคลุมแรงงานนอกระบบในพื้นที่ท่องเที่ยว",
-         "คนขับรถรับจ้าง แม่ค้าริมหาด พนักงานนวดส่วนใหญ่ไม่มีประกันสังคม ช่วงโควิดไม่มีอะไรรองรับเลย "
-         "อยากให้สมัครเป็นสมาชิกกองทุนวันละบาทได้ง่าย ๆ ผ่านมือถือ", ("workers", "disadvantaged")),
-    Idea("man", 3, "อาสาสมัครเฝ้าระวังชายหาดและจุดเสี่ยงจมน้ำ",
-         "ช่วงมรสุมมีคนจมน้ำทุกปี เสนอให้คนชาวเลที่รู้จักคลื่นและกระแสน้ำเป็นอาสาสมัครกู้ภัยทางทะเล "
-         "มีอุปกรณ์ชูชีพและป้ายเตือนหลายภาษา", ("children_youth", "everyone")),
-    Idea("koi", 4, "ตลาดชุมชนสุดสัปดาห์สำหรับสินค้าท้องถิ่นของกลุ่มแม่บ้าน",
-         "ขอพื้นที่สาธารณะใกล้แหล่งท่องเที่ยวจัดตลาดทุกเสาร์อาทิตย์ ขายผ้าบาติก ขนมพื้นเมือง "
-         "และผลิตภัณฑ์จากกลุ่มอาชีพ โดยไม่ต้องเสียค่าเช่าแพง", ("women", "disadvantaged")),
-    Idea("perm", 5, "ฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำสำรองหน้าแล้ง",
-         "ภูเก็ตมีขุมเหมืองแร่ดีบุกเก่าหลายแห่ง ถ้าสำรวจคุณภาพน้ำและทำระบบสูบส่งให้ชุมชน "
-         "จะช่วยเรื่องน้ำประปาไม่พอช่วงเมษายนได้มาก", ("everyone",)),
-    Idea("soi", 6, "บ้านมั่นคงสำหรับชุมชนชาวเลที่ยังไม่มีเอกสารสิทธิ์",
-         "ชาวเลอยู่ที่นี่มาหลายชั่วอายุคนแต่ยังถูกฟ้องขับไล่ อยากให้จังหวัดร่วมกับ พอช. "
-         "จัดที่ดินและสินเชื่อบ้านมั่นคง ให้ลูกหลานมีที่อยู่อาศัยถาวร", ("disadvantaged", "elderly")),
-    Idea("mind", 7, "รถโดยสารประจำทางเชื่อมชุมชนกับโรงเรียนและโรงพยาบาล",
-         "เด็กและผู้สูงอายุในกะทู้ต้องจ้างรถรับจ้างราคาแพงเพื่อไปโรงเรียนหรือหาหมอ "
-         "เสนอรถเล็กวิ่งเป็นรอบเช้าเย็น ราคาเป็นธรรม และขึ้นลงได้สำหรับวีลแชร์",
-         ("children_youth", "elderly", "disabled")),
-    Idea("daeng", 8, "ศูนย์ดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน",
-         "อบรมอาสาสมัครในชุมชนเป็นผู้ดูแล ให้มีจุดยืมอุปกรณ์ เช่น เตียงลม รถเข็น "
-         "และเยี่ยมบ้านร่วมกับ รพ.สต. ทุกสัปดาห์", ("elderly", "disabled")),
-    Idea("a", 9, "สอนภาษาและวัฒนธรรมบาบ๋าเพอรานากันในโรงเรียน",
-         "ให้ผู้รู้ในชุมชนมาสอนเด็ก ๆ เรื่องภาษาถิ่น อาหาร การแต่งกาย และประเพณีถือศีลกินผัก "
-         "เป็นหลักสูตรท้องถิ่น ก่อนที่ภูมิปัญญาจะหายไป", ("children_youth",)),
-    Idea("mee", 10, "สภาองค์กรชุมชนร่วมจัดทำแผนพัฒนาจังหวัดทุกปี",
-         "ให้ข้อเสนอจากเวทีสมัชชานี้เข้าสู่แผนพัฒนาจังหวัดจริง มีตัวแทนชุมชนนั่งในคณะกรรมการ "
-         "และรายงานความคืบหน้ากลับมาที่เวทีทุกปี", ("everyone",)),
+    Idea(
+        "jim",
+        0,
+        "ตั้งกองทุนชุมชนดูแลป่าชายเลนคลองบางโรง",
+        "ให้ชุมชนรอบป่าชายเลนร่วมกันปลูกและเฝ้าระวังการบุกรุก มีกองทุนเล็ก ๆ จากรายได้ท่องเที่ยวล่องเรือมาจ่ายค่าตอบแทนอาสาสมัครลาดตระเวน",
+        ("everyone",),
+    ),
+    Idea(
+        "noi",
+        0,
+        "ธนาคารขยะและคัดแยกขยะจากต้นทางทุกหมู่บ้าน",
+        "ขยะบนเกาะล้นบ่อฝังกลบทุกปี เสนอให้ทุกหมู่บ้านมีธนาคารขยะ รับซื้อขยะรีไซเคิลเข้ากองทุนสวัสดิการและแยกขยะอินทรีย์ทำปุ๋ยให้แปลงผักชุมชน",
+        ("everyone", "elderly"),
+    ),
+    Idea(
+        "tee",
+        1,
+        "เส้นทางท่องเที่ยวเมืองเก่าที่คนในชุมชนเป็นผู้เล่าเรื่อง",
+        "ฝึกลูกหลานในย่านเมืองเก่าเป็นมัคคุเทศก์ท้องถิ่น พานักท่องเที่ยวเดินชมตึกแถวชิโนโปรตุกีสร้านอาหารพื้นถิ่น และแบ่งรายได้ส่วนหนึ่งเข้ากองทุนชุมชน",
+        ("children_youth", "elderly"),
+    ),
+    Idea(
+        "nok",
+        2,
+        "ขยายกองทุนสวัสดิการชุมชนให้ครอบคลุมแรงงานนอกระบบในพื้นที่ท่องเที่ยว",
+        "คนขับรถรับจ้าง แม่ค้าริมหาด พนักงานนวดส่วนใหญ่ไม่มีประกันสังคม ช่วงโควิดไม่มีอะไรรองรับเลย "
+        "อยากให้สมัครเป็นสมาชิกกองทุนวันละบาทได้ง่าย ๆ ผ่านมือถือ",
+        ("workers", "disadvantaged"),
+    ),
+    Idea(
+        "man",
+        3,
+        "อาสาสมัครเฝ้าระวังชายหาดและจุดเสี่ยงจมน้ำ",
+        "ช่วงมรสุมมีคนจมน้ำทุกปี เสนอให้คนชาวเลที่รู้จักคลื่นและกระแสน้ำเป็นอาสาสมัครกู้ภัยทางทะเล มีอุปกรณ์ชูชีพและป้ายเตือนหลายภาษา",
+        ("children_youth", "everyone"),
+    ),
+    Idea(
+        "koi",
+        4,
+        "ตลาดชุมชนสุดสัปดาห์สำหรับสินค้าท้องถิ่นของกลุ่มแม่บ้าน",
+        "ขอพื้นที่สาธารณะใกล้แหล่งท่องเที่ยวจัดตลาดทุกเสาร์อาทิตย์ ขายผ้าบาติก ขนมพื้นเมือง และผลิตภัณฑ์จากกลุ่มอาชีพ โดยไม่ต้องเสียค่าเช่าแพง",
+        ("women", "disadvantaged"),
+    ),
+    Idea(
+        "perm",
+        5,
+        "ฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำสำรองหน้าแล้ง",
+        "ภูเก็ตมีขุมเหมืองแร่ดีบุกเก่าหลายแห่ง ถ้าสำรวจคุณภาพน้ำและทำระบบสูบส่งให้ชุมชน จะช่วยเรื่องน้ำประปาไม่พอช่วงเมษายนได้มาก",
+        ("everyone",),
+    ),
+    Idea(
+        "soi",
+        6,
+        "บ้านมั่นคงสำหรับชุมชนชาวเลที่ยังไม่มีเอกสารสิทธิ์",
+        "ชาวเลอยู่ที่นี่มาหลายชั่วอายุคนแต่ยังถูกฟ้องขับไล่ อยากให้จังหวัดร่วมกับ พอช. จัดที่ดินและสินเชื่อบ้านมั่นคง ให้ลูกหลานมีที่อยู่อาศัยถาวร",
+        ("disadvantaged", "elderly"),
+    ),
+    Idea(
+        "mind",
+        7,
+        "รถโดยสารประจำทางเชื่อมชุมชนกับโรงเรียนและโรงพยาบาล",
+        "เด็กและผู้สูงอายุในกะทู้ต้องจ้างรถรับจ้างราคาแพงเพื่อไปโรงเรียนหรือหาหมอ "
+        "เสนอรถเล็กวิ่งเป็นรอบเช้าเย็น ราคาเป็นธรรม และขึ้นลงได้สำหรับวีลแชร์",
+        ("children_youth", "elderly", "disabled"),
+    ),
+    Idea(
+        "daeng",
+        8,
+        "ศูนย์ดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน",
+        "อบรมอาสาสมัครในชุมชนเป็นผู้ดูแล ให้มีจุดยืมอุปกรณ์ เช่น เตียงลม รถเข็น และเยี่ยมบ้านร่วมกับ รพ.สต. ทุกสัปดาห์",
+        ("elderly", "disabled"),
+    ),
+    Idea(
+        "a",
+        9,
+        "สอนภาษาและวัฒนธรรมบาบ๋าเพอรานากันในโรงเรียน",
+        "ให้ผู้รู้ในชุมชนมาสอนเด็ก ๆ เรื่องภาษาถิ่น อาหาร การแต่งกาย และประเพณีถือศีลกินผัก เป็นหลักสูตรท้องถิ่น ก่อนที่ภูมิปัญญาจะหายไป",
+        ("children_youth",),
+    ),
+    Idea(
+        "mee",
+        10,
+        "สภาองค์กรชุมชนร่วมจัดทำแผนพัฒนาจังหวัดทุกปี",
+        "ให้ข้อเสนอจากเวทีสมัชชานี้เข้าสู่แผนพัฒนาจังหวัดจริง มีตัวแทนชุมชนนั่งในคณะกรรมการ และรายงานความคืบหน้ากลับมาที่เวทีทุกปี",
+        ("everyone",),
+    ),
 ]
 
 COMMENTS = [  # (author key, proposal index in IDEAS, stance, body)
@@ -147,15 +196,47 @@ COMMENTS = [  # (author key, proposal index in IDEAS, stance, body)
 
 # Supports given during the seeded "voting" moment: person key -> proposal indexes in IDEAS.
 SUPPORTS = {
-    "jim": [0, 1, 6], "tee": [2, 7, 9], "nok": [3, 8], "man": [4, 7, 0], "koi": [5, 3],
-    "perm": [6, 1], "soi": [7, 3, 9], "mind": [8, 10, 2], "daeng": [9, 8], "a": [10, 2],
-    "mee": [11, 7, 0], "noi": [1, 6], "oat": [5, 2], "prae": [3, 8, 9], "wang": [0, 4], "na": [9, 6, 3],
+    "jim": [0, 1, 6],
+    "tee": [2, 7, 9],
+    "nok": [3, 8],
+    "man": [4, 7, 0],
+    "koi": [5, 3],
+    "perm": [6, 1],
+    "soi": [7, 3, 9],
+    "mind": [8, 10, 2],
+    "daeng": [9, 8],
+    "a": [10, 2],
+    "mee": [11, 7, 0],
+    "noi": [1, 6],
+    "oat": [5, 2],
+    "prae": [3, 8, 9],
+    "wang": [0, 4],
+    "na": [9, 6, 3],
 }
 
 # -- simulation material ----------------------------------------------------------------------------------
-SIM_NAMES = ["พี่ต้อม", "น้องฝ้าย", "ลุงชัย", "ป้าเล็ก", "บังดีน", "เจ๊หมวย", "ครูติ๋ม", "พี่โจ้", "น้องบีม",
-             "ยายผิน", "พี่อ้อย", "ลุงเสริม", "น้องเฟิร์น", "พี่บอย", "ก๊ะเยาะ", "พี่ปุ้ม", "น้าแอ๊ด", "พี่ตุ่ม",
-             "น้องแบงค์", "ป้าสมใจ"]
+SIM_NAMES = [
+    "พี่ต้อม",
+    "น้องฝ้าย",
+    "ลุงชัย",
+    "ป้าเล็ก",
+    "บังดีน",
+    "เจ๊หมวย",
+    "ครูติ๋ม",
+    "พี่โจ้",
+    "น้องบีม",
+    "ยายผิน",
+    "พี่อ้อย",
+    "ลุงเสริม",
+    "น้องเฟิร์น",
+    "พี่บอย",
+    "ก๊ะเยาะ",
+    "พี่ปุ้ม",
+    "น้าแอ๊ด",
+    "พี่ตุ่ม",
+    "น้องแบงค์",
+    "ป้าสมใจ",
+]
 SIM_COMMENTS_FOR = [
     "เห็นด้วยค่ะ ชุมชนเราเจอปัญหานี้เหมือนกัน",
     "สนับสนุนครับ ขอให้เริ่มนำร่องในตำบลของเราด้วย",
@@ -175,13 +256,10 @@ SIM_COMMENTS_NOTE = [
 ]
 SIM_IDEAS = [  # (theme index, title, body, target groups)
     (2, "กองทุนฌาปนกิจสงเคราะห์ของชุมชน", "ช่วยค่าทำศพสมาชิกที่ยากจน ลดภาระหนี้ของครอบครัว", ["disadvantaged"]),
-    (4, "ฝึกอาชีพทำอาหารพื้นเมืองภูเก็ตให้เยาวชน", "หมี่ฮกเกี้ยน โอ้เอ๋ว ขนมพื้นเมือง ขายนักท่องเที่ยวได้",
-     ["children_youth"]),
+    (4, "ฝึกอาชีพทำอาหารพื้นเมืองภูเก็ตให้เยาวชน", "หมี่ฮกเกี้ยน โอ้เอ๋ว ขนมพื้นเมือง ขายนักท่องเที่ยวได้", ["children_youth"]),
     (0, "ห้ามใช้โฟมและพลาสติกครั้งเดียวบนชายหาด", "ร่วมกับผู้ประกอบการริมหาดลดขยะทะเล", ["everyone"]),
-    (8, "คลินิกสุขภาพจิตเคลื่อนที่สำหรับแรงงานท่องเที่ยว", "ความเครียดจากรายได้ไม่แน่นอนสูงมาก",
-     ["workers"]),
-    (3, "ไฟส่องสว่างและกล้องวงจรปิดในซอยเปลี่ยว", "ผู้หญิงและเด็กกลับบ้านค่ำไม่ปลอดภัย",
-     ["women", "children_youth"]),
+    (8, "คลินิกสุขภาพจิตเคลื่อนที่สำหรับแรงงานท่องเที่ยว", "ความเครียดจากรายได้ไม่แน่นอนสูงมาก", ["workers"]),
+    (3, "ไฟส่องสว่างและกล้องวงจรปิดในซอยเปลี่ยว", "ผู้หญิงและเด็กกลับบ้านค่ำไม่ปลอดภัย", ["women", "children_youth"]),
     (5, "ถังเก็บน้ำฝนทุกครัวเรือน", "ลดการซื้อน้ำรถช่วงหน้าแล้ง", ["everyone"]),
     (7, "ทางเท้าและทางจักรยานที่ปลอดภัยในเมือง", "ให้คนพิการและผู้สูงอายุเดินทางได้", ["disabled", "elderly"]),
     (1, "โฮมสเตย์ชุมชนมาตรฐานเดียวกันทั้งเกาะ", "ให้รายได้ท่องเที่ยวถึงมือชาวบ้าน", ["everyone"]),
@@ -227,15 +305,25 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
     await sessions.set_phase(staff, session, "ideas")
     actors: dict[str, Actor] = {}
     for p in PEOPLE:
-        joined = await sessions.join_session(session, display_name=p.name, consent=True,
-                                             subdistrict_code=p.subdistrict, sector=p.sector,
-                                             organization=p.organization)
+        joined = await sessions.join_session(
+            session,
+            display_name=p.name,
+            consent=True,
+            subdistrict_code=p.subdistrict,
+            sector=p.sector,
+            organization=p.organization,
+        )
         actors[p.key] = Actor(participant=joined.participant)
     proposal_ids: list[int] = []
     for idea in IDEAS:
-        proposal = await submit_proposal(actors[idea.author], session, title=idea.title, body=idea.body,
-                                         theme_id=theme_by_name[THEMES[idea.theme]].id,
-                                         target_groups=list(idea.target_groups))
+        proposal = await submit_proposal(
+            actors[idea.author],
+            session,
+            title=idea.title,
+            body=idea.body,
+            theme_id=theme_by_name[THEMES[idea.theme]].id,
+            target_groups=list(idea.target_groups),
+        )
         proposal_ids.append(proposal.id)
     for author, index, stance, body in COMMENTS:
         await add_comment(actors[author], await get_proposal(proposal_ids[index]), body=body, stance=stance)
@@ -262,12 +350,24 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
 # What the facilitator answered, who pledged and what was done: so the demo's brief, follow-up page and
 # portal have something in every section. (proposal index, state, reason, programme, agency, partners, baht)
 ANSWERS = (
-    (9, "adopted", "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี และที่ประชุมสนับสนุนมากที่สุด",
-     "โครงการศูนย์ดูแลผู้สูงอายุโดยชุมชน", "เทศบาลตำบลวิชิต", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต",
-     450000),
-    (6, "adopted", "แหล่งน้ำสำรองจำเป็นในหน้าแล้ง และมีขุมเหมืองเก่าที่ใช้ได้",
-     "โครงการฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำชุมชน", "องค์การบริหารส่วนจังหวัดภูเก็ต", "สำนักงานทรัพยากรน้ำภาค ๙",
-     1200000),
+    (
+        9,
+        "adopted",
+        "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี และที่ประชุมสนับสนุนมากที่สุด",
+        "โครงการศูนย์ดูแลผู้สูงอายุโดยชุมชน",
+        "เทศบาลตำบลวิชิต",
+        "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต",
+        450000,
+    ),
+    (
+        6,
+        "adopted",
+        "แหล่งน้ำสำรองจำเป็นในหน้าแล้ง และมีขุมเหมืองเก่าที่ใช้ได้",
+        "โครงการฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำชุมชน",
+        "องค์การบริหารส่วนจังหวัดภูเก็ต",
+        "สำนักงานทรัพยากรน้ำภาค ๙",
+        1200000,
+    ),
     (7, "forwarded", "อยู่ในอำนาจของหน่วยงานด้านที่อยู่อาศัย", "", "สถาบันพัฒนาองค์กรชุมชน (องค์การมหาชน)", "", None),
     (11, "not_adopted", "ซ้ำกับกลไกประชาคมจังหวัดที่มีอยู่แล้ว", "", "", "", None),
 )
@@ -280,24 +380,50 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
 
     fiscal = date.today().year + 544
     for index, state, reason, programme, agency, partners, budget in ANSWERS:
-        await outcomes.answer_proposal(staff, await get_proposal(proposal_ids[index]), state=state, reason=reason,
-                                       programme=programme, lead_agency=agency, partners=partners, budget=budget,
-                                       fiscal_year=fiscal if budget else None)
+        await outcomes.answer_proposal(
+            staff,
+            await get_proposal(proposal_ids[index]),
+            state=state,
+            reason=reason,
+            programme=programme,
+            lead_agency=agency,
+            partners=partners,
+            budget=budget,
+            fiscal_year=fiscal if budget else None,
+        )
     elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])
     soon = (date.today() + timedelta(days=90)).isoformat()
-    await outcomes.record_commitment(staff, elderly, who="เทศบาลตำบลวิชิต", role="lead",
-                                     what="จัดสถานที่และงบประมาณดำเนินการปีแรก", due=soon)
+    await outcomes.record_commitment(
+        staff, elderly, who="เทศบาลตำบลวิชิต", role="lead", what="จัดสถานที่และงบประมาณดำเนินการปีแรก", due=soon
+    )
     await sessions.set_phase(staff, session, "commitments")
     elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])  # see the new phase
-    await outcomes.pledge(actors["daeng"], elderly, role="support", what="จัดเวรอาสาสมัครเยี่ยมบ้านสัปดาห์ละ ๒ วัน",
-                          due=soon, organisation="ชมรมผู้สูงอายุตำบลวิชิต")
+    await outcomes.pledge(
+        actors["daeng"],
+        elderly,
+        role="support",
+        what="จัดเวรอาสาสมัครเยี่ยมบ้านสัปดาห์ละ ๒ วัน",
+        due=soon,
+        organisation="ชมรมผู้สูงอายุตำบลวิชิต",
+    )
     await outcomes.pledge(actors["nok"], elderly, role="support", what="อบรมผู้ดูแลผู้สูงอายุในชุมชน", due=soon)
-    await outcomes.pledge(actors["perm"], water, role="lead", what="สำรวจขุมเหมืองที่ใช้ได้และทำประชาคม",
-                          due=soon, organisation="เทศบาลตำบลศรีสุนทร")
+    await outcomes.pledge(
+        actors["perm"],
+        water,
+        role="lead",
+        what="สำรวจขุมเหมืองที่ใช้ได้และทำประชาคม",
+        due=soon,
+        organisation="เทศบาลตำบลศรีสุนทร",
+    )
     await sessions.set_phase(staff, session, "ideas")
-    item = await outcomes.add_action_item(staff, elderly, title="หาสถานที่ตั้งศูนย์และจัดทำแผนอาสาสมัคร",
-                                          community_owner="ชมรมผู้สูงอายุตำบลวิชิต",
-                                          agency_owner="เทศบาลตำบลวิชิต", due=soon)
+    item = await outcomes.add_action_item(
+        staff,
+        elderly,
+        title="หาสถานที่ตั้งศูนย์และจัดทำแผนอาสาสมัคร",
+        community_owner="ชมรมผู้สูงอายุตำบลวิชิต",
+        agency_owner="เทศบาลตำบลวิชิต",
+        due=soon,
+    )
     await outcomes.report_progress(staff, item, status="in_progress", note="สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง")
 
 
@@ -332,8 +458,15 @@ async def seed(settings: Settings) -> Seeded:
         if assembly is None:
             today = date.today()
             assembly = await sessions.create_assembly(
-                staff, title=ASSEMBLY_TITLE, subtitle=ASSEMBLY_SUBTITLE, themes=THEMES, province_code=PROVINCE,
-                venue=VENUE, starts_on=today.isoformat(), ends_on=(today + timedelta(days=1)).isoformat())
+                staff,
+                title=ASSEMBLY_TITLE,
+                subtitle=ASSEMBLY_SUBTITLE,
+                themes=THEMES,
+                province_code=PROVINCE,
+                venue=VENUE,
+                starts_on=today.isoformat(),
+                ends_on=(today + timedelta(days=1)).isoformat(),
+            )
         session = await Session.filter(assembly_id=assembly.id, title=SESSION_TITLE).order_by("id").first()
         if session is None:
             session = await sessions.create_session(staff, assembly, title=SESSION_TITLE)
@@ -352,8 +485,16 @@ PHUKET_SUBDISTRICTS = [s.code for d in geothai.districts(PROVINCE) for s in geot
 class Simulation:
     """Simulated people who talk to the server over real HTTP, like phones in the hall would."""
 
-    def __init__(self, base_url: str, code: str, people: int, *, min_wait: float = 3.0, max_wait: float = 10.0,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        code: str,
+        people: int,
+        *,
+        min_wait: float = 3.0,
+        max_wait: float = 10.0,
+        seed: int | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.code = code
         self.people = people
@@ -387,10 +528,15 @@ class Simulation:
         from deliberate.sessions.vocab import SECTORS
 
         while True:
-            r = await client.post(f"/sessions/{self.code}/participants", json={
-                "display_name": name, "consent": True, "subdistrict_code": self.rng.choice(PHUKET_SUBDISTRICTS),
-                "sector": self.rng.choice(list(SECTORS)),
-            })
+            r = await client.post(
+                f"/sessions/{self.code}/participants",
+                json={
+                    "display_name": name,
+                    "consent": True,
+                    "subdistrict_code": self.rng.choice(PHUKET_SUBDISTRICTS),
+                    "sector": self.rng.choice(list(SECTORS)),
+                },
+            )
             if r.status_code == 201:
                 self.actions["joined"] += 1
                 return str(r.json()["token"])
@@ -413,10 +559,19 @@ class Simulation:
                 if (roll < 0.15 or not published) and not proposed and self.ideas:
                     theme, title, body, groups = self.ideas.pop()
                     proposed = True
-                    action, r = "propose", await client.post(
-                        f"/sessions/{self.code}/proposals", headers=auth,
-                        json={"title": title, "body": body, "theme_id": themes[theme % len(themes)],
-                              "target_groups": groups})
+                    action, r = (
+                        "propose",
+                        await client.post(
+                            f"/sessions/{self.code}/proposals",
+                            headers=auth,
+                            json={
+                                "title": title,
+                                "body": body,
+                                "theme_id": themes[theme % len(themes)],
+                                "target_groups": groups,
+                            },
+                        ),
+                    )
                 elif roll < 0.55 and published:
                     target = self.rng.choice(published)
                     action, r = "support", await client.post(f"/proposals/{target['id']}/support", headers=auth)
@@ -424,9 +579,14 @@ class Simulation:
                     target = self.rng.choice(published)
                     stance = self.rng.choices(["for", "against", "note"], weights=[6, 2, 2])[0]
                     pool = {"for": SIM_COMMENTS_FOR, "against": SIM_COMMENTS_AGAINST, "note": SIM_COMMENTS_NOTE}
-                    action, r = "comment", await client.post(
-                        f"/proposals/{target['id']}/comments", headers=auth,
-                        json={"body": self.rng.choice(pool[stance]), "stance": stance})
+                    action, r = (
+                        "comment",
+                        await client.post(
+                            f"/proposals/{target['id']}/comments",
+                            headers=auth,
+                            json={"body": self.rng.choice(pool[stance]), "stance": stance},
+                        ),
+                    )
                 else:
                     continue
                 # 403 (not open in this phase), 409 (already done) and the like are simply part of the room.
@@ -483,8 +643,15 @@ async def _serve(settings: Settings, host: str, port: int, code: str, simulate: 
 
     from deliberate.app import create_app
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, ws_per_message_deflate=False,
-                            log_level="warning", ws_max_size=16 * 1024, proxy_headers=True)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        ws_per_message_deflate=False,
+        log_level="warning",
+        ws_max_size=16 * 1024,
+        proxy_headers=True,
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     simulation: asyncio.Task[None] | None = None

@@ -15,21 +15,23 @@ class Notice:
     paragraphs: tuple[str, ...]
 
     def translated(self) -> dict[str, object]:
-        return {"title": gettext(self.title),
-                "paragraphs": [gettext(p, days=RETENTION_DAYS) for p in self.paragraphs]}
+        return {"title": gettext(self.title), "paragraphs": [gettext(p, days=RETENTION_DAYS) for p in self.paragraphs]}
 
 
 PRIVACY_NOTICE = Notice(
     N_("Your personal data"),
     (
-        N_("The organiser of this assembly collects the name you choose to show, and, if you wish, your "
-           "sub-district, sector and organisation, to run this session and to count participation by area and "
-           "group."),
+        N_(
+            "The organiser of this assembly collects the name you choose to show, and, if you wish, your "
+            "sub-district, sector and organisation, to run this session and to count participation by area and "
+            "group."
+        ),
         N_("You may use a nickname. Sub-district, sector and organisation are optional."),
-        N_("The policy brief and open data show only totals. Your name appears only if you choose to be "
-           "credited."),
+        N_("The policy brief and open data show only totals. Your name appears only if you choose to be credited."),
         N_("Your data is kept for {days} days after the session and then removed; totals are kept."),
-        N_("You can see and delete your data yourself on the “My data” page of the session, or ask the organiser "
-           "at the venue to see, copy or delete it, or to withdraw your consent."),
+        N_(
+            "You can see and delete your data yourself on the “My data” page of the session, or ask the organiser "
+            "at the venue to see, copy or delete it, or to withdraw your consent."
+        ),
     ),
 )

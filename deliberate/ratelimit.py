@@ -113,8 +113,9 @@ def build_limiter(settings: Settings) -> Limiter:
         # Under the database's namespace, as the live bus: instances (and test runs) sharing one Redis must not
         # share counters, or one's wrong codes would lock another's hall out.
         namespace = settings.limits_namespace or hashlib.sha256(settings.db_url.encode()).hexdigest()[:12]
-        storage = storage_from_string(f"async+{settings.redis_url}", implementation="redispy",
-                                      key_prefix=f"deliberate-limits:{namespace}")
+        storage = storage_from_string(
+            f"async+{settings.redis_url}", implementation="redispy", key_prefix=f"deliberate-limits:{namespace}"
+        )
         return Limiter(storage, settings)
     return Limiter(HallMemoryStorage(), settings)
 

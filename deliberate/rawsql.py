@@ -84,4 +84,4 @@ def columns(model: type[Model], alias: str) -> str:
 def part(model: type[M], row: dict[str, Any], alias: str) -> M:
     """The `model` instance held in a joined row's `alias.` columns (see `columns`)."""
     start = f"{alias}."
-    return model._init_from_db(**{k[len(start):]: v for k, v in row.items() if k.startswith(start)})
+    return model._init_from_db(**{k[len(start) :]: v for k, v in row.items() if k.startswith(start)})

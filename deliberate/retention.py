@@ -31,8 +31,9 @@ class PurgeReport:
     replies: int = 0  # stored answers to retried writes, past REPLAY_DAYS
 
 
-async def purge_personal_data(*, days: int = RETENTION_DAYS, now: dt.datetime | None = None,
-                              dry_run: bool = False) -> PurgeReport:
+async def purge_personal_data(
+    *, days: int = RETENTION_DAYS, now: dt.datetime | None = None, dry_run: bool = False
+) -> PurgeReport:
     """Anonymise the people of every session untouched for `days` days. Running it twice changes nothing."""
     now = now or dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=days)
@@ -55,8 +56,9 @@ async def purge_personal_data(*, days: int = RETENTION_DAYS, now: dt.datetime | 
         async with in_transaction():
             for pid in await people.values_list("id", flat=True):
                 # One statement per row: each needs its own unique token placeholder.
-                await Participant.filter(id=pid).update(display_name="", organization="",
-                                                        token_hash=f"{PURGED_PREFIX}{pid}")
+                await Participant.filter(id=pid).update(
+                    display_name="", organization="", token_hash=f"{PURGED_PREFIX}{pid}"
+                )
             await Commitment.filter(proposal__session_id=session.id, kind="participant").update(credited=False)
             await ModerationAction.create(session=session, action="purged", data={"participants": count})
     return PurgeReport(codes, total, replies)

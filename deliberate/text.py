@@ -120,8 +120,13 @@ def display_name(value: object, *, field: str, max_length: int = 60) -> str:
     for word in name.split(" "):
         scripts = _scripts(word) & _SPOOFABLE
         if "LATIN" in scripts and len(scripts) > 1:
-            raise ValidationError(N_("Please write each word of a name in one alphabet: it mixes letters that "
-                                     "look alike from different alphabets."), field=field)
+            raise ValidationError(
+                N_(
+                    "Please write each word of a name in one alphabet: it mixes letters that "
+                    "look alike from different alphabets."
+                ),
+                field=field,
+            )
     return name
 
 

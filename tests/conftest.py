@@ -74,7 +74,7 @@ async def create_pg_database(server_url: str) -> str:
     name = f"deliberate_test_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(with_database(server_url, urlsplit(server_url).path.lstrip("/") or "postgres"))
     try:
-        await conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        await conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     finally:
         await conn.close()
     return with_database(server_url, name)
@@ -112,8 +112,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settings(database_url: str) -> Settings:
     # The in-process apps count their own rate limits: the tests' deliberate wrong codes must not reach the
     # counters of `deliberate serve` on the same database when both use one Redis.
-    return Settings(database_url=database_url, live_tick_s=0.05, fast_password_hashing=True,
-                    limits_namespace=f"tests-{uuid.uuid4().hex[:8]}")
+    return Settings(
+        database_url=database_url,
+        live_tick_s=0.05,
+        fast_password_hashing=True,
+        limits_namespace=f"tests-{uuid.uuid4().hex[:8]}",
+    )
 
 
 # -- the app, in process -----------------------------------------------------------------------------------
@@ -153,8 +157,9 @@ class Api:
         assert r.status_code == 201, r.text
         return auth(r.json()["token"])
 
-    async def new_session(self, staff: dict[str, str], *, themes: list[str] | None = None,
-                          phase: str | None = None, **extra: Any) -> dict[str, Any]:
+    async def new_session(
+        self, staff: dict[str, str], *, themes: list[str] | None = None, phase: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """Create a session and return its detail (code, themes, ...) merged with the creation answer."""
         body = {"title": "สมัชชาพัฒนาสังคม ทดสอบ", "themes": themes or THAI_THEMES, **extra}
         r = await self.client.post("/api/v1/sessions", json=body, headers=staff)
@@ -172,24 +177,34 @@ class Api:
         assert r.json()["phase"] == phase
 
     async def join(self, code: str, name: str = "สมชาย ใจดี", **extra: Any) -> dict[str, str]:
-        body = {"display_name": name, "consent": True, "subdistrict_code": "830101", "sector": "community",
-                "organization": "สภาองค์กรชุมชนตำบลตลาดใหญ่", **extra}
+        body = {
+            "display_name": name,
+            "consent": True,
+            "subdistrict_code": "830101",
+            "sector": "community",
+            "organization": "สภาองค์กรชุมชนตำบลตลาดใหญ่",
+            **extra,
+        }
         r = await self.client.post(f"/api/v1/sessions/{code}/participants", json=body)
         assert r.status_code == 201, r.text
         return auth(r.json()["token"])
 
-    async def propose(self, who: dict[str, str], code: str, theme_id: int, title: str | None = None,
-                      body: str = "รายละเอียดข้อเสนอ") -> dict[str, Any]:
+    async def propose(
+        self, who: dict[str, str], code: str, theme_id: int, title: str | None = None, body: str = "รายละเอียดข้อเสนอ"
+    ) -> dict[str, Any]:
         title = title or f"ข้อเสนอ {uuid.uuid4().hex[:6]}"
-        r = await self.client.post(f"/api/v1/sessions/{code}/proposals",
-                                   json={"title": title, "body": body, "theme_id": theme_id}, headers=who)
+        r = await self.client.post(
+            f"/api/v1/sessions/{code}/proposals", json={"title": title, "body": body, "theme_id": theme_id}, headers=who
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
-    async def comment(self, who: dict[str, str], proposal_id: int, body: str = "เห็นด้วยครับ",
-                      stance: str = "for") -> dict[str, Any]:
-        r = await self.client.post(f"/api/v1/proposals/{proposal_id}/comments",
-                                   json={"body": body, "stance": stance}, headers=who)
+    async def comment(
+        self, who: dict[str, str], proposal_id: int, body: str = "เห็นด้วยครับ", stance: str = "for"
+    ) -> dict[str, Any]:
+        r = await self.client.post(
+            f"/api/v1/proposals/{proposal_id}/comments", json={"body": body, "stance": stance}, headers=who
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -291,8 +306,12 @@ def child_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DELIBERATE_ENV", "SECRET_KEY"}}
     # Rate-limit counters of this run only: a SQLite file's path comes back in a later run (pytest reuses its
     # numbered temp folders), and a shared Redis would still hold that day's wrong codes from 127.0.0.1.
-    env.update(DATABASE_URL=database_url, DELIBERATE_FAST_HASH="1", PYTHONUNBUFFERED="1",
-               DELIBERATE_LIMITS_NAMESPACE=RUN_LIMITS)
+    env.update(
+        DATABASE_URL=database_url,
+        DELIBERATE_FAST_HASH="1",
+        PYTHONUNBUFFERED="1",
+        DELIBERATE_LIMITS_NAMESPACE=RUN_LIMITS,
+    )
     return env
 
 
@@ -305,9 +324,16 @@ class Served:
     def add_staff(self, role: str = "facilitator") -> tuple[str, str]:
         """Create a staff user the way an operator does: `deliberate users add --password-stdin`."""
         email = unique_email(role)
-        done = subprocess.run([deliberate_command(), "users", "add", email, "--role", role, "--password-stdin"],
-                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
-                              env=child_env(self.database_url), cwd=ROOT, check=False)
+        done = subprocess.run(
+            [deliberate_command(), "users", "add", email, "--role", role, "--password-stdin"],
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(self.database_url),
+            cwd=ROOT,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         assert email in done.stdout
         return email, PASSWORD
@@ -319,8 +345,13 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([deliberate_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=child_env(database_url), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [deliberate_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=child_env(database_url),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -377,8 +408,13 @@ class World:
 
     async def proposal(self, author: Actor, title: str | None = None, theme: int = 0) -> Proposal:
         """A proposal put by `author`, loaded with its session as the API loads it."""
-        created = await submit_proposal(author, self.session, title=title or f"ข้อเสนอ {uuid.uuid4().hex[:6]}",
-                                        body="", theme_id=self.themes[theme].id)
+        created = await submit_proposal(
+            author,
+            self.session,
+            title=title or f"ข้อเสนอ {uuid.uuid4().hex[:6]}",
+            body="",
+            theme_id=self.themes[theme].id,
+        )
         return await get_proposal(created.id)
 
     async def fresh(self, proposal: Proposal) -> Proposal:

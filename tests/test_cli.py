@@ -8,8 +8,16 @@ from tests.conftest import PASSWORD, ROOT, child_env, deliberate_command, unique
 
 
 def run(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([deliberate_command(), *args], input=stdin, env=child_env(database_url), cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [deliberate_command(), *args],
+        input=stdin,
+        env=child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_users_add_reads_the_password_from_stdin_once(database_url: str) -> None:
@@ -23,11 +31,13 @@ def test_users_add_reads_the_password_from_stdin_once(database_url: str) -> None
 
 
 def test_users_add_refuses_a_short_password_and_unknown_roles(database_url: str) -> None:
-    short = run(database_url, "users", "add", unique_email("cli"), "--role", "official", "--password-stdin",
-                stdin="short\n")
+    short = run(
+        database_url, "users", "add", unique_email("cli"), "--role", "official", "--password-stdin", stdin="short\n"
+    )
     assert short.returncode == 2
     assert short.stderr.startswith("error: ")
-    role = run(database_url, "users", "add", unique_email("cli"), "--role", "king", "--password-stdin",
-               stdin=PASSWORD + "\n")
+    role = run(
+        database_url, "users", "add", unique_email("cli"), "--role", "king", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert role.returncode == 2
     assert "king" in role.stderr

@@ -193,22 +193,44 @@ def test_catalogues_have_no_fuzzy_or_obsolete_entries() -> None:
         assert not catalog.obsolete, f"obsolete entries in {language!r}: {list(catalog.obsolete)}"
 
 
-@pytest.mark.parametrize(("language", "header", "forms", "expected"), [
-    ("th", "nplurals=1; plural=0;", ['msgstr[0] "มี {n} ข้อเสนอ"'], ("มี {n} ข้อเสนอ", "มี {n} ข้อเสนอ")),
-    ("en", "nplurals=2; plural=(n != 1);", ['msgstr[0] "{n} proposal"', 'msgstr[1] "{n} proposals"'],
-     ("{n} proposal", "{n} proposals")),
-])
-def test_plural_entries_give_each_form(tmp_path: Path, language: str, header: str, forms: list[str],
-                                       expected: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("language", "header", "forms", "expected"),
+    [
+        ("th", "nplurals=1; plural=0;", ['msgstr[0] "มี {n} ข้อเสนอ"'], ("มี {n} ข้อเสนอ", "มี {n} ข้อเสนอ")),
+        (
+            "en",
+            "nplurals=2; plural=(n != 1);",
+            ['msgstr[0] "{n} proposal"', 'msgstr[1] "{n} proposals"'],
+            ("{n} proposal", "{n} proposals"),
+        ),
+    ],
+)
+def test_plural_entries_give_each_form(
+    tmp_path: Path, language: str, header: str, forms: list[str], expected: tuple[str, str]
+) -> None:
     from deliberate.i18n import read_catalogue
 
     po = tmp_path / "messages.po"
-    po.write_text("\n".join([
-        'msgid ""', 'msgstr ""', f'"Language: {language}\\n"', f'"Plural-Forms: {header}\\n"',
-        '"Content-Type: text/plain; charset=utf-8\\n"', "",
-        'msgid "{n} proposal"', 'msgid_plural "{n} proposals"', *forms, "",
-        'msgid "Join"', 'msgstr "เข้าร่วม"', "",
-    ]), encoding="utf-8")
+    po.write_text(
+        "\n".join(
+            [
+                'msgid ""',
+                'msgstr ""',
+                f'"Language: {language}\\n"',
+                f'"Plural-Forms: {header}\\n"',
+                '"Content-Type: text/plain; charset=utf-8\\n"',
+                "",
+                'msgid "{n} proposal"',
+                'msgid_plural "{n} proposals"',
+                *forms,
+                "",
+                'msgid "Join"',
+                'msgstr "เข้าร่วม"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
     loaded = read_catalogue(po, language)
     assert (loaded["{n} proposal"], loaded["{n} proposals"]) == expected
     assert loaded["Join"] == "เข้าร่วม"

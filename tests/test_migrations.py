@@ -133,8 +133,15 @@ async def test_models_and_migrations_agree(tmp_path: Path) -> None:
 
 def test_migrate_command_on_a_new_file(tmp_path: Path) -> None:
     path = tmp_path / "cli.sqlite3"
-    done = subprocess.run([deliberate_command(), "migrate"], env=child_env(f"sqlite:///{path}"), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [deliberate_command(), "migrate"],
+        env=child_env(f"sqlite:///{path}"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "migrations applied" in done.stdout
     with sqlite3.connect(path) as db:

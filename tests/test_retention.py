@@ -13,18 +13,29 @@ from tests.conftest import Api
 from tests.test_cli import run
 
 
-async def test_purge_keeps_the_figures_and_drops_the_names(api: Api, client: httpx.AsyncClient,
-                                                           facilitator: dict[str, str], database_url: str) -> None:
+async def test_purge_keeps_the_figures_and_drops_the_names(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code = s["code"]
     author = await api.join(code, "นางสมศรี ใจดี", organization="สภาองค์กรชุมชนตำบลรัษฎา")
     pid = (await api.propose(author, code, s["themes"][0]["id"], title="ศูนย์ดูแลผู้สูงอายุกลางวัน"))["id"]
-    await api.client.post(f"/api/v1/proposals/{pid}/answer", headers=facilitator, json={
-        "state": "adopted", "reason": "เห็นชอบ", "lead_agency": "เทศบาลนครภูเก็ต"})
+    await api.client.post(
+        f"/api/v1/proposals/{pid}/answer",
+        headers=facilitator,
+        json={"state": "adopted", "reason": "เห็นชอบ", "lead_agency": "เทศบาลนครภูเก็ต"},
+    )
     await api.set_phase(facilitator, code, "commitments")
-    r = await client.post(f"/api/v1/proposals/{pid}/commitments", headers=author, json={
-        "role": "lead", "what": "ประสานอาสาสมัคร", "due": (today() + dt.timedelta(days=20)).isoformat(),
-        "credited": True})
+    r = await client.post(
+        f"/api/v1/proposals/{pid}/commitments",
+        headers=author,
+        json={
+            "role": "lead",
+            "what": "ประสานอาสาสมัคร",
+            "due": (today() + dt.timedelta(days=20)).isoformat(),
+            "credited": True,
+        },
+    )
     assert r.status_code == 201
     await api.set_phase(facilitator, code, "closed")
     before = (await client.get(f"/api/v1/sessions/{code}/brief.json", headers=facilitator)).json()
@@ -34,8 +45,11 @@ async def test_purge_keeps_the_figures_and_drops_the_names(api: Api, client: htt
     assert fresh.returncode == 0 and code not in fresh.stdout  # closed just now: within the period
     await Session.filter(code=code).update(phase_changed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=400))
     dry = run(database_url, "privacy", "purge", "--dry-run")
-    assert code in dry.stdout and (await Participant.get(id=(await Participant.filter(
-        session__code=code).first()).id)).display_name == "นางสมศรี ใจดี"
+    assert (
+        code in dry.stdout
+        and (await Participant.get(id=(await Participant.filter(session__code=code).first()).id)).display_name
+        == "นางสมศรี ใจดี"
+    )
     done = run(database_url, "privacy", "purge")
     assert done.returncode == 0 and code in done.stdout, done.stderr
     people = await Participant.filter(session__code=code)
@@ -52,8 +66,9 @@ async def test_purge_keeps_the_figures_and_drops_the_names(api: Api, client: htt
     assert code not in again.stdout  # nothing left to purge there
 
 
-async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(api: Api, facilitator: dict[str, str]
-                                                                                  ) -> None:
+async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(
+    api: Api, facilitator: dict[str, str]
+) -> None:
     """The stored answer to a join through the API holds the phone's token: it may not outlive its use."""
     import datetime as dt
 
@@ -61,8 +76,11 @@ async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(
     from deliberate.retention import REPLAY_DAYS, purge_personal_data
 
     code = (await api.new_session(facilitator))["code"]
-    r = await api.client.post(f"/api/v1/sessions/{code}/participants", headers={"idempotency-key": "join-once"},
-                              json={"display_name": "สมหญิง", "consent": True})
+    r = await api.client.post(
+        f"/api/v1/sessions/{code}/participants",
+        headers={"idempotency-key": "join-once"},
+        json={"display_name": "สมหญิง", "consent": True},
+    )
     assert r.status_code == 201
     token = r.json()["token"]
     record = await IdempotencyRecord.get(key="join-once")

@@ -74,8 +74,14 @@ async def invite_staff(actor: Actor, *, email: object, role: object) -> Issued:
     raw = new_token()
     async with in_transaction():
         await StaffLink.filter(kind="invite", email=address, used_at=None).delete()
-        link = await StaffLink.create(kind="invite", token_hash=token_hash(raw), email=address, role=clean_role,
-                                      created_by=staff, expires_at=_now() + LIFETIME["invite"])
+        link = await StaffLink.create(
+            kind="invite",
+            token_hash=token_hash(raw),
+            email=address,
+            role=clean_role,
+            created_by=staff,
+            expires_at=_now() + LIFETIME["invite"],
+        )
     return Issued(link, raw)
 
 
@@ -105,8 +111,14 @@ async def issue_reset(email: str, *, by: StaffUser | None = None) -> Issued:
     raw = new_token()
     async with in_transaction():
         await StaffLink.filter(kind="reset", user_id=user.id, used_at=None).delete()
-        link = await StaffLink.create(kind="reset", token_hash=token_hash(raw), email=user.email, user=user,
-                                      created_by=by, expires_at=_now() + LIFETIME["reset"])
+        link = await StaffLink.create(
+            kind="reset",
+            token_hash=token_hash(raw),
+            email=user.email,
+            user=user,
+            created_by=by,
+            expires_at=_now() + LIFETIME["reset"],
+        )
     return Issued(link, raw)
 
 
@@ -137,8 +149,7 @@ def _check_repeat(password: str, repeat: object) -> None:
         raise ValidationError(N_("The two passwords are not the same."), field="repeat")
 
 
-async def accept_invitation(raw: object, *, display_name: object, password: object,
-                            repeat: object = None) -> StaffUser:
+async def accept_invitation(raw: object, *, display_name: object, password: object, repeat: object = None) -> StaffUser:
     """The invitee sets a name and a password; the account is made with the invited role."""
     link = await open_link(raw, "invite")
     name = clean_text(display_name, field="display_name", max_length=80)
@@ -148,8 +159,9 @@ async def accept_invitation(raw: object, *, display_name: object, password: obje
     try:
         async with in_transaction():
             await _claim(link)
-            user = await StaffUser.create(email=link.email, role=Role(link.role), password_hash=digest,
-                                          display_name=name)
+            user = await StaffUser.create(
+                email=link.email, role=Role(link.role), password_hash=digest, display_name=name
+            )
             await StaffLink.filter(id=link.id).update(user_id=user.id)
     except IntegrityError as exc:
         raise Conflict(N_("An account with this e-mail already exists."), field="email") from exc

@@ -30,8 +30,9 @@ def clean_password(value: object) -> str:
     """The password policy: 10 to 256 characters, any of them (a passphrase in Thai is welcome). Not
     trimmed or normalised: what is typed is what is hashed."""
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
-        raise ValidationError(N_("The password must be {n} to {m} characters long."), field="password",
-                              n=MIN_PASSWORD, m=MAX_PASSWORD)
+        raise ValidationError(
+            N_("The password must be {n} to {m} characters long."), field="password", n=MIN_PASSWORD, m=MAX_PASSWORD
+        )
     if not _encodable(value):
         raise ValidationError(N_("This field must be text."), field="password")
     return value
@@ -54,15 +55,21 @@ async def create_staff_user(email: str, role: str, password: str, display_name: 
     password = clean_password(password)
     name = clean_text(display_name, field="display_name", max_length=80, required=False) or email.split("@")[0]
     try:
-        return await StaffUser.create(email=email, role=Role(role), password_hash=hash_password(password),
-                                      display_name=name)
+        return await StaffUser.create(
+            email=email, role=Role(role), password_hash=hash_password(password), display_name=name
+        )
     except IntegrityError as exc:
         raise Conflict(N_("An account with this e-mail already exists."), field="email") from exc
 
 
 async def authenticate(email: object, password: object) -> StaffUser:
-    if (not isinstance(email, str) or not isinstance(password, str) or len(password) > MAX_PASSWORD
-            or not _encodable(email) or not _encodable(password)):
+    if (
+        not isinstance(email, str)
+        or not isinstance(password, str)
+        or len(password) > MAX_PASSWORD
+        or not _encodable(email)
+        or not _encodable(password)
+    ):
         raise NotAuthenticated(N_("Wrong e-mail or password."))
     user = await StaffUser.get_or_none(email=email.strip().lower()[:254], is_active=True)
     if not verify_password(user.password_hash if user else None, password) or user is None:
@@ -72,8 +79,9 @@ async def authenticate(email: object, password: object) -> StaffUser:
 
 async def issue_token(user: StaffUser, kind: str) -> str:
     raw = new_token()
-    await StaffToken.create(user=user, token_hash=token_hash(raw), kind=kind,
-                            expires_at=datetime.now(UTC) + TOKEN_LIFETIME[kind])
+    await StaffToken.create(
+        user=user, token_hash=token_hash(raw), kind=kind, expires_at=datetime.now(UTC) + TOKEN_LIFETIME[kind]
+    )
     return raw
 
 
@@ -98,12 +106,15 @@ async def sign_in(email: object, password: object, *, address: str, limiter: Lim
     account = str(email).strip().lower()[:254] if isinstance(email, str) and _encodable(email) else ""
     wait = await limiter.wait(limiter.login_account, account)
     if wait:
-        raise RateLimited(N_("Too many wrong passwords for this account. It is locked for {minutes} minutes; "
-                             "please try again then."), retry_after=wait)
+        raise RateLimited(
+            N_("Too many wrong passwords for this account. It is locked for {minutes} minutes; please try again then."),
+            retry_after=wait,
+        )
     wait = await limiter.wait(limiter.login_address, address)
     if wait:
-        raise RateLimited(N_("Too many failed sign-ins from this network. Please try again in {minutes} "
-                             "minutes."), retry_after=wait)
+        raise RateLimited(
+            N_("Too many failed sign-ins from this network. Please try again in {minutes} minutes."), retry_after=wait
+        )
     try:
         user = await authenticate(email, password)
     except NotAuthenticated:

@@ -20,8 +20,9 @@ def timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(prev_hash: str, *, session_id: int, seq: int, at: datetime, kind: str, actor: str, subject: str,
-               payload: str) -> str:
+def entry_hash(
+    prev_hash: str, *, session_id: int, seq: int, at: datetime, kind: str, actor: str, subject: str, payload: str
+) -> str:
     """SHA-256 over the previous hash, the entry's header and its payload text exactly as stored."""
     header = canonical([session_id, seq, timestamp(at), kind, actor, subject])
     return hashlib.sha256(f"{prev_hash}\n{header}\n{payload}".encode()).hexdigest()

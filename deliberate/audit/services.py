@@ -50,15 +50,27 @@ async def append(session_id: int, kind: str, actor: str, subject: str, payload: 
         if AuditEntry._meta.db.capabilities.dialect != "sqlite":
             await rawsql.rows("SELECT id FROM session WHERE id = ? FOR NO KEY UPDATE", session_id)
         # Plain SQL (rawsql.py): every support, vote and mark passes here.
-        head = await rawsql.rows("SELECT seq, hash FROM audit_entry WHERE session_id = ? ORDER BY seq DESC LIMIT 1",
-                                 session_id)
+        head = await rawsql.rows(
+            "SELECT seq, hash FROM audit_entry WHERE session_id = ? ORDER BY seq DESC LIMIT 1", session_id
+        )
         seq, prev = (head[0]["seq"] + 1, head[0]["hash"]) if head else (1, GENESIS)
         at = datetime.now(UTC)
-        digest = entry_hash(prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject,
-                            payload=text)
+        digest = entry_hash(
+            prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject, payload=text
+        )
         await rawsql.insert(
             "INSERT INTO audit_entry (session_id, seq, at, kind, actor, subject, payload, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", session_id, seq, at, kind, actor, subject, text, prev, digest)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            session_id,
+            seq,
+            at,
+            kind,
+            actor,
+            subject,
+            text,
+            prev,
+            digest,
+        )
 
 
 async def record(session_id: int, kind: str, actor: Actor | StaffUser | str | None, **payload: Any) -> None:
@@ -71,8 +83,14 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
     """A merge carried these supports over to another proposal: chain whose, so the tallies replay."""
     if support_ids:
         people = sorted(await Support.filter(id__in=support_ids).values_list("participant_id", flat=True))
-        await record(source.session_id, "support.moved", staff,  # type: ignore[attr-defined]
-                     proposal=source.id, into=target.id, participants=people)
+        await record(
+            source.session_id,
+            "support.moved",
+            staff,  # type: ignore[attr-defined]
+            proposal=source.id,
+            into=target.id,
+            participants=people,
+        )
 
 
 @post_save(ModerationAction)
@@ -80,11 +98,18 @@ async def _chain_staff_act(sender: type[ModerationAction], act: ModerationAction
     # Names stay out: the free-text reason is not chained, only what was done, to what, and by whom.
     if not created:
         return
-    payload: dict[str, Any] = {"action": act.action, "proposal": act.proposal_id,  # type: ignore[attr-defined]
-                               "comment": act.comment_id, "data": act.data}  # type: ignore[attr-defined]
-    await record(act.session_id, STAFF_KINDS.get(act.action, f"staff.{act.action}"),  # type: ignore[attr-defined]
-                 f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
-                 **{k: v for k, v in payload.items() if v is not None})
+    payload: dict[str, Any] = {
+        "action": act.action,
+        "proposal": act.proposal_id,  # type: ignore[attr-defined]
+        "comment": act.comment_id,
+        "data": act.data,
+    }  # type: ignore[attr-defined]
+    await record(
+        act.session_id,
+        STAFF_KINDS.get(act.action, f"staff.{act.action}"),  # type: ignore[attr-defined]
+        f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
+        **{k: v for k, v in payload.items() if v is not None},
+    )
 
 
 async def chain_head(session_id: int) -> str | None:

@@ -53,9 +53,15 @@ class Report:
         self.problems.append(Problem(code, message, params))
 
     def as_json(self) -> dict[str, Any]:
-        return {"session": self.code, "ok": self.ok, "length": self.length, "head": self.head,
-                "tallies_checked": self.tallies_checked, "rows_checked": self.rows_checked,
-                "problems": [{"code": p.code, "message": p.translated(), **p.params} for p in self.problems]}
+        return {
+            "session": self.code,
+            "ok": self.ok,
+            "length": self.length,
+            "head": self.head,
+            "tallies_checked": self.tallies_checked,
+            "rows_checked": self.rows_checked,
+            "problems": [{"code": p.code, "message": p.translated(), **p.params} for p in self.problems],
+        }
 
 
 @dataclass
@@ -104,16 +110,30 @@ async def verify(session: Session, *, pinned: str | None = None) -> Report:
     prev, expected_seq = GENESIS, 1
     for e in await AuditEntry.filter(session_id=session.id).order_by("seq"):
         if e.seq != expected_seq:
-            report.add("seq_gap", N_("Entries are missing before seq {seq} (seq {expected} was expected)."),
-                       seq=e.seq, expected=expected_seq)
+            report.add(
+                "seq_gap",
+                N_("Entries are missing before seq {seq} (seq {expected} was expected)."),
+                seq=e.seq,
+                expected=expected_seq,
+            )
         if e.prev_hash != prev:
-            report.add("broken_link", N_("Broken link at seq {seq}: it does not follow the entry before it."),
-                       seq=e.seq)
-        recomputed = entry_hash(e.prev_hash, session_id=session.id, seq=e.seq, at=e.at, kind=e.kind,
-                                actor=e.actor, subject=e.subject, payload=e.payload)
+            report.add(
+                "broken_link", N_("Broken link at seq {seq}: it does not follow the entry before it."), seq=e.seq
+            )
+        recomputed = entry_hash(
+            e.prev_hash,
+            session_id=session.id,
+            seq=e.seq,
+            at=e.at,
+            kind=e.kind,
+            actor=e.actor,
+            subject=e.subject,
+            payload=e.payload,
+        )
         if recomputed != e.hash:
-            report.add("entry_edited", N_("Entry edited at seq {seq}: its hash does not match what it says."),
-                       seq=e.seq)
+            report.add(
+                "entry_edited", N_("Entry edited at seq {seq}: its hash does not match what it says."), seq=e.seq
+            )
         prev, expected_seq = e.hash, e.seq + 1
         hashes.add(e.hash)
         report.length += 1
@@ -123,8 +143,11 @@ async def verify(session: Session, *, pinned: str | None = None) -> Report:
             report.add("entry_unreadable", N_("Entry at seq {seq} cannot be read."), seq=e.seq)
     report.head = prev if report.length else None
     if pinned is not None and pinned not in hashes:
-        report.add("head_missing", N_("No entry of the chain has the hash {head}: the record it vouched for "
-                                      "has changed."), head=pinned)
+        report.add(
+            "head_missing",
+            N_("No entry of the chain has the hash {head}: the record it vouched for has changed."),
+            head=pinned,
+        )
     await _check_supports(session, replay, report)
     await _check_ballots(session, replay, report)
     await _check_answers(session, replay, report)
@@ -132,16 +155,25 @@ async def verify(session: Session, *, pinned: str | None = None) -> Report:
 
 
 async def _check_supports(session: Session, replay: Replay, report: Report) -> None:
-    rows = await Support.filter(proposal__session_id=session.id).values_list("proposal_id", "participant_id",
-                                                                             "assisted")
+    rows = await Support.filter(proposal__session_id=session.id).values_list(
+        "proposal_id", "participant_id", "assisted"
+    )
     stored = {(pid, who): "assisted" if assisted else "phone" for pid, who, assisted in rows}
     report.rows_checked += len(stored)
     for pid, who in sorted(replay.supports.keys() - stored.keys()):
-        report.add("support_missing", N_("Support in the log missing from the support table: proposal {proposal}, "
-                                         "participant {participant}."), proposal=pid, participant=who)
+        report.add(
+            "support_missing",
+            N_("Support in the log missing from the support table: proposal {proposal}, participant {participant}."),
+            proposal=pid,
+            participant=who,
+        )
     for pid, who in sorted(stored.keys() - replay.supports.keys()):
-        report.add("support_unlogged", N_("Support not in the log: proposal {proposal}, participant {participant}."),
-                   proposal=pid, participant=who)
+        report.add(
+            "support_unlogged",
+            N_("Support not in the log: proposal {proposal}, participant {participant}."),
+            proposal=pid,
+            participant=who,
+        )
     logged = [tally.Mark(pid, f"p:{who}", 1, src) for (pid, who), src in replay.supports.items()]
     table = [tally.Mark(pid, f"p:{who}", 1, src) for (pid, who), src in stored.items()]
     _compare_tallies(report, None, "support", Options(), logged, table)
@@ -149,24 +181,47 @@ async def _check_supports(session: Session, replay: Replay, report: Report) -> N
 
 async def _check_ballots(session: Session, replay: Replay, report: Report) -> None:
     rounds = {r.id: r for r in await VoteRound.filter(session_id=session.id)}
-    rows = await Ballot.filter(round_id__in=list(rounds)).values_list(
-        "round_id", "proposal_id", "participant_id", "paper_key", "value", "source") if rounds else []
+    rows = (
+        await Ballot.filter(round_id__in=list(rounds)).values_list(
+            "round_id", "proposal_id", "participant_id", "paper_key", "value", "source"
+        )
+        if rounds
+        else []
+    )
     stored: dict[BallotKey, tuple[int, str]] = {
-        (rid, pid, f"p:{who}" if who else f"paper:{key}"): (value, source)
-        for rid, pid, who, key, value, source in rows}
+        (rid, pid, f"p:{who}" if who else f"paper:{key}"): (value, source) for rid, pid, who, key, value, source in rows
+    }
     report.rows_checked += len(stored)
     for rid, pid, voter in sorted(replay.ballots.keys() - stored.keys()):
-        report.add("ballot_missing", N_("Vote in the log missing from the ballot table: round {round}, "
-                                        "proposal {proposal}, voter {voter}."), round=rid, proposal=pid, voter=voter)
+        report.add(
+            "ballot_missing",
+            N_("Vote in the log missing from the ballot table: round {round}, proposal {proposal}, voter {voter}."),
+            round=rid,
+            proposal=pid,
+            voter=voter,
+        )
     for rid, pid, voter in sorted(stored.keys() - replay.ballots.keys()):
-        report.add("ballot_unlogged", N_("Ballot not in the log: round {round}, proposal {proposal}, voter {voter}."),
-                   round=rid, proposal=pid, voter=voter)
+        report.add(
+            "ballot_unlogged",
+            N_("Ballot not in the log: round {round}, proposal {proposal}, voter {voter}."),
+            round=rid,
+            proposal=pid,
+            voter=voter,
+        )
     for key in sorted(stored.keys() & replay.ballots.keys()):
         if stored[key] != replay.ballots[key]:
-            report.add("ballot_differs", N_("Ballot differs from the log: round {round}, proposal {proposal}, "
-                                            "voter {voter}: {table} in the table, {log} in the log."),
-                       round=key[0], proposal=key[1], voter=key[2], table=_mark(stored[key]),
-                       log=_mark(replay.ballots[key]))
+            report.add(
+                "ballot_differs",
+                N_(
+                    "Ballot differs from the log: round {round}, proposal {proposal}, "
+                    "voter {voter}: {table} in the table, {log} in the log."
+                ),
+                round=key[0],
+                proposal=key[1],
+                voter=key[2],
+                table=_mark(stored[key]),
+                log=_mark(replay.ballots[key]),
+            )
     for rid in sorted({k[0] for k in stored} | {k[0] for k in replay.ballots}):
         vote_round = rounds.get(rid)
         method = vote_round.method if vote_round else "unknown"
@@ -176,14 +231,21 @@ async def _check_ballots(session: Session, replay: Replay, report: Report) -> No
 
 async def _check_answers(session: Session, replay: Replay, report: Report) -> None:
     rows = await CheckAnswer.filter(check__clause__item__session_id=session.id).values_list(
-        "check_id", "voice", "answer")
+        "check_id", "voice", "answer"
+    )
     stored = {(cid, voice): answer for cid, voice, answer in rows}
     report.rows_checked += len(stored)
     for cid, voice in sorted(stored.keys() | replay.answers.keys()):
         table, log = stored.get((cid, voice), "-"), replay.answers.get((cid, voice), "-")
         if table != log:
-            report.add("answer_differs", N_("Consensus check {check}, voice {voice}: {table} in the table, "
-                                            "{log} in the log."), check=cid, voice=voice, table=table, log=log)
+            report.add(
+                "answer_differs",
+                N_("Consensus check {check}, voice {voice}: {table} in the table, {log} in the log."),
+                check=cid,
+                voice=voice,
+                table=table,
+                log=log,
+            )
     report.tallies_checked += len({cid for cid, _ in stored})
 
 
@@ -192,12 +254,21 @@ def _mark(value_source: tuple[int, str]) -> str:
 
 
 def _marks(ballots: dict[BallotKey, tuple[int, str]], round_id: int) -> list[tally.Mark]:
-    return [tally.Mark(pid, voter, value, source) for (rid, pid, voter), (value, source) in ballots.items()
-            if rid == round_id]
+    return [
+        tally.Mark(pid, voter, value, source)
+        for (rid, pid, voter), (value, source) in ballots.items()
+        if rid == round_id
+    ]
 
 
-def _compare_tallies(report: Report, round_id: int | None, method: str, options: Options,
-                     logged: list[tally.Mark], table: list[tally.Mark]) -> None:
+def _compare_tallies(
+    report: Report,
+    round_id: int | None,
+    method: str,
+    options: Options,
+    logged: list[tally.Mark],
+    table: list[tally.Mark],
+) -> None:
     """Count both sets of marks the way the results page does, and name every proposal whose figures differ."""
     candidates = sorted({m.proposal_id for m in logged} | {m.proposal_id for m in table})
     from_log = tally.items_for(method, options, logged, candidates)
@@ -209,14 +280,25 @@ def _compare_tallies(report: Report, round_id: int | None, method: str, options:
             continue
         params = {"proposal": pid, "log": _figures(a, b), "table": _figures(b, a)}
         if round_id is None:
-            report.add("tally_differs", N_("Support tally differs for proposal {proposal}: {log} from the log, "
-                                           "{table} from the database."), **params)
+            report.add(
+                "tally_differs",
+                N_("Support tally differs for proposal {proposal}: {log} from the log, {table} from the database."),
+                **params,
+            )
         else:
-            report.add("tally_differs", N_("Tally differs for proposal {proposal} in round {round}: {log} from the "
-                                           "log, {table} from the database."), round=round_id, **params)
+            report.add(
+                "tally_differs",
+                N_(
+                    "Tally differs for proposal {proposal} in round {round}: {log} from the "
+                    "log, {table} from the database."
+                ),
+                round=round_id,
+                **params,
+            )
 
 
 def _figures(mine: dict[str, object], other: dict[str, object]) -> str:
-    keys: Iterable[str] = [k for k in sorted(mine.keys() | other.keys()) if mine.get(k) != other.get(k)
-                           and k != "by_source"] or ["by_source"]
+    keys: Iterable[str] = [
+        k for k in sorted(mine.keys() | other.keys()) if mine.get(k) != other.get(k) and k != "by_source"
+    ] or ["by_source"]
     return ", ".join(f"{k} {json.dumps(mine.get(k, 0), sort_keys=True)}" for k in keys)

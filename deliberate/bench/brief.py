@@ -23,10 +23,23 @@ from typing import Any
 
 import psutil
 
-WORDS = ("ชุมชน ผู้สูงอายุ แหล่งน้ำ กองทุน สวัสดิการ อาสาสมัคร เด็กและเยาวชน การท่องเที่ยว ขยะ ป่าชายเลน ตลาด "
-         "สุขภาพ ที่อยู่อาศัย แรงงานนอกระบบ คนพิการ การศึกษา ถนน ประปา เกษตรอินทรีย์ ประมงพื้นบ้าน").split()
-THEMES = ("สวัสดิการชุมชน", "สุขภาพ", "แหล่งน้ำ", "การท่องเที่ยวโดยชุมชน", "ที่อยู่อาศัย", "สิ่งแวดล้อม",
-          "เศรษฐกิจชุมชน", "การศึกษา", "ความปลอดภัย", "ระบบขนส่ง", "วัฒนธรรม")
+WORDS = (
+    "ชุมชน ผู้สูงอายุ แหล่งน้ำ กองทุน สวัสดิการ อาสาสมัคร เด็กและเยาวชน การท่องเที่ยว ขยะ ป่าชายเลน ตลาด "
+    "สุขภาพ ที่อยู่อาศัย แรงงานนอกระบบ คนพิการ การศึกษา ถนน ประปา เกษตรอินทรีย์ ประมงพื้นบ้าน"
+).split()
+THEMES = (
+    "สวัสดิการชุมชน",
+    "สุขภาพ",
+    "แหล่งน้ำ",
+    "การท่องเที่ยวโดยชุมชน",
+    "ที่อยู่อาศัย",
+    "สิ่งแวดล้อม",
+    "เศรษฐกิจชุมชน",
+    "การศึกษา",
+    "ความปลอดภัย",
+    "ระบบขนส่ง",
+    "วัฒนธรรม",
+)
 SECTORS = ("community", "volunteer", "local_government", "government", "civil_society", "academia", "private")
 
 
@@ -56,37 +69,82 @@ async def seed(n_proposals: int, n_votes: int, n_comments: int, n_people: int, s
     from deliberate.votes.models import Support
 
     rng = random.Random(seed_value)
-    staff = Actor(staff=await create_staff_user(f"bench-{rng.randrange(10**9)}@bench.local", "facilitator",
-                                                "bench password long enough"))
-    assembly = await sessions.create_assembly(staff, title="สมัชชาทดสอบขนาดใหญ่", themes=list(THEMES),
-                                              province_code="83", venue="ศูนย์ประชุม",
-                                              starts_on=dt.date.today().isoformat())
+    staff = Actor(
+        staff=await create_staff_user(
+            f"bench-{rng.randrange(10**9)}@bench.local", "facilitator", "bench password long enough"
+        )
+    )
+    assembly = await sessions.create_assembly(
+        staff,
+        title="สมัชชาทดสอบขนาดใหญ่",
+        themes=list(THEMES),
+        province_code="83",
+        venue="ศูนย์ประชุม",
+        starts_on=dt.date.today().isoformat(),
+    )
     session = await sessions.create_session(staff, assembly, title="เวทีทดสอบ")
     themes = list(await Theme.filter(assembly_id=assembly.id))
-    await Participant.bulk_create([
-        Participant(session=session, display_name=f"ผู้เข้าร่วม {i}", sector=rng.choice(SECTORS),
-                    subdistrict_code=rng.choice(("830101", "830102", "830103", "830201", "830301")),
-                    token_hash=f"bench-{session.id}-{i}") for i in range(n_people)], batch_size=1000)
+    await Participant.bulk_create(
+        [
+            Participant(
+                session=session,
+                display_name=f"ผู้เข้าร่วม {i}",
+                sector=rng.choice(SECTORS),
+                subdistrict_code=rng.choice(("830101", "830102", "830103", "830201", "830301")),
+                token_hash=f"bench-{session.id}-{i}",
+            )
+            for i in range(n_people)
+        ],
+        batch_size=1000,
+    )
     people = list(await Participant.filter(session_id=session.id).values_list("id", flat=True))
-    await Proposal.bulk_create([
-        Proposal(session=session, theme=themes[i % len(themes)], author_id=rng.choice(people),
-                 title=_sentence(rng, 4)[:140], body=_sentence(rng, 30)[:2000]) for i in range(n_proposals)],
-        batch_size=500)
+    await Proposal.bulk_create(
+        [
+            Proposal(
+                session=session,
+                theme=themes[i % len(themes)],
+                author_id=rng.choice(people),
+                title=_sentence(rng, 4)[:140],
+                body=_sentence(rng, 30)[:2000],
+            )
+            for i in range(n_proposals)
+        ],
+        batch_size=500,
+    )
     proposals = list(await Proposal.filter(session_id=session.id).values_list("id", flat=True))
     pairs: set[tuple[int, int]] = set()
     weights = [1 / (rank + 1) ** 0.7 for rank in range(len(proposals))]  # a few popular, a long tail
     while len(pairs) < min(n_votes, len(proposals) * len(people)):
         pairs.update(zip(rng.choices(proposals, weights, k=n_votes), rng.choices(people, k=n_votes), strict=True))
-    await Support.bulk_create([Support(proposal_id=p, participant_id=w) for p, w in list(pairs)[:n_votes]],
-                              batch_size=2000)
-    await Comment.bulk_create([
-        Comment(proposal_id=rng.choice(proposals), author_id=rng.choice(people),
-                stance=rng.choice(("for", "for", "against", "note")), body=_sentence(rng, 12))
-        for _ in range(n_comments)], batch_size=1000)
-    await ProposalAnswer.bulk_create([
-        ProposalAnswer(proposal_id=p, state="adopted" if i % 3 else "forwarded", reason=_sentence(rng, 6),
-                       programme=_sentence(rng, 3), lead_agency="องค์การบริหารส่วนจังหวัด", budget=100000 * (i + 1))
-        for i, p in enumerate(proposals[:20])], batch_size=500)  # an assembly carries a handful
+    await Support.bulk_create(
+        [Support(proposal_id=p, participant_id=w) for p, w in list(pairs)[:n_votes]], batch_size=2000
+    )
+    await Comment.bulk_create(
+        [
+            Comment(
+                proposal_id=rng.choice(proposals),
+                author_id=rng.choice(people),
+                stance=rng.choice(("for", "for", "against", "note")),
+                body=_sentence(rng, 12),
+            )
+            for _ in range(n_comments)
+        ],
+        batch_size=1000,
+    )
+    await ProposalAnswer.bulk_create(
+        [
+            ProposalAnswer(
+                proposal_id=p,
+                state="adopted" if i % 3 else "forwarded",
+                reason=_sentence(rng, 6),
+                programme=_sentence(rng, 3),
+                lead_agency="องค์การบริหารส่วนจังหวัด",
+                budget=100000 * (i + 1),
+            )
+            for i, p in enumerate(proposals[:20])
+        ],
+        batch_size=500,
+    )  # an assembly carries a handful
     return session.code
 
 
@@ -138,8 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--votes", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--people", type=int, default=1000)
-    parser.add_argument("--formats", nargs="+", default=["json", "xlsx", "md", "docx", "pdf"],
-                        choices=["json", "xlsx", "csv", "md", "docx", "pdf"])
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        default=["json", "xlsx", "md", "docx", "pdf"],
+        choices=["json", "xlsx", "csv", "md", "docx", "pdf"],
+    )
     args = parser.parse_args(argv)
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
     return 0

@@ -62,17 +62,28 @@ def _wait_up(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 90) ->
 def _participant_cookie(base: str, code: str) -> str:
     from deliberate.web.identity import participant_cookie
 
-    r = httpx.post(f"{base}/api/v1/sessions/{code}/participants", timeout=10,
-                   json={"display_name": "ผู้ทดสอบ Lighthouse", "consent": True})
+    r = httpx.post(
+        f"{base}/api/v1/sessions/{code}/participants",
+        timeout=10,
+        json={"display_name": "ผู้ทดสอบ Lighthouse", "consent": True},
+    )
     if r.status_code != 201:
         raise click.ClickException(f"joining the demo failed: {r.status_code} {r.text}")
     return f"{participant_cookie(code)}={r.json()['token']}"
 
 
 def lighthouse(url: str, report: Path, chrome: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    args = [str(LIGHTHOUSE), url, f"--chrome-path={chrome}", "--chrome-flags=--headless --no-sandbox",
-            "--form-factor=mobile", "--output=json", f"--output-path={report}", "--quiet",
-            f"--only-categories={','.join(CATEGORIES)}"]
+    args = [
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-path={chrome}",
+        "--chrome-flags=--headless --no-sandbox",
+        "--form-factor=mobile",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+        f"--only-categories={','.join(CATEGORIES)}",
+    ]
     if headers:
         args.append(f"--extra-headers={json.dumps(headers)}")
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
@@ -112,8 +123,13 @@ def run(out: Path, runs: int) -> dict[str, dict[str, int]]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = (work / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "deliberate.cli", "serve", "--port", str(port)], env=env,
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deliberate.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait_up(base, proc)
         cookie = _participant_cookie(base, seeded.code)

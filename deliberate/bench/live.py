@@ -96,8 +96,12 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def spread(values: list[float]) -> dict[str, float | None]:
-    return {"p50": percentile(values, 0.50), "p95": percentile(values, 0.95), "p99": percentile(values, 0.99),
-            "max": round(max(values), 1) if values else None}
+    return {
+        "p50": percentile(values, 0.50),
+        "p95": percentile(values, 0.95),
+        "p99": percentile(values, 0.99),
+        "max": round(max(values), 1) if values else None,
+    }
 
 
 def free_port() -> int:
@@ -152,8 +156,15 @@ class Server:
         return self.process.pid
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run([sys.executable, "-m", "deliberate.cli", *args], env=self.env, input=stdin,
-                                capture_output=True, text=True, timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "deliberate.cli", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"deliberate {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
@@ -163,7 +174,10 @@ class Server:
         self.log_file = (self.workdir / f"{self.name}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT)
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
 
     async def wait_ready(self, client: httpx.AsyncClient, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -306,8 +320,10 @@ class Pages:
         started = time.perf_counter()
         try:
             r = await self.wires[viewer.server].request(
-                "GET", f"/s/{self.code}?part=board",
-                {"hx-request": "true", "cookie": f"dlb_p_{self.code}={viewer.token}"})
+                "GET",
+                f"/s/{self.code}?part=board",
+                {"hx-request": "true", "cookie": f"dlb_p_{self.code}={viewer.token}"},
+            )
             if r.status == 200:
                 now = time.perf_counter()
                 self.fetch_ms.append((now - started) * 1000)
@@ -323,8 +339,13 @@ class Pages:
     def check(self, viewer: Viewer, now: float) -> None:
         """Mark the page synchronised once it holds target_seq and has no board request under way."""
         target = self.target_seq
-        if (target is not None and viewer.synced_at is None and viewer.seq is not None and viewer.seq >= target
-                and not viewer.fetching):
+        if (
+            target is not None
+            and viewer.synced_at is None
+            and viewer.seq is not None
+            and viewer.seq >= target
+            and not viewer.fetching
+        ):
             viewer.synced_at = now
 
     async def drain(self, timeout: float) -> None:
@@ -356,8 +377,9 @@ class ViewerProtocol(asyncio.Protocol):
     (a quarter of the generator's CPU at 5,000 viewers).
     """
 
-    def __init__(self, uri: WebSocketURI, viewer: Viewer, tally: Tally, stopping: asyncio.Event,
-                 pages: Pages | None = None) -> None:
+    def __init__(
+        self, uri: WebSocketURI, viewer: Viewer, tally: Tally, stopping: asyncio.Event, pages: Pages | None = None
+    ) -> None:
         self.ws = ClientProtocol(uri, max_size=None)
         self.viewer = viewer
         self.tally = tally
@@ -436,15 +458,18 @@ class ViewerProtocol(asyncio.Protocol):
             self.transport.close()
 
 
-async def open_viewer(url: str, viewer: Viewer, tally: Tally, stopping: asyncio.Event,
-                      gate: asyncio.Semaphore, pages: Pages | None = None) -> ViewerProtocol | None:
+async def open_viewer(
+    url: str, viewer: Viewer, tally: Tally, stopping: asyncio.Event, gate: asyncio.Semaphore, pages: Pages | None = None
+) -> ViewerProtocol | None:
     uri = parse_uri(url)
     loop = asyncio.get_running_loop()
     viewer.state = "pending"
     try:
         async with gate:
-            _, protocol = await asyncio.wait_for(loop.create_connection(
-                lambda: ViewerProtocol(uri, viewer, tally, stopping, pages), uri.host, uri.port), 60)
+            _, protocol = await asyncio.wait_for(
+                loop.create_connection(lambda: ViewerProtocol(uri, viewer, tally, stopping, pages), uri.host, uri.port),
+                60,
+            )
             await asyncio.wait_for(protocol.opened, 60)
         return protocol
     except Exception as exc:  # noqa: BLE001 (any failure to connect is an error to report)
@@ -490,8 +515,11 @@ async def support_once(wire: Wire, token: str, pid: int, tally: Tally) -> None:
     sent = time.perf_counter()
     tally.sent += 1
     try:
-        r = await wire.request("POST", f"/api/v1/proposals/{pid}/support",
-                               {"authorization": f"Bearer {token}", "idempotency-key": f"bench-{tally.sent}"})
+        r = await wire.request(
+            "POST",
+            f"/api/v1/proposals/{pid}/support",
+            {"authorization": f"Bearer {token}", "idempotency-key": f"bench-{tally.sent}"},
+        )
     except WireError as exc:
         tally.error(f"http:{exc}")
         return
@@ -507,8 +535,10 @@ async def support_once(wire: Wire, token: str, pid: int, tally: Tally) -> None:
 # -- set-up over the API ----------------------------------------------------------------------------------------
 async def expect(response: httpx.Response, *statuses: int) -> dict[str, Any]:
     if response.status_code not in statuses:
-        raise RuntimeError(f"{response.request.method} {response.request.url.path} answered "
-                           f"{response.status_code}: {response.text[:300]}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path} answered "
+            f"{response.status_code}: {response.text[:300]}"
+        )
     return dict(response.json())
 
 
@@ -520,14 +550,22 @@ class Prepared:
     staff: dict[str, str]  # the facilitator's authorization header
 
 
-async def prepare_session(client: httpx.AsyncClient, email: str, password: str, participants: int,
-                          *, voting: bool = True) -> Prepared:
+async def prepare_session(
+    client: httpx.AsyncClient, email: str, password: str, participants: int, *, voting: bool = True
+) -> Prepared:
     """A session with PROPOSALS proposals and `participants` joined, left in voting (or still in ideas)."""
-    token = (await expect(await client.post("/api/v1/auth/token",
-                                            json={"email": email, "password": password}), 201))["token"]
+    token = (await expect(await client.post("/api/v1/auth/token", json={"email": email, "password": password}), 201))[
+        "token"
+    ]
     staff = {"authorization": f"Bearer {token}"}
-    created = await expect(await client.post("/api/v1/sessions", headers=staff, json={
-        "title": "เวทีทดสอบโหลด", "assembly_title": "สมัชชาทดสอบ", "themes": THEMES, "province_code": "83"}), 201)
+    created = await expect(
+        await client.post(
+            "/api/v1/sessions",
+            headers=staff,
+            json={"title": "เวทีทดสอบโหลด", "assembly_title": "สมัชชาทดสอบ", "themes": THEMES, "province_code": "83"},
+        ),
+        201,
+    )
     code = created["code"]
     await expect(await client.post(f"/api/v1/sessions/{code}/phase", headers=staff, json={"phase": "ideas"}), 200)
     themes = [t["id"] for t in (await expect(await client.get(f"/api/v1/sessions/{code}"), 200))["themes"]]
@@ -539,10 +577,17 @@ async def prepare_session(client: httpx.AsyncClient, email: str, password: str, 
     author = {"authorization": f"Bearer {await join(-1)}"}
     proposal_ids = []
     for i in range(PROPOSALS):
-        body = {"title": f"ข้อเสนอทดสอบที่ {i + 1}", "body": "ข้อเสนอสำหรับวัดความเร็วการอัปเดตสด",
-                "theme_id": themes[i % len(themes)], "target_groups": ["everyone"]}
-        proposal_ids.append((await expect(await client.post(f"/api/v1/sessions/{code}/proposals", headers=author,
-                                                             json=body), 201))["id"])
+        body = {
+            "title": f"ข้อเสนอทดสอบที่ {i + 1}",
+            "body": "ข้อเสนอสำหรับวัดความเร็วการอัปเดตสด",
+            "theme_id": themes[i % len(themes)],
+            "target_groups": ["everyone"],
+        }
+        proposal_ids.append(
+            (await expect(await client.post(f"/api/v1/sessions/{code}/proposals", headers=author, json=body), 201))[
+                "id"
+            ]
+        )
     if voting:
         await open_voting(client, code, staff)
 
@@ -571,9 +616,12 @@ def lost(viewers: list[Viewer], final: dict[int, int]) -> dict[str, Any]:
     per server too, and whether every viewer, on every server, ended showing every vote."""
     short = [(v.server, v.shortfall(final)) for v in viewers if v.state == "open"]
     servers = max((v.server for v in viewers), default=0) + 1
-    return {"lost_viewers": sum(1 for _, n in short if n), "missing_updates": sum(n for _, n in short),
-            "lost_by_server": [sum(1 for s, n in short if s == i and n) for i in range(servers)],
-            "every_viewer_saw_every_vote": len(short) == len(viewers) and not any(n for _, n in short)}
+    return {
+        "lost_viewers": sum(1 for _, n in short if n),
+        "missing_updates": sum(n for _, n in short),
+        "lost_by_server": [sum(1 for s, n in short if s == i and n) for i in range(servers)],
+        "every_viewer_saw_every_vote": len(short) == len(viewers) and not any(n for _, n in short),
+    }
 
 
 async def settle(viewers: list[Viewer], final: dict[int, int], timeout: float, pages: Pages | None = None) -> bool:
@@ -607,23 +655,36 @@ class Rig:
     def ws_url(self, viewer: Viewer, code: str, since: int | None = None) -> str:
         port = self.servers[viewer.server].port
         return f"ws://127.0.0.1:{port}/ws/sessions/{code}?view=participant" + (
-            f"&since={since}" if since is not None else "")
+            f"&since={since}" if since is not None else ""
+        )
 
     def spread_viewers(self, clients: int, tokens: list[str] | None = None) -> list[Viewer]:
         """Viewer i on server i % n; the sampled ones land at random places, so on every server."""
         sampled = [i < SAMPLE_VIEWERS for i in range(clients)]
         random.Random(21).shuffle(sampled)  # noqa: S311 (a reproducible layout, not security)
-        return [Viewer(sampled=s, token=tokens[i] if tokens else None, server=i % len(self.servers))
-                for i, s in enumerate(sampled)]
+        return [
+            Viewer(sampled=s, token=tokens[i] if tokens else None, server=i % len(self.servers))
+            for i, s in enumerate(sampled)
+        ]
 
-    async def open(self, viewers: list[Viewer], code: str, tally: Tally, stopping: asyncio.Event,
-                   pages: Pages | None = None, concurrency: int = CONNECT_CONCURRENCY,
-                   resume: bool = False) -> list[ViewerProtocol]:
+    async def open(
+        self,
+        viewers: list[Viewer],
+        code: str,
+        tally: Tally,
+        stopping: asyncio.Event,
+        pages: Pages | None = None,
+        concurrency: int = CONNECT_CONCURRENCY,
+        resume: bool = False,
+    ) -> list[ViewerProtocol]:
         """Connect every viewer (with `resume`, saying the last number it saw, as live.js does)."""
         gate = asyncio.Semaphore(concurrency)
-        opened = await asyncio.gather(*(
-            open_viewer(self.ws_url(v, code, v.seq if resume else None), v, tally, stopping, gate, pages)
-            for v in viewers))
+        opened = await asyncio.gather(
+            *(
+                open_viewer(self.ws_url(v, code, v.seq if resume else None), v, tally, stopping, gate, pages)
+                for v in viewers
+            )
+        )
         return [p for p in opened if p is not None]
 
 
@@ -647,16 +708,24 @@ class CpuWatch:
         for who, b, a in zip(names, self.before, self._times(), strict=True):
             ours += 100 * (a - b) / elapsed
             log(f"{who} CPU while {what}: {a - b:.1f} s over {elapsed:.1f} s ({100 * (a - b) / elapsed:.0f}%)")
-        log(f"machine CPU while {what}: {machine:.0f}% of {100 * (psutil.cpu_count() or 1)}%; "
-            f"about {max(0.0, machine - ours):.0f}% was other processes (figures are noisy when that is high)")
+        log(
+            f"machine CPU while {what}: {machine:.0f}% of {100 * (psutil.cpu_count() or 1)}%; "
+            f"about {max(0.0, machine - ours):.0f}% was other processes (figures are noisy when that is high)"
+        )
 
 
 def memory(before: float, open_: float, peak: float, viewers: int) -> dict[str, Any]:
     """The servers' resident memory, and what each thousand viewers added (connected; at the peak)."""
     per = (lambda mb: round((mb - before) * 1000 / viewers, 1)) if viewers else (lambda mb: None)
-    return {"server_rss_mb": {"before_viewers": round(before, 1), "viewers_open": round(open_, 1),
-                              "peak": round(max(peak, open_), 1)},
-            "mb_per_1000_viewers": per(open_), "mb_per_1000_viewers_peak": per(max(peak, open_))}
+    return {
+        "server_rss_mb": {
+            "before_viewers": round(before, 1),
+            "viewers_open": round(open_, 1),
+            "peak": round(max(peak, open_), 1),
+        },
+        "mb_per_1000_viewers": per(open_),
+        "mb_per_1000_viewers_peak": per(max(peak, open_)),
+    }
 
 
 def seen_after(tally: Tally, viewers: list[Viewer]) -> tuple[list[float], int, list[tuple[float, float | None]]]:
@@ -683,8 +752,9 @@ def seen_after(tally: Tally, viewers: list[Viewer]) -> tuple[list[float], int, l
 def http_limits() -> httpx.Limits:
     # Idle connections are dropped before the server's 5 s keep-alive timeout, so a request never races
     # the server closing the connection under it.
-    return httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS,
-                        keepalive_expiry=2.0)
+    return httpx.Limits(
+        max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS, keepalive_expiry=2.0
+    )
 
 
 # -- the steady scenario ---------------------------------------------------------------------------------------
@@ -740,18 +810,30 @@ async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) ->
         log(f"{missed} (support, sampled viewer) pairs never saw the update within {DRAIN_S:g} s")
     gone = lost(viewers, final)
     if gone["lost_viewers"]:
-        log(f"{gone['lost_viewers']} connected viewers ended behind the API's counts "
-            f"({gone['missing_updates']} supports missing)")
+        log(
+            f"{gone['lost_viewers']} connected viewers ended behind the API's counts "
+            f"({gone['missing_updates']} supports missing)"
+        )
     if tally.errors:
         log(f"errors: {dict(tally.errors)}")
     trace = os.environ.get("DELIBERATE_BENCH_TRACE")
     if trace:  # raw timings for a closer look, in seconds since the first support was due
-        Path(trace).write_text(json.dumps({
-            "supports": [{"due": round(a - start, 4), "answered": round(b - start, 4)} for a, b in tally.timeline],
-            "seen_slowest_ms": [(round(a - start, 4), None if w is None else round(w, 1)) for a, w in per_support],
-        }))
-    log(f"sent for {send_s:.1f} s; {sum(v.sampled and v.state == 'open' for v in viewers)} sampled viewers; "
-        f"{len(seen)} seen measurements")
+        Path(trace).write_text(
+            json.dumps(
+                {
+                    "supports": [
+                        {"due": round(a - start, 4), "answered": round(b - start, 4)} for a, b in tally.timeline
+                    ],
+                    "seen_slowest_ms": [
+                        (round(a - start, 4), None if w is None else round(w, 1)) for a, w in per_support
+                    ],
+                }
+            )
+        )
+    log(
+        f"sent for {send_s:.1f} s; {sum(v.sampled and v.state == 'open' for v in viewers)} sampled viewers; "
+        f"{len(seen)} seen measurements"
+    )
     return {
         "scenario": "steady",
         "clients": clients,
@@ -778,16 +860,21 @@ def start_servers(processes: int) -> list[Server]:
     if processes > 1:
         if not first.env["DATABASE_URL"].startswith("postgres") or not first.env.get("REDIS_URL"):
             shutil.rmtree(first.workdir, ignore_errors=True)
-            raise SystemExit("--processes above 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL: the servers share "
-                             "the database, and the live bus carries each one's events to the others")
+            raise SystemExit(
+                "--processes above 1 needs DATABASE_URL (PostgreSQL) and REDIS_URL: the servers share "
+                "the database, and the live bus carries each one's events to the others"
+            )
     return [first, *(first.sibling(f"server-{i + 1}") for i in range(1, processes))]
 
 
-async def drive(servers: list[Server], email: str, password: str, scenario: str, options: dict[str, Any]
-                ) -> dict[str, Any]:
+async def drive(
+    servers: list[Server], email: str, password: str, scenario: str, options: dict[str, Any]
+) -> dict[str, Any]:
     async with contextlib.AsyncExitStack() as stack:
-        clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=s.base, timeout=30, limits=http_limits()))
-                   for s in servers]
+        clients = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=s.base, timeout=30, limits=http_limits()))
+            for s in servers
+        ]
         for server, client in zip(servers, clients, strict=True):
             await server.wait_ready(client)
         log(f"{len(servers)} server(s) ready on port(s) {', '.join(str(s.port) for s in servers)}")
@@ -805,11 +892,21 @@ async def drive(servers: list[Server], email: str, password: str, scenario: str,
         return await measure(rig, options["clients"], options["votes_per_s"], options["seconds"])
 
 
-def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0, *, scenario: str = "steady",
-        processes: int = 1, window_s: float = 10.0, burst: bool = False, storm_writes: int = 20) -> dict[str, Any]:
+def run(
+    clients: int = 1000,
+    votes_per_s: float = 100.0,
+    seconds: float = 20.0,
+    *,
+    scenario: str = "steady",
+    processes: int = 1,
+    window_s: float = 10.0,
+    burst: bool = False,
+    storm_writes: int = 20,
+) -> dict[str, Any]:
     if clients < 0 or votes_per_s <= 0 or seconds <= 0 or window_s <= 0 or storm_writes < 0 or processes < 1:
-        raise SystemExit("clients and storm writes must be >= 0; votes per second, seconds, the window and "
-                         "processes > 0")
+        raise SystemExit(
+            "clients and storm writes must be >= 0; votes per second, seconds, the window and processes > 0"
+        )
     if scenario not in SCENARIOS:
         raise SystemExit(f"the scenario is one of {', '.join(SCENARIOS)}")
     total = round(votes_per_s * seconds)
@@ -819,13 +916,20 @@ def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0, 
     servers = start_servers(processes)
     password = "bench-" + os.urandom(12).hex()
     email = f"bench-{os.urandom(4).hex()}@example.org"  # unique, in case DATABASE_URL names a used database
-    options = {"clients": clients, "votes_per_s": votes_per_s, "seconds": seconds, "window_s": window_s,
-               "burst": burst, "storm_writes": storm_writes}
+    options = {
+        "clients": clients,
+        "votes_per_s": votes_per_s,
+        "seconds": seconds,
+        "window_s": window_s,
+        "burst": burst,
+        "storm_writes": storm_writes,
+    }
     first = servers[0]
     try:
         first.cli("migrate")
-        first.cli("users", "add", email, "--role", "facilitator", "--password-stdin", "--name", "bench",
-                  stdin=password + "\n")
+        first.cli(
+            "users", "add", email, "--role", "facilitator", "--password-stdin", "--name", "bench", stdin=password + "\n"
+        )
         for server in servers:
             server.start()
         # uvloop here too: the generator's own event loop (selector, transports) was a third of its CPU, and
@@ -836,8 +940,11 @@ def run(clients: int = 1000, votes_per_s: float = 100.0, seconds: float = 20.0, 
     finally:
         for server in reversed(servers):  # the first owns the working directory: it goes last
             server.stop()
-    result = {**result, "processes": processes,
-              "database": "postgresql" if first.env["DATABASE_URL"].startswith("postgres") else "sqlite",
-              "bus": "redis" if first.env.get("REDIS_URL") else "local"}
+    result = {
+        **result,
+        "processes": processes,
+        "database": "postgresql" if first.env["DATABASE_URL"].startswith("postgres") else "sqlite",
+        "bus": "redis" if first.env.get("REDIS_URL") else "local",
+    }
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return result

@@ -66,16 +66,21 @@ class Phase:
 
 
 def spread(values: list[float]) -> dict[str, float | None]:
-    return {"p50": percentile(values, 0.50), "p95": percentile(values, 0.95), "p99": percentile(values, 0.99),
-            "max": round(max(values), 1) if values else None}
+    return {
+        "p50": percentile(values, 0.50),
+        "p95": percentile(values, 0.95),
+        "p99": percentile(values, 0.99),
+        "max": round(max(values), 1) if values else None,
+    }
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def plan(conv: map_seed.Conversation, total: int, rng: np.random.Generator
-         ) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+def plan(
+    conv: map_seed.Conversation, total: int, rng: np.random.Generator
+) -> list[tuple[str, str, str, dict[str, Any] | None]]:
     """(kind, path, token, body) per write: marks by anyone on any statement, in their group's character;
     supports on distinct (person, proposal) pairs, since a repeat would change nothing."""
     people = len(conv.tokens)
@@ -84,17 +89,31 @@ def plan(conv: map_seed.Conversation, total: int, rng: np.random.Generator
     for i in range(total):
         if i % SUPPORT_EVERY == SUPPORT_EVERY - 1 and i // SUPPORT_EVERY < pairs.size:
             person, proposal = divmod(int(pairs[i // SUPPORT_EVERY]), len(conv.proposal_ids))
-            writes.append(("support", f"/api/v1/proposals/{conv.proposal_ids[proposal]}/support",
-                           conv.tokens[person], None))
+            writes.append(
+                ("support", f"/api/v1/proposals/{conv.proposal_ids[proposal]}/support", conv.tokens[person], None)
+            )
         else:
             person, statement = int(rng.integers(people)), int(rng.integers(len(conv.statement_ids)))
-            writes.append(("mark", f"/api/v1/proposals/{conv.statement_ids[statement]}/votes", conv.tokens[person],
-                           {"method": "agree", "value": conv.mark_value(rng, person, statement)}))
+            writes.append(
+                (
+                    "mark",
+                    f"/api/v1/proposals/{conv.statement_ids[statement]}/votes",
+                    conv.tokens[person],
+                    {"method": "agree", "value": conv.mark_value(rng, person, statement)},
+                )
+            )
     return writes
 
 
-async def write_once(client: httpx.AsyncClient, slots: asyncio.Semaphore, phase: Phase, kind: str, path: str,
-                     token: str, body: dict[str, Any] | None) -> None:
+async def write_once(
+    client: httpx.AsyncClient,
+    slots: asyncio.Semaphore,
+    phase: Phase,
+    kind: str,
+    path: str,
+    token: str,
+    body: dict[str, Any] | None,
+) -> None:
     """Latency runs from when the write was due, so waiting for a free connection counts (as in `bench live`)."""
     sent, wall = time.perf_counter(), time.time()
     try:
@@ -120,8 +139,14 @@ def cpu_seconds(server_pid: int) -> float:
     return total
 
 
-async def run_phase(client: httpx.AsyncClient, phase: Phase, writes: list[tuple[str, str, str, dict[str, Any] | None]],
-                    per_s: float, viewers: list[Viewer], server_pid: int) -> None:
+async def run_phase(
+    client: httpx.AsyncClient,
+    phase: Phase,
+    writes: list[tuple[str, str, str, dict[str, Any] | None]],
+    per_s: float,
+    viewers: list[Viewer],
+    server_pid: int,
+) -> None:
     before = sum(v.messages for v in viewers)
     ours = cpu_seconds(server_pid)
     psutil.cpu_percent()  # starts the machine-wide measurement
@@ -148,8 +173,7 @@ def report(phase: Phase, state: dict[str, Any]) -> dict[str, Any]:
     inside = [(s, d, c) for s, d, c in state["recomputes"] if phase.started <= s <= phase.ended]
     busy = [(s, s + d) for s, d, _ in state["recomputes"] if s <= phase.ended and s + d >= phase.started]
     lags = [lag * 1000 for at, lag in state["lags"] if phase.started <= at <= phase.ended]
-    overlapping = [ms for sent, ms, _ in phase.writes
-                   if any(a <= sent + ms / 1000 and sent <= b for a, b in busy)]
+    overlapping = [ms for sent, ms, _ in phase.writes if any(a <= sent + ms / 1000 and sent <= b for a, b in busy)]
     length = max(phase.ended - phase.started, 1e-9)
     busy_s = sum(min(b, phase.ended) - max(a, phase.started) for a, b in busy)
     return {
@@ -160,9 +184,11 @@ def report(phase: Phase, state: dict[str, Any]) -> dict[str, Any]:
         "support_latency_ms": spread([ms for _, ms, kind in phase.writes if kind == "support"]),
         "during_recompute": {"writes": len(overlapping), "latency_ms": spread(overlapping)},
         "recomputes": len(inside),
-        "recompute_s": {"p50": _round(float(np.median([d for _, d, _ in inside])) if inside else None),
-                        "max": _round(max((d for _, d, _ in inside), default=None)),
-                        "math_p50": _round(float(np.median([c for _, _, c in inside])) if inside else None)},
+        "recompute_s": {
+            "p50": _round(float(np.median([d for _, d, _ in inside])) if inside else None),
+            "max": _round(max((d for _, d, _ in inside), default=None)),
+            "math_p50": _round(float(np.median([c for _, _, c in inside])) if inside else None),
+        },
         "recompute_busy_share": round(busy_s / length, 2),
         "loop_lag_ms": {"p99": percentile(lags, 0.99), "max": round(max(lags), 1) if lags else None},
         "delivered_updates": phase.delivered,
@@ -174,10 +200,18 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-async def measure(server: Server, conv: map_seed.Conversation, shape: tuple[int, int], clients: int,
-                  votes_per_s: float, seconds: float, interval_s: float) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS,
-                          keepalive_expiry=2.0)
+async def measure(
+    server: Server,
+    conv: map_seed.Conversation,
+    shape: tuple[int, int],
+    clients: int,
+    votes_per_s: float,
+    seconds: float,
+    interval_s: float,
+) -> dict[str, Any]:
+    limits = httpx.Limits(
+        max_connections=HTTP_CONNECTIONS, max_keepalive_connections=HTTP_CONNECTIONS, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=server.base, timeout=60, limits=limits) as client:
         await server.wait_ready(client)
 
@@ -196,8 +230,11 @@ async def measure(server: Server, conv: map_seed.Conversation, shape: tuple[int,
         viewers = [Viewer(sampled=False) for _ in range(clients)]
         log(f"opening {clients} websocket viewers")
         gate = asyncio.Semaphore(50)
-        protocols = [p for p in await asyncio.gather(*(open_viewer(url, v, tally, stopping, gate) for v in viewers))
-                     if p is not None]
+        protocols = [
+            p
+            for p in await asyncio.gather(*(open_viewer(url, v, tally, stopping, gate) for v in viewers))
+            if p is not None
+        ]
 
         peak = [0.0]
         assert server.process is not None
@@ -229,9 +266,14 @@ async def measure(server: Server, conv: map_seed.Conversation, shape: tuple[int,
     p99 = {k: v["latency_ms"]["p99"] for k, v in figures.items()}
     return {
         "bench": "live-map",
-        "map": {"participants": shape[0], "statements": shape[1], "marks": conv.marks,
-                "participants_in_map": warm["participants_in_map"], "groups": len(warm["groups"]),
-                "first_map_s": round(warm_s, 2)},
+        "map": {
+            "participants": shape[0],
+            "statements": shape[1],
+            "marks": conv.marks,
+            "participants_in_map": warm["participants_in_map"],
+            "groups": len(warm["groups"]),
+            "first_map_s": round(warm_s, 2),
+        },
         "clients": clients,
         "viewers_open": sum(1 for v in viewers if v.state == "open"),
         "votes_per_s": votes_per_s,
@@ -239,15 +281,17 @@ async def measure(server: Server, conv: map_seed.Conversation, shape: tuple[int,
         "map_interval_s": interval_s,
         **figures,
         "p99_ratio": ratio(p99["recomputing"], p99["baseline"]),
-        "p99_ratio_during_recompute": ratio(figures["recomputing"]["during_recompute"]["latency_ms"]["p99"],
-                                            p99["baseline"]),
+        "p99_ratio_during_recompute": ratio(
+            figures["recomputing"]["during_recompute"]["latency_ms"]["p99"], p99["baseline"]
+        ),
         "errors": sum(v["errors"] for v in figures.values()) + sum(tally.errors.values()),
         "server_rss_mb": round(peak[0], 1),
     }
 
 
-def run(clients: int, votes_per_s: float, seconds: float, shape: tuple[int, int], density: float,
-        interval_s: float) -> dict[str, Any]:
+def run(
+    clients: int, votes_per_s: float, seconds: float, shape: tuple[int, int], density: float, interval_s: float
+) -> dict[str, Any]:
     if clients < 0 or votes_per_s <= 0 or seconds <= 0 or interval_s < 0 or not 0 < density <= 1:
         raise SystemExit("clients must be >= 0; votes per second, seconds and density (at most 1) > 0")
     if min(shape) < 1:

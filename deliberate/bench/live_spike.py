@@ -59,10 +59,13 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
     rss_open = rss_mb(rig.pids)
     open_viewers = sum(1 for v in viewers if v.state == "open")
     rng = random.Random(22)  # noqa: S311 (a reproducible schedule, not security)
-    schedule = sorted((0.0 if burst else rng.uniform(0, window_s), i, rng.choice(prepared.proposal_ids))
-                      for i in range(len(viewers)))
-    log(f"{open_viewers} viewers open; opening voting, then {len(schedule)} supports "
-        + ("at once" if burst else f"within {window_s:g} s"))
+    schedule = sorted(
+        (0.0 if burst else rng.uniform(0, window_s), i, rng.choice(prepared.proposal_ids)) for i in range(len(viewers))
+    )
+    log(
+        f"{open_viewers} viewers open; opening voting, then {len(schedule)} supports "
+        + ("at once" if burst else f"within {window_s:g} s")
+    )
 
     peak = [0.0]
     rss_stop = asyncio.Event()
@@ -78,8 +81,7 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
             await asyncio.sleep(delay)
         viewer = viewers[i]
         assert viewer.token is not None
-        requests.append(asyncio.create_task(
-            support_once(rig.wires[viewer.server], viewer.token, pid, tally)))
+        requests.append(asyncio.create_task(support_once(rig.wires[viewer.server], viewer.token, pid, tally)))
     await asyncio.gather(*requests)
     cpu.report("voting")
     final = await final_counts(first, prepared)

@@ -59,8 +59,9 @@ async def current_seq(client: httpx.AsyncClient, code: str) -> int:
 
 
 async def write(rig: Rig, pairs: list[tuple[str, int]], tally: Tally) -> None:
-    await asyncio.gather(*(support_once(rig.wires[i % len(rig.wires)], token, pid, tally)
-                           for i, (token, pid) in enumerate(pairs)))
+    await asyncio.gather(
+        *(support_once(rig.wires[i % len(rig.wires)], token, pid, tally) for i, (token, pid) in enumerate(pairs))
+    )
 
 
 async def wait_for(viewers: list[Viewer], done: Any, timeout: float) -> bool:
@@ -80,7 +81,7 @@ async def measure(rig: Rig, clients: int, writes: int, window_s: float) -> dict[
     rng = random.Random(23)  # noqa: S311 (reproducible, not security)
     pairs = [(token, pid) for token in prepared.tokens for pid in prepared.proposal_ids]
     rng.shuffle(pairs)
-    warm, away = pairs[:PROPOSALS], pairs[PROPOSALS:PROPOSALS + writes]
+    warm, away = pairs[:PROPOSALS], pairs[PROPOSALS : PROPOSALS + writes]
     tally = Tally()
     stop = asyncio.Event()
     viewers = rig.spread_viewers(clients, prepared.tokens[:clients])
@@ -117,8 +118,15 @@ async def measure(rig: Rig, clients: int, writes: int, window_s: float) -> dict[
     stop = asyncio.Event()
     was_open = [v for v in viewers if v.state == "open"]
     t0 = time.perf_counter()
-    protocols = await rig.open(was_open, prepared.code, tally, stop, pages,
-                               concurrency=max(CONNECT_CONCURRENCY, STORM_CONCURRENCY), resume=True)
+    protocols = await rig.open(
+        was_open,
+        prepared.code,
+        tally,
+        stop,
+        pages,
+        concurrency=max(CONNECT_CONCURRENCY, STORM_CONCURRENCY),
+        resume=True,
+    )
     reconnected_s = time.perf_counter() - t0
     await wait_for(was_open, lambda v: v.synced_at is not None, RESYNC_LIMIT_S)
     cpu.report("resynchronising")

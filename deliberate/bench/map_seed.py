@@ -47,8 +47,13 @@ class Conversation:
     def mark_value(self, rng: np.random.Generator, person: int, statement: int) -> int:
         g = self.group[person]
         u = rng.random()
-        return 1 if u < self.p_agree[g, statement] else -1 if u < self.p_agree[g, statement] + self.p_disagree[
-            g, statement] else 0
+        return (
+            1
+            if u < self.p_agree[g, statement]
+            else -1
+            if u < self.p_agree[g, statement] + self.p_disagree[g, statement]
+            else 0
+        )
 
 
 def conversation_shape(participants: int, statements: int, seed: int) -> tuple[np.ndarray, ...]:
@@ -63,8 +68,7 @@ def conversation_shape(participants: int, statements: int, seed: int) -> tuple[n
     return group, p_agree, p_disagree, rate
 
 
-async def seed(db_url: str, participants: int, statements: int, density: float, *, seed: int = 3
-               ) -> Conversation:
+async def seed(db_url: str, participants: int, statements: int, density: float, *, seed: int = 3) -> Conversation:
     await Tortoise.init(config=tortoise_config(db_url))
     try:
         return await _seed(participants, statements, density, seed)
@@ -82,23 +86,36 @@ async def _seed(participants: int, statements: int, density: float, seed_value: 
     assembly = await Assembly.create(title="สมัชชาทดสอบแผนที่ความเห็น", province_code="83")
     theme = await Theme.create(assembly=assembly, name="สวัสดิการชุมชน", position=0)
     # "voting" lets participants both support proposals and mark statements.
-    session = await Session.create(assembly=assembly, title="เวทีทดสอบแผนที่ความเห็น", code=new_code(),
-                                   phase="voting")
+    session = await Session.create(assembly=assembly, title="เวทีทดสอบแผนที่ความเห็น", code=new_code(), phase="voting")
     vote_round = await VoteRound.create(session=session, method="agree", options=Options().as_dict())
-    await Participant.bulk_create([
-        Participant(session=session, display_name=f"ผู้เข้าร่วม {i + 1}", token_hash=token_hash(t), consent_at=now)
-        for i, t in enumerate(tokens)], batch_size=BATCH)
+    await Participant.bulk_create(
+        [
+            Participant(session=session, display_name=f"ผู้เข้าร่วม {i + 1}", token_hash=token_hash(t), consent_at=now)
+            for i, t in enumerate(tokens)
+        ],
+        batch_size=BATCH,
+    )
     people = await Participant.filter(session_id=session.id).order_by("id").values_list("id", flat=True)
-    await Proposal.bulk_create([
-        Proposal(session=session, theme=theme, kind="statement", title=f"ข้อความทดสอบที่ {i + 1}", body="")
-        for i in range(statements)], batch_size=BATCH)
-    await Proposal.bulk_create([
-        Proposal(session=session, theme=theme, title=f"ข้อเสนอทดสอบที่ {i + 1}", body="ข้อเสนอสำหรับวัดความเร็ว")
-        for i in range(PROPOSALS)], batch_size=BATCH)
-    statement_ids = list(await Proposal.filter(session_id=session.id, kind="statement").order_by("id")
-                         .values_list("id", flat=True))
-    proposal_ids = list(await Proposal.filter(session_id=session.id, kind="proposal").order_by("id")
-                        .values_list("id", flat=True))
+    await Proposal.bulk_create(
+        [
+            Proposal(session=session, theme=theme, kind="statement", title=f"ข้อความทดสอบที่ {i + 1}", body="")
+            for i in range(statements)
+        ],
+        batch_size=BATCH,
+    )
+    await Proposal.bulk_create(
+        [
+            Proposal(session=session, theme=theme, title=f"ข้อเสนอทดสอบที่ {i + 1}", body="ข้อเสนอสำหรับวัดความเร็ว")
+            for i in range(PROPOSALS)
+        ],
+        batch_size=BATCH,
+    )
+    statement_ids = list(
+        await Proposal.filter(session_id=session.id, kind="statement").order_by("id").values_list("id", flat=True)
+    )
+    proposal_ids = list(
+        await Proposal.filter(session_id=session.id, kind="proposal").order_by("id").values_list("id", flat=True)
+    )
 
     marks = 0
     insert, as_db = _ballot_insert()
@@ -110,9 +127,13 @@ async def _seed(participants: int, statements: int, density: float, seed_value: 
         value = np.where(u < p_agree[g], 1, np.where(u < p_agree[g] + p_disagree[g], -1, 0))
         rows, cols = np.nonzero(seen)
         when = [as_db(now - dt.timedelta(seconds=float(s))) for s in rng.uniform(0, SEEDED_OVER_S, size=rows.size)]
-        await Ballot._meta.db.execute_many(insert, [
-            [vote_round.id, statement_ids[c], people[lo + r], int(value[r, c]), "phone", "", w, w]
-            for r, c, w in zip(rows.tolist(), cols.tolist(), when, strict=True)])
+        await Ballot._meta.db.execute_many(
+            insert,
+            [
+                [vote_round.id, statement_ids[c], people[lo + r], int(value[r, c]), "phone", "", w, w]
+                for r, c, w in zip(rows.tolist(), cols.tolist(), when, strict=True)
+            ],
+        )
         marks += int(rows.size)
     return Conversation(session.code, tokens, group, statement_ids, proposal_ids, p_agree, p_disagree, marks)
 

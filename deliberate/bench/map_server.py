@@ -69,8 +69,14 @@ class BenchControl:
             # Unsubscribed, the worker hears no marks, so nothing makes a session dirty.
             (events.unsubscribe if body["paused"] else events.subscribe)(maps.on_event)
             self.paused = bool(body["paused"])
-        return {"paused": self.paused, "interval_s": maps.interval_s, "busy": self.running > 0, "now": time.time(),
-                "recomputes": self.recomputes, "lags": self.lags}
+        return {
+            "paused": self.paused,
+            "interval_s": maps.interval_s,
+            "busy": self.running > 0,
+            "now": time.time(),
+            "recomputes": self.recomputes,
+            "lags": self.lags,
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH:
@@ -83,8 +89,13 @@ class BenchControl:
             if not message.get("more_body"):
                 break
         body = json.dumps(self._control(json.loads(raw) if raw else {})).encode()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -100,8 +111,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app: ASGIApp = BenchControl(create_app(Settings.from_env()))
     # The options of `deliberate serve` (cli._serve), so the app is measured as it is deployed.
-    uvicorn.run(app, host=args.host, port=args.port, ws_per_message_deflate=False, log_level="warning",
-                ws_max_size=16 * 1024, proxy_headers=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ws_per_message_deflate=False,
+        log_level="warning",
+        ws_max_size=16 * 1024,
+        proxy_headers=True,
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,11 @@ class _Connection:
             await self._open()
         assert self.reader is not None and self.writer is not None
         head = [("host", f"{self.host}:{self.port}"), ("content-length", str(len(body))), *headers]
-        self.writer.write(self.h11.send(h11.Request(method=method, target=path, headers=head))
-                          + self.h11.send(h11.Data(data=body)) + self.h11.send(h11.EndOfMessage()))
+        self.writer.write(
+            self.h11.send(h11.Request(method=method, target=path, headers=head))
+            + self.h11.send(h11.Data(data=body))
+            + self.h11.send(h11.EndOfMessage())
+        )
         status, chunks = 0, []
         while True:
             event = self.h11.next_event()
@@ -83,14 +86,16 @@ class Wire:
         for connection in self.all:
             self.idle.put_nowait(connection)
 
-    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                      body: bytes = b"", timeout: float = 30.0) -> Answer:
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"", timeout: float = 30.0
+    ) -> Answer:
         connection = await self.idle.get()
         try:
             for attempt in (1, 2):
                 try:
-                    return await asyncio.wait_for(connection.request(method, path, list((headers or {}).items()),
-                                                                     body), timeout)
+                    return await asyncio.wait_for(
+                        connection.request(method, path, list((headers or {}).items()), body), timeout
+                    )
                 except (OSError, h11.ProtocolError, WireError, asyncio.IncompleteReadError) as exc:
                     connection.close()
                     if attempt == 2:

@@ -99,7 +99,8 @@ async def build(session: Session, *, lang: str = "th", base_url: str = "") -> di
 async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     assembly = session.assembly
     people = await Participant.filter(session_id=session.id).values(
-        "id", "display_name", "sector", "subdistrict_code", "organization", "assisted")
+        "id", "display_name", "sector", "subdistrict_code", "organization", "assisted"
+    )
     person = {p["id"]: p for p in people}
     proposals = await Proposal.filter(session_id=session.id, kind="proposal").order_by("id")
     published = [p for p in proposals if p.status == ProposalStatus.PUBLISHED]
@@ -108,8 +109,11 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     theme_name = {t.id: t.name for t in themes}
 
     supports = await Support.filter(proposal_id__in=ids).values_list("proposal_id", "participant_id")
-    comments = await Comment.filter(proposal_id__in=ids, hidden=False).order_by("id").values_list(
-        "proposal_id", "stance", "body", "author_id")
+    comments = (
+        await Comment.filter(proposal_id__in=ids, hidden=False)
+        .order_by("id")
+        .values_list("proposal_id", "stance", "body", "author_id")
+    )
     ballots = await Ballot.filter(round__session_id=session.id).values_list("participant_id", flat=True)
     answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}  # type: ignore[attr-defined]
     pledges = await Commitment.filter(proposal_id__in=ids).order_by("id")
@@ -127,8 +131,13 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         if stance in ("for", "against"):
             arguments[pid][stance].append(body)
 
-    took_part = ({p.author_id for p in proposals} | {a for *_, a in comments}  # type: ignore[attr-defined]
-                 | all_supporters | set(ballots) | {c.participant_id for c in pledges}) - {None}  # type: ignore[attr-defined]
+    took_part = (
+        {p.author_id for p in proposals}
+        | {a for *_, a in comments}  # type: ignore[attr-defined]
+        | all_supporters
+        | set(ballots)
+        | {c.participant_id for c in pledges}
+    ) - {None}  # type: ignore[attr-defined]
     by_sector, withheld_sector = _pooled(Counter(p["sector"] for p in people), _sector_label)
     by_area, withheld_area = _pooled(Counter(p["subdistrict_code"] for p in people), _subdistrict_label)
 
@@ -149,58 +158,97 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         share = round(n / base_count, 4) if base_count else 0.0
         against = stance_count[p.id]["against"]
         level = agreement(share, against, n)
-        sector_rows, _ = _pooled(Counter(person[w]["sector"] for w in supporters_of[p.id] if w in person),
-                                 _sector_label)
+        sector_rows, _ = _pooled(
+            Counter(person[w]["sector"] for w in supporters_of[p.id] if w in person), _sector_label
+        )
         proposer_sectors = Counter(person[a]["sector"] for a in authors_of[p.id] if a in person)
         answer = answers.get(p.id)
-        out_proposals.append({
-            "id": p.id, "ref": f"P{p.id}", "rank": rank, "theme_id": p.theme_id,  # type: ignore[attr-defined]
-            "theme": theme_name.get(p.theme_id, ""), "title": p.title, "body": p.body,  # type: ignore[attr-defined]
-            "target_groups": [gettext(TARGET_GROUPS[t]) for t in p.target_groups if t in TARGET_GROUPS],
-            "supports": n, "support_share": share,
-            "comments": {k: stance_count[p.id][k] for k in ("for", "against", "note")},
-            "agreement": {"level": level, "label": gettext(AGREEMENT_LABELS[level])},
-            "by_sector": [{"label": r["label"], "supporters": r["count"]} for r in sector_rows if r["key"] != "_other"],
-            "arguments": {k: [{"text": t} for t in v[:ARGUMENTS_SHOWN]] for k, v in arguments[p.id].items()},
-            "reservations": list(arguments[p.id]["against"]),
-            "proposers": {"count": len(authors_of[p.id]),
-                          "by_sector": [{"label": _sector_label(k), "count": c}
-                                        for k, c in proposer_sectors.most_common()],
-                          "credited": []},
-            "merged_from": merged_from.get(p.id, []),
-            "answer": _answer_json(answer),
-            "clause": _clause(p, answer),
-        })
+        out_proposals.append(
+            {
+                "id": p.id,
+                "ref": f"P{p.id}",
+                "rank": rank,
+                "theme_id": p.theme_id,  # type: ignore[attr-defined]
+                "theme": theme_name.get(p.theme_id, ""),
+                "title": p.title,
+                "body": p.body,  # type: ignore[attr-defined]
+                "target_groups": [gettext(TARGET_GROUPS[t]) for t in p.target_groups if t in TARGET_GROUPS],
+                "supports": n,
+                "support_share": share,
+                "comments": {k: stance_count[p.id][k] for k in ("for", "against", "note")},
+                "agreement": {"level": level, "label": gettext(AGREEMENT_LABELS[level])},
+                "by_sector": [
+                    {"label": r["label"], "supporters": r["count"]} for r in sector_rows if r["key"] != "_other"
+                ],
+                "arguments": {k: [{"text": t} for t in v[:ARGUMENTS_SHOWN]] for k, v in arguments[p.id].items()},
+                "reservations": list(arguments[p.id]["against"]),
+                "proposers": {
+                    "count": len(authors_of[p.id]),
+                    "by_sector": [{"label": _sector_label(k), "count": c} for k, c in proposer_sectors.most_common()],
+                    "credited": [],
+                },
+                "merged_from": merged_from.get(p.id, []),
+                "answer": _answer_json(answer),
+                "clause": _clause(p, answer),
+            }
+        )
 
     by_id = {p["id"]: p for p in out_proposals}
     carried = [p for p in out_proposals if p["answer"] and p["answer"]["state"] in CARRIED]
-    area_of = {pid: sorted({person[a]["subdistrict_code"] for a in authors_of[pid] if a in person} - {""})
-               for pid in by_id}
+    area_of = {
+        pid: sorted({person[a]["subdistrict_code"] for a in authors_of[pid] if a in person} - {""}) for pid in by_id
+    }
     brief: dict[str, Any] = {
-        "schema": SCHEMA, "language": lang, "version": 0, "content_hash": "",
+        "schema": SCHEMA,
+        "language": lang,
+        "version": 0,
+        "content_hash": "",
         "generated_at": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
         "chain_head": await chain_head(session.id),
-        "links": {"open_data": f"{base}/api/v1/sessions/{session.code}/brief.json",
-                  "follow_up": f"{base}/a/{assembly.id}/follow-up"},
-        "assembly": {"id": assembly.id, "title": assembly.title, "subtitle": assembly.subtitle,
-                     "province_code": assembly.province_code,
-                     "province": geo.province_name(assembly.province_code) if assembly.province_code else "",
-                     "venue": assembly.venue, "starts_on": _iso(assembly.starts_on), "ends_on": _iso(assembly.ends_on)},
-        "session": {"code": session.code, "title": session.title, "phase": session.phase,
-                    "phase_label": gettext(PHASE_LABELS.get(session.phase, session.phase)),
-                    "opened_at": _iso(session.created_at),
-                    "closed_at": _iso(session.phase_changed_at) if session.phase == "closed" else None},
-        "participation": {"joined": len(people), "took_part": len(took_part & set(person)),
-                          "assisted": sum(1 for p in people if p["assisted"]), "min_group": MIN_GROUP,
-                          "by_sector": by_sector, "by_subdistrict": by_area,
-                          "withheld": {"sector": withheld_sector, "subdistrict": withheld_area}},
-        "summary": {"proposals": len(published),
-                    "adopted": sum(1 for a in answers.values() if a.state == "adopted"),
-                    "forwarded": sum(1 for a in answers.values() if a.state == "forwarded"),
-                    "comments": len(comments), "supports": len(supports), "commitments": len(pledges),
-                    "action_items": len(items)},
-        "themes": [{"id": t.id, "name": t.name,
-                    "proposal_ids": [p["id"] for p in out_proposals if p["theme_id"] == t.id]} for t in themes],
+        "links": {
+            "open_data": f"{base}/api/v1/sessions/{session.code}/brief.json",
+            "follow_up": f"{base}/a/{assembly.id}/follow-up",
+        },
+        "assembly": {
+            "id": assembly.id,
+            "title": assembly.title,
+            "subtitle": assembly.subtitle,
+            "province_code": assembly.province_code,
+            "province": geo.province_name(assembly.province_code) if assembly.province_code else "",
+            "venue": assembly.venue,
+            "starts_on": _iso(assembly.starts_on),
+            "ends_on": _iso(assembly.ends_on),
+        },
+        "session": {
+            "code": session.code,
+            "title": session.title,
+            "phase": session.phase,
+            "phase_label": gettext(PHASE_LABELS.get(session.phase, session.phase)),
+            "opened_at": _iso(session.created_at),
+            "closed_at": _iso(session.phase_changed_at) if session.phase == "closed" else None,
+        },
+        "participation": {
+            "joined": len(people),
+            "took_part": len(took_part & set(person)),
+            "assisted": sum(1 for p in people if p["assisted"]),
+            "min_group": MIN_GROUP,
+            "by_sector": by_sector,
+            "by_subdistrict": by_area,
+            "withheld": {"sector": withheld_sector, "subdistrict": withheld_area},
+        },
+        "summary": {
+            "proposals": len(published),
+            "adopted": sum(1 for a in answers.values() if a.state == "adopted"),
+            "forwarded": sum(1 for a in answers.values() if a.state == "forwarded"),
+            "comments": len(comments),
+            "supports": len(supports),
+            "commitments": len(pledges),
+            "action_items": len(items),
+        },
+        "themes": [
+            {"id": t.id, "name": t.name, "proposal_ids": [p["id"] for p in out_proposals if p["theme_id"] == t.id]}
+            for t in themes
+        ],
         "proposals": out_proposals,
         "rounds": await _rounds(session),
         "opinion": await _opinion(session),
@@ -208,8 +256,11 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "plan_rows": [_plan_row(p, area_of[p["id"]]) for p in carried],
         "follow_up": [_item_json(i) for i in items],
     }
-    phases = await ModerationAction.filter(session_id=session.id, action="phase").order_by("id").values_list(
-        "created_at", flat=True)
+    phases = (
+        await ModerationAction.filter(session_id=session.id, action="phase")
+        .order_by("id")
+        .values_list("created_at", flat=True)
+    )
     number = await Session.filter(assembly_id=assembly.id, id__lte=session.id).count()
     brief["minutes"] = _minutes(session, brief, number, phases[0] if phases else session.created_at)
     return brief
@@ -218,10 +269,17 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
 def _answer_json(answer: ProposalAnswer | None) -> dict[str, Any] | None:
     if answer is None:
         return None
-    return {"state": answer.state, "state_label": gettext(ANSWER_LABELS[answer.state]), "reason": answer.reason,
-            "programme": answer.programme, "lead_agency": answer.lead_agency, "partners": answer.partners,
-            "budget": float(answer.budget) if answer.budget is not None else None,
-            "fiscal_year": answer.fiscal_year, "answered_at": _iso(answer.updated_at)}
+    return {
+        "state": answer.state,
+        "state_label": gettext(ANSWER_LABELS[answer.state]),
+        "reason": answer.reason,
+        "programme": answer.programme,
+        "lead_agency": answer.lead_agency,
+        "partners": answer.partners,
+        "budget": float(answer.budget) if answer.budget is not None else None,
+        "fiscal_year": answer.fiscal_year,
+        "answered_at": _iso(answer.updated_at),
+    }
 
 
 def _clause(p: Proposal, answer: ProposalAnswer | None) -> str | None:
@@ -230,8 +288,12 @@ def _clause(p: Proposal, answer: ProposalAnswer | None) -> str | None:
         return None
     action = answer.programme or p.title
     if answer.partners:
-        return gettext("Ask {agency} together with {partners} to {action}", agency=answer.lead_agency,
-                       partners=answer.partners, action=action)
+        return gettext(
+            "Ask {agency} together with {partners} to {action}",
+            agency=answer.lead_agency,
+            partners=answer.partners,
+            action=action,
+        )
     return gettext("Ask {agency} to {action}", agency=answer.lead_agency, action=action)
 
 
@@ -240,21 +302,41 @@ def _commitment_json(c: Commitment, person: dict[int, dict[str, Any]]) -> dict[s
     if c.kind == "participant":
         p = person.get(c.participant_id) or {}  # type: ignore[attr-defined]
         who = (p.get("display_name") if c.credited else "") or gettext(
-            "A participant ({sector})", sector=_sector_label(p.get("sector", "")))
-    return {"id": c.id, "proposal_id": c.proposal_id, "who": who, "kind": c.kind, "role": c.role,  # type: ignore[attr-defined]
-            "role_label": gettext(ROLES[c.role]), "what": c.what, "due": _iso(c.due),
-            "created_at": _iso(c.created_at)}
+            "A participant ({sector})", sector=_sector_label(p.get("sector", ""))
+        )
+    return {
+        "id": c.id,
+        "proposal_id": c.proposal_id,
+        "who": who,
+        "kind": c.kind,
+        "role": c.role,  # type: ignore[attr-defined]
+        "role_label": gettext(ROLES[c.role]),
+        "what": c.what,
+        "due": _iso(c.due),
+        "created_at": _iso(c.created_at),
+    }
 
 
 def _plan_row(p: dict[str, Any], areas: list[str]) -> dict[str, Any]:
     a = p["answer"]
     return {
-        "proposal_id": p["id"], "ref": p["ref"], "issue": p["theme"], "approach": "",
-        "project": a["programme"] or p["title"], "rationale": p["body"], "objectives": "", "targets": "",
-        "indicators": "", "target_group": ", ".join(p["target_groups"]),
+        "proposal_id": p["id"],
+        "ref": p["ref"],
+        "issue": p["theme"],
+        "approach": "",
+        "project": a["programme"] or p["title"],
+        "rationale": p["body"],
+        "objectives": "",
+        "targets": "",
+        "indicators": "",
+        "target_group": ", ".join(p["target_groups"]),
         "area": ", ".join(f"{_subdistrict_label(code)} ({code})" for code in areas),
-        "fiscal_years": str(a["fiscal_year"] or ""), "budget": a["budget"], "budget_source": "",
-        "lead_agency": a["lead_agency"], "partners": a["partners"], "national_fit": "",
+        "fiscal_years": str(a["fiscal_year"] or ""),
+        "budget": a["budget"],
+        "budget_source": "",
+        "lead_agency": a["lead_agency"],
+        "partners": a["partners"],
+        "national_fit": "",
         "agreement": p["agreement"]["label"],
         "proposers_by_sector": ", ".join(f"{s['label']} {s['count']}" for s in p["proposers"]["by_sector"]),
         "coordinator": "",
@@ -262,11 +344,20 @@ def _plan_row(p: dict[str, Any], areas: list[str]) -> dict[str, Any]:
 
 
 def _item_json(item: ActionItem) -> dict[str, Any]:
-    return {"id": item.id, "proposal_id": item.proposal_id, "title": item.title,  # type: ignore[attr-defined]
-            "community_owner": item.community_owner, "agency_owner": item.agency_owner, "due": _iso(item.due),
-            "status": item.status, "status_label": gettext(STATUS_LABELS[item.status]),
-            "updates": [{"on": _iso(u.on), "status": u.status, "status_label": gettext(STATUS_LABELS[u.status]),
-                         "note": u.note} for u in sorted(item.updates, key=lambda u: (u.on, u.id))]}
+    return {
+        "id": item.id,
+        "proposal_id": item.proposal_id,
+        "title": item.title,  # type: ignore[attr-defined]
+        "community_owner": item.community_owner,
+        "agency_owner": item.agency_owner,
+        "due": _iso(item.due),
+        "status": item.status,
+        "status_label": gettext(STATUS_LABELS[item.status]),
+        "updates": [
+            {"on": _iso(u.on), "status": u.status, "status_label": gettext(STATUS_LABELS[u.status]), "note": u.note}
+            for u in sorted(item.updates, key=lambda u: (u.on, u.id))
+        ],
+    }
 
 
 FIGURE_TEXT = {
@@ -274,8 +365,9 @@ FIGURE_TEXT = {
     "dots": lambda r: gettext("{n} dots", n=r.get("dots", 0)),
     "score": lambda r: gettext("mean {mean}, median {median}", mean=r.get("mean", 0), median=r.get("median", 0)),
     "rank": lambda r: gettext("Borda {b} · Schulze place {s}", b=r.get("borda", 0), s=r.get("schulze_place") or "-"),
-    "agree": lambda r: gettext("agree {a} · disagree {d} · pass {p}", a=r.get("agree", 0), d=r.get("disagree", 0),
-                               p=r.get("pass", 0)),
+    "agree": lambda r: gettext(
+        "agree {a} · disagree {d} · pass {p}", a=r.get("agree", 0), d=r.get("disagree", 0), p=r.get("pass", 0)
+    ),
 }
 
 
@@ -289,15 +381,34 @@ async def _rounds(session: Session) -> list[dict[str, Any]]:
         if res["hidden"]:
             continue
         main = MAIN_FIGURE[r.method]
-        out.append({
-            "id": r.id, "method": r.method, "method_label": res["method_label"], "title": r.title,
-            "voters": res["voters"],
-            "items": [{"id": i["id"], "title": i["title"], "rank": i["rank"], "figure": i.get(main),
-                       "figure_label": FIGURE_TEXT[r.method](i), "passes": i["passes"]} for i in res["items"]],
-            "by_sector": [{"label": g["label"], "voters": g["voters"],
-                           "figures": {str(k): v for k, v in g["figures"].items()}}
-                          for g in res.get("groups", {}).get("groups", [])],
-        })
+        out.append(
+            {
+                "id": r.id,
+                "method": r.method,
+                "method_label": res["method_label"],
+                "title": r.title,
+                "voters": res["voters"],
+                "items": [
+                    {
+                        "id": i["id"],
+                        "title": i["title"],
+                        "rank": i["rank"],
+                        "figure": i.get(main),
+                        "figure_label": FIGURE_TEXT[r.method](i),
+                        "passes": i["passes"],
+                    }
+                    for i in res["items"]
+                ],
+                "by_sector": [
+                    {
+                        "label": g["label"],
+                        "voters": g["voters"],
+                        "figures": {str(k): v for k, v in g["figures"].items()},
+                    }
+                    for g in res.get("groups", {}).get("groups", [])
+                ],
+            }
+        )
     return out
 
 
@@ -312,15 +423,29 @@ async def _opinion(session: Session) -> dict[str, Any] | None:
         return None
     titles = dict(await Proposal.filter(session_id=session.id, kind="statement").values_list("id", "title"))
     return {
-        "participants": len(m.participant_ids), "statements": len(m.statement_ids),
-        "groups": [{"id": g.id, "name": group_name(g.id), "size": len(g.members),
-                    "representative": [{"text": titles.get(r.statement_id, ""), "direction": r.direction,
-                                        "share": round(r.p_success, 3)} for r in m.repness.get(g.id, [])[:3]]}
-                   for g in m.groups],
-        "consensus": [{"text": titles.get(c.statement_id, ""), "agree_share": round(c.p_success, 3)}
-                      for c in m.consensus.agree[:5]],
-        "divisive": [{"text": titles.get(sid, ""), "score": round(score, 3)}
-                     for sid, score in sorted(m.divisiveness.items(), key=lambda kv: -kv[1])[:5] if score > 0],
+        "participants": len(m.participant_ids),
+        "statements": len(m.statement_ids),
+        "groups": [
+            {
+                "id": g.id,
+                "name": group_name(g.id),
+                "size": len(g.members),
+                "representative": [
+                    {"text": titles.get(r.statement_id, ""), "direction": r.direction, "share": round(r.p_success, 3)}
+                    for r in m.repness.get(g.id, [])[:3]
+                ],
+            }
+            for g in m.groups
+        ],
+        "consensus": [
+            {"text": titles.get(c.statement_id, ""), "agree_share": round(c.p_success, 3)}
+            for c in m.consensus.agree[:5]
+        ],
+        "divisive": [
+            {"text": titles.get(sid, ""), "score": round(score, 3)}
+            for sid, score in sorted(m.divisiveness.items(), key=lambda kv: -kv[1])[:5]
+            if score > 0
+        ],
     }
 
 
@@ -328,35 +453,78 @@ def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.da
     """The session's record in the form-11 order, written from what happened. It opens with the first
     phase change (the lobby is people arriving) and ends when the session is closed."""
     s, part = brief["summary"], brief["participation"]
-    agenda = [{"no": 1, "heading": gettext("Matters the chair informs the meeting of"),
-               "body": [gettext("The chair opened the session “{title}” and presented {n} strategic issues: {names}.",
-                                title=session.title, n=len(brief["themes"]),
-                                names=", ".join(t["name"] for t in brief["themes"]))],
-               "resolution": gettext("The meeting took note.")}]
+    agenda = [
+        {
+            "no": 1,
+            "heading": gettext("Matters the chair informs the meeting of"),
+            "body": [
+                gettext(
+                    "The chair opened the session “{title}” and presented {n} strategic issues: {names}.",
+                    title=session.title,
+                    n=len(brief["themes"]),
+                    names=", ".join(t["name"] for t in brief["themes"]),
+                )
+            ],
+            "resolution": gettext("The meeting took note."),
+        }
+    ]
     considered = []
     for t in brief["themes"]:
         for pid in t["proposal_ids"]:
             p = next(x for x in brief["proposals"] if x["id"] == pid)
             outcome = p["answer"]["state_label"] if p["answer"] else gettext("no answer yet")
-            considered.append(gettext("{ref} {title}: {outcome} ({agreement}; {n} supports)", ref=p["ref"],
-                                      title=p["title"], outcome=outcome, agreement=p["agreement"]["label"],
-                                      n=p["supports"]))
-    agenda.append({"no": 2, "heading": gettext("Matters for consideration: the proposals"),
-                   "body": [gettext("Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
-                                    p=s["proposals"], c=s["comments"], s=s["supports"]), *considered],
-                   "resolution": gettext("The meeting adopted {a} proposals and forwarded {f} to agencies.",
-                                         a=s["adopted"], f=s["forwarded"])})
-    agenda.append({"no": 3, "heading": gettext("Other matters"),
-                   "body": [gettext("{n} pledges to act were made.", n=s["commitments"])],
-                   "resolution": gettext("The meeting took note.")})
+            considered.append(
+                gettext(
+                    "{ref} {title}: {outcome} ({agreement}; {n} supports)",
+                    ref=p["ref"],
+                    title=p["title"],
+                    outcome=outcome,
+                    agreement=p["agreement"]["label"],
+                    n=p["supports"],
+                )
+            )
+    agenda.append(
+        {
+            "no": 2,
+            "heading": gettext("Matters for consideration: the proposals"),
+            "body": [
+                gettext(
+                    "Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
+                    p=s["proposals"],
+                    c=s["comments"],
+                    s=s["supports"],
+                ),
+                *considered,
+            ],
+            "resolution": gettext(
+                "The meeting adopted {a} proposals and forwarded {f} to agencies.", a=s["adopted"], f=s["forwarded"]
+            ),
+        }
+    )
+    agenda.append(
+        {
+            "no": 3,
+            "heading": gettext("Other matters"),
+            "body": [gettext("{n} pledges to act were made.", n=s["commitments"])],
+            "resolution": gettext("The meeting took note."),
+        }
+    )
     ended = session.phase_changed_at if session.phase == "closed" else None
     return {
         "body": brief["assembly"]["title"],
         "meeting_no": f"{number}/{officialese.fiscal_year(opened.astimezone(BANGKOK))}",
-        "date": _iso((brief["assembly"]["starts_on"] and dt.date.fromisoformat(brief["assembly"]["starts_on"]))
-                     or opened.astimezone(BANGKOK).date()),
-        "venue": brief["assembly"]["venue"], "started_at": _iso(opened), "ended_at": _iso(ended),
-        "attendance": {"count": part["joined"], "by_sector": [{"label": r["label"], "count": r["count"]}
-                                                              for r in part["by_sector"]], "named": []},
-        "agenda": agenda, "recorder": "",
+        "date": _iso(
+            (brief["assembly"]["starts_on"] and dt.date.fromisoformat(brief["assembly"]["starts_on"]))
+            or opened.astimezone(BANGKOK).date()
+        ),
+        "venue": brief["assembly"]["venue"],
+        "started_at": _iso(opened),
+        "ended_at": _iso(ended),
+        "attendance": {
+            "count": part["joined"],
+            "by_sector": [{"label": r["label"], "count": r["count"]} for r in part["by_sector"]],
+            "named": [],
+        },
+        "agenda": agenda,
+        "recorder": "",
     }

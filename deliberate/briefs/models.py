@@ -13,8 +13,7 @@ class Brief(Model):
     version = fields.IntField()
     content_hash = fields.CharField(max_length=64)
     data = fields.JSONField()
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -44,7 +44,7 @@ def meeting_date(day: dt.date | dt.datetime, thai: bool = True) -> str:
 
 
 def time_of_day(moment: dt.datetime, thai: bool = True) -> str:
-    """"๐๙.๓๐ น.", the way minutes give start and end times."""
+    """ "๐๙.๓๐ น.", the way minutes give start and end times."""
     return digits(f"{moment:%H.%M} น.", thai)
 
 
@@ -63,5 +63,5 @@ def fiscal_year(day: dt.date | dt.datetime) -> int:
 
 
 def page_number(n: int, thai: bool = True) -> str:
-    """"- ๒ -": official page numbers, shown from page two."""
+    """ "- ๒ -": official page numbers, shown from page two."""
     return f"- {digits(n, thai)} -"

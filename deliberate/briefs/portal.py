@@ -41,8 +41,9 @@ def clean_filters(raw: dict[str, object]) -> Filters:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValidationError(N_("Please give a date as year-month-day, for example 2027-03-31."),
-                                  field=name) from None
+            raise ValidationError(
+                N_("Please give a date as year-month-day, for example 2027-03-31."), field=name
+            ) from None
 
     region = str(raw.get("region") or "")
     if region and region not in geo.REGIONS:
@@ -50,10 +51,14 @@ def clean_filters(raw: dict[str, object]) -> Filters:
     province = str(raw.get("province") or "")
     if province and not geo.province_name(province):
         raise ValidationError(N_("Please choose one of the options."), field="province")
-    return Filters(q=clean_text(raw.get("q"), field="q", max_length=100, required=False),
-                   region=region, province=province,
-                   theme=clean_text(raw.get("theme"), field="theme", max_length=100, required=False),
-                   since=day("since"), until=day("until"))
+    return Filters(
+        q=clean_text(raw.get("q"), field="q", max_length=100, required=False),
+        region=region,
+        province=province,
+        theme=clean_text(raw.get("theme"), field="theme", max_length=100, required=False),
+        since=day("since"),
+        until=day("until"),
+    )
 
 
 @dataclass
@@ -106,8 +111,13 @@ async def search(actor: Actor, f: Filters) -> tuple[list[AssemblyRow], list[Hit]
     ids = [p.id for p in found]
     counts = await support_counts(ids)
     answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)} if ids else {}  # type: ignore[attr-defined]
-    hits = sorted((Hit(p, rows[p.session.assembly_id].assembly, counts.get(p.id, 0), answers.get(p.id))  # type: ignore[attr-defined]
-                   for p in found), key=lambda h: (-h.supports, h.proposal.id))
+    hits = sorted(
+        (
+            Hit(p, rows[p.session.assembly_id].assembly, counts.get(p.id, 0), answers.get(p.id))  # type: ignore[attr-defined]
+            for p in found
+        ),
+        key=lambda h: (-h.supports, h.proposal.id),
+    )
     for h in hits:
         row = rows[h.assembly.id]
         row.hits += 1

@@ -65,15 +65,50 @@ KEEP_TOGETHER_ROWS = 15  # a table this short is not split across pages
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # The schema's order of run properties (ECMA-376 CT_RPr), as python-docx's CT_RPr declares it.
 _RPR_ORDER = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
-    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
-    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
-    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 )
 
 
 # --- XML helpers ----------------------------------------------------------------------------------------------
+
 
 def _put(parent: Any, tag: str, order: tuple[str, ...], **attrs: str) -> Any:
     """Replace `parent`'s `tag` child with a fresh one carrying `attrs`, in schema order."""
@@ -82,13 +117,14 @@ def _put(parent: Any, tag: str, order: tuple[str, ...], **attrs: str) -> Any:
     element = OxmlElement(tag)
     for name, value in attrs.items():
         element.set(qn(f"w:{name}"), value)
-    successors = order[order.index(tag) + 1:] if tag in order else ()
+    successors = order[order.index(tag) + 1 :] if tag in order else ()
     parent.insert_element_before(element, *successors)
     return element
 
 
-def set_fonts(rpr: Any, *, size: float | None = None, bold: bool | None = None, hint: bool = False,
-              name: bool = True) -> None:
+def set_fonts(
+    rpr: Any, *, size: float | None = None, bold: bool | None = None, hint: bool = False, name: bool = True
+) -> None:
     """TH SarabunIT๙ in all four slots (ascii, hAnsi, eastAsia, cs); size in w:sz and w:szCs; w:b and w:bCs.
     Runs pass `name=False`: they take the font from their style and only set size and bold."""
     if name:
@@ -153,6 +189,7 @@ def _runs(paragraph: Paragraph, runs: Iterable[Run], size: float | None = None) 
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     """A Word field (PAGE, ...) as begin / instruction / separate / cached result / end runs."""
+
     def add(kind: str, text: str | None = None) -> None:
         run = OxmlElement("w:r")
         if kind == "instr":
@@ -177,6 +214,7 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
 
 # --- document and styles -----------------------------------------------------------------------------------------
 
+
 def _document(voice: Voice) -> DocumentObject:
     doc = Document()
     styles = doc.styles
@@ -199,8 +237,12 @@ def _document(voice: Voice) -> DocumentObject:
     _put(normal.element.get_or_add_rPr(), "w:lang", _RPR_ORDER, **lang)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    for name, size, before, after in (("Title", 22, 0, 6), ("Heading 1", 18, 12, 6), ("Heading 2", 16, 10, 3),
-                                      ("Heading 3", 16, 8, 2)):
+    for name, size, before, after in (
+        ("Title", 22, 0, 6),
+        ("Heading 1", 18, 12, 6),
+        ("Heading 2", 16, 10, 3),
+        ("Heading 3", 16, 8, 2),
+    ):
         style = styles[name]
         set_fonts(style.element.get_or_add_rPr(), size=size, bold=True)
         for border in style.element.get_or_add_pPr().findall(qn("w:pBdr")):
@@ -237,9 +279,25 @@ def _page_numbers(section: Section, voice: Voice) -> None:
     digits asked for, `w:pgNumType w:fmt="thaiNumbers"` also makes Word write real Thai digits (๐-๙),
     so the number stays Thai in any font (LibreOffice may show Arabic)."""
     attrs = {"fmt": "thaiNumbers"} if voice.thai else {"fmt": "decimal"}
-    _put(section._sectPr, "w:pgNumType", ("w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
-                                          "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
-                                          "w:printerSettings", "w:sectPrChange"), **attrs)
+    _put(
+        section._sectPr,
+        "w:pgNumType",
+        (
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+            "w:sectPrChange",
+        ),
+        **attrs,
+    )
     section.different_first_page_header_footer = True
     header = section.header
     header.is_linked_to_previous = False
@@ -251,8 +309,9 @@ def _page_numbers(section: Section, voice: Voice) -> None:
     section.first_page_header.is_linked_to_previous = False  # an empty header on the first page
 
 
-def _new_section(doc: DocumentObject, *, landscape: bool, numbered_from_start: bool = True,
-                 restart: bool = False) -> Section:
+def _new_section(
+    doc: DocumentObject, *, landscape: bool, numbered_from_start: bool = True, restart: bool = False
+) -> Section:
     """A new section on a new page; its numbering continues (or restarts at 1) and, unless
     `numbered_from_start` is false, its first page carries the number too."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -293,14 +352,16 @@ def _to_bytes(doc: DocumentObject) -> bytes:
 
 # --- laying out the blocks -------------------------------------------------------------------------------------
 
+
 class Writer:
     def __init__(self, doc: DocumentObject, voice: Voice) -> None:
         self.doc, self.voice = doc, voice
         self.break_before = False
         self.landscape = False
         self.after_text = False  # the last block was running text: a table needs a little air above it
-        self.styles = {name: doc.styles[name] for name in ("Title", "Heading 1", "Heading 2", "Heading 3",
-                                                           "Table Grid")}  # a lookup by name is slow
+        self.styles = {
+            name: doc.styles[name] for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid")
+        }  # a lookup by name is slow
 
     def text_width(self) -> Emu:
         section = self.doc.sections[-1]
@@ -522,8 +583,17 @@ def _widths(table: DocxTable, widths: list[Emu]) -> None:
     tblw = table._tbl.tblPr.find(qn("w:tblW"))
     if tblw is None:
         tblw = OxmlElement("w:tblW")
-        table._tbl.tblPr.insert_element_before(tblw, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
-                                               "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+        table._tbl.tblPr.insert_element_before(
+            tblw,
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+        )
     tblw.set(qn("w:type"), "dxa")
     tblw.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
 
@@ -574,16 +644,25 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
     _run(p, _("Addressed to") + " \t")
 
     body = [
-        _("{assembly} held the session “{session}” at {venue}, {date}. {people} people took part and put "
-          "{proposals} proposals to the assembly.", assembly=a.get("title", ""), session=s.get("title", ""),
-          venue=a.get("venue", ""), date=voice.date_span(a.get("starts_on"), a.get("ends_on")),
-          people=voice.num(part.get("took_part")), proposals=voice.num(summary.get("proposals"))),
-        _("The assembly adopted {adopted} of them as its own and forwarded {forwarded} to the agencies "
-          "responsible. The policy brief attached sets out each resolution with its level of agreement, and "
-          "Part {part} gives the rows ready for the provincial development plan. It is proposed to consider the "
-          "resolutions for the provincial plan and to inform the agencies concerned.",
-          adopted=voice.num(summary.get("adopted")), forwarded=voice.num(summary.get("forwarded")),
-          part=voice.d(6)),
+        _(
+            "{assembly} held the session “{session}” at {venue}, {date}. {people} people took part and put "
+            "{proposals} proposals to the assembly.",
+            assembly=a.get("title", ""),
+            session=s.get("title", ""),
+            venue=a.get("venue", ""),
+            date=voice.date_span(a.get("starts_on"), a.get("ends_on")),
+            people=voice.num(part.get("took_part")),
+            proposals=voice.num(summary.get("proposals")),
+        ),
+        _(
+            "The assembly adopted {adopted} of them as its own and forwarded {forwarded} to the agencies "
+            "responsible. The policy brief attached sets out each resolution with its level of agreement, and "
+            "Part {part} gives the rows ready for the provincial development plan. It is proposed to consider the "
+            "resolutions for the provincial plan and to inform the agencies concerned.",
+            adopted=voice.num(summary.get("adopted")),
+            forwarded=voice.num(summary.get("forwarded")),
+            part=voice.d(6),
+        ),
         _("For your consideration."),
     ]
     for i, text in enumerate(body):
@@ -604,6 +683,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
 
 
 # --- public ------------------------------------------------------------------------------------------------------
+
 
 def brief_docx(brief: dict[str, Any], *, thai_digits: bool = True, memo: bool = False) -> bytes:
     """The brief as DOCX; with `memo`, a บันทึกข้อความ cover memo on its own first page."""

@@ -127,8 +127,20 @@ def bold(text: str) -> Run:
 
 # --- how numbers and dates are written -----------------------------------------------------------------------
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -171,11 +183,11 @@ class Voice:
         return _("{n} person", n=self.num(n)) if n == 1 else _("{n} people", n=self.num(n))
 
     def pct(self, share: float | None) -> str:
-        """"ร้อยละ ๘๒" / "82%"."""
+        """ "ร้อยละ ๘๒" / "82%"."""
         return "" if share is None else _("{p}%", p=self.d(round(share * 100)))
 
     def date(self, value: str | None) -> str:
-        """"๑๕ พฤศจิกายน ๒๕๖๙" / "15 November 2026"."""
+        """ "๑๕ พฤศจิกายน ๒๕๖๙" / "15 November 2026"."""
         day = _moment(value)
         if day is None:
             return ""
@@ -184,7 +196,7 @@ class Voice:
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
     def date_full(self, value: str | None) -> str:
-        """"วันที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "15 November 2026"."""
+        """ "วันที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "15 November 2026"."""
         day = _moment(value)
         if day is None:
             return ""
@@ -204,7 +216,7 @@ class Voice:
         return f"{_WEEKDAYS[day.weekday()]} {self.date(value)}"
 
     def time(self, value: str | None) -> str:
-        """"๐๙.๐๐ น." / "09:00"."""
+        """ "๐๙.๐๐ น." / "09:00"."""
         moment = _moment(value)
         if not isinstance(moment, dt.datetime):
             return ""
@@ -245,7 +257,8 @@ def outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
     voice = Voice.of(brief, thai_digits)
     with language(voice.lang):
         return [
-            _cover(brief, voice), Break("page"),
+            _cover(brief, voice),
+            Break("page"),
             *_summary(brief, voice),
             *_background(brief, voice),
             *_findings(brief, voice),
@@ -276,68 +289,132 @@ def _cover(brief: Brief, voice: Voice) -> Cover:
         footer.append((Run(_("Open data (JSON):") + " "), Run(link, link=link)))
     footer.append((Run(_("Content hash (SHA-256):") + "\n"), Run(brief.get("content_hash", ""))))
     return Cover(
-        kicker=_("Assembly brief"), title=a.get("title", ""), subtitle=a.get("subtitle") or "",
-        lines=tuple(x for x in (s.get("title"), _("At {venue}", venue=a["venue"]) if a.get("venue") else "",
-                                voice.date_span(a.get("starts_on"), a.get("ends_on")), version) if x),
-        link=link, footer=tuple(footer))
+        kicker=_("Assembly brief"),
+        title=a.get("title", ""),
+        subtitle=a.get("subtitle") or "",
+        lines=tuple(
+            x
+            for x in (
+                s.get("title"),
+                _("At {venue}", venue=a["venue"]) if a.get("venue") else "",
+                voice.date_span(a.get("starts_on"), a.get("ends_on")),
+                version,
+            )
+            if x
+        ),
+        link=link,
+        footer=tuple(footer),
+    )
 
 
 def _summary(brief: Brief, voice: Voice) -> list[Block]:
     s = brief.get("summary") or {}
-    blocks: list[Block] = [Heading(_("Part {n}: Summary of proposals", n=voice.d(1)), 1), para(_(
-        "Proposals received: {proposals}; comments: {comments}; supports: {supports}. Adopted by the assembly: "
-        "{adopted}; forwarded to the agencies responsible: {forwarded}; commitments to act: {commitments}.",
-        proposals=voice.num(s.get("proposals")), comments=voice.num(s.get("comments")),
-        supports=voice.num(s.get("supports")), adopted=voice.num(s.get("adopted")),
-        forwarded=voice.num(s.get("forwarded")), commitments=voice.num(s.get("commitments"))))]
+    blocks: list[Block] = [
+        Heading(_("Part {n}: Summary of proposals", n=voice.d(1)), 1),
+        para(
+            _(
+                "Proposals received: {proposals}; comments: {comments}; supports: {supports}. Adopted by the assembly: "
+                "{adopted}; forwarded to the agencies responsible: {forwarded}; commitments to act: {commitments}.",
+                proposals=voice.num(s.get("proposals")),
+                comments=voice.num(s.get("comments")),
+                supports=voice.num(s.get("supports")),
+                adopted=voice.num(s.get("adopted")),
+                forwarded=voice.num(s.get("forwarded")),
+                commitments=voice.num(s.get("commitments")),
+            )
+        ),
+    ]
     proposals = brief.get("proposals") or []
     if not proposals:
         return [*blocks, _none()]
-    blocks.append(Table(
-        (_("Rank"), _("Proposal"), _("Strategic issue"), _("Supporters"), _("Level of agreement"), _("Decision")),
-        tuple((tnum(p.get("rank")), f"{_ref(brief, p['id'])} {p['title']}", p.get("theme", ""),
-               lines(tnum(p.get("supports")), f"({tpct(p.get('support_share'))})"),
-               (p.get("agreement") or {}).get("label", ""),
-               (p.get("answer") or {}).get("state_label") or _("Not yet decided")) for p in proposals),
-        (10, 26, 17, 17, 16, 14), frozenset({0, 3})))
-    blocks.append(para(_("Supporters: people who supported the proposal, and their share of everyone who "
-                         "supported any proposal."), style="note"))
+    blocks.append(
+        Table(
+            (_("Rank"), _("Proposal"), _("Strategic issue"), _("Supporters"), _("Level of agreement"), _("Decision")),
+            tuple(
+                (
+                    tnum(p.get("rank")),
+                    f"{_ref(brief, p['id'])} {p['title']}",
+                    p.get("theme", ""),
+                    lines(tnum(p.get("supports")), f"({tpct(p.get('support_share'))})"),
+                    (p.get("agreement") or {}).get("label", ""),
+                    (p.get("answer") or {}).get("state_label") or _("Not yet decided"),
+                )
+                for p in proposals
+            ),
+            (10, 26, 17, 17, 16, 14),
+            frozenset({0, 3}),
+        )
+    )
+    blocks.append(
+        para(
+            _("Supporters: people who supported the proposal, and their share of everyone who supported any proposal."),
+            style="note",
+        )
+    )
     return blocks
 
 
 def _background(brief: Brief, voice: Voice) -> list[Block]:
     a, s, p = brief.get("assembly") or {}, brief.get("session") or {}, brief.get("participation") or {}
-    opening = _("{assembly} held the session “{session}” at {venue}, {date}.", assembly=a.get("title", ""),
-                session=s.get("title", ""), venue=a.get("venue", ""),
-                date=voice.date_span(a.get("starts_on"), a.get("ends_on")))
+    opening = _(
+        "{assembly} held the session “{session}” at {venue}, {date}.",
+        assembly=a.get("title", ""),
+        session=s.get("title", ""),
+        venue=a.get("venue", ""),
+        date=voice.date_span(a.get("starts_on"), a.get("ends_on")),
+    )
     if s.get("opened_at") and s.get("closed_at"):
-        opening += " " + _("The session opened at {start} and closed at {end}.", start=voice.time(s["opened_at"]),
-                           end=voice.time(s["closed_at"]))
+        opening += " " + _(
+            "The session opened at {start} and closed at {end}.",
+            start=voice.time(s["opened_at"]),
+            end=voice.time(s["closed_at"]),
+        )
     elif s.get("opened_at"):
         opening += " " + _("The session opened at {start}.", start=voice.time(s["opened_at"]))
     blocks: list[Block] = [
         Heading(_("Part {n}: Background and participation", n=voice.d(2)), 1),
         para(opening),
-        para(_("{joined} people joined the session, {took_part} of them took part by proposing, commenting, "
-               "supporting or voting, and {assisted} took part with a facilitator entering their views for them.",
-               joined=voice.num(p.get("joined")), took_part=voice.num(p.get("took_part")),
-               assisted=voice.num(p.get("assisted")))
-             + " " + _("This brief names no one, except people who asked to be credited for their proposal.")),
+        para(
+            _(
+                "{joined} people joined the session, {took_part} of them took part by proposing, commenting, "
+                "supporting or voting, and {assisted} took part with a facilitator entering their views for them.",
+                joined=voice.num(p.get("joined")),
+                took_part=voice.num(p.get("took_part")),
+                assisted=voice.num(p.get("assisted")),
+            )
+            + " "
+            + _("This brief names no one, except people who asked to be credited for their proposal.")
+        ),
     ]
-    for title, label, groups in ((_("Participants by sector"), _("Sector"), p.get("by_sector")),
-                                 (_("Participants by sub-district"), _("Sub-district"), p.get("by_subdistrict"))):
+    for title, label, groups in (
+        (_("Participants by sector"), _("Sector"), p.get("by_sector")),
+        (_("Participants by sub-district"), _("Sub-district"), p.get("by_subdistrict")),
+    ):
         blocks.append(Heading(title, 2))
         if groups:
-            blocks.append(Table((label, _("Number of people")), tuple((g["label"], tnum(g["count"])) for g in groups),
-                                (40, 12), frozenset({1})))
+            blocks.append(
+                Table(
+                    (label, _("Number of people")),
+                    tuple((g["label"], tnum(g["count"])) for g in groups),
+                    (40, 12),
+                    frozenset({1}),
+                )
+            )
         else:
             blocks.append(_none())
     withheld = p.get("withheld") or {}
-    blocks.append(para(_(
-        "To protect personal data, groups of fewer than {n} people are not shown on their own: {sector} people "
-        "are pooled or left out of the table by sector, and {subdistrict} of the table by sub-district.",
-        n=voice.num(p.get("min_group")), sector=voice.num(withheld.get("sector")),
-        subdistrict=voice.num(withheld.get("subdistrict"))), style="note"))
+    blocks.append(
+        para(
+            _(
+                "To protect personal data, groups of fewer than {n} people are not shown on their own: {sector} people "
+                "are pooled or left out of the table by sector, and {subdistrict} of the table by sub-district.",
+                n=voice.num(p.get("min_group")),
+                sector=voice.num(withheld.get("sector")),
+                subdistrict=voice.num(withheld.get("subdistrict")),
+            ),
+            style="note",
+        )
+    )
     return blocks
 
 
@@ -365,9 +442,19 @@ def _proposal(brief: Brief, p: dict[str, Any], voice: Voice) -> list[Block]:
     comments, proposers = p.get("comments") or {}, p.get("proposers") or {}
     arguments = p.get("arguments") or {}
     facts = [
-        Fact(_("Support"), (Run(_("{people} ({share} of those who supported any proposal), rank {rank}",
-                                  people=voice.people(p.get("supports") or 0), share=voice.pct(p.get("support_share")),
-                                  rank=voice.d(p.get("rank")))),)),
+        Fact(
+            _("Support"),
+            (
+                Run(
+                    _(
+                        "{people} ({share} of those who supported any proposal), rank {rank}",
+                        people=voice.people(p.get("supports") or 0),
+                        share=voice.pct(p.get("support_share")),
+                        rank=voice.d(p.get("rank")),
+                    )
+                ),
+            ),
+        ),
         Fact(_("Level of agreement"), (Run((p.get("agreement") or {}).get("label", "")),)),
     ]
     if p.get("target_groups"):
@@ -383,12 +470,26 @@ def _proposal(brief: Brief, p: dict[str, Any], voice: Voice) -> list[Block]:
     if p.get("merged_from"):
         facts.append(Fact(_("Merged from"), (Run(", ".join(_ref(brief, pid) for pid in p["merged_from"])),)))
     if p.get("by_sector"):
-        facts.append(Fact(_("Support by sector"), (Run("\n".join(
-            f"{g['label']} {voice.people(g['supporters'])}" for g in p["by_sector"])),)))
-    facts.append(Fact(_("Arguments for"), (Run(_("Comments for: {n}", n=voice.num(comments.get("for")))),),
-                      tuple(a["text"] for a in arguments.get("for") or [])))
-    facts.append(Fact(_("Arguments against"), (Run(_("Comments against: {n}", n=voice.num(comments.get("against")))),),
-                      tuple(a["text"] for a in arguments.get("against") or [])))
+        facts.append(
+            Fact(
+                _("Support by sector"),
+                (Run("\n".join(f"{g['label']} {voice.people(g['supporters'])}" for g in p["by_sector"])),),
+            )
+        )
+    facts.append(
+        Fact(
+            _("Arguments for"),
+            (Run(_("Comments for: {n}", n=voice.num(comments.get("for")))),),
+            tuple(a["text"] for a in arguments.get("for") or []),
+        )
+    )
+    facts.append(
+        Fact(
+            _("Arguments against"),
+            (Run(_("Comments against: {n}", n=voice.num(comments.get("against")))),),
+            tuple(a["text"] for a in arguments.get("against") or []),
+        )
+    )
     answer = p.get("answer")
     if answer:
         decision = answer.get("state_label", "") + (f": {answer['reason']}" if answer.get("reason") else "")
@@ -421,13 +522,30 @@ def _rounds(brief: Brief, voice: Voice) -> list[Block]:
     ref = refs(brief)
     cols = {c.key: c for c in sheet_rows(brief, "results")[0]}
     for r in rounds:
-        blocks.append(para(bold(r.get("title", "")), f" ({r.get('method_label', '')}) ",
-                           _("Voters: {n}", n=voice.num(r.get("voters"))), style="plain"))
-        blocks.append(Table(
-            (_("Rank"), _("Proposal"), _("Score"), _("Outcome")),
-            tuple((cell(row["rank"], cols["rank"]), f"{row['ref']} {row['title']}", row["figure_label"] or "-",
-                   row["passes"]) for row in round_rows(r, ref)),
-            (10, 50, 14, 12), frozenset({0, 2})))
+        blocks.append(
+            para(
+                bold(r.get("title", "")),
+                f" ({r.get('method_label', '')}) ",
+                _("Voters: {n}", n=voice.num(r.get("voters"))),
+                style="plain",
+            )
+        )
+        blocks.append(
+            Table(
+                (_("Rank"), _("Proposal"), _("Score"), _("Outcome")),
+                tuple(
+                    (
+                        cell(row["rank"], cols["rank"]),
+                        f"{row['ref']} {row['title']}",
+                        row["figure_label"] or "-",
+                        row["passes"],
+                    )
+                    for row in round_rows(r, ref)
+                ),
+                (10, 50, 14, 12),
+                frozenset({0, 2}),
+            )
+        )
     return blocks
 
 
@@ -435,25 +553,43 @@ def _opinion(o: dict[str, Any] | None, voice: Voice) -> list[Block]:
     blocks: list[Block] = [Heading(_("Opinion map"), 2)]
     if not o:
         return [*blocks, _none(_("This session had no statements to map."))]
-    blocks.append(para(_("{people} people marked {statements} statements as agree, disagree or pass; the opinion "
-                         "map groups people who marked alike.", people=voice.num(o.get("participants")),
-                         statements=voice.num(o.get("statements")))))
+    blocks.append(
+        para(
+            _(
+                "{people} people marked {statements} statements as agree, disagree or pass; the opinion "
+                "map groups people who marked alike.",
+                people=voice.num(o.get("participants")),
+                statements=voice.num(o.get("statements")),
+            )
+        )
+    )
 
     def marked(text: str, share: float | None, agree: bool = True) -> Runs:
         how = _("{share} agree", share=voice.pct(share)) if agree else _("{share} disagree", share=voice.pct(share))
         return (Run(f"{text}: {how}"),)
 
     for g in o.get("groups") or []:
-        blocks.append(para(bold(_("Group {name}", name=g["name"])), f" ({voice.people(g.get('size') or 0)})",
-                           style="plain"))
-        blocks.append(Bullets(tuple(marked(st["text"], st.get("share"), st.get("direction") == "agree")
-                                    for st in g.get("representative") or [])))
+        blocks.append(
+            para(bold(_("Group {name}", name=g["name"])), f" ({voice.people(g.get('size') or 0)})", style="plain")
+        )
+        blocks.append(
+            Bullets(
+                tuple(
+                    marked(st["text"], st.get("share"), st.get("direction") == "agree")
+                    for st in g.get("representative") or []
+                )
+            )
+        )
     blocks.append(para(bold(_("Statements most people agree on")), style="plain"))
-    blocks.append(Bullets(tuple(marked(st["text"], st.get("agree_share")) for st in o.get("consensus") or []))
-                  if o.get("consensus") else _none())
+    blocks.append(
+        Bullets(tuple(marked(st["text"], st.get("agree_share")) for st in o.get("consensus") or []))
+        if o.get("consensus")
+        else _none()
+    )
     blocks.append(para(bold(_("Statements that divide the groups")), style="plain"))
-    blocks.append(Bullets(tuple((Run(st["text"]),) for st in o.get("divisive") or []))
-                  if o.get("divisive") else _none())
+    blocks.append(
+        Bullets(tuple((Run(st["text"]),) for st in o.get("divisive") or [])) if o.get("divisive") else _none()
+    )
     return blocks
 
 
@@ -461,9 +597,14 @@ def _resolution(brief: Brief, voice: Voice) -> list[Block]:
     a, s = brief.get("assembly") or {}, brief.get("session") or {}
     blocks: list[Block] = [
         Heading(_("Part {n}: Proposals of the assembly", n=voice.d(4)), 1),
-        para(_("{assembly}, having considered the proposals of the session “{session}”, {date},",
-               assembly=a.get("title", ""), session=s.get("title", ""),
-               date=voice.date_span(a.get("starts_on"), a.get("ends_on")))),
+        para(
+            _(
+                "{assembly}, having considered the proposals of the session “{session}”, {date},",
+                assembly=a.get("title", ""),
+                session=s.get("title", ""),
+                date=voice.date_span(a.get("starts_on"), a.get("ends_on")),
+            )
+        ),
     ]
     adopted = [p for p in brief.get("proposals") or [] if p.get("clause")]
     if not adopted:
@@ -471,9 +612,18 @@ def _resolution(brief: Brief, voice: Voice) -> list[Block]:
     blocks.append(para(_("resolves as follows:")))
     clauses = []
     for i, p in enumerate(adopted, start=1):
-        notes: list[Runs] = [(Run(_("Level of agreement: {label} ({share} of supporters, {ref})",
-                                    label=(p.get("agreement") or {}).get("label", ""),
-                                    share=voice.pct(p.get("support_share")), ref=_ref(brief, p["id"]))),)]
+        notes: list[Runs] = [
+            (
+                Run(
+                    _(
+                        "Level of agreement: {label} ({share} of supporters, {ref})",
+                        label=(p.get("agreement") or {}).get("label", ""),
+                        share=voice.pct(p.get("support_share")),
+                        ref=_ref(brief, p["id"]),
+                    )
+                ),
+            )
+        ]
         notes.append((Run(_("Reservations recorded:") if p.get("reservations") else _("No reservations recorded.")),))
         clauses.append(Clause(f"{voice.d(i)}.", p["clause"], tuple(notes), tuple(p.get("reservations") or [])))
     blocks.append(Clauses(tuple(clauses)))
@@ -484,12 +634,22 @@ def _commitments(brief: Brief, voice: Voice) -> list[Block]:
     blocks: list[Block] = [Heading(_("Part {n}: Commitments to act", n=voice.d(5)), 1)]
     if not brief.get("commitments"):
         return [*blocks, _none()]
-    blocks.append(Table(
-        (_("Proposal"), _("Committed by"), _("Role"), _("Commitment"), _("Due by")),
-        tuple((_ref(brief, c["proposal_id"]) if c.get("proposal_id") is not None else "-", c.get("who", ""),
-               c.get("role_label", ""), c.get("what", ""), voice.date(c.get("due")) or "-")
-              for c in brief["commitments"]),
-        (10, 20, 13, 30, 18)))
+    blocks.append(
+        Table(
+            (_("Proposal"), _("Committed by"), _("Role"), _("Commitment"), _("Due by")),
+            tuple(
+                (
+                    _ref(brief, c["proposal_id"]) if c.get("proposal_id") is not None else "-",
+                    c.get("who", ""),
+                    c.get("role_label", ""),
+                    c.get("what", ""),
+                    voice.date(c.get("due")) or "-",
+                )
+                for c in brief["commitments"]
+            ),
+            (10, 20, 13, 30, 18),
+        )
+    )
     return blocks
 
 
@@ -502,22 +662,51 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
     table_rows = []
     for values in rows:
         v = {c.key: values[index[c.key]] for c in cols}
-        table_rows.append((
-            v["ref"] or "-", lines(v["issue"], v["approach"]), lines(v["project"], v["rationale"]),
-            lines(v["objectives"], v["targets"], v["indicators"]), lines(v["target_group"], v["area"]),
-            str(v["fiscal_years"] or "-"), lines(tnum(v["budget"]), v["budget_source"]),
-            lines(v["lead_agency"], _("with {partners}", partners=v["partners"]) if v["partners"] else ""),
-            lines(v["agreement"], v["proposers_by_sector"], v["national_fit"],
-                  _("Coordinator:") + " " + v["coordinator"] if v["coordinator"] else ""),
-        ))
+        table_rows.append(
+            (
+                v["ref"] or "-",
+                lines(v["issue"], v["approach"]),
+                lines(v["project"], v["rationale"]),
+                lines(v["objectives"], v["targets"], v["indicators"]),
+                lines(v["target_group"], v["area"]),
+                str(v["fiscal_years"] or "-"),
+                lines(tnum(v["budget"]), v["budget_source"]),
+                lines(v["lead_agency"], _("with {partners}", partners=v["partners"]) if v["partners"] else ""),
+                lines(
+                    v["agreement"],
+                    v["proposers_by_sector"],
+                    v["national_fit"],
+                    _("Coordinator:") + " " + v["coordinator"] if v["coordinator"] else "",
+                ),
+            )
+        )
     return [
-        Break("landscape"), heading,
-        para(_("One row per adopted or forwarded proposal, in the columns of the provincial plan's project list; "
-               "the same rows are in the spreadsheet export."), style="note"),
-        Table((_("Ref."), _("Development issue and approach"), _("Project and rationale"),
-               _("Objectives, targets and indicators"), _("Target group and area"), _("Fiscal year"),
-               _("Budget (baht) and source"), _("Lead and partner agencies"), _("Agreement and proposers")),
-              tuple(table_rows), (5, 11, 19, 10, 11, 9, 9, 13, 13), frozenset({6}), small=True),
+        Break("landscape"),
+        heading,
+        para(
+            _(
+                "One row per adopted or forwarded proposal, in the columns of the provincial plan's project list; "
+                "the same rows are in the spreadsheet export."
+            ),
+            style="note",
+        ),
+        Table(
+            (
+                _("Ref."),
+                _("Development issue and approach"),
+                _("Project and rationale"),
+                _("Objectives, targets and indicators"),
+                _("Target group and area"),
+                _("Fiscal year"),
+                _("Budget (baht) and source"),
+                _("Lead and partner agencies"),
+                _("Agreement and proposers"),
+            ),
+            tuple(table_rows),
+            (5, 11, 19, 10, 11, 9, 9, 13, 13),
+            frozenset({6}),
+            small=True,
+        ),
         Break("portrait"),
     ]
 
@@ -528,16 +717,26 @@ def _follow_up(brief: Brief, voice: Voice) -> list[Block]:
     if items:
         rows = []
         for item in items:
-            owners = lines(_("Community:") + " " + item["community_owner"] if item.get("community_owner") else "",
-                           _("Agency:") + " " + item["agency_owner"] if item.get("agency_owner") else "")
-            updates = [f"{voice.date(u.get('on'))}: {u.get('status_label', '')}" + (f", {u['note']}" if u.get("note")
-                                                                                      else "")
-                       for u in item.get("updates") or []]
+            owners = lines(
+                _("Community:") + " " + item["community_owner"] if item.get("community_owner") else "",
+                _("Agency:") + " " + item["agency_owner"] if item.get("agency_owner") else "",
+            )
+            updates = [
+                f"{voice.date(u.get('on'))}: {u.get('status_label', '')}" + (f", {u['note']}" if u.get("note") else "")
+                for u in item.get("updates") or []
+            ]
             ref = _ref(brief, item["proposal_id"]) + " " if item.get("proposal_id") is not None else ""
-            rows.append((ref + item.get("title", ""), owners, voice.date(item.get("due")) or "-",
-                         lines(item.get("status_label", ""), *updates)))
-        blocks.append(Table((_("Action"), _("Responsible"), _("Due by"), _("Status and updates")), tuple(rows),
-                            (24, 26, 18, 32)))
+            rows.append(
+                (
+                    ref + item.get("title", ""),
+                    owners,
+                    voice.date(item.get("due")) or "-",
+                    lines(item.get("status_label", ""), *updates),
+                )
+            )
+        blocks.append(
+            Table((_("Action"), _("Responsible"), _("Due by"), _("Status and updates")), tuple(rows), (24, 26, 18, 32))
+        )
     else:
         blocks.append(_none())
     link = (brief.get("links") or {}).get("follow_up")
@@ -552,18 +751,47 @@ def _annexes(brief: Brief, voice: Voice) -> list[Block]:
     if proposals:
         cols, rows = sheet_rows(brief, "proposals")
         index = {c.key: i for i, c in enumerate(cols)}
-        keys = ("rank", "ref", "theme", "supports", "support_share", "comments_for", "comments_against",
-                "comments_note", "agreement", "result", "budget", "fiscal_year")
+        keys = (
+            "rank",
+            "ref",
+            "theme",
+            "supports",
+            "support_share",
+            "comments_for",
+            "comments_against",
+            "comments_note",
+            "agreement",
+            "result",
+            "budget",
+            "fiscal_year",
+        )
         table_rows = []
         for values in rows:
             cells = [cell(values[index[k]], cols[index[k]]) for k in keys]
             cells[1] = f"{values[index['ref']]} {values[index['title']]}"
             table_rows.append(tuple(cells))
-        blocks.append(Table(
-            (_("Rank"), _("Proposal"), _("Strategic issue"), _("Supporters"), _("Share"), _("For"), _("Against"),
-             _("Other comments"), _("Level of agreement"), _("Decision"), _("Budget (baht)"), _("Fiscal year")),
-            tuple(table_rows), (15, 33, 26, 22, 15, 14, 14, 18, 22, 23, 23, 23), frozenset({0, 3, 4, 5, 6, 7, 10}),
-            small=True))
+        blocks.append(
+            Table(
+                (
+                    _("Rank"),
+                    _("Proposal"),
+                    _("Strategic issue"),
+                    _("Supporters"),
+                    _("Share"),
+                    _("For"),
+                    _("Against"),
+                    _("Other comments"),
+                    _("Level of agreement"),
+                    _("Decision"),
+                    _("Budget (baht)"),
+                    _("Fiscal year"),
+                ),
+                tuple(table_rows),
+                (15, 33, 26, 22, 15, 14, 14, 18, 22, 23, 23, 23),
+                frozenset({0, 3, 4, 5, 6, 7, 10}),
+                small=True,
+            )
+        )
     else:
         blocks.append(_none())
     blocks.append(Heading(_("Annex B: Voting results by sector"), 1))
@@ -571,17 +799,37 @@ def _annexes(brief: Brief, voice: Voice) -> list[Block]:
     ref = refs(brief)
     for r in rounds:
         items = r.get("items") or []
-        body = [(g["label"], tnum(g.get("voters")),
-                 *(tnum(g["figures"][str(i["id"])]) if str(i["id"]) in g.get("figures", {}) else "-" for i in items))
-                for g in r.get("by_sector") or []]
+        body = [
+            (
+                g["label"],
+                tnum(g.get("voters")),
+                *(tnum(g["figures"][str(i["id"])]) if str(i["id"]) in g.get("figures", {}) else "-" for i in items),
+            )
+            for g in r.get("by_sector") or []
+        ]
         body.append((_("All voters"), tnum(r.get("voters")), *(tnum(i.get("figure")) for i in items)))
-        blocks.append(Table((_("Sector"), _("Voters"), *(ref.get(i["id"], f"P{i['id']}") for i in items)),
-                            tuple(body), (30, 8, *([8] * len(items))), frozenset(range(1, len(items) + 2)),
-                            small=True, caption=f"{r.get('title', '')} ({r.get('method_label', '')})", total=True))
+        blocks.append(
+            Table(
+                (_("Sector"), _("Voters"), *(ref.get(i["id"], f"P{i['id']}") for i in items)),
+                tuple(body),
+                (30, 8, *([8] * len(items))),
+                frozenset(range(1, len(items) + 2)),
+                small=True,
+                caption=f"{r.get('title', '')} ({r.get('method_label', '')})",
+                total=True,
+            )
+        )
     if not rounds:
         blocks.append(_none(_("No voting round has been closed yet.")))
-    blocks.append(para(_("Sectors with fewer than {n} voters are not shown on their own.",
-                         n=voice.num((brief.get("participation") or {}).get("min_group"))), style="note"))
+    blocks.append(
+        para(
+            _(
+                "Sectors with fewer than {n} voters are not shown on their own.",
+                n=voice.num((brief.get("participation") or {}).get("min_group")),
+            ),
+            style="note",
+        )
+    )
     blocks.append(para(_("Content hash (SHA-256):") + " ", Run(brief.get("content_hash", "")), style="hash"))
     blocks.append(para(_("Audit chain head:") + " ", Run(brief.get("chain_head") or _("none recorded")), style="hash"))
     link = (brief.get("links") or {}).get("open_data")
@@ -611,22 +859,32 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
         present = _("{n} people attended the meeting.", n=voice.num(att.get("count")))
         blocks.append(para(present + (" " + _("By sector:") if att.get("by_sector") else "")))
         if att.get("by_sector"):
-            blocks.append(Clauses(tuple(Clause(f"{voice.d(i)}.", f"{g['label']} {voice.people(g['count'])}")
-                                        for i, g in enumerate(att["by_sector"], start=1))))
+            blocks.append(
+                Clauses(
+                    tuple(
+                        Clause(f"{voice.d(i)}.", f"{g['label']} {voice.people(g['count'])}")
+                        for i, g in enumerate(att["by_sector"], start=1)
+                    )
+                )
+            )
         if att.get("named"):
             blocks.append(para(_("Named with their consent:")))
             blocks.append(Clauses(tuple(Clause(f"{voice.d(i)}.", name) for i, name in enumerate(att["named"], 1))))
-        blocks.append(para(bold(_("Meeting opened at")), " " + (voice.time(m.get("started_at")) or DOTS),
-                           style="plain"))
+        blocks.append(
+            para(bold(_("Meeting opened at")), " " + (voice.time(m.get("started_at")) or DOTS), style="plain")
+        )
         for item in m.get("agenda") or []:
-            blocks.append(para(bold(_("Agenda item {no}: {heading}", no=voice.d(item.get("no")),
-                                      heading=item.get("heading", ""))), style="plain"))
+            blocks.append(
+                para(
+                    bold(_("Agenda item {no}: {heading}", no=voice.d(item.get("no")), heading=item.get("heading", ""))),
+                    style="plain",
+                )
+            )
             blocks += [para(text) for text in item.get("body") or []]
             blocks.append(para(bold(_("Resolution:")), " " + (item.get("resolution") or DOTS)))
         if not m.get("agenda"):
             blocks.append(_none())
-        blocks.append(para(bold(_("Meeting closed at")), " " + (voice.time(m.get("ended_at")) or DOTS),
-                           style="plain"))
+        blocks.append(para(bold(_("Meeting closed at")), " " + (voice.time(m.get("ended_at")) or DOTS), style="plain"))
         signed, taken_by = _("(signed)"), _("Minutes taken by")
         line = "." * 30
         blocks.append(para(f"{signed} {line} {taken_by}", style="signature"))
@@ -660,7 +918,7 @@ def _md_runs(runs: Iterable[Run]) -> str:
             if run.link and re.fullmatch(r"https?://[^\s<>]+", run.link):
                 text = f"<{run.link}>"
             if run.bold and text.strip():
-                lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
+                lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()) :]
                 text = f"{lead}**{core}**{trail}"
             out.append(text)
     return "".join(out)

@@ -39,10 +39,24 @@ from deliberate.settings import ROOT
 
 TEMPLATES = ROOT / "templates"
 SARABUN = ROOT / "node_modules" / "@expo-google-fonts" / "sarabun"
-FONTS = {"regular": SARABUN / "400Regular" / "Sarabun_400Regular.ttf",
-         "bold": SARABUN / "700Bold" / "Sarabun_700Bold.ttf"}
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
+FONTS = {
+    "regular": SARABUN / "400Regular" / "Sarabun_400Regular.ttf",
+    "bold": SARABUN / "700Bold" / "Sarabun_700Bold.ttf",
+}
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 ZWSP = "\u200b"
@@ -86,17 +100,27 @@ def _render(template: str, brief: dict[str, Any], thai_digits: bool, **context: 
     _install_actual_text()
     lang = brief.get("language") if brief.get("language") in LANGUAGES else DEFAULT_LANGUAGE
     with language(lang):
-        html = _environment().get_template(template).render(
-            brief=brief, lang=lang, f=Formats(lang=lang, thai=thai_digits and lang == "th"),
-            fonts={name: path.as_uri() for name, path in FONTS.items()},
-            qr=_qr_svg((brief.get("links") or {}).get("open_data")),
-            proposal_by_id={p["id"]: p for p in brief.get("proposals") or []},
-            summary_limit=SUMMARY_LIMIT, detail_per_theme=DETAIL_PER_THEME, sector_columns=SECTOR_COLUMNS,
-            annex_limit=ANNEX_LIMIT, **context,
+        html = (
+            _environment()
+            .get_template(template)
+            .render(
+                brief=brief,
+                lang=lang,
+                f=Formats(lang=lang, thai=thai_digits and lang == "th"),
+                fonts={name: path.as_uri() for name, path in FONTS.items()},
+                qr=_qr_svg((brief.get("links") or {}).get("open_data")),
+                proposal_by_id={p["id"]: p for p in brief.get("proposals") or []},
+                summary_limit=SUMMARY_LIMIT,
+                detail_per_theme=DETAIL_PER_THEME,
+                sector_columns=SECTOR_COLUMNS,
+                annex_limit=ANNEX_LIMIT,
+                **context,
+            )
         )
     font_config = FontConfiguration()
     document = weasyprint.HTML(
-        string=keep_thai_words(html), base_url=TEMPLATES.as_uri() + "/", url_fetcher=RepositoryFiles())
+        string=keep_thai_words(html), base_url=TEMPLATES.as_uri() + "/", url_fetcher=RepositoryFiles()
+    )
     return document.write_pdf(font_config=font_config)
 
 
@@ -210,7 +234,8 @@ def _install_actual_text() -> None:
     if weasyprint.__version__ != PINNED_WEASYPRINT:
         raise RuntimeError(
             f"deliberate.briefs.render_pdf patches WeasyPrint {PINNED_WEASYPRINT}'s draw_first_line for a "
-            f"correct Thai text layer; found WeasyPrint {weasyprint.__version__}: re-check the patch")
+            f"correct Thai text layer; found WeasyPrint {weasyprint.__version__}: re-check the patch"
+        )
     if getattr(weasy_text.draw_first_line, "deliberate_actual_text", False):
         return
     original = weasy_text.draw_first_line
@@ -264,7 +289,7 @@ class Formats:
         return officialese.number(value, self.thai)
 
     def people(self, n: int) -> str:
-        """"3 people" / "๓ คน" (English needs the singular; Thai has one form)."""
+        """ "3 people" / "๓ คน" (English needs the singular; Thai has one form)."""
         return gettext("{n} person", n=self.num(n)) if n == 1 else gettext("{n} people", n=self.num(n))
 
     def tnum(self, value: float | int | None, places: int = 0) -> str:
@@ -279,7 +304,7 @@ class Formats:
         return "-" if share is None else f"{round(share * 100)}%"
 
     def date(self, value: str | dt.date | None) -> str:
-        """"๑๕ พฤศจิกายน ๒๕๖๙" / "15 November 2026"."""
+        """ "๑๕ พฤศจิกายน ๒๕๖๙" / "15 November 2026"."""
         day = _moment(value)
         if day is None:
             return ""
@@ -288,7 +313,7 @@ class Formats:
         return _unbroken(f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}")
 
     def date_full(self, value: str | dt.date | None) -> str:
-        """"วันที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "15 November 2026", for running text."""
+        """ "วันที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "15 November 2026", for running text."""
         day = _moment(value)
         if day is None:
             return ""
@@ -311,7 +336,7 @@ class Formats:
         return _unbroken(f"{EN_DAYS[day.weekday()]} {self.date(day)}")
 
     def time(self, value: str | dt.datetime | None) -> str:
-        """"๐๙.๐๐ น." / "09:00"."""
+        """ "๐๙.๐๐ น." / "09:00"."""
         moment = _moment(value)
         if not isinstance(moment, dt.datetime):
             return ""

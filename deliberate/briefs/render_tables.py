@@ -31,7 +31,15 @@ Row = dict[str, Any]
 
 # Kinds of column: how a value is stored and shown. "year" is a Buddhist-era year or a list of them.
 TEXT, INT, MONEY, SHARE, NUMBER, DATE, DATETIME, YEAR = (
-    "text", "int", "money", "share", "number", "date", "datetime", "year")
+    "text",
+    "int",
+    "money",
+    "share",
+    "number",
+    "date",
+    "datetime",
+    "year",
+)
 _NUMERIC = {INT, MONEY, SHARE, NUMBER, YEAR}
 
 
@@ -53,8 +61,9 @@ class Sheet:
 
 # --- helpers on the brief ---------------------------------------------------------------------------
 
+
 def parse_date(value: str | None) -> dt.date | None:
-    """"2027-03-31" (or a full ISO timestamp) -> a date; None stays None."""
+    """ "2027-03-31" (or a full ISO timestamp) -> a date; None stays None."""
     if not value:
         return None
     return dt.date.fromisoformat(value[:10])
@@ -102,6 +111,7 @@ RESERVATION = N_("Reservation")
 
 # --- the rows of each sheet ---------------------------------------------------------------------------
 
+
 def _proposal_rows(brief: Brief) -> list[Row]:
     ref = refs(brief)
     rows = []
@@ -109,21 +119,33 @@ def _proposal_rows(brief: Brief) -> list[Row]:
         answer = p.get("answer") or {}
         comments = p.get("comments") or {}
         proposers = p.get("proposers") or {}
-        rows.append({
-            "rank": p.get("rank"), "ref": ref[p["id"]], "theme": p.get("theme", ""), "title": p["title"],
-            "body": p.get("body", ""), "target_groups": ", ".join(p.get("target_groups") or []),
-            "supports": p.get("supports", 0), "support_share": p.get("support_share"),
-            "comments_for": comments.get("for", 0), "comments_against": comments.get("against", 0),
-            "comments_note": comments.get("note", 0), "agreement": (p.get("agreement") or {}).get("label", ""),
-            "result": answer.get("state_label", "") if answer else gettext(NOT_DECIDED),
-            "reason": answer.get("reason", ""),
-            "programme": answer.get("programme", ""), "lead_agency": answer.get("lead_agency", ""),
-            "partners": answer.get("partners", ""), "budget": answer.get("budget"),
-            "fiscal_year": answer.get("fiscal_year"), "proposers": proposers.get("count", 0),
-            "proposers_by_sector": sector_counts(proposers.get("by_sector") or []),
-            "merged_from": ", ".join(ref.get(i, f"#{i}") for i in p.get("merged_from") or []),
-            "clause": p.get("clause") or "",
-        })
+        rows.append(
+            {
+                "rank": p.get("rank"),
+                "ref": ref[p["id"]],
+                "theme": p.get("theme", ""),
+                "title": p["title"],
+                "body": p.get("body", ""),
+                "target_groups": ", ".join(p.get("target_groups") or []),
+                "supports": p.get("supports", 0),
+                "support_share": p.get("support_share"),
+                "comments_for": comments.get("for", 0),
+                "comments_against": comments.get("against", 0),
+                "comments_note": comments.get("note", 0),
+                "agreement": (p.get("agreement") or {}).get("label", ""),
+                "result": answer.get("state_label", "") if answer else gettext(NOT_DECIDED),
+                "reason": answer.get("reason", ""),
+                "programme": answer.get("programme", ""),
+                "lead_agency": answer.get("lead_agency", ""),
+                "partners": answer.get("partners", ""),
+                "budget": answer.get("budget"),
+                "fiscal_year": answer.get("fiscal_year"),
+                "proposers": proposers.get("count", 0),
+                "proposers_by_sector": sector_counts(proposers.get("by_sector") or []),
+                "merged_from": ", ".join(ref.get(i, f"#{i}") for i in p.get("merged_from") or []),
+                "clause": p.get("clause") or "",
+            }
+        )
     return rows
 
 
@@ -138,12 +160,20 @@ def _result_rows(brief: Brief) -> list[Row]:
 
 def round_rows(voting_round: dict[str, Any], ref: dict[int, str]) -> list[Row]:
     r = voting_round
-    return [{
-        "round": r.get("title", ""), "method": r.get("method_label", ""), "voters": r.get("voters"),
-        "rank": item.get("rank"), "ref": ref.get(item["id"], f"#{item['id']}"), "title": item["title"],
-        "figure": item.get("figure"), "figure_label": item.get("figure_label", ""),
-        "passes": gettext(PASSES) if item.get("passes") else gettext(FAILS),
-    } for item in r.get("items", [])]
+    return [
+        {
+            "round": r.get("title", ""),
+            "method": r.get("method_label", ""),
+            "voters": r.get("voters"),
+            "rank": item.get("rank"),
+            "ref": ref.get(item["id"], f"#{item['id']}"),
+            "title": item["title"],
+            "figure": item.get("figure"),
+            "figure_label": item.get("figure_label", ""),
+            "passes": gettext(PASSES) if item.get("passes") else gettext(FAILS),
+        }
+        for item in r.get("items", [])
+    ]
 
 
 def _results_by_group_rows(brief: Brief) -> list[Row]:
@@ -153,16 +183,28 @@ def _results_by_group_rows(brief: Brief) -> list[Row]:
         item_titles = {str(i["id"]): i["title"] for i in r.get("items", [])}
         for group in r.get("by_sector", []):
             for pid, figure in group.get("figures", {}).items():
-                rows.append({
-                    "source": gettext("Voting round: {title}", title=r.get("title", "")),
-                    "group": group["label"], "people": group.get("voters"),
-                    "ref": ref.get(int(pid), f"#{pid}"), "title": item_titles.get(pid, title.get(int(pid), "")),
-                    "figure": figure,
-                })
+                rows.append(
+                    {
+                        "source": gettext("Voting round: {title}", title=r.get("title", "")),
+                        "group": group["label"],
+                        "people": group.get("voters"),
+                        "ref": ref.get(int(pid), f"#{pid}"),
+                        "title": item_titles.get(pid, title.get(int(pid), "")),
+                        "figure": figure,
+                    }
+                )
     for p in brief.get("proposals", []):
         for group in p.get("by_sector") or []:
-            rows.append({"source": gettext("Supports"), "group": group["label"], "people": None,
-                         "ref": ref[p["id"]], "title": p["title"], "figure": group.get("supporters")})
+            rows.append(
+                {
+                    "source": gettext("Supports"),
+                    "group": group["label"],
+                    "people": None,
+                    "ref": ref[p["id"]],
+                    "title": p["title"],
+                    "figure": group.get("supporters"),
+                }
+            )
     return rows
 
 
@@ -175,12 +217,18 @@ def _comment_rows(brief: Brief) -> list[Row]:
         reservations = set(p.get("reservations") or [])
         for side in ("for", "against"):
             for argument in arguments.get(side) or []:
-                rows.append({
-                    "ref": ref[p["id"]], "title": p["title"], "side": gettext(_SIDES[side]),
-                    "count": counts.get(side, 0), "text": argument["text"],
-                    "reservation": gettext(RESERVATION) if side == "against" and argument["text"] in reservations
-                    else "",
-                })
+                rows.append(
+                    {
+                        "ref": ref[p["id"]],
+                        "title": p["title"],
+                        "side": gettext(_SIDES[side]),
+                        "count": counts.get(side, 0),
+                        "text": argument["text"],
+                        "reservation": gettext(RESERVATION)
+                        if side == "against" and argument["text"] in reservations
+                        else "",
+                    }
+                )
     return rows
 
 
@@ -189,12 +237,18 @@ def _commitment_rows(brief: Brief) -> list[Row]:
     rows = []
     for c in brief.get("commitments", []):
         kind = _KIND_LABELS.get(c.get("kind", ""))
-        rows.append({
-            "ref": ref_of(brief, c.get("proposal_id")), "title": title.get(c.get("proposal_id"), ""),
-            "who": c.get("who", ""), "kind": gettext(kind) if kind else c.get("kind", ""),
-            "role": c.get("role_label", ""), "what": c.get("what", ""), "due": parse_date(c.get("due")),
-            "created": parse_moment(c.get("created_at")),
-        })
+        rows.append(
+            {
+                "ref": ref_of(brief, c.get("proposal_id")),
+                "title": title.get(c.get("proposal_id"), ""),
+                "who": c.get("who", ""),
+                "kind": gettext(kind) if kind else c.get("kind", ""),
+                "role": c.get("role_label", ""),
+                "what": c.get("what", ""),
+                "due": parse_date(c.get("due")),
+                "created": parse_moment(c.get("created_at")),
+            }
+        )
     return rows
 
 
@@ -202,13 +256,19 @@ def _action_rows(brief: Brief) -> list[Row]:
     rows = []
     for item in brief.get("follow_up", []):
         last = latest_update(item) or {}
-        rows.append({
-            "ref": ref_of(brief, item.get("proposal_id")), "title": item.get("title", ""),
-            "community_owner": item.get("community_owner", ""), "agency_owner": item.get("agency_owner", ""),
-            "due": parse_date(item.get("due")), "status": item.get("status_label", ""),
-            "last_on": parse_date(last.get("on")), "last_status": last.get("status_label", ""),
-            "last_note": last.get("note", ""),
-        })
+        rows.append(
+            {
+                "ref": ref_of(brief, item.get("proposal_id")),
+                "title": item.get("title", ""),
+                "community_owner": item.get("community_owner", ""),
+                "agency_owner": item.get("agency_owner", ""),
+                "due": parse_date(item.get("due")),
+                "status": item.get("status_label", ""),
+                "last_on": parse_date(last.get("on")),
+                "last_status": last.get("status_label", ""),
+                "last_note": last.get("note", ""),
+            }
+        )
     return rows
 
 
@@ -216,61 +276,136 @@ C = Column
 REF = C("ref", N_("Ref."), width=8)
 TITLE = C("title", N_("Proposal"), width=34)
 PLAN_COLUMNS = (
-    REF, C("issue", N_("Development issue"), width=22), C("approach", N_("Development approach"), width=18),
-    C("project", N_("Project"), width=30), C("rationale", N_("Rationale"), width=40),
-    C("objectives", N_("Objectives"), width=24), C("targets", N_("Targets"), width=18),
-    C("indicators", N_("Indicators"), width=22), C("target_group", N_("Target group"), width=16),
-    C("area", N_("Area"), width=24), C("fiscal_years", N_("Fiscal years"), YEAR, width=10),
-    C("budget", N_("Budget (baht)"), MONEY, width=14), C("budget_source", N_("Source of funds"), width=14),
-    C("lead_agency", N_("Lead agency"), width=24), C("partners", N_("Partner agencies"), width=24),
+    REF,
+    C("issue", N_("Development issue"), width=22),
+    C("approach", N_("Development approach"), width=18),
+    C("project", N_("Project"), width=30),
+    C("rationale", N_("Rationale"), width=40),
+    C("objectives", N_("Objectives"), width=24),
+    C("targets", N_("Targets"), width=18),
+    C("indicators", N_("Indicators"), width=22),
+    C("target_group", N_("Target group"), width=16),
+    C("area", N_("Area"), width=24),
+    C("fiscal_years", N_("Fiscal years"), YEAR, width=10),
+    C("budget", N_("Budget (baht)"), MONEY, width=14),
+    C("budget_source", N_("Source of funds"), width=14),
+    C("lead_agency", N_("Lead agency"), width=24),
+    C("partners", N_("Partner agencies"), width=24),
     C("national_fit", N_("Fit with national plans"), width=18),
     C("agreement", N_("Level of agreement"), width=14),
-    C("proposers_by_sector", N_("Proposers by sector"), width=22), C("coordinator", N_("Coordinator"), width=16),
+    C("proposers_by_sector", N_("Proposers by sector"), width=22),
+    C("coordinator", N_("Coordinator"), width=16),
 )
 
-SHEETS: dict[str, Sheet] = {s.name: s for s in (
-    Sheet("proposals", N_("Proposals"), (
-        C("rank", N_("Rank"), INT, 6), REF, TITLE, C("theme", N_("Strategic issue"), width=22),
-        C("body", N_("Details"), width=40),
-        C("target_groups", N_("Target groups"), width=16), C("supports", N_("Supporters"), INT, 10),
-        C("support_share", N_("Share"), SHARE, 8), C("comments_for", N_("For"), INT, 8),
-        C("comments_against", N_("Against"), INT, 8), C("comments_note", N_("Other comments"), INT, 8),
-        C("agreement", N_("Level of agreement"), width=14), C("result", N_("Decision"), width=16),
-        C("reason", N_("Reason"), width=24), C("programme", N_("Programme or project"), width=24),
-        C("lead_agency", N_("Lead agency"), width=24), C("partners", N_("Partner agencies"), width=24),
-        C("budget", N_("Budget (baht)"), MONEY, 14), C("fiscal_year", N_("Fiscal year"), YEAR, 10),
-        C("proposers", N_("Proposers"), INT, 10), C("proposers_by_sector", N_("Proposers by sector"), width=22),
-        C("merged_from", N_("Merged from"), width=12), C("clause", N_("Resolution clause"), width=40),
-    ), _proposal_rows),
-    Sheet("plan", N_("Plan rows"), PLAN_COLUMNS, _plan_rows),
-    Sheet("results", N_("Voting results"), (
-        C("round", N_("Voting round"), width=24), C("method", N_("Method"), width=12),
-        C("voters", N_("Voters"), INT, 8), C("rank", N_("Rank"), INT, 6), REF, TITLE,
-        C("figure", N_("Score"), NUMBER, 10), C("figure_label", N_("Score as shown"), width=14),
-        C("passes", N_("Outcome"), width=12),
-    ), _result_rows),
-    Sheet("results_by_group", N_("Results by group"), (
-        C("source", N_("Source"), width=28), C("group", N_("Sector"), width=28),
-        C("people", N_("Voters in the group"), INT, 10), REF, TITLE,
-        C("figure", N_("Score"), NUMBER, 10),
-    ), _results_by_group_rows),
-    Sheet("comments", N_("Arguments"), (
-        REF, TITLE, C("side", N_("Side"), width=10),
-        C("count", N_("Comments on this side"), INT, 10), C("text", N_("Argument"), width=50),
-        C("reservation", N_("Recorded as"), width=12),
-    ), _comment_rows),
-    Sheet("commitments", N_("Commitments from partners"), (
-        REF, TITLE, C("who", N_("Committed by"), width=24), C("kind", N_("Type"), width=12),
-        C("role", N_("Role"), width=14), C("what", N_("Commitment"), width=40), C("due", N_("Due by"), DATE, 12),
-        C("created", N_("Recorded at"), DATETIME, 16),
-    ), _commitment_rows),
-    Sheet("action_items", N_("Follow-up"), (
-        REF, C("title", N_("Action"), width=30), C("community_owner", N_("Community owner"), width=22),
-        C("agency_owner", N_("Agency owner"), width=22), C("due", N_("Due by"), DATE, 12),
-        C("status", N_("Status"), width=14), C("last_on", N_("Latest update"), DATE, 12),
-        C("last_status", N_("Latest status"), width=14), C("last_note", N_("Latest note"), width=40),
-    ), _action_rows),
-)}
+SHEETS: dict[str, Sheet] = {
+    s.name: s
+    for s in (
+        Sheet(
+            "proposals",
+            N_("Proposals"),
+            (
+                C("rank", N_("Rank"), INT, 6),
+                REF,
+                TITLE,
+                C("theme", N_("Strategic issue"), width=22),
+                C("body", N_("Details"), width=40),
+                C("target_groups", N_("Target groups"), width=16),
+                C("supports", N_("Supporters"), INT, 10),
+                C("support_share", N_("Share"), SHARE, 8),
+                C("comments_for", N_("For"), INT, 8),
+                C("comments_against", N_("Against"), INT, 8),
+                C("comments_note", N_("Other comments"), INT, 8),
+                C("agreement", N_("Level of agreement"), width=14),
+                C("result", N_("Decision"), width=16),
+                C("reason", N_("Reason"), width=24),
+                C("programme", N_("Programme or project"), width=24),
+                C("lead_agency", N_("Lead agency"), width=24),
+                C("partners", N_("Partner agencies"), width=24),
+                C("budget", N_("Budget (baht)"), MONEY, 14),
+                C("fiscal_year", N_("Fiscal year"), YEAR, 10),
+                C("proposers", N_("Proposers"), INT, 10),
+                C("proposers_by_sector", N_("Proposers by sector"), width=22),
+                C("merged_from", N_("Merged from"), width=12),
+                C("clause", N_("Resolution clause"), width=40),
+            ),
+            _proposal_rows,
+        ),
+        Sheet("plan", N_("Plan rows"), PLAN_COLUMNS, _plan_rows),
+        Sheet(
+            "results",
+            N_("Voting results"),
+            (
+                C("round", N_("Voting round"), width=24),
+                C("method", N_("Method"), width=12),
+                C("voters", N_("Voters"), INT, 8),
+                C("rank", N_("Rank"), INT, 6),
+                REF,
+                TITLE,
+                C("figure", N_("Score"), NUMBER, 10),
+                C("figure_label", N_("Score as shown"), width=14),
+                C("passes", N_("Outcome"), width=12),
+            ),
+            _result_rows,
+        ),
+        Sheet(
+            "results_by_group",
+            N_("Results by group"),
+            (
+                C("source", N_("Source"), width=28),
+                C("group", N_("Sector"), width=28),
+                C("people", N_("Voters in the group"), INT, 10),
+                REF,
+                TITLE,
+                C("figure", N_("Score"), NUMBER, 10),
+            ),
+            _results_by_group_rows,
+        ),
+        Sheet(
+            "comments",
+            N_("Arguments"),
+            (
+                REF,
+                TITLE,
+                C("side", N_("Side"), width=10),
+                C("count", N_("Comments on this side"), INT, 10),
+                C("text", N_("Argument"), width=50),
+                C("reservation", N_("Recorded as"), width=12),
+            ),
+            _comment_rows,
+        ),
+        Sheet(
+            "commitments",
+            N_("Commitments from partners"),
+            (
+                REF,
+                TITLE,
+                C("who", N_("Committed by"), width=24),
+                C("kind", N_("Type"), width=12),
+                C("role", N_("Role"), width=14),
+                C("what", N_("Commitment"), width=40),
+                C("due", N_("Due by"), DATE, 12),
+                C("created", N_("Recorded at"), DATETIME, 16),
+            ),
+            _commitment_rows,
+        ),
+        Sheet(
+            "action_items",
+            N_("Follow-up"),
+            (
+                REF,
+                C("title", N_("Action"), width=30),
+                C("community_owner", N_("Community owner"), width=22),
+                C("agency_owner", N_("Agency owner"), width=22),
+                C("due", N_("Due by"), DATE, 12),
+                C("status", N_("Status"), width=14),
+                C("last_on", N_("Latest update"), DATE, 12),
+                C("last_status", N_("Latest status"), width=14),
+                C("last_note", N_("Latest note"), width=40),
+            ),
+            _action_rows,
+        ),
+    )
+}
 CSV_SHEETS = tuple(SHEETS)
 
 
@@ -320,6 +455,7 @@ def csv_safe(text: str) -> str:
 
 # --- CSV ---------------------------------------------------------------------------------------------------
 
+
 def _csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
@@ -353,14 +489,21 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses 
 _MIN_WIDTHS = {DATE: 14, DATETIME: 20}  # "31 มี.ค. 2570 16:00" must not show as ###
 _FORMATS = {MONEY: "#,##0", INT: "0", YEAR: "0", SHARE: "0%", NUMBER: "#,##0.##"}
 # Thai Buddhist-era dates where the reader's Excel knows the calendar (LCID 041E, calendar 07).
-_DATE_FORMATS = {"th": ("[$-107041E]d mmm yyyy", "[$-107041E]d mmm yyyy hh:mm"),
-                 "en": ("d mmm yyyy", "d mmm yyyy hh:mm")}
+_DATE_FORMATS = {
+    "th": ("[$-107041E]d mmm yyyy", "[$-107041E]d mmm yyyy hh:mm"),
+    "en": ("d mmm yyyy", "d mmm yyyy hh:mm"),
+}
 
 
 def text_width(text: str) -> int:
     """Columns a string takes: Thai vowel and tone marks sit above or below and take no width."""
-    return max((sum(1 for ch in line if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
-                for line in text.splitlines()), default=0)
+    return max(
+        (
+            sum(1 for ch in line if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:

@@ -50,8 +50,12 @@ class Rendered:
 
 def clean_format(fmt: str, allowed: tuple[str, ...] | dict[str, str]) -> str:
     if fmt not in allowed:
-        raise NotFound(N_("There is no “{fmt}” format. Choose one of: {formats}."), field="format", fmt=fmt[:10],
-                       formats=", ".join(allowed))
+        raise NotFound(
+            N_("There is no “{fmt}” format. Choose one of: {formats}."),
+            field="format",
+            fmt=fmt[:10],
+            formats=", ".join(allowed),
+        )
     return fmt
 
 
@@ -70,16 +74,18 @@ async def current_brief(actor: Actor, session: Session, *, lang: str = "th", bas
         version = (latest.version if latest else 0) + 1
         data |= {"version": version, "content_hash": digest}
         try:
-            await Brief.create(session=session, language=lang, version=version, content_hash=digest, data=data,
-                               created_by=staff)
+            await Brief.create(
+                session=session, language=lang, version=version, content_hash=digest, data=data, created_by=staff
+            )
             return data
         except IntegrityError:
             continue
     raise Conflict(N_("The brief is being built by someone else right now. Please try again."))
 
 
-def render(brief: dict[str, Any], fmt: str, *, thai_digits: bool = True, sheet: str = "proposals",
-           memo: bool = False) -> Rendered:
+def render(
+    brief: dict[str, Any], fmt: str, *, thai_digits: bool = True, sheet: str = "proposals", memo: bool = False
+) -> Rendered:
     import json
 
     stem = f"brief-{brief['session']['code']}-v{brief['version']}"

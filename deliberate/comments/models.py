@@ -15,15 +15,13 @@ class Stance(StrEnum):
 class Comment(Model):
     id = fields.IntField(primary_key=True)
     proposal = fields.ForeignKeyField("models.Proposal", related_name="comments", on_delete=fields.CASCADE)
-    author = fields.ForeignKeyField("models.Participant", related_name="comments", null=True,
-                                    on_delete=fields.SET_NULL)
+    author = fields.ForeignKeyField("models.Participant", related_name="comments", null=True, on_delete=fields.SET_NULL)
     stance = fields.CharEnumField(Stance, max_length=8)
     body = fields.TextField()
     hidden = fields.BooleanField(default=False)
     hidden_reason = fields.CharField(max_length=300, default="")
     # Set when a merge carried this comment over from a duplicate proposal.
-    carried_from = fields.ForeignKeyField("models.Proposal", related_name=False, null=True,
-                                          on_delete=fields.SET_NULL)
+    carried_from = fields.ForeignKeyField("models.Proposal", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -34,15 +34,17 @@ def clean_key(key: str | None) -> str | None:
     if key is None:
         return None
     if not key or len(key) > MAX_KEY or not key.isprintable():
-        raise ValidationError(N_("The Idempotency-Key header must be 1 to {n} printable characters."),
-                              field="Idempotency-Key", n=MAX_KEY)
+        raise ValidationError(
+            N_("The Idempotency-Key header must be 1 to {n} printable characters."), field="Idempotency-Key", n=MAX_KEY
+        )
     return key
 
 
 async def answered(actor_key: str, key: str) -> dict[str, Any] | None:
     """The record of a write already answered under this key (plain SQL: every phone write asks, rawsql.py)."""
-    found = await rawsql.rows("SELECT fingerprint, status, body FROM idempotency_record WHERE actor = ? AND key = ?",
-                              actor_key, key)
+    found = await rawsql.rows(
+        "SELECT fingerprint, status, body FROM idempotency_record WHERE actor = ? AND key = ?", actor_key, key
+    )
     return found[0] if found else None
 
 
@@ -59,8 +61,9 @@ class _Duplicate(Exception):
     """The same key committed first elsewhere: roll this copy back and answer as that one did."""
 
 
-async def once(actor_key: str, key: str | None, fp: str,
-               run: Callable[[], Awaitable[tuple[int, object]]]) -> tuple[int, object]:
+async def once(
+    actor_key: str, key: str | None, fp: str, run: Callable[[], Awaitable[tuple[int, object]]]
+) -> tuple[int, object]:
     key = clean_key(key)
     if key is None:
         return await run()
@@ -72,9 +75,15 @@ async def once(actor_key: str, key: str | None, fp: str,
                 status, body = await run()
                 # A copy of this write that committed first makes the insert a no-op: roll this one back whole.
                 if status < 500 and not await rawsql.insert(
-                        "INSERT INTO idempotency_record (actor, key, fingerprint, status, body, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor, key) DO NOTHING", actor_key, key, fp, status,
-                        json.dumps(body, ensure_ascii=False), datetime.now(UTC)):
+                    "INSERT INTO idempotency_record (actor, key, fingerprint, status, body, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor, key) DO NOTHING",
+                    actor_key,
+                    key,
+                    fp,
+                    status,
+                    json.dumps(body, ensure_ascii=False),
+                    datetime.now(UTC),
+                ):
                     raise _Duplicate
     except _Duplicate:
         answer = await _replay(actor_key, key, fp)

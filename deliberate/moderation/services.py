@@ -54,8 +54,13 @@ async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
         current.status = ProposalStatus.HIDDEN
         current.hidden_reason = why
         await current.save(update_fields=["status", "hidden_reason"])
-        await ModerationAction.create(session_id=current.session_id, proposal=current, action="hide",  # type: ignore[attr-defined]
-                                      reason=why, actor=staff)
+        await ModerationAction.create(
+            session_id=current.session_id,
+            proposal=current,
+            action="hide",  # type: ignore[attr-defined]
+            reason=why,
+            actor=staff,
+        )
     await events.publish(events.Event("proposal.hidden", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
     return current
 
@@ -70,8 +75,13 @@ async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> P
         current.status = ProposalStatus.PUBLISHED
         current.hidden_reason = ""
         await current.save(update_fields=["status", "hidden_reason"])
-        await ModerationAction.create(session_id=current.session_id, proposal=current, action="restore",  # type: ignore[attr-defined]
-                                      reason=why, actor=staff)
+        await ModerationAction.create(
+            session_id=current.session_id,
+            proposal=current,
+            action="restore",  # type: ignore[attr-defined]
+            reason=why,
+            actor=staff,
+        )
     await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
     return current
 
@@ -94,8 +104,11 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
         if target.status != ProposalStatus.PUBLISHED:
             raise Conflict(N_("You can only merge into a published proposal."))
         already = set(await Support.filter(proposal_id=target.id).values_list("participant_id", flat=True))
-        moving = await Support.filter(proposal_id=source.id).exclude(participant_id__in=list(already)) \
+        moving = (
+            await Support.filter(proposal_id=source.id)
+            .exclude(participant_id__in=list(already))
             .values_list("id", flat=True)
+        )
         if moving:
             await Support.filter(id__in=list(moving)).update(proposal_id=target.id, carried_from_id=source.id)
             await audit.supports_moved(staff, source, target, list(moving))
@@ -103,15 +116,27 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
         source.status = ProposalStatus.MERGED
         source.merged_into_id = target.id  # type: ignore[attr-defined]
         await source.save(update_fields=["status", "merged_into_id"])
-        await ModerationAction.create(session_id=source.session_id, proposal=source, action="merge", reason=why,  # type: ignore[attr-defined]
-                                      actor=staff, data={"into": target.id, "supports_moved": len(moving)})
-    await events.publish(events.Event("proposal.merged", source.session_id,  # type: ignore[attr-defined]
-                                      proposal_ids=(source.id, target.id)))
+        await ModerationAction.create(
+            session_id=source.session_id,
+            proposal=source,
+            action="merge",
+            reason=why,  # type: ignore[attr-defined]
+            actor=staff,
+            data={"into": target.id, "supports_moved": len(moving)},
+        )
+    await events.publish(
+        events.Event(
+            "proposal.merged",
+            source.session_id,  # type: ignore[attr-defined]
+            proposal_ids=(source.id, target.id),
+        )
+    )
     return target
 
 
-async def moderate(actor: Actor, proposal: Proposal, *, action: object, reason: object = "",
-                   into_id: object = None) -> Proposal:
+async def moderate(
+    actor: Actor, proposal: Proposal, *, action: object, reason: object = "", into_id: object = None
+) -> Proposal:
     """The one entry point the API uses: dispatch a moderation action by name."""
     if action == "approve":
         return await approve(actor, proposal)
@@ -134,19 +159,26 @@ async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Com
         comment.hidden = True
         comment.hidden_reason = why
         await comment.save(update_fields=["hidden", "hidden_reason"])
-        await ModerationAction.create(session_id=proposal.session_id, comment=comment, action="hide_comment",  # type: ignore[attr-defined]
-                                      reason=why, actor=staff)
+        await ModerationAction.create(
+            session_id=proposal.session_id,
+            comment=comment,
+            action="hide_comment",  # type: ignore[attr-defined]
+            reason=why,
+            actor=staff,
+        )
     await events.publish(events.Event("comment.hidden", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
     return comment
 
 
 async def queue(actor: Actor, session_id: int) -> list[Proposal]:
     require_facilitator(actor)
-    return await Proposal.filter(session_id=session_id, status=ProposalStatus.PENDING).order_by("id") \
+    return (
+        await Proposal.filter(session_id=session_id, status=ProposalStatus.PENDING)
+        .order_by("id")
         .prefetch_related("author", "theme")
+    )
 
 
 async def history(actor: Actor, session_id: int, limit: int = 50) -> list[ModerationAction]:
     require_facilitator(actor)
-    return await ModerationAction.filter(session_id=session_id).order_by("-id").limit(limit) \
-        .prefetch_related("actor")
+    return await ModerationAction.filter(session_id=session_id).order_by("-id").limit(limit).prefetch_related("actor")

@@ -32,8 +32,7 @@ ANSWER_LABELS = {
 CARRIED = (AnswerState.ADOPTED.value, AnswerState.FORWARDED.value)
 
 ROLES = {"lead": N_("Lead"), "support": N_("Support")}
-COMMITMENT_KINDS = {"participant": N_("Participant"), "organisation": N_("Organisation"),
-                    "agency": N_("Agency")}
+COMMITMENT_KINDS = {"participant": N_("Participant"), "organisation": N_("Organisation"), "agency": N_("Agency")}
 
 STATUS_LABELS = {
     "not_started": N_("Not started"),
@@ -56,8 +55,7 @@ class ProposalAnswer(Model):
     partners = fields.CharField(max_length=300, default="")
     budget = fields.BigIntField(null=True)  # whole baht: an estimate, not an accounting figure
     fiscal_year = fields.IntField(null=True)  # Buddhist era, October to September
-    answered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                         on_delete=fields.SET_NULL)
+    answered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -70,8 +68,9 @@ class Commitment(Model):
 
     id = fields.IntField(primary_key=True)
     proposal = fields.ForeignKeyField("models.Proposal", related_name="commitments", on_delete=fields.CASCADE)
-    participant = fields.ForeignKeyField("models.Participant", related_name="commitments", null=True,
-                                         on_delete=fields.SET_NULL)
+    participant = fields.ForeignKeyField(
+        "models.Participant", related_name="commitments", null=True, on_delete=fields.SET_NULL
+    )
     kind = fields.CharField(max_length=16)
     # The organisation or agency named; for a participant pledging for themselves, their organisation.
     who = fields.CharField(max_length=120, default="")
@@ -80,8 +79,7 @@ class Commitment(Model):
     due = fields.DateField()
     # A participant may choose to be named in the brief; otherwise only their sector is shown.
     credited = fields.BooleanField(default=False)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -94,17 +92,16 @@ class ActionItem(Model):
     the community and an agency."""
 
     id = fields.IntField(primary_key=True)
-    proposal = fields.ForeignKeyField("models.Proposal", related_name="action_items", null=True,
-                                      on_delete=fields.CASCADE)
-    clause = fields.ForeignKeyField("models.Clause", related_name="action_items", null=True,
-                                    on_delete=fields.CASCADE)
+    proposal = fields.ForeignKeyField(
+        "models.Proposal", related_name="action_items", null=True, on_delete=fields.CASCADE
+    )
+    clause = fields.ForeignKeyField("models.Clause", related_name="action_items", null=True, on_delete=fields.CASCADE)
     title = fields.CharField(max_length=200)
     community_owner = fields.CharField(max_length=120, default="")
     agency_owner = fields.CharField(max_length=120, default="")
     due = fields.DateField(null=True)
     status = fields.CharField(max_length=16, default="not_started")
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -121,8 +118,7 @@ class ProgressUpdate(Model):
     on = fields.DateField()
     status = fields.CharField(max_length=16)
     note = fields.CharField(max_length=1000)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -60,8 +60,9 @@ def clean_date(value: object, *, field: str, required: bool = True, future: bool
         try:
             day = dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValidationError(N_("Please give a date as year-month-day, for example 2027-03-31."),
-                                  field=field) from None
+            raise ValidationError(
+                N_("Please give a date as year-month-day, for example 2027-03-31."), field=field
+            ) from None
     if future and day < today():
         raise ValidationError(N_("This date has already passed. Please choose a later date."), field=field)
     if day > today().replace(year=today().year + MAX_AHEAD_YEARS):
@@ -91,8 +92,9 @@ def _clean_fiscal_year(value: object, *, field: str) -> int | None:
     year = int(text)
     current = today().year + 543
     if not (current - 1 <= year <= current + MAX_AHEAD_YEARS):
-        raise ValidationError(N_("Please give a fiscal year from {a} to {b}."), field=field, a=current - 1,
-                              b=current + MAX_AHEAD_YEARS)
+        raise ValidationError(
+            N_("Please give a fiscal year from {a} to {b}."), field=field, a=current - 1, b=current + MAX_AHEAD_YEARS
+        )
     return year
 
 
@@ -103,9 +105,18 @@ async def _proposal_for_outcome(proposal: Proposal) -> Proposal:
 
 
 # -- answers --------------------------------------------------------------------------------------------
-async def answer_proposal(actor: Actor, proposal: Proposal, *, state: object, reason: object,
-                          programme: object = "", lead_agency: object = "", partners: object = "",
-                          budget: object = None, fiscal_year: object = None) -> ProposalAnswer:
+async def answer_proposal(
+    actor: Actor,
+    proposal: Proposal,
+    *,
+    state: object,
+    reason: object,
+    programme: object = "",
+    lead_agency: object = "",
+    partners: object = "",
+    budget: object = None,
+    fiscal_year: object = None,
+) -> ProposalAnswer:
     """Give a proposal the assembly's answer and, when carried forward, its place in the plan."""
     staff = require_steward(actor)
     await _proposal_for_outcome(proposal)
@@ -127,10 +138,21 @@ async def answer_proposal(actor: Actor, proposal: Proposal, *, state: object, re
             answer = await ProposalAnswer.create(proposal=proposal, answered_by=staff, **values)
         else:
             await answer.update_from_dict(values | {"answered_by_id": staff.id}).save()
-        await ModerationAction.create(session_id=proposal.session_id, proposal=proposal, action="answer",  # type: ignore[attr-defined]
-                                      reason=values["reason"][:300], actor=staff, data={"state": clean_state})
-    await events.publish(events.Event("proposal.answered", proposal.session_id,  # type: ignore[attr-defined]
-                                      proposal_ids=(proposal.id,)))
+        await ModerationAction.create(
+            session_id=proposal.session_id,
+            proposal=proposal,
+            action="answer",  # type: ignore[attr-defined]
+            reason=values["reason"][:300],
+            actor=staff,
+            data={"state": clean_state},
+        )
+    await events.publish(
+        events.Event(
+            "proposal.answered",
+            proposal.session_id,  # type: ignore[attr-defined]
+            proposal_ids=(proposal.id,),
+        )
+    )
     return answer
 
 
@@ -142,8 +164,16 @@ async def _carried(proposal: Proposal) -> ProposalAnswer:
 
 
 # -- commitments ----------------------------------------------------------------------------------------
-async def pledge(actor: Actor, proposal: Proposal, *, role: object, what: object, due: object,
-                 organisation: object = "", credited: object = False) -> Commitment:
+async def pledge(
+    actor: Actor,
+    proposal: Proposal,
+    *,
+    role: object,
+    what: object,
+    due: object,
+    organisation: object = "",
+    credited: object = False,
+) -> Commitment:
     """A participant pledges, for themselves or for the organisation they name (ร่วมทำ)."""
     session: Session = proposal.session
     participant = require_participant(actor, session)
@@ -155,15 +185,20 @@ async def pledge(actor: Actor, proposal: Proposal, *, role: object, what: object
         "due": clean_date(due, field="due"),
         "who": clean_text(organisation, field="organisation", max_length=120, required=False),
     }
-    commitment = await Commitment.create(proposal=proposal, participant=participant,
-                                         kind="organisation" if values["who"] else "participant",
-                                         credited=credited is True or credited in ("on", "1", "true"), **values)
+    commitment = await Commitment.create(
+        proposal=proposal,
+        participant=participant,
+        kind="organisation" if values["who"] else "participant",
+        credited=credited is True or credited in ("on", "1", "true"),
+        **values,
+    )
     await events.publish(events.Event("commitment.added", session.id, proposal_ids=(proposal.id,)))
     return commitment
 
 
-async def record_commitment(actor: Actor, proposal: Proposal, *, who: object, role: object, what: object,
-                            due: object) -> Commitment:
+async def record_commitment(
+    actor: Actor, proposal: Proposal, *, who: object, role: object, what: object, due: object
+) -> Commitment:
     """Staff write down an agency's pledge, made in the room or by letter."""
     staff = require_steward(actor)
     await _carried(proposal)
@@ -174,14 +209,20 @@ async def record_commitment(actor: Actor, proposal: Proposal, *, who: object, ro
         "due": clean_date(due, field="due"),
     }
     commitment = await Commitment.create(proposal=proposal, kind="agency", entered_by=staff, **values)
-    await events.publish(events.Event("commitment.added", proposal.session_id,  # type: ignore[attr-defined]
-                                      proposal_ids=(proposal.id,)))
+    await events.publish(
+        events.Event(
+            "commitment.added",
+            proposal.session_id,  # type: ignore[attr-defined]
+            proposal_ids=(proposal.id,),
+        )
+    )
     return commitment
 
 
 # -- follow-up ------------------------------------------------------------------------------------------
-async def add_action_item(actor: Actor, proposal: Proposal, *, title: object, community_owner: object,
-                          agency_owner: object, due: object) -> ActionItem:
+async def add_action_item(
+    actor: Actor, proposal: Proposal, *, title: object, community_owner: object, agency_owner: object, due: object
+) -> ActionItem:
     staff = require_steward(actor)
     await _carried(proposal)
     values = {
@@ -193,8 +234,9 @@ async def add_action_item(actor: Actor, proposal: Proposal, *, title: object, co
     return await ActionItem.create(proposal=proposal, created_by=staff, **values)
 
 
-async def report_progress(actor: Actor, item: ActionItem, *, status: object, note: object,
-                          on: object = None) -> ProgressUpdate:
+async def report_progress(
+    actor: Actor, item: ActionItem, *, status: object, note: object, on: object = None
+) -> ProgressUpdate:
     """A dated progress note; it sets the item's status. The day may be today or earlier, never later."""
     staff = require_steward(actor)
     clean_status = choice(status, tuple(STATUS_LABELS), field="status")
@@ -203,8 +245,7 @@ async def report_progress(actor: Actor, item: ActionItem, *, status: object, not
     if day > today():
         raise ValidationError(N_("Progress can only be reported for today or earlier."), field="on")
     async with in_transaction():
-        update = await ProgressUpdate.create(item=item, on=day, status=clean_status, note=clean_note,
-                                             entered_by=staff)
+        update = await ProgressUpdate.create(item=item, on=day, status=clean_status, note=clean_note, entered_by=staff)
         item.status = clean_status
         await item.save(update_fields=["status", "updated_at"])
     return update
@@ -228,9 +269,11 @@ class FollowUpEntry:
 
 async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
     """Every carried proposal of an assembly with its pledges and action items; public, no names."""
-    answers = await ProposalAnswer.filter(proposal__session__assembly_id=assembly.id,
-                                          state__in=list(CARRIED)).prefetch_related(
-        "proposal__session", "proposal__theme").order_by("proposal__session_id", "proposal_id")
+    answers = (
+        await ProposalAnswer.filter(proposal__session__assembly_id=assembly.id, state__in=list(CARRIED))
+        .prefetch_related("proposal__session", "proposal__theme")
+        .order_by("proposal__session_id", "proposal_id")
+    )
     ids = [a.proposal_id for a in answers]  # type: ignore[attr-defined]
     entries = {a.proposal_id: FollowUpEntry(a.proposal, a, a.proposal.session) for a in answers}  # type: ignore[attr-defined]
     for item in await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates").order_by("id"):
@@ -255,19 +298,29 @@ async def clause_follow_up(assembly: Assembly) -> list[ClauseFollowUp]:
     """Adopted resolution clauses of an assembly, each with the action items that track it."""
     from deliberate.resolutions.models import Clause
 
-    clauses = await Clause.filter(item__session__assembly_id=assembly.id, status="adopted").prefetch_related(
-        "item").order_by("item__session_id", "item__position", "item_id", "position")
+    clauses = (
+        await Clause.filter(item__session__assembly_id=assembly.id, status="adopted")
+        .prefetch_related("item")
+        .order_by("item__session_id", "item__position", "item_id", "position")
+    )
     items: dict[int, list[ActionItem]] = {}
     for i in await ActionItem.filter(clause_id__in=[c.id for c in clauses]).prefetch_related("updates"):
         items.setdefault(i.clause_id, []).append(i)  # type: ignore[attr-defined]
     out, numbers = [], {}
     for c in clauses:
         numbers[c.item_id] = numbers.get(c.item_id, 0) + 1  # type: ignore[attr-defined]
-        out.append(ClauseFollowUp(c.id, c.item.title, numbers[c.item_id], c.text, c.lead_agency,  # type: ignore[attr-defined]
-                                  list(c.reservations), items.get(c.id, [])))
+        out.append(
+            ClauseFollowUp(
+                c.id,
+                c.item.title,
+                numbers[c.item_id],
+                c.text,
+                c.lead_agency,  # type: ignore[attr-defined]
+                list(c.reservations),
+                items.get(c.id, []),
+            )
+        )
     return out
-
-
 
 
 @dataclass
@@ -284,15 +337,20 @@ async def recent_pledges(session: Session, limit: int = 8) -> list[PledgeLine]:
     from deliberate.i18n import gettext
     from deliberate.sessions.vocab import SECTORS
 
-    rows = await Commitment.filter(proposal__session_id=session.id).order_by("-id").limit(limit).prefetch_related(
-        "participant", "proposal")
+    rows = (
+        await Commitment.filter(proposal__session_id=session.id)
+        .order_by("-id")
+        .limit(limit)
+        .prefetch_related("participant", "proposal")
+    )
     lines = []
     for c in rows:
         who = c.who
         if c.kind == "participant":
             p = c.participant
             who = (p.display_name if p and c.credited else "") or (
-                gettext(SECTORS[p.sector]) if p and p.sector in SECTORS else gettext("A participant"))
+                gettext(SECTORS[p.sector]) if p and p.sector in SECTORS else gettext("A participant")
+            )
         lines.append(PledgeLine(c.id, who, gettext(ROLES[c.role]), c.what, c.proposal.title))
     return lines
 
@@ -312,44 +370,75 @@ async def open_check_in(actor: Actor, assembly: Assembly, earlier: Assembly, *, 
     entries = await follow_up(earlier)
     clauses = await clause_follow_up(earlier)
     if not entries and not clauses:
-        raise ValidationError(N_("That assembly has no adopted or forwarded proposals to check in on."),
-                              field="from_assembly_id")
+        raise ValidationError(
+            N_("That assembly has no adopted or forwarded proposals to check in on."), field="from_assembly_id"
+        )
     themes = {t.name: t for t in await Theme.filter(assembly_id=assembly.id)}
     async with in_transaction():
-        session = await create_session(actor, assembly, title=title or gettext(
-            "Check-in: {title}", title=earlier.title))
+        session = await create_session(
+            actor, assembly, title=title or gettext("Check-in: {title}", title=earlier.title)
+        )
         for e in entries:
             theme = themes.get(e.proposal.theme.name)
             if theme is None:
                 theme = themes[e.proposal.theme.name] = await Theme.create(
-                    assembly=assembly, name=e.proposal.theme.name, position=len(themes))
+                    assembly=assembly, name=e.proposal.theme.name, position=len(themes)
+                )
             latest = [u for i in e.items for u in i.updates]
             status = "\n".join(f"- {i.title}: {gettext(STATUS_LABELS[i.status])}" for i in e.items)
-            body = "\n\n".join(part for part in (
-                e.proposal.body,
-                gettext("Answer at {assembly}: {answer}. {reason}", assembly=earlier.title,
-                        answer=gettext(ANSWER_LABELS[e.answer.state]), reason=e.answer.reason),
-                status,
-                gettext("Latest progress: {note}", note=max(latest, key=lambda u: (u.on, u.id)).note) if latest else "",
-            ) if part)
-            await Proposal.create(session=session, theme=theme, kind="proposal", title=e.proposal.title,
-                                  body=body[:BODY_MAX], target_groups=e.proposal.target_groups,
-                                  external_id=f"followup:{e.proposal.id}", entered_by=actor.staff)
+            body = "\n\n".join(
+                part
+                for part in (
+                    e.proposal.body,
+                    gettext(
+                        "Answer at {assembly}: {answer}. {reason}",
+                        assembly=earlier.title,
+                        answer=gettext(ANSWER_LABELS[e.answer.state]),
+                        reason=e.answer.reason,
+                    ),
+                    status,
+                    gettext("Latest progress: {note}", note=max(latest, key=lambda u: (u.on, u.id)).note)
+                    if latest
+                    else "",
+                )
+                if part
+            )
+            await Proposal.create(
+                session=session,
+                theme=theme,
+                kind="proposal",
+                title=e.proposal.title,
+                body=body[:BODY_MAX],
+                target_groups=e.proposal.target_groups,
+                external_id=f"followup:{e.proposal.id}",
+                entered_by=actor.staff,
+            )
         if clauses:  # adopted resolution clauses, reported on clause by clause
             name = gettext("Resolutions of {assembly}", assembly=earlier.title)[:200]
             theme = themes.get(name) or await Theme.create(assembly=assembly, name=name, position=len(themes))
             themes[name] = theme
             for c in clauses:
                 updates = [u for i in c.items for u in i.updates]
-                body = "\n\n".join(part for part in (
-                    c.text,
-                    gettext("Lead agency: {agency}", agency=c.lead_agency) if c.lead_agency else "",
-                    "\n".join(f"- {gettext(STATUS_LABELS[i.status])}" for i in c.items),
-                    gettext("Latest progress: {note}", note=max(updates, key=lambda u: (u.on, u.id)).note)
-                    if updates else "",
-                ) if part)
+                body = "\n\n".join(
+                    part
+                    for part in (
+                        c.text,
+                        gettext("Lead agency: {agency}", agency=c.lead_agency) if c.lead_agency else "",
+                        "\n".join(f"- {gettext(STATUS_LABELS[i.status])}" for i in c.items),
+                        gettext("Latest progress: {note}", note=max(updates, key=lambda u: (u.on, u.id)).note)
+                        if updates
+                        else "",
+                    )
+                    if part
+                )
                 title = gettext("{item}, clause {n}", item=c.item_title, n=c.number)
-                await Proposal.create(session=session, theme=theme, kind="proposal", title=title[:140],
-                                      body=body[:BODY_MAX], external_id=f"clause:{c.clause_id}",
-                                      entered_by=actor.staff)
+                await Proposal.create(
+                    session=session,
+                    theme=theme,
+                    kind="proposal",
+                    title=title[:140],
+                    body=body[:BODY_MAX],
+                    external_id=f"clause:{c.clause_id}",
+                    entered_by=actor.staff,
+                )
     return session

@@ -17,20 +17,21 @@ class Proposal(Model):
     id = fields.IntField(primary_key=True)
     session = fields.ForeignKeyField("models.Session", related_name="proposals", on_delete=fields.CASCADE)
     theme = fields.ForeignKeyField("models.Theme", related_name="proposals", on_delete=fields.RESTRICT)
-    author = fields.ForeignKeyField("models.Participant", related_name="proposals", null=True,
-                                    on_delete=fields.SET_NULL)
+    author = fields.ForeignKeyField(
+        "models.Participant", related_name="proposals", null=True, on_delete=fields.SET_NULL
+    )
     # "proposal", or "statement": a short Pol.is-style statement people agree or disagree with.
     kind = fields.CharField(max_length=12, default="proposal")
     title = fields.CharField(max_length=140)
     body = fields.TextField()
     target_groups = fields.JSONField(default=list)
     status = fields.CharEnumField(ProposalStatus, max_length=16, default=ProposalStatus.PUBLISHED)
-    merged_into = fields.ForeignKeyField("models.Proposal", related_name="merged_from", null=True,
-                                         on_delete=fields.SET_NULL)
+    merged_into = fields.ForeignKeyField(
+        "models.Proposal", related_name="merged_from", null=True, on_delete=fields.SET_NULL
+    )
     hidden_reason = fields.CharField(max_length=300, default="")
     assisted = fields.BooleanField(default=False)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     # The id this statement had where it was imported from (a Pol.is comment id).
     external_id = fields.CharField(max_length=64, default="")
     # A statement about the conversation itself (Pol.is "meta"): shown, but left out of the opinion map.

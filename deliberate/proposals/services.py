@@ -52,8 +52,14 @@ def _clean_target_groups(values: object) -> list[str]:
 
 
 async def submit_proposal(
-    actor: Actor, session: Session, *, title: object, body: object, theme_id: object,
-    target_groups: object = None, on_behalf_of: object = None,
+    actor: Actor,
+    session: Session,
+    *,
+    title: object,
+    body: object,
+    theme_id: object,
+    target_groups: object = None,
+    on_behalf_of: object = None,
 ) -> Proposal:
     """A participant puts a proposal; a facilitator may enter one for someone without a phone."""
     assisted = on_behalf_of not in (None, "")
@@ -78,20 +84,31 @@ async def submit_proposal(
     status = ProposalStatus.PENDING if session.premoderation and not assisted else ProposalStatus.PUBLISHED
     async with in_transaction():
         proposal = await Proposal.create(
-            session=session, theme=theme, author=author, title=clean_title, body=clean_body,
-            target_groups=groups, status=status, assisted=assisted,
+            session=session,
+            theme=theme,
+            author=author,
+            title=clean_title,
+            body=clean_body,
+            target_groups=groups,
+            status=status,
+            assisted=assisted,
             entered_by=staff if assisted else None,
         )
-    await events.publish(events.Event(f"proposal.{'submitted' if status == 'pending' else 'published'}",
-                                      session.id, proposal_ids=(proposal.id,)))
+    await events.publish(
+        events.Event(
+            f"proposal.{'submitted' if status == 'pending' else 'published'}", session.id, proposal_ids=(proposal.id,)
+        )
+    )
     return proposal
 
 
 @cache
 def _PROPOSAL_SQL() -> str:  # noqa: N802 (a constant, built once the models are known)
     columns = ", ".join(rawsql.columns(m, a) for m, a in ((Proposal, "p"), (Session, "s"), (Assembly, "a")))
-    return (f"SELECT {columns} FROM proposal p JOIN session s ON s.id = p.session_id "  # noqa: S608 (no input)
-            "JOIN assembly a ON a.id = s.assembly_id WHERE p.id = ?")
+    return (
+        f"SELECT {columns} FROM proposal p JOIN session s ON s.id = p.session_id "  # noqa: S608 (no input)
+        "JOIN assembly a ON a.id = s.assembly_id WHERE p.id = ?"
+    )
 
 
 async def get_proposal(proposal_id: object) -> Proposal:
@@ -111,8 +128,11 @@ def can_see(actor: Actor, proposal: Proposal) -> bool:
     if proposal.status == ProposalStatus.PUBLISHED or actor.is_facilitator():
         return True
     me = actor.participant
-    return (me is not None and proposal.author_id == me.id  # type: ignore[attr-defined]
-            and proposal.status == ProposalStatus.PENDING)
+    return (
+        me is not None
+        and proposal.author_id == me.id  # type: ignore[attr-defined]
+        and proposal.status == ProposalStatus.PENDING
+    )
 
 
 async def visible_proposal(actor: Actor, proposal_id: object) -> Proposal:
@@ -125,16 +145,24 @@ async def visible_proposal(actor: Actor, proposal_id: object) -> Proposal:
 async def support_counts(ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    rows = await (Support.filter(proposal_id__in=ids).annotate(n=Count("id"))
-                  .group_by("proposal_id").values_list("proposal_id", "n"))
+    rows = await (
+        Support.filter(proposal_id__in=ids)
+        .annotate(n=Count("id"))
+        .group_by("proposal_id")
+        .values_list("proposal_id", "n")
+    )
     return {pid: n for pid, n in rows}
 
 
 async def comment_counts(ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    rows = await (Comment.filter(proposal_id__in=ids, hidden=False).annotate(n=Count("id"))
-                  .group_by("proposal_id").values_list("proposal_id", "n"))
+    rows = await (
+        Comment.filter(proposal_id__in=ids, hidden=False)
+        .annotate(n=Count("id"))
+        .group_by("proposal_id")
+        .values_list("proposal_id", "n")
+    )
     return {pid: n for pid, n in rows}
 
 
@@ -156,20 +184,31 @@ async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView
     supports, comments, names = await support_counts(ids), await comment_counts(ids), await credits(proposals)
     mine: set[int] = set()
     if actor.participant is not None and ids:
-        mine = set(await Support.filter(participant_id=actor.participant.id, proposal_id__in=ids)
-                   .values_list("proposal_id", flat=True))
+        mine = set(
+            await Support.filter(participant_id=actor.participant.id, proposal_id__in=ids).values_list(
+                "proposal_id", flat=True
+            )
+        )
     me = actor.participant.id if actor.participant else None
     return [
-        ProposalView(p, supports.get(p.id, 0), comments.get(p.id, 0), p.id in mine,
-                     me is not None and p.author_id == me, names.get(p.id, ()))  # type: ignore[attr-defined]
+        ProposalView(
+            p,
+            supports.get(p.id, 0),
+            comments.get(p.id, 0),
+            p.id in mine,
+            me is not None and p.author_id == me,
+            names.get(p.id, ()),
+        )  # type: ignore[attr-defined]
         for p in proposals
     ]
 
 
 async def published_views(session: Session) -> list[ProposalView]:
     """The session's published proposals with their counts, as anyone sees them (see `personalise`)."""
-    return await decorate(Actor(), await Proposal.filter(session_id=session.id, kind="proposal",
-                                                          status=ProposalStatus.PUBLISHED).order_by("id"))
+    return await decorate(
+        Actor(),
+        await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED).order_by("id"),
+    )
 
 
 async def personalise(actor: Actor, session: Session, shared: list[ProposalView]) -> list[ProposalView]:
@@ -179,12 +218,15 @@ async def personalise(actor: Actor, session: Session, shared: list[ProposalView]
     if me is None:
         return list(shared)
     backed, pending = await own_part(actor, session)
-    views = [replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id)  # type: ignore[attr-defined]
-             for v in shared]
+    views = [
+        replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id)  # type: ignore[attr-defined]
+        for v in shared
+    ]
     if not pending:
         return views
-    own = await Proposal.filter(session_id=session.id, status=ProposalStatus.PENDING, kind="proposal",
-                                author_id=me.id).order_by("id")
+    own = await Proposal.filter(
+        session_id=session.id, status=ProposalStatus.PENDING, kind="proposal", author_id=me.id
+    ).order_by("id")
     return views + await decorate(actor, own)
 
 
@@ -196,7 +238,10 @@ async def live_counts(session: Session) -> tuple[dict[int, int], dict[int, int]]
         "JOIN proposal p ON p.id = s.proposal_id WHERE p.session_id = ? GROUP BY s.proposal_id UNION ALL "
         "SELECT 1, c.proposal_id, COUNT(*) FROM comment c "
         "JOIN proposal p ON p.id = c.proposal_id WHERE p.session_id = ? AND c.hidden = ? GROUP BY c.proposal_id",
-        session.id, session.id, False)
+        session.id,
+        session.id,
+        False,
+    )
     supports = {r["id"]: int(r["n"]) for r in found if not r["comments"]}
     return supports, {r["id"]: int(r["n"]) for r in found if r["comments"]}
 
@@ -210,7 +255,11 @@ async def own_part(actor: Actor, session: Session) -> tuple[set[int], bool]:
     found = await rawsql.rows(
         "SELECT proposal_id AS id, 0 AS pending FROM support WHERE participant_id = ? UNION ALL "
         "SELECT id, 1 FROM proposal WHERE author_id = ? AND status = ? AND kind = ?",
-        me.id, me.id, ProposalStatus.PENDING.value, "proposal")
+        me.id,
+        me.id,
+        ProposalStatus.PENDING.value,
+        "proposal",
+    )
     return {r["id"] for r in found if not r["pending"]}, any(r["pending"] for r in found)
 
 

@@ -92,15 +92,23 @@ class LocalBus:
 
 
 def _encode(event: Event) -> str:
-    return json.dumps({"n": event.name, "s": event.session_id, "p": list(event.proposal_ids), "d": event.data,
-                       "o": os.getpid()}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {"n": event.name, "s": event.session_id, "p": list(event.proposal_ids), "d": event.data, "o": os.getpid()},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _decode(message: str) -> Event:
     seq, _, body = message.partition(" ")
     data: dict[str, Any] = json.loads(body)
-    return Event(str(data["n"]), int(data["s"]), tuple(int(p) for p in data.get("p") or ()), dict(data.get("d") or {}),
-                 seq=int(seq))
+    return Event(
+        str(data["n"]),
+        int(data["s"]),
+        tuple(int(p) for p in data.get("p") or ()),
+        dict(data.get("d") or {}),
+        seq=int(seq),
+    )
 
 
 class RedisBus(LocalBus):
@@ -116,8 +124,13 @@ class RedisBus(LocalBus):
         self.fallback = fallback  # asks the hub to resynchronise its pages while Redis is away
         self.healthy = False
         # Named, so `redis-cli client list` tells which connections are a deliberate's live bus.
-        self._redis = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=1.0,
-                                           decode_responses=True, client_name=f"deliberate-bus-{namespace}")
+        self._redis = redis.Redis.from_url(
+            url,
+            socket_timeout=2.0,
+            socket_connect_timeout=1.0,
+            decode_responses=True,
+            client_name=f"deliberate-bus-{namespace}",
+        )
         self._script = self._redis.register_script(PUBLISH_SCRIPT)
         self._task: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
@@ -142,8 +155,9 @@ class RedisBus(LocalBus):
         if self.healthy:
             try:
                 floor = max(self._last.get(event.session_id, 0) + 1, clock_ms())
-                await self._script(keys=[self.seq_key.format(event.session_id)],
-                                   args=[self.channel, floor, _encode(event), SEQ_TTL_S])
+                await self._script(
+                    keys=[self.seq_key.format(event.session_id)], args=[self.channel, floor, _encode(event), SEQ_TTL_S]
+                )
                 return  # delivered here too, through the subscription
             except Exception as exc:  # noqa: BLE001 (any Redis failure: fall back, never fail the write)
                 log.warning("redis publish failed, delivering locally: %s", exc)

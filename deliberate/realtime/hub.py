@@ -65,8 +65,9 @@ class Viewer:
     send that has to wait (the phone's buffer is full) continues in a task of its own, and later messages
     queue behind it, at most QUEUE_MAX; past that the viewer is dropped and its page resynchronises."""
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], close: Callable[[int], Awaitable[None]],
-                 audience: str) -> None:
+    def __init__(
+        self, send: Callable[[str], Awaitable[None]], close: Callable[[int], Awaitable[None]], audience: str
+    ) -> None:
         self.send = send
         self.close = close
         self.audience = audience
@@ -320,8 +321,14 @@ class Hub:
             return  # up to date, or about to be by the next tick
         missed = [r for r in channel.replay if r.seq > since]
         chained = all(a.seq == b.after for a, b in zip(missed, missed[1:], strict=False))
-        complete = (since > 0 and missed and missed[0].after == since and chained and missed[-1].seq == channel.flushed
-                    and all(viewer.audience in r.messages for r in missed))
+        complete = (
+            since > 0
+            and missed
+            and missed[0].after == since
+            and chained
+            and missed[-1].seq == channel.flushed
+            and all(viewer.audience in r.messages for r in missed)
+        )
         if complete:
             for r in missed:
                 viewer.offer(r.messages[viewer.audience])

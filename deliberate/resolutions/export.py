@@ -22,8 +22,12 @@ from deliberate.resolutions.models import (
 from deliberate.sessions.models import Assembly, Session
 from deliberate.thaitext.diff import word_diff
 
-STATUS_LABELS = {"open": N_("Under discussion"), "adopted": N_("Adopted by consensus"),
-                 "not_adopted": N_("Not adopted: back to amendment"), "removed": N_("Removed by amendment")}
+STATUS_LABELS = {
+    "open": N_("Under discussion"),
+    "adopted": N_("Adopted by consensus"),
+    "not_adopted": N_("Not adopted: back to amendment"),
+    "removed": N_("Removed by amendment"),
+}
 
 
 def _iso(value: Any) -> str | None:
@@ -36,13 +40,15 @@ async def resolution_json(session: Session) -> dict[str, Any]:
     clauses = await Clause.filter(item_id__in=item_ids).order_by("position", "id")
     clause_ids = [c.id for c in clauses]
     amendments = await Amendment.filter(clause_id__in=clause_ids).order_by("id")
-    backers = Counter(await AmendmentBacker.filter(amendment_id__in=[a.id for a in amendments]).values_list(
-        "amendment_id", flat=True))
+    backers = Counter(
+        await AmendmentBacker.filter(amendment_id__in=[a.id for a in amendments]).values_list("amendment_id", flat=True)
+    )
     versions = await ClauseVersion.filter(clause_id__in=clause_ids).order_by("clause_id", "version")
     checks = await ConsensusCheck.filter(clause_id__in=clause_ids).order_by("id")
     comments = await ClauseComment.filter(clause_id__in=clause_ids).order_by("id")
-    by_clause: dict[int, dict[str, list[Any]]] = {c.id: {"amendments": [], "versions": [], "checks": [],
-                                                         "comments": []} for c in clauses}
+    by_clause: dict[int, dict[str, list[Any]]] = {
+        c.id: {"amendments": [], "versions": [], "checks": [], "comments": []} for c in clauses
+    }
     for cm in comments:
         by_clause[cm.clause_id]["comments"].append(cm)  # type: ignore[attr-defined]
     grouped = {pid for i in items for pid in i.proposal_ids}
@@ -59,23 +65,55 @@ async def resolution_json(session: Session) -> dict[str, Any]:
         closed = [ch for ch in own["checks"] if not ch.is_open and ch.outcome in ("adopted", "not_adopted")]
         open_check = next((ch for ch in own["checks"] if ch.is_open), None)
         return {
-            "id": c.id, "number": number, "version": c.version, "text": c.text, "status": c.status,
-            "status_label": gettext(STATUS_LABELS[c.status]), "lead_agency": c.lead_agency, "partners": c.partners,
+            "id": c.id,
+            "number": number,
+            "version": c.version,
+            "text": c.text,
+            "status": c.status,
+            "status_label": gettext(STATUS_LABELS[c.status]),
+            "lead_agency": c.lead_agency,
+            "partners": c.partners,
             "reservations": c.reservations,
             "open_check_id": open_check.id if open_check else None,
-            "last_check": ({"id": closed[-1].id, "outcome": closed[-1].outcome, "counts": closed[-1].result.get(
-                "counts"), "total": closed[-1].result.get("total")} if closed else None),
-            "amendments": [{
-                "id": a.id, "op": a.op, "op_label": gettext(AMENDMENT_OPS[a.op]), "text": a.text, "reason": a.reason,
-                "base_version": a.base_version, "status": a.status, "backers": backers.get(a.id, 0),
-                "merged_into": a.merged_into_id,
-                "diff": [{"op": p.op, "text": p.text} for p in (
-                    word_diff(_text_at(own["versions"], a.base_version, c.text), a.text) if a.op == "replace"
-                    else [])],
-                "created_at": _iso(a.created_at), "decided_at": _iso(a.decided_at)} for a in own["amendments"]],
+            "last_check": (
+                {
+                    "id": closed[-1].id,
+                    "outcome": closed[-1].outcome,
+                    "counts": closed[-1].result.get("counts"),
+                    "total": closed[-1].result.get("total"),
+                }
+                if closed
+                else None
+            ),
+            "amendments": [
+                {
+                    "id": a.id,
+                    "op": a.op,
+                    "op_label": gettext(AMENDMENT_OPS[a.op]),
+                    "text": a.text,
+                    "reason": a.reason,
+                    "base_version": a.base_version,
+                    "status": a.status,
+                    "backers": backers.get(a.id, 0),
+                    "merged_into": a.merged_into_id,
+                    "diff": [
+                        {"op": p.op, "text": p.text}
+                        for p in (
+                            word_diff(_text_at(own["versions"], a.base_version, c.text), a.text)
+                            if a.op == "replace"
+                            else []
+                        )
+                    ],
+                    "created_at": _iso(a.created_at),
+                    "decided_at": _iso(a.decided_at),
+                }
+                for a in own["amendments"]
+            ],
             "comments": [{"id": cm.id, "body": cm.body, "created_at": _iso(cm.created_at)} for cm in own["comments"]],
-            "history": [{"version": v.version, "text": v.text, "status": v.status, "amendment_id": v.amendment_id}  # type: ignore[attr-defined]
-                        for v in own["versions"]],
+            "history": [
+                {"version": v.version, "text": v.text, "status": v.status, "amendment_id": v.amendment_id}  # type: ignore[attr-defined]
+                for v in own["versions"]
+            ],
         }
 
     out_items = []
@@ -86,17 +124,34 @@ async def resolution_json(session: Session) -> dict[str, Any]:
             if c.status != "removed":
                 number += 1
             rendered.append(clause_out(c, number if c.status != "removed" else None))
-        out_items.append({"id": item.id, "title": item.title, "background": item.background,
-                          "preamble": item.preamble, "version": item.version, "clauses": rendered,
-                          "proposals": [{"id": pid, "ref": f"P{pid}", "title": titles.get(pid, "")}
-                                        for pid in item.proposal_ids]})
+        out_items.append(
+            {
+                "id": item.id,
+                "title": item.title,
+                "background": item.background,
+                "preamble": item.preamble,
+                "version": item.version,
+                "clauses": rendered,
+                "proposals": [{"id": pid, "ref": f"P{pid}", "title": titles.get(pid, "")} for pid in item.proposal_ids],
+            }
+        )
     assembly = await Assembly.get(id=session.assembly_id)  # type: ignore[attr-defined]
-    return {"schema": "deliberate.resolution/1", "language": get_language(),
-            "assembly": {"id": assembly.id, "title": assembly.title, "subtitle": assembly.subtitle,
-                         "province": geo.province_name(assembly.province_code), "venue": assembly.venue,
-                         "starts_on": _iso(assembly.starts_on), "ends_on": _iso(assembly.ends_on)},
-            "session": {"code": session.code, "title": session.title, "phase": session.phase},
-            "answers": {k: gettext(v) for k, v in ANSWERS.items()}, "items": out_items}
+    return {
+        "schema": "deliberate.resolution/1",
+        "language": get_language(),
+        "assembly": {
+            "id": assembly.id,
+            "title": assembly.title,
+            "subtitle": assembly.subtitle,
+            "province": geo.province_name(assembly.province_code),
+            "venue": assembly.venue,
+            "starts_on": _iso(assembly.starts_on),
+            "ends_on": _iso(assembly.ends_on),
+        },
+        "session": {"code": session.code, "title": session.title, "phase": session.phase},
+        "answers": {k: gettext(v) for k, v in ANSWERS.items()},
+        "items": out_items,
+    }
 
 
 def _text_at(versions: list[ClauseVersion], version: int, fallback: str) -> str:

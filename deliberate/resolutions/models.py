@@ -13,15 +13,25 @@ from tortoise.models import Model
 
 from deliberate.i18n import N_
 
-AMENDMENT_OPS = {"replace": N_("New wording"), "insert": N_("New clause after this one"),
-                 "delete": N_("Remove the clause")}
-ANSWERS = {"agree": N_("Agree"), "live_with": N_("Can live with it"), "reservation": N_("Reservation"),
-           "block": N_("Block")}
+AMENDMENT_OPS = {
+    "replace": N_("New wording"),
+    "insert": N_("New clause after this one"),
+    "delete": N_("Remove the clause"),
+}
+ANSWERS = {
+    "agree": N_("Agree"),
+    "live_with": N_("Can live with it"),
+    "reservation": N_("Reservation"),
+    "block": N_("Block"),
+}
 # The three sectors of a Thai health-assembly style process, from the sectors people give when joining.
 SECTOR_GROUPS = {"state": N_("State"), "academia": N_("Academia"), "people": N_("People and civil society")}
 SECTOR_GROUP_OF = {"government": "state", "local_government": "state", "academia": "academia"}
-VOTERS = {"everyone": N_("Everyone who joined"), "seat": N_("Registered delegates, one voice per seat"),
-          "network": N_("Registered delegates, one voice per network")}
+VOTERS = {
+    "everyone": N_("Everyone who joined"),
+    "seat": N_("Registered delegates, one voice per seat"),
+    "network": N_("Registered delegates, one voice per network"),
+}
 AMENDERS = {"everyone": N_("Everyone who joined"), "delegates": N_("Registered delegates only")}
 
 
@@ -74,12 +84,10 @@ class ProposalScreening(Model):
 
     id = fields.IntField(primary_key=True)
     proposal = fields.ForeignKeyField("models.Proposal", related_name="screenings", on_delete=fields.CASCADE)
-    criterion = fields.ForeignKeyField("models.ScreeningCriterion", related_name="screenings",
-                                       on_delete=fields.CASCADE)
+    criterion = fields.ForeignKeyField("models.ScreeningCriterion", related_name="screenings", on_delete=fields.CASCADE)
     score = fields.IntField()
     note = fields.CharField(max_length=300, default="")
-    screened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                         on_delete=fields.SET_NULL)
+    screened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -100,8 +108,7 @@ class AgendaItem(Model):
     background = fields.TextField(default="")
     preamble = fields.JSONField(default=list)
     position = fields.IntField(default=0)
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -118,8 +125,7 @@ class AgendaItemVersion(Model):
     title = fields.CharField(max_length=200)
     background = fields.TextField(default="")
     preamble = fields.JSONField(default=list)
-    edited_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                       on_delete=fields.SET_NULL)
+    edited_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -155,8 +161,7 @@ class ClauseVersion(Model):
     version = fields.IntField()
     text = fields.TextField()
     status = fields.CharField(max_length=12, default="open")
-    amendment = fields.ForeignKeyField("models.Amendment", related_name=False, null=True,
-                                       on_delete=fields.SET_NULL)
+    amendment = fields.ForeignKeyField("models.Amendment", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -172,15 +177,14 @@ class Amendment(Model):
     text = fields.TextField(default="")
     reason = fields.CharField(max_length=500)
     base_version = fields.IntField()
-    author = fields.ForeignKeyField("models.Participant", related_name="amendments", null=True,
-                                    on_delete=fields.SET_NULL)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    author = fields.ForeignKeyField(
+        "models.Participant", related_name="amendments", null=True, on_delete=fields.SET_NULL
+    )
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     # "proposed", "accepted", "rejected", or "merged" into another amendment the chair wrote from several.
     status = fields.CharField(max_length=10, default="proposed")
     merged_into_id = fields.IntField(null=True)
-    decided_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    decided_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     decided_at = fields.DatetimeField(null=True)
     # For an accepted insert: the clause it created.
     created_clause_id = fields.IntField(null=True)
@@ -223,8 +227,7 @@ class ConsensusCheck(Model):
     is_open = fields.BooleanField(default=True)
     outcome = fields.CharField(max_length=12, default="")
     result = fields.JSONField(default=dict)  # counts and breakdowns as closed, kept for the record
-    opened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                       on_delete=fields.SET_NULL)
+    opened_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 
@@ -239,8 +242,7 @@ class CheckAnswer(Model):
     id = fields.IntField(primary_key=True)
     check = fields.ForeignKeyField("models.ConsensusCheck", related_name="answers", on_delete=fields.CASCADE)
     voice = fields.CharField(max_length=140)
-    participant = fields.ForeignKeyField("models.Participant", related_name=False, null=True,
-                                         on_delete=fields.SET_NULL)
+    participant = fields.ForeignKeyField("models.Participant", related_name=False, null=True, on_delete=fields.SET_NULL)
     answer = fields.CharField(max_length=12)
     reason = fields.CharField(max_length=300, default="")
     created_at = fields.DatetimeField(auto_now_add=True)

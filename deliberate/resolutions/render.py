@@ -114,29 +114,42 @@ def outline(data: dict[str, Any], *, thai_digits: bool = True) -> Outline:
         a = data.get("assembly") or {}
         assembly = a.get("title") or ""
         when = f.date_span(a.get("starts_on"), a.get("ends_on"))
-        place = (_("At {venue}, {date}", venue=a["venue"], date=when) if a.get("venue") and when
-                 else _("At {venue}", venue=a["venue"]) if a.get("venue") else when)
+        place = (
+            _("At {venue}, {date}", venue=a["venue"], date=when)
+            if a.get("venue") and when
+            else _("At {venue}", venue=a["venue"])
+            if a.get("venue")
+            else when
+        )
         answers = {**(data.get("answers") or {}), **{k: _(v) for k, v in ANSWERS.items()}}
         items = tuple(_item(item, n, assembly, answers, f) for n, item in enumerate(data.get("items") or [], 1))
         return Outline(
-            lang=lang, thai=f.thai, title=_("Resolution of {assembly}", assembly=assembly), place=place,
-            resolves=_("resolves as follows:"), annex=_("Annex: History of the amendments to the clauses"),
+            lang=lang,
+            thai=f.thai,
+            title=_("Resolution of {assembly}", assembly=assembly),
+            place=place,
+            resolves=_("resolves as follows:"),
+            annex=_("Annex: History of the amendments to the clauses"),
             legend=_("Words an amendment adds are underlined; words it removes are struck through."),
-            versions_label=_("Text of the clause in each version"), no_amendments=_("No amendment was proposed."),
-            none_yet=_("None yet."), items=items)
+            versions_label=_("Text of the clause in each version"),
+            no_amendments=_("No amendment was proposed."),
+            none_yet=_("None yet."),
+            items=items,
+        )
 
 
-def _item(item: dict[str, Any], n: int, assembly: str, answers: dict[str, str],
-          f: render_pdf.Formats) -> ItemOut:
+def _item(item: dict[str, Any], n: int, assembly: str, answers: dict[str, str], f: render_pdf.Formats) -> ItemOut:
     clauses = tuple(_clause(c, answers, f) for c in item.get("clauses") or [])
     unsettled = any(c.get("status") != "adopted" for c in item.get("clauses") or [] if c.get("status") != "removed")
     return ItemOut(
         heading=_("Agenda item {no}: {heading}", no=f.d(n), heading=item.get("title") or ""),
         draft_note=_("(Draft: some clauses are not yet settled)") if unsettled else "",
-        opening=_("{assembly}, having considered the report on {title},", assembly=assembly,
-                  title=item.get("title") or ""),
+        opening=_(
+            "{assembly}, having considered the report on {title},", assembly=assembly, title=item.get("title") or ""
+        ),
         preamble=tuple(p for p in item.get("preamble") or [] if p and p.strip()),
-        clauses=clauses)
+        clauses=clauses,
+    )
 
 
 def level_of_agreement(clause: dict[str, Any]) -> str:
@@ -147,7 +160,7 @@ def level_of_agreement(clause: dict[str, Any]) -> str:
 
 
 def _join(names: list[str], lang: str) -> str:
-    """"A, B and C" / "A B และC", the way a Thai list of agencies reads."""
+    """ "A, B and C" / "A B และC", the way a Thai list of agencies reads."""
     names = [n for n in names if n]
     if len(names) < 2:
         return "".join(names)
@@ -174,7 +187,8 @@ def _clause(c: dict[str, Any], answers: dict[str, str], f: render_pdf.Formats) -
         agencies=tuple(agencies),
         check=_check(c.get("last_check"), answers, f),
         amendments=tuple(_amendment(a, n, history, f) for n, a in enumerate(amendments, 1)),
-        versions=tuple(_version(v, index, f) for v in history))
+        versions=tuple(_version(v, index, f) for v in history),
+    )
 
 
 def _check(check: dict[str, Any] | None, answers: dict[str, str], f: render_pdf.Formats) -> Markup:
@@ -183,17 +197,25 @@ def _check(check: dict[str, Any] | None, answers: dict[str, str], f: render_pdf.
     if not check:
         return escape(_("No consensus check has been closed on this clause."))
     counts = check.get("counts") or {}
-    parts = [Markup('<span class="nobreak">{} {}</span>').format(answers.get(key, key), f.num(counts.get(key) or 0))
-             for key in ANSWERS]
+    parts = [
+        Markup('<span class="nobreak">{} {}</span>').format(answers.get(key, key), f.num(counts.get(key) or 0))
+        for key in ANSWERS
+    ]
     outcome = check.get("outcome")
     message = escape(_("Last consensus check: {outcome} ({counts}; {people} answered)"))
-    return message.format(outcome=_(STATUS_LABELS[outcome]) if outcome in STATUS_LABELS else outcome or "",
-                          counts=(Markup(" ") if f.lang == "th" else Markup(", ")).join(parts),
-                          people=f.people(check.get("total") or 0))
+    return message.format(
+        outcome=_(STATUS_LABELS[outcome]) if outcome in STATUS_LABELS else outcome or "",
+        counts=(Markup(" ") if f.lang == "th" else Markup(", ")).join(parts),
+        people=f.people(check.get("total") or 0),
+    )
 
 
-DECISIONS = {"accepted": N_("Amendment accepted"), "rejected": N_("Amendment rejected"),
-             "merged": N_("Merged into another amendment"), "proposed": N_("Not yet decided")}
+DECISIONS = {
+    "accepted": N_("Amendment accepted"),
+    "rejected": N_("Amendment rejected"),
+    "merged": N_("Merged into another amendment"),
+    "proposed": N_("Not yet decided"),
+}
 
 
 def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: render_pdf.Formats) -> AmendmentOut:
@@ -213,8 +235,13 @@ def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: rend
         diff = (Piece("removed", base),) if base else ()
     else:  # a new clause, or a wording without a diff: all of it is new
         diff = (Piece("added", a["text"]),) if a.get("text") else ()
-    return AmendmentOut(heading=_("Amendment {n} ({op})", n=f.d(n), op=label), status=status, lines=tuple(lines),
-                        wording_label=_("Wording proposed:"), diff=diff)
+    return AmendmentOut(
+        heading=_("Amendment {n} ({op})", n=f.d(n), op=label),
+        status=status,
+        lines=tuple(lines),
+        wording_label=_("Wording proposed:"),
+        diff=diff,
+    )
 
 
 def _version(v: dict[str, Any], index: dict[int, int], f: render_pdf.Formats) -> Version:
@@ -261,8 +288,16 @@ class _Word:
         self.doc, self.voice = doc, voice
         self.break_before = False
 
-    def paragraph(self, *, indent: Any = None, left: Any = None, size: float | None = None,
-                  before: float = 0, keep: bool = False, center: bool = False) -> Paragraph:
+    def paragraph(
+        self,
+        *,
+        indent: Any = None,
+        left: Any = None,
+        size: float | None = None,
+        before: float = 0,
+        keep: bool = False,
+        center: bool = False,
+    ) -> Paragraph:
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         if self.break_before:
@@ -336,8 +371,7 @@ class _Word:
                 if not c.amendments:
                     self.text(self.paragraph(left=Cm(0.75), keep=True), out.no_amendments, size=META_PT)
                 for a in c.amendments:
-                    self.text(self.paragraph(left=Cm(0.75), before=4, keep=True), a.heading, bold=True,
-                              size=META_PT)
+                    self.text(self.paragraph(left=Cm(0.75), before=4, keep=True), a.heading, bold=True, size=META_PT)
                     for line in a.lines:
                         self.text(self.paragraph(left=Cm(1.5), keep=True), line, size=META_PT)
                     p = self.paragraph(left=Cm(1.5))
@@ -352,8 +386,12 @@ class _Word:
     def diff(self, p: Paragraph, pieces: tuple[Piece, ...]) -> None:
         """Deleted words as struck-through runs, inserted words as underlined ones (colour is a bonus)."""
         for i, piece in enumerate(pieces):
-            if i and piece.op == "added" and pieces[i - 1].op == "removed" and not (
-                    piece.text[:1].isspace() or pieces[i - 1].text[-1:].isspace()):
+            if (
+                i
+                and piece.op == "added"
+                and pieces[i - 1].op == "removed"
+                and not (piece.text[:1].isspace() or pieces[i - 1].text[-1:].isspace())
+            ):
                 office._run(p, " ", size=META_PT)  # "old new" rather than "oldnew", as the PDF spaces them
             run = p.add_run(piece.text)
             office.set_fonts(run._r.get_or_add_rPr(), size=META_PT, name=False)

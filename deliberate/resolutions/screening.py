@@ -40,19 +40,23 @@ async def set_criteria(actor: Actor, assembly: Assembly, criteria: object) -> li
     wanted = []
     for raw in criteria:
         raw = raw if isinstance(raw, dict) else {"name": raw}
-        wanted.append((clean_text(raw.get("name"), field="criteria", max_length=120),
-                       clean_text(raw.get("description"), field="criteria", max_length=300, required=False)))
+        wanted.append(
+            (
+                clean_text(raw.get("name"), field="criteria", max_length=120),
+                clean_text(raw.get("description"), field="criteria", max_length=300, required=False),
+            )
+        )
     async with in_transaction():
         existing = {c.name: c for c in await criteria_of(assembly)}
         keep = {name for name, _ in wanted}
         await ScreeningCriterion.filter(assembly_id=assembly.id).exclude(name__in=list(keep)).delete()
         for position, (name, description) in enumerate(wanted):
             if name in existing:
-                await ScreeningCriterion.filter(id=existing[name].id).update(description=description,
-                                                                             position=position)
+                await ScreeningCriterion.filter(id=existing[name].id).update(description=description, position=position)
             else:
-                await ScreeningCriterion.create(assembly=assembly, name=name, description=description,
-                                                position=position)
+                await ScreeningCriterion.create(
+                    assembly=assembly, name=name, description=description, position=position
+                )
     return await criteria_of(assembly)
 
 
@@ -63,8 +67,9 @@ async def ensure_default_criteria(assembly: Assembly) -> list[ScreeningCriterion
     if found:
         return found
     for position, (name, description) in enumerate(DEFAULT_CRITERIA):
-        await ScreeningCriterion.create(assembly=assembly, name=gettext(name), description=gettext(description),
-                                        position=position)
+        await ScreeningCriterion.create(
+            assembly=assembly, name=gettext(name), description=gettext(description), position=position
+        )
     return await criteria_of(assembly)
 
 
@@ -91,8 +96,9 @@ async def screen(actor: Actor, proposal: Proposal, scores: object, note: object 
         for cid, score in clean.items():
             row = await ProposalScreening.get_or_none(proposal_id=proposal.id, criterion_id=cid)
             if row is None:
-                await ProposalScreening.create(proposal=proposal, criterion_id=cid, score=score, note=why,
-                                               screened_by=staff)
+                await ProposalScreening.create(
+                    proposal=proposal, criterion_id=cid, score=score, note=why, screened_by=staff
+                )
             else:
                 row.score, row.note, row.screened_by = score, why, staff
                 await row.save()
@@ -112,17 +118,29 @@ class Screened:
 async def screening_table(session: Session) -> tuple[list[ScreeningCriterion], list[Screened]]:
     """The session's published proposals with their scores, the highest total first."""
     criteria = await criteria_of(session.assembly)
-    proposals = await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED
-                                      ).prefetch_related("theme").order_by("id")
+    proposals = (
+        await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED)
+        .prefetch_related("theme")
+        .order_by("id")
+    )
     rows = {p.id: Screened(p) for p in proposals}
     for pid, cid, score in await ProposalScreening.filter(proposal_id__in=list(rows)).values_list(
-            "proposal_id", "criterion_id", "score"):
+        "proposal_id", "criterion_id", "score"
+    ):
         rows[pid].scores[cid] = score
     return criteria, sorted(rows.values(), key=lambda r: (-r.total, r.proposal.id))
 
 
 def as_json(criteria: list[ScreeningCriterion], rows: list[Screened]) -> dict[str, Any]:
-    return {"criteria": [{"id": c.id, "name": c.name, "description": c.description} for c in criteria],
-            "proposals": [{"id": r.proposal.id, "title": r.proposal.title, "scores": {str(k): v for k, v in
-                                                                                       r.scores.items()},
-                           "total": r.total} for r in rows]}
+    return {
+        "criteria": [{"id": c.id, "name": c.name, "description": c.description} for c in criteria],
+        "proposals": [
+            {
+                "id": r.proposal.id,
+                "title": r.proposal.title,
+                "scores": {str(k): v for k, v in r.scores.items()},
+                "total": r.total,
+            }
+            for r in rows
+        ],
+    }

@@ -59,8 +59,15 @@ async def rules_of(session: Session) -> ResolutionRules:
     return found or ResolutionRules(session_id=session.id)
 
 
-async def set_rules(actor: Actor, session: Session, *, voters: object = "everyone", amenders: object = "everyone",
-                    max_reservation_share: object = 0.2, sector_minimums: object = None) -> ResolutionRules:
+async def set_rules(
+    actor: Actor,
+    session: Session,
+    *,
+    voters: object = "everyone",
+    amenders: object = "everyone",
+    max_reservation_share: object = 0.2,
+    sector_minimums: object = None,
+) -> ResolutionRules:
     staff = require_facilitator(actor)
     try:
         share = float(str(max_reservation_share))
@@ -73,9 +80,12 @@ async def set_rules(actor: Actor, session: Session, *, voters: object = "everyon
         if key not in SECTOR_GROUPS or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValidationError(N_("Please give a share between 0 and 1."), field="sector_minimums")
         minimums[key] = float(value)
-    values = {"voters": choice(voters, tuple(VOTERS), field="voters"),
-              "amenders": choice(amenders, tuple(AMENDERS), field="amenders"),
-              "max_reservation_share": share, "sector_minimums": minimums}
+    values = {
+        "voters": choice(voters, tuple(VOTERS), field="voters"),
+        "amenders": choice(amenders, tuple(AMENDERS), field="amenders"),
+        "max_reservation_share": share,
+        "sector_minimums": minimums,
+    }
     async with in_transaction():
         rules = await ResolutionRules.get_or_none(session_id=session.id)
         if rules is None:
@@ -89,8 +99,7 @@ async def set_rules(actor: Actor, session: Session, *, voters: object = "everyon
 
 async def register_delegate(actor: Actor, session: Session, participant_id: object, network: object) -> Delegate:
     staff = require_facilitator(actor)
-    person = await Participant.get_or_none(id=participant_id if is_id(participant_id) else -1,
-                                           session_id=session.id)
+    person = await Participant.get_or_none(id=participant_id if is_id(participant_id) else -1, session_id=session.id)
     if person is None:
         raise NotFound(N_("No such participant in this session."), field="participant_id")
     name = clean_text(network, field="network", max_length=120)
@@ -124,10 +133,13 @@ def _clean_clauses(value: object) -> list[dict[str, Any]]:
     out = []
     for raw in value:
         raw = raw if isinstance(raw, dict) else {"text": raw}
-        out.append({"text": clean_text(raw.get("text"), field="clauses", max_length=TEXT_MAX, multiline=True),
-                    "lead_agency": clean_text(raw.get("lead_agency"), field="clauses", max_length=200,
-                                              required=False),
-                    "partners": _clean_partners(raw.get("partners"), "clauses")})
+        out.append(
+            {
+                "text": clean_text(raw.get("text"), field="clauses", max_length=TEXT_MAX, multiline=True),
+                "lead_agency": clean_text(raw.get("lead_agency"), field="clauses", max_length=200, required=False),
+                "partners": _clean_partners(raw.get("partners"), "clauses"),
+            }
+        )
     return out
 
 
@@ -145,25 +157,35 @@ async def _clean_proposal_ids(session: Session, value: object) -> list[int]:
     return ids
 
 
-async def create_item(actor: Actor, session: Session, *, title: object, background: object = "",
-                      preamble: object = None, clauses: object = None, proposal_ids: object = None) -> AgendaItem:
+async def create_item(
+    actor: Actor,
+    session: Session,
+    *,
+    title: object,
+    background: object = "",
+    preamble: object = None,
+    clauses: object = None,
+    proposal_ids: object = None,
+) -> AgendaItem:
     """A drafting team's agenda item: background, preamble paragraphs, the draft's clauses, and the
     proposals it groups."""
     staff = require_facilitator(actor)
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
         raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
-    values = {"title": clean_text(title, field="title", max_length=200),
-              "background": clean_text(background, field="background", max_length=5000, multiline=True,
-                                       required=False),
-              "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs]}
+    values = {
+        "title": clean_text(title, field="title", max_length=200),
+        "background": clean_text(background, field="background", max_length=5000, multiline=True, required=False),
+        "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs],
+    }
     drafted = _clean_clauses(clauses)
     values["proposal_ids"] = await _clean_proposal_ids(session, proposal_ids)
     async with in_transaction():
         position = await AgendaItem.filter(session_id=session.id).count()
         item = await AgendaItem.create(session=session, created_by=staff, position=position, **values)
-        await AgendaItemVersion.create(item=item, version=1, title=item.title, background=item.background,
-                                       preamble=item.preamble, edited_by=staff)
+        await AgendaItemVersion.create(
+            item=item, version=1, title=item.title, background=item.background, preamble=item.preamble, edited_by=staff
+        )
         for n, c in enumerate(drafted, start=1):
             clause = await Clause.create(item=item, position=float(n), **c)
             await ClauseVersion.create(clause=clause, version=1, text=clause.text)
@@ -183,8 +205,15 @@ def _version(value: object, field: str = "base_version") -> int:
     return value
 
 
-async def edit_item(actor: Actor, item: AgendaItem, *, title: object, background: object = "",
-                    preamble: object = None, base_version: object) -> AgendaItem:
+async def edit_item(
+    actor: Actor,
+    item: AgendaItem,
+    *,
+    title: object,
+    background: object = "",
+    preamble: object = None,
+    base_version: object,
+) -> AgendaItem:
     """The drafting team revises an item's title, background or preamble; every draft is kept."""
     staff = require_facilitator(actor)
     session = item.session
@@ -192,27 +221,39 @@ async def edit_item(actor: Actor, item: AgendaItem, *, title: object, background
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
         raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
-    values = {"title": clean_text(title, field="title", max_length=200),
-              "background": clean_text(background, field="background", max_length=5000, multiline=True,
-                                       required=False),
-              "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs]}
+    values = {
+        "title": clean_text(title, field="title", max_length=200),
+        "background": clean_text(background, field="background", max_length=5000, multiline=True, required=False),
+        "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs],
+    }
     seen = _version(base_version)
     async with in_transaction():
         current = await AgendaItem.filter(id=item.id).select_for_update().first()
         assert current is not None
         if current.version != seen:
-            raise Conflict(N_("The draft has changed since (it is now version {v}). Please look at it again."),
-                           field="base_version", v=current.version)
+            raise Conflict(
+                N_("The draft has changed since (it is now version {v}). Please look at it again."),
+                field="base_version",
+                v=current.version,
+            )
         await current.update_from_dict(values | {"version": current.version + 1}).save()
         await AgendaItemVersion.create(item=current, version=current.version, edited_by=staff, **values)
-        await ModerationAction.create(session=session, action="item_revised", actor=staff,
-                                      data={"item": current.id, "version": current.version})
+        await ModerationAction.create(
+            session=session, action="item_revised", actor=staff, data={"item": current.id, "version": current.version}
+        )
     await events.publish(_event(session.id))
     return current
 
 
-async def add_clause(actor: Actor, item: AgendaItem, *, text: object, lead_agency: object = "",
-                     partners: object = None, after_clause_id: object = None) -> Clause:
+async def add_clause(
+    actor: Actor,
+    item: AgendaItem,
+    *,
+    text: object,
+    lead_agency: object = "",
+    partners: object = None,
+    after_clause_id: object = None,
+) -> Clause:
     """The drafting team adds a clause to a draft, at the end or after a given clause."""
     staff = require_facilitator(actor)
     session = item.session
@@ -231,14 +272,22 @@ async def add_clause(actor: Actor, item: AgendaItem, *, text: object, lead_agenc
             position = (siblings[index].position + after) / 2
         clause = await Clause.create(item=item, position=position, **values)
         await ClauseVersion.create(clause=clause, version=1, text=clause.text)
-        await ModerationAction.create(session=session, action="clause_drafted", actor=staff,
-                                      data={"item": item.id, "clause": clause.id})
+        await ModerationAction.create(
+            session=session, action="clause_drafted", actor=staff, data={"item": item.id, "clause": clause.id}
+        )
     await events.publish(_event(session.id))
     return clause
 
 
-async def revise_clause(actor: Actor, clause: Clause, *, text: object, lead_agency: object = "",
-                        partners: object = None, base_version: object) -> Clause:
+async def revise_clause(
+    actor: Actor,
+    clause: Clause,
+    *,
+    text: object,
+    lead_agency: object = "",
+    partners: object = None,
+    base_version: object,
+) -> Clause:
     """The drafting team rewrites a clause outside the amendment procedure (before or between readings).
     The new text is a new version, like an accepted amendment, and voids a check on the old wording."""
     staff = require_facilitator(actor)
@@ -254,11 +303,16 @@ async def revise_clause(actor: Actor, clause: Clause, *, text: object, lead_agen
         if current.version != seen:
             raise _stale(current)
         await ConsensusCheck.filter(clause_id=current.id, is_open=True).update(
-            is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC))
+            is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC)
+        )
         await current.update_from_dict(values | {"version": current.version + 1, "status": "open"}).save()
         await ClauseVersion.create(clause=current, version=current.version, text=current.text)
-        await ModerationAction.create(session=session, action="clause_revised", actor=staff,
-                                      data={"clause": current.id, "version": current.version})
+        await ModerationAction.create(
+            session=session,
+            action="clause_revised",
+            actor=staff,
+            data={"clause": current.id, "version": current.version},
+        )
     await events.publish(_event(session.id))
     return current
 
@@ -279,23 +333,29 @@ async def get_clause(clause_id: object) -> Clause:
 
 
 async def get_amendment(amendment_id: object) -> Amendment:
-    return await _get(Amendment, amendment_id, ("clause", "clause__item", "clause__item__session"),
-                      N_("No such amendment."))
+    return await _get(
+        Amendment, amendment_id, ("clause", "clause__item", "clause__item__session"), N_("No such amendment.")
+    )
 
 
 async def get_check(check_id: object) -> ConsensusCheck:
-    return await _get(ConsensusCheck, check_id, ("clause", "clause__item", "clause__item__session"),
-                      N_("No such consensus check."))
+    return await _get(
+        ConsensusCheck, check_id, ("clause", "clause__item", "clause__item__session"), N_("No such consensus check.")
+    )
 
 
 # -- amendments --------------------------------------------------------------------------------------------
 def _stale(clause: Clause) -> Conflict:
-    return Conflict(N_("The clause has changed since (it is now version {v}). Please look at it again."),
-                    field="base_version", v=clause.version)
+    return Conflict(
+        N_("The clause has changed since (it is now version {v}). Please look at it again."),
+        field="base_version",
+        v=clause.version,
+    )
 
 
-async def propose_amendment(actor: Actor, clause: Clause, *, op: object, text: object = "", reason: object,
-                            base_version: object) -> Amendment:
+async def propose_amendment(
+    actor: Actor, clause: Clause, *, op: object, text: object = "", reason: object, base_version: object
+) -> Amendment:
     session: Session = clause.item.session
     staff = actor.staff if actor.is_facilitator() else None
     author = None if staff else require_participant(actor, session)
@@ -304,9 +364,11 @@ async def propose_amendment(actor: Actor, clause: Clause, *, op: object, text: o
     if author is not None and rules.amenders == "delegates" and not await Delegate.exists(participant_id=author.id):
         raise PermissionDenied(N_("In this session only registered delegates may propose amendments."))
     clean_op = choice(op, tuple(AMENDMENT_OPS), field="op")
-    values = {"op": clean_op, "reason": clean_text(reason, field="reason", max_length=500, multiline=True),
-              "text": "" if clean_op == "delete" else clean_text(text, field="text", max_length=TEXT_MAX,
-                                                                  multiline=True)}
+    values = {
+        "op": clean_op,
+        "reason": clean_text(reason, field="reason", max_length=500, multiline=True),
+        "text": "" if clean_op == "delete" else clean_text(text, field="text", max_length=TEXT_MAX, multiline=True),
+    }
     if not isinstance(base_version, int) or isinstance(base_version, bool):
         raise ValidationError(N_("Please say which version of the clause you are amending."), field="base_version")
     if clause.status in ("removed", "adopted"):
@@ -315,8 +377,9 @@ async def propose_amendment(actor: Actor, clause: Clause, *, op: object, text: o
         raise _stale(clause)
     if clean_op == "replace" and values["text"] == clause.text:
         raise ValidationError(N_("The new wording is the same as the clause."), field="text")
-    amendment = await Amendment.create(clause=clause, base_version=base_version, author=author, entered_by=staff,
-                                       **values)
+    amendment = await Amendment.create(
+        clause=clause, base_version=base_version, author=author, entered_by=staff, **values
+    )
     await events.publish(_event(session.id))
     return amendment
 
@@ -331,8 +394,9 @@ async def back_amendment(actor: Actor, amendment: Amendment) -> bool:
     try:
         async with in_transaction():
             await AmendmentBacker.create(amendment=amendment, participant=participant)
-            await audit.record(session.id, "amendment.backed", actor, amendment=amendment.id,
-                               participant=participant.id)
+            await audit.record(
+                session.id, "amendment.backed", actor, amendment=amendment.id, participant=participant.id
+            )
     except IntegrityError:
         return False
     await events.publish(_event(session.id))
@@ -358,8 +422,12 @@ async def decide_amendment(actor: Actor, amendment: Amendment, decision: object)
         current.status = "accepted" if verdict == "accept" else "rejected"
         current.decided_by, current.decided_at = staff, dt.datetime.now(dt.UTC)
         await current.save()
-        await ModerationAction.create(session=session, action=f"amendment_{current.status}", actor=staff,
-                                      data={"amendment": current.id, "clause": clause.id, "version": clause.version})
+        await ModerationAction.create(
+            session=session,
+            action=f"amendment_{current.status}",
+            actor=staff,
+            data={"amendment": current.id, "clause": clause.id, "version": clause.version},
+        )
     await events.publish(_event(session.id))
     return clause
 
@@ -367,13 +435,24 @@ async def decide_amendment(actor: Actor, amendment: Amendment, decision: object)
 async def _apply(clause: Clause, amendment: Amendment) -> Clause:
     if amendment.op != "insert":  # a check on the old wording no longer means anything
         await ConsensusCheck.filter(clause_id=clause.id, is_open=True).update(
-            is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC))
+            is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC)
+        )
     if amendment.op == "insert":
-        after = await Clause.filter(item_id=clause.item_id, position__gt=clause.position).order_by(  # type: ignore[attr-defined]
-            "position").first()
+        after = (
+            await Clause.filter(item_id=clause.item_id, position__gt=clause.position)
+            .order_by(  # type: ignore[attr-defined]
+                "position"
+            )
+            .first()
+        )
         position = (clause.position + after.position) / 2 if after else clause.position + 1
-        created = await Clause.create(item_id=clause.item_id, position=position, text=amendment.text,  # type: ignore[attr-defined]
-                                      lead_agency=clause.lead_agency, partners=[])
+        created = await Clause.create(
+            item_id=clause.item_id,
+            position=position,
+            text=amendment.text,  # type: ignore[attr-defined]
+            lead_agency=clause.lead_agency,
+            partners=[],
+        )
         await ClauseVersion.create(clause=created, version=1, text=created.text, amendment=amendment)
         amendment.created_clause_id = created.id
         return clause
@@ -384,20 +463,21 @@ async def _apply(clause: Clause, amendment: Amendment) -> Clause:
         clause.text = amendment.text
         clause.status = "open"  # a clause the room had not adopted goes back to being checked
     await clause.save()
-    await ClauseVersion.create(clause=clause, version=clause.version, text=clause.text, status=clause.status,
-                               amendment=amendment)
+    await ClauseVersion.create(
+        clause=clause, version=clause.version, text=clause.text, status=clause.status, amendment=amendment
+    )
     return clause
 
 
-async def merge_amendments(actor: Actor, clause: Clause, *, amendment_ids: object, text: object,
-                           reason: object = "") -> Clause:
+async def merge_amendments(
+    actor: Actor, clause: Clause, *, amendment_ids: object, text: object, reason: object = ""
+) -> Clause:
     """The chair folds several proposed amendments of one clause into one wording and applies it. The
     merged ones are kept, marked as merged into the new one; all must be on the clause's current version."""
     staff = require_facilitator(actor)
     session = clause.item.session
     _require_deliberation(session)
-    if not isinstance(amendment_ids, list) or not all(is_id(i) for i in amendment_ids) or len(
-            set(amendment_ids)) < 2:
+    if not isinstance(amendment_ids, list) or not all(is_id(i) for i in amendment_ids) or len(set(amendment_ids)) < 2:
         raise ValidationError(N_("Choose at least two amendments to merge."), field="amendment_ids")
     wording = clean_text(text, field="text", max_length=TEXT_MAX, multiline=True)
     why = clean_text(reason, field="reason", max_length=500, required=False) or gettext("Merged amendments")
@@ -411,15 +491,32 @@ async def merge_amendments(actor: Actor, clause: Clause, *, amendment_ids: objec
             raise Conflict(N_("This amendment has already been decided."), field="amendment_ids")
         if any(a.base_version != current.version for a in merged):
             raise _stale(current)
-        combined = await Amendment.create(clause=current, op="replace", text=wording, reason=why,
-                                          base_version=current.version, entered_by=staff, status="accepted",
-                                          decided_by=staff, decided_at=dt.datetime.now(dt.UTC))
+        combined = await Amendment.create(
+            clause=current,
+            op="replace",
+            text=wording,
+            reason=why,
+            base_version=current.version,
+            entered_by=staff,
+            status="accepted",
+            decided_by=staff,
+            decided_at=dt.datetime.now(dt.UTC),
+        )
         current = await _apply(current, combined)
         await Amendment.filter(id__in=[a.id for a in merged]).update(
-            status="merged", merged_into_id=combined.id, decided_by_id=staff.id, decided_at=dt.datetime.now(dt.UTC))
-        await ModerationAction.create(session=session, action="amendments_merged", actor=staff,
-                                      data={"into": combined.id, "merged": sorted(a.id for a in merged),
-                                            "clause": current.id, "version": current.version})
+            status="merged", merged_into_id=combined.id, decided_by_id=staff.id, decided_at=dt.datetime.now(dt.UTC)
+        )
+        await ModerationAction.create(
+            session=session,
+            action="amendments_merged",
+            actor=staff,
+            data={
+                "into": combined.id,
+                "merged": sorted(a.id for a in merged),
+                "clause": current.id,
+                "version": current.version,
+            },
+        )
     await events.publish(_event(session.id))
     return current
 
@@ -429,9 +526,11 @@ async def comment_on_clause(actor: Actor, clause: Clause, body: object) -> Claus
     session = clause.item.session
     participant = require_participant(actor, session)
     _require_deliberation(session)
-    comment = await ClauseComment.create(clause=clause, author=participant,
-                                         body=clean_text(body, field="body", max_length=1000, min_length=2,
-                                                         multiline=True))
+    comment = await ClauseComment.create(
+        clause=clause,
+        author=participant,
+        body=clean_text(body, field="body", max_length=1000, min_length=2, multiline=True),
+    )
     await events.publish(_event(session.id))
     return comment
 
@@ -448,8 +547,9 @@ async def open_check(actor: Actor, clause: Clause) -> ConsensusCheck:
         if await ConsensusCheck.exists(clause_id=clause.id, is_open=True):
             raise Conflict(N_("A check on this clause is already open."))
         check = await ConsensusCheck.create(clause=clause, clause_version=clause.version, opened_by=staff)
-        await ModerationAction.create(session=session, action="check_opened", actor=staff,
-                                      data={"clause": clause.id, "version": clause.version})
+        await ModerationAction.create(
+            session=session, action="check_opened", actor=staff, data={"clause": clause.id, "version": clause.version}
+        )
     await events.publish(_event(session.id))
     return check
 
@@ -474,8 +574,9 @@ async def answer_check(actor: Actor, check: ConsensusCheck, *, answer: object, r
         row = await CheckAnswer.filter(check_id=check.id, voice=voice).select_for_update().first()
         if row is None:
             try:
-                row = await CheckAnswer.create(check=check, voice=voice, participant=participant, answer=clean,
-                                               reason=why)
+                row = await CheckAnswer.create(
+                    check=check, voice=voice, participant=participant, answer=clean, reason=why
+                )
             except IntegrityError:  # two delegates of one network at once: the later answer stands
                 row = await CheckAnswer.get(check_id=check.id, voice=voice)
         row.answer, row.reason, row.participant = clean, why, participant
@@ -508,18 +609,32 @@ async def tally(check: ConsensusCheck) -> dict[str, Any]:
     for key, label in SECTOR_GROUPS.items():
         n = sum(by_sector[key].values())
         minimum = rules.sector_minimums.get(key)
-        sector_rows.append({"key": key, "label": gettext(label), "answers": n,
-                            "counts": dict(by_sector[key]) if n >= MIN_GROUP or public_networks else None,
-                            "share": round(n / total, 3) if total else 0.0, "minimum": minimum,
-                            "minimum_met": None if minimum is None else (total > 0 and n / total >= minimum)})
-    network_rows = [{"network": name, "answers": sum(c.values()), "counts": dict(c)}
-                    for name, c in sorted(by_network.items(), key=lambda kv: -sum(kv[1].values()))
-                    if public_networks or sum(c.values()) >= MIN_GROUP]
-    return {"total": total, "counts": {k: counts.get(k, 0) for k in ANSWERS},
-            "by_sector": sector_rows, "by_network": network_rows,
-            "reservations": [{"reason": r.reason, "answer": r.answer} for r in rows
-                             if r.answer in ("reservation", "block") and r.reason],
-            "max_reservation_share": rules.max_reservation_share}
+        sector_rows.append(
+            {
+                "key": key,
+                "label": gettext(label),
+                "answers": n,
+                "counts": dict(by_sector[key]) if n >= MIN_GROUP or public_networks else None,
+                "share": round(n / total, 3) if total else 0.0,
+                "minimum": minimum,
+                "minimum_met": None if minimum is None else (total > 0 and n / total >= minimum),
+            }
+        )
+    network_rows = [
+        {"network": name, "answers": sum(c.values()), "counts": dict(c)}
+        for name, c in sorted(by_network.items(), key=lambda kv: -sum(kv[1].values()))
+        if public_networks or sum(c.values()) >= MIN_GROUP
+    ]
+    return {
+        "total": total,
+        "counts": {k: counts.get(k, 0) for k in ANSWERS},
+        "by_sector": sector_rows,
+        "by_network": network_rows,
+        "reservations": [
+            {"reason": r.reason, "answer": r.answer} for r in rows if r.answer in ("reservation", "block") and r.reason
+        ],
+        "max_reservation_share": rules.max_reservation_share,
+    }
 
 
 def outcome_of(result: dict[str, Any]) -> str:
@@ -549,9 +664,14 @@ async def close_check(actor: Actor, check: ConsensusCheck) -> dict[str, Any]:
         await current.save()
         if outcome == "adopted" and not await ActionItem.exists(clause_id=clause.id):
             # ร่วมรับผิดชอบ: an adopted clause is followed up clause by clause, owned by its lead agency.
-            await ActionItem.create(clause=clause, title=clause.text[:200], agency_owner=clause.lead_agency[:120],
-                                    created_by=staff)
-        await ModerationAction.create(session=session, action="check_closed", actor=staff,
-                                      data={"clause": clause.id, "outcome": outcome, "counts": result["counts"]})
+            await ActionItem.create(
+                clause=clause, title=clause.text[:200], agency_owner=clause.lead_agency[:120], created_by=staff
+            )
+        await ModerationAction.create(
+            session=session,
+            action="check_closed",
+            actor=staff,
+            data={"clause": clause.id, "outcome": outcome, "counts": result["counts"]},
+        )
     await events.publish(_event(session.id))
     return {"outcome": outcome, **result}

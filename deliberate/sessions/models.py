@@ -12,8 +12,7 @@ class Assembly(Model):
     venue = fields.CharField(max_length=200, default="")
     starts_on = fields.DateField(null=True)
     ends_on = fields.DateField(null=True)
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     themes: fields.ReverseRelation[Theme]
@@ -75,8 +74,7 @@ class Participant(Model):
     consent_at = fields.DatetimeField(null=True)
     # Entered by staff for someone without a phone.
     assisted = fields.BooleanField(default=False)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     # The id this person had where they were imported from (a Pol.is participant id).
     external_id = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)

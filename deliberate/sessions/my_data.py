@@ -40,10 +40,16 @@ class MyData:
     def as_json(self) -> dict[str, Any]:
         p = self.participant
         return {
-            "participant": {"id": p.id, "display_name": p.display_name, "subdistrict_code": p.subdistrict_code,
-                            "subdistrict": geo.subdistrict_label(p.subdistrict_code) if p.subdistrict_code else "",
-                            "sector": p.sector, "organization": p.organization, "consent_at": _iso(p.consent_at),
-                            "joined_at": _iso(p.created_at)},
+            "participant": {
+                "id": p.id,
+                "display_name": p.display_name,
+                "subdistrict_code": p.subdistrict_code,
+                "subdistrict": geo.subdistrict_label(p.subdistrict_code) if p.subdistrict_code else "",
+                "sector": p.sector,
+                "organization": p.organization,
+                "consent_at": _iso(p.consent_at),
+                "joined_at": _iso(p.created_at),
+            },
             "session": {"code": self.session.code, "title": self.session.title},
             **{kind: [{k: _iso(v) for k, v in row.items()} for row in rows] for kind, rows in self.items.items()},
         }
@@ -67,25 +73,35 @@ async def my_data(actor: Actor) -> MyData:
     session = await Session.get(id=me.session_id)  # type: ignore[attr-defined]
     titles = dict(await Proposal.filter(session_id=session.id).values_list("id", "title"))
     supports = await Support.filter(participant_id=me.id).order_by("id").values("proposal_id", "created_at")
-    ballots = await Ballot.filter(participant_id=me.id).order_by("id").values(
-        "round_id", "proposal_id", "value", "source", "created_at")
+    ballots = (
+        await Ballot.filter(participant_id=me.id)
+        .order_by("id")
+        .values("round_id", "proposal_id", "value", "source", "created_at")
+    )
     items = {
-        "proposals": await Proposal.filter(author_id=me.id).order_by("id").values(
-            "id", "kind", "title", "body", "status", "created_at"),
-        "comments": await Comment.filter(author_id=me.id).order_by("id").values(
-            "id", "proposal_id", "stance", "body", "hidden", "created_at"),
+        "proposals": await Proposal.filter(author_id=me.id)
+        .order_by("id")
+        .values("id", "kind", "title", "body", "status", "created_at"),
+        "comments": await Comment.filter(author_id=me.id)
+        .order_by("id")
+        .values("id", "proposal_id", "stance", "body", "hidden", "created_at"),
         "supports": [s | {"title": titles.get(s["proposal_id"], "")} for s in supports],
         "votes": [b | {"title": titles.get(b["proposal_id"], "")} for b in ballots],
-        "pledges": await Commitment.filter(participant_id=me.id).order_by("id").values(
-            "id", "proposal_id", "who", "role", "what", "due", "credited", "created_at"),
-        "amendments": await Amendment.filter(author_id=me.id).order_by("id").values(
-            "id", "clause_id", "op", "text", "reason", "status", "created_at"),
-        "clause_comments": await ClauseComment.filter(author_id=me.id).order_by("id").values(
-            "id", "clause_id", "body", "created_at"),
-        "backed_amendments": await AmendmentBacker.filter(participant_id=me.id).order_by("id").values(
-            "amendment_id", "created_at"),
-        "check_answers": await CheckAnswer.filter(participant_id=me.id).order_by("id").values(
-            "check_id", "answer", "reason", "created_at"),
+        "pledges": await Commitment.filter(participant_id=me.id)
+        .order_by("id")
+        .values("id", "proposal_id", "who", "role", "what", "due", "credited", "created_at"),
+        "amendments": await Amendment.filter(author_id=me.id)
+        .order_by("id")
+        .values("id", "clause_id", "op", "text", "reason", "status", "created_at"),
+        "clause_comments": await ClauseComment.filter(author_id=me.id)
+        .order_by("id")
+        .values("id", "clause_id", "body", "created_at"),
+        "backed_amendments": await AmendmentBacker.filter(participant_id=me.id)
+        .order_by("id")
+        .values("amendment_id", "created_at"),
+        "check_answers": await CheckAnswer.filter(participant_id=me.id)
+        .order_by("id")
+        .values("check_id", "answer", "reason", "created_at"),
         "delegate_of": await Delegate.filter(participant_id=me.id).values("network"),
     }
     for row in items["proposals"] + items["comments"]:
@@ -108,8 +124,13 @@ async def erase_my_data(actor: Actor, *, confirmed: bool) -> int:
         if row is None or row.token_hash.startswith(PURGED_PREFIX):
             raise NotAuthenticated(N_("Please join the session first."))
         await Participant.filter(id=me.id).update(
-            display_name="", organization="", subdistrict_code="", sector="", consent_at=None,
-            token_hash=f"{PURGED_PREFIX}{me.id}")
+            display_name="",
+            organization="",
+            subdistrict_code="",
+            sector="",
+            consent_at=None,
+            token_hash=f"{PURGED_PREFIX}{me.id}",
+        )
         drafts = Proposal.filter(author_id=me.id, status=ProposalStatus.PENDING)
         await drafts.delete()
         await Commitment.filter(participant_id=me.id).update(credited=False)

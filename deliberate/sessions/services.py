@@ -48,8 +48,15 @@ def _clean_date(value: object, field: str) -> date | None:
 
 
 async def create_assembly(
-    actor: Actor, *, title: object, themes: object, subtitle: object = "", province_code: object = "",
-    venue: object = "", starts_on: object = None, ends_on: object = None,
+    actor: Actor,
+    *,
+    title: object,
+    themes: object,
+    subtitle: object = "",
+    province_code: object = "",
+    venue: object = "",
+    starts_on: object = None,
+    ends_on: object = None,
 ) -> Assembly:
     staff = require_facilitator(actor)
     clean_title = clean_text(title, field="title", max_length=200)
@@ -74,16 +81,15 @@ async def create_assembly(
     return assembly
 
 
-async def create_session(
-    actor: Actor, assembly: Assembly, *, title: object, premoderation: bool = False
-) -> Session:
+async def create_session(actor: Actor, assembly: Assembly, *, title: object, premoderation: bool = False) -> Session:
     require_facilitator(actor)
     clean_title = clean_text(title, field="title", max_length=200)
     for _ in range(10):
         try:
             async with in_transaction():
-                return await Session.create(assembly=assembly, title=clean_title, code=new_code(),
-                                            premoderation=bool(premoderation))
+                return await Session.create(
+                    assembly=assembly, title=clean_title, code=new_code(), premoderation=bool(premoderation)
+                )
         except IntegrityError:
             continue  # the random code was taken: draw again
     raise RuntimeError("could not draw a free join code")
@@ -113,8 +119,11 @@ async def get_session(code: object) -> Session:
     # assembly, instead of two through the ORM (when voting opens, a whole hall asks at once).
     found = await rawsql.rows(_SESSION_SQL(), clean) if looks_like_code(clean) else None
     if not found:
-        raise NotFound(N_("There is no session with the code {code}. Please check the code and try again."),
-                       field="code", code=clean or "-")
+        raise NotFound(
+            N_("There is no session with the code {code}. Please check the code and try again."),
+            field="code",
+            code=clean or "-",
+        )
     session = rawsql.part(Session, found[0], "s")
     rawsql.attach(session, "assembly", rawsql.part(Assembly, found[0], "a"))
     return session
@@ -150,8 +159,9 @@ async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
             session.phase = new_phase
             session.phase_changed_at = datetime.now(UTC)
             await session.save(update_fields=["phase", "phase_changed_at"])
-            await ModerationAction.create(session=session, action="phase", actor=staff,
-                                          data={"from": old, "to": new_phase})
+            await ModerationAction.create(
+                session=session, action="phase", actor=staff, data={"from": old, "to": new_phase}
+            )
         await events.publish(events.Event("phase.changed", session.id, data={"phase": new_phase}))
     return session
 
@@ -164,8 +174,9 @@ async def set_permissions(actor: Actor, session: Session, phase: object, switche
     session.permissions = current
     async with in_transaction():
         await session.save(update_fields=["permissions"])
-        await ModerationAction.create(session=session, action="permissions", actor=staff,
-                                      data={"phase": target, "switches": current[target]})
+        await ModerationAction.create(
+            session=session, action="permissions", actor=staff, data={"phase": target, "switches": current[target]}
+        )
     await events.publish(events.Event("phase.changed", session.id, data={"phase": session.phase}))
     return session
 
@@ -199,16 +210,16 @@ async def set_timer(actor: Actor, session: Session, minutes: object, label: obje
 async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None) -> Session:
     staff = require_facilitator(actor)
     if proposal_id is not None:
-        exists = await Proposal.filter(id=proposal_id, session_id=session.id,
-                                       status=ProposalStatus.PUBLISHED).exists()
+        exists = await Proposal.filter(id=proposal_id, session_id=session.id, status=ProposalStatus.PUBLISHED).exists()
         if not exists:
             raise NotFound(N_("No such proposal."))
     session.spotlight_id = proposal_id
     async with in_transaction():
         await session.save(update_fields=["spotlight_id"])
         await ModerationAction.create(session=session, action="spotlight", actor=staff, proposal_id=proposal_id)
-    await events.publish(events.Event("spotlight.changed", session.id,
-                                      proposal_ids=(proposal_id,) if proposal_id else ()))
+    await events.publish(
+        events.Event("spotlight.changed", session.id, proposal_ids=(proposal_id,) if proposal_id else ())
+    )
     return session
 
 
@@ -219,8 +230,14 @@ class Joined:
 
 
 async def join_session(
-    session: Session, *, display_name: object, consent: object, subdistrict_code: object = "",
-    sector: object = "", organization: object = "", actor: Actor | None = None,
+    session: Session,
+    *,
+    display_name: object,
+    consent: object,
+    subdistrict_code: object = "",
+    sector: object = "",
+    organization: object = "",
+    actor: Actor | None = None,
 ) -> Joined:
     """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
     assisted = actor is not None and actor.staff is not None
@@ -240,8 +257,14 @@ async def join_session(
     org = clean_text(organization, field="organization", max_length=120, required=False)
     raw = new_token()
     participant = await Participant.create(
-        session=session, display_name=name, subdistrict_code=sub, sector=sector_value, organization=org,
-        token_hash=token_hash(raw), consent_at=None if assisted else datetime.now(UTC), assisted=assisted,
+        session=session,
+        display_name=name,
+        subdistrict_code=sub,
+        sector=sector_value,
+        organization=org,
+        token_hash=token_hash(raw),
+        consent_at=None if assisted else datetime.now(UTC),
+        assisted=assisted,
         entered_by=actor.staff if assisted and actor else None,
     )
     await events.publish(events.Event("participant.joined", session.id))
@@ -275,6 +298,5 @@ class Counts:
 async def counts(session: Session) -> Counts:
     participants = await Participant.filter(session_id=session.id).count()
     proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED, kind="proposal").count()
-    supports = await Support.filter(proposal__session_id=session.id,
-                                    proposal__status=ProposalStatus.PUBLISHED).count()
+    supports = await Support.filter(proposal__session_id=session.id, proposal__status=ProposalStatus.PUBLISHED).count()
     return Counts(participants, proposals, supports)

@@ -30,8 +30,7 @@ async def set_slow_mode(actor: Actor, session: Session, seconds: object) -> Sess
     except ValueError as exc:
         raise ValidationError(N_("Please enter the seconds as a whole number."), field="slow_mode") from exc
     if not 0 <= value <= MAX_SECONDS:
-        raise ValidationError(N_("Slow mode can be from 0 (off) to {n} seconds."), field="slow_mode",
-                              n=MAX_SECONDS)
+        raise ValidationError(N_("Slow mode can be from 0 (off) to {n} seconds."), field="slow_mode", n=MAX_SECONDS)
     current = dict(session.permissions or {})
     current[KEY] = value
     session.permissions = current

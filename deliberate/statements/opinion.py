@@ -63,12 +63,17 @@ async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], s
     rows: Sequence[Sequence[Any]] = []
     if rounds:
         marks = Ballot.filter(round_id__in=list(rounds), participant_id__not_isnull=True).values_list(
-            "participant_id", "proposal_id", "value", "created_at")
+            "participant_id", "proposal_id", "value", "created_at"
+        )
         # The driver's rows as they come: the ORM parses each created_at with a pure-Python parser, which
         # for 500,000 marks took seconds; `_seconds` does it in C.
         _, rows = await Ballot._meta.db.execute_query(marks.sql(params_inline=True))  # ids only: safe inline
-    out_ids = await Proposal.filter(session_id=session_id, kind="statement").exclude(
-        status=ProposalStatus.PUBLISHED).exclude(status=ProposalStatus.PENDING).values_list("id", flat=True)
+    out_ids = (
+        await Proposal.filter(session_id=session_id, kind="statement")
+        .exclude(status=ProposalStatus.PUBLISHED)
+        .exclude(status=ProposalStatus.PENDING)
+        .values_list("id", flat=True)
+    )
     meta = await Proposal.filter(session_id=session_id, kind="statement", meta=True).values_list("id", flat=True)
     return rows, set(out_ids), set(meta)  # type: ignore[arg-type]
 
@@ -81,12 +86,14 @@ def _seconds(value: Any) -> float:
 
 
 def _matrix(rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[int]) -> VoteMatrix:
-    return vote_matrix_from_events(((r[0], r[1], r[2], _seconds(r[3])) for r in rows),
-                                   moderated_out=moderated_out, meta=meta)
+    return vote_matrix_from_events(
+        ((r[0], r[1], r[2], _seconds(r[3])) for r in rows), moderated_out=moderated_out, meta=meta
+    )
 
 
-def _math(rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[int], previous: MapState | None
-          ) -> tuple[OpinionMap, float]:
+def _math(
+    rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[int], previous: MapState | None
+) -> tuple[OpinionMap, float]:
     started = time.perf_counter()
     return compute(_matrix(rows, moderated_out, meta), previous), time.perf_counter() - started
 
@@ -162,8 +169,15 @@ def _process() -> ProcessPoolExecutor | None:
         if _computer is not None:
             _computer[1].shutdown(wait=False)
         # spawn, not fork: the app's process has threads and open connections a fork would copy.
-        _computer = (key, ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                              initializer=_child_start, initargs=(config_for(connection),)))
+        _computer = (
+            key,
+            ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_child_start,
+                initargs=(config_for(connection),),
+            ),
+        )
     return _computer[1]
 
 
@@ -185,7 +199,8 @@ async def recompute(session: Session) -> Entry:
     else:
         try:
             result, seconds, marks = await asyncio.get_running_loop().run_in_executor(
-                process, _child_tick, session.id, state)
+                process, _child_tick, session.id, state
+            )
         except BrokenProcessPool:
             global _computer
             _computer = None  # the next tick starts a new process
@@ -215,19 +230,38 @@ async def as_json(session: Session, entry: Entry) -> dict[str, Any]:
         "compute_seconds": round(entry.seconds, 4),
         "marks": entry.marks,
         "participants_in_map": len(m.participant_ids),
-        "groups": [{"id": g.id, "size": len(g.members), "centre": list(g.centre),
-                    "members": [{"participant_id": pid, "external_id": external.get(pid) or None}
-                                for pid in g.members]} for g in m.groups],
+        "groups": [
+            {
+                "id": g.id,
+                "size": len(g.members),
+                "centre": list(g.centre),
+                "members": [{"participant_id": pid, "external_id": external.get(pid) or None} for pid in g.members],
+            }
+            for g in m.groups
+        ],
         "consensus": {
-            "agree": [{"statement_id": c.statement_id, "p_success": c.p_success, "p_test": c.p_test}
-                      for c in m.consensus.agree],
-            "disagree": [{"statement_id": c.statement_id, "p_success": c.p_success, "p_test": c.p_test}
-                         for c in m.consensus.disagree],
+            "agree": [
+                {"statement_id": c.statement_id, "p_success": c.p_success, "p_test": c.p_test}
+                for c in m.consensus.agree
+            ],
+            "disagree": [
+                {"statement_id": c.statement_id, "p_success": c.p_success, "p_test": c.p_test}
+                for c in m.consensus.disagree
+            ],
         },
-        "representative": {str(gid): [{"statement_id": r.statement_id, "direction": r.direction,
-                                       "repness": r.repness, "repness_test": r.repness_test,
-                                       "p_success": r.p_success} for r in reps]
-                           for gid, reps in m.repness.items()},
+        "representative": {
+            str(gid): [
+                {
+                    "statement_id": r.statement_id,
+                    "direction": r.direction,
+                    "repness": r.repness,
+                    "repness_test": r.repness_test,
+                    "p_success": r.p_success,
+                }
+                for r in reps
+            ]
+            for gid, reps in m.repness.items()
+        },
         "group_informed_consensus": {str(k): v for k, v in m.group_informed_consensus.items()},
         "divisiveness": {str(k): v for k, v in m.divisiveness.items()},
     }

@@ -45,28 +45,72 @@ async def import_polis(folder: str | Path, *, title: str | None = None) -> Sessi
         assembly = await Assembly.create(title=topic, subtitle="Pol.is")
         theme = await Theme.create(assembly=assembly, name=topic, position=0)
         session = await Session.create(assembly=assembly, title=topic, code=new_code(), phase="deliberation")
-        vote_round = await VoteRound.create(session=session, method="agree", options=Options().as_dict(),
-                                            title=topic[:140])
-        await Participant.bulk_create([
-            Participant(session=session, display_name=f"Pol.is {pid}", external_id=str(pid),
-                        token_hash=token_hash(secrets.token_urlsafe(24))) for pid in people], batch_size=BATCH)
+        vote_round = await VoteRound.create(
+            session=session, method="agree", options=Options().as_dict(), title=topic[:140]
+        )
+        await Participant.bulk_create(
+            [
+                Participant(
+                    session=session,
+                    display_name=f"Pol.is {pid}",
+                    external_id=str(pid),
+                    token_hash=token_hash(secrets.token_urlsafe(24)),
+                )
+                for pid in people
+            ],
+            batch_size=BATCH,
+        )
         participant = dict(await Participant.filter(session_id=session.id).values_list("external_id", "id"))
-        await Proposal.bulk_create([
-            Proposal(session=session, theme=theme, kind="statement", title=_title(c.body), body=c.body,
-                     author_id=participant.get(str(c.author_id)), external_id=str(c.comment_id),
-                     status=ProposalStatus.HIDDEN if c.moderated == -1 else ProposalStatus.PUBLISHED, meta=c.is_meta,
-                     hidden_reason=MODERATED_OUT_REASON if c.moderated == -1 else "",
-                     created_at=_when(c.timestamp)) for c in export.comments], batch_size=BATCH)
+        await Proposal.bulk_create(
+            [
+                Proposal(
+                    session=session,
+                    theme=theme,
+                    kind="statement",
+                    title=_title(c.body),
+                    body=c.body,
+                    author_id=participant.get(str(c.author_id)),
+                    external_id=str(c.comment_id),
+                    status=ProposalStatus.HIDDEN if c.moderated == -1 else ProposalStatus.PUBLISHED,
+                    meta=c.is_meta,
+                    hidden_reason=MODERATED_OUT_REASON if c.moderated == -1 else "",
+                    created_at=_when(c.timestamp),
+                )
+                for c in export.comments
+            ],
+            batch_size=BATCH,
+        )
         statement = dict(await Proposal.filter(session_id=session.id).values_list("external_id", "id"))
-        await Ballot.bulk_create([
-            Ballot(round=vote_round, proposal_id=statement[str(cid)], participant_id=participant[str(pid)],
-                   value=vote, source="phone", created_at=_when(first))
-            for (pid, cid), (first, _, vote) in latest.items() if str(cid) in statement], batch_size=BATCH)
+        await Ballot.bulk_create(
+            [
+                Ballot(
+                    round=vote_round,
+                    proposal_id=statement[str(cid)],
+                    participant_id=participant[str(pid)],
+                    value=vote,
+                    source="phone",
+                    created_at=_when(first),
+                )
+                for (pid, cid), (first, _, vote) in latest.items()
+                if str(cid) in statement
+            ],
+            batch_size=BATCH,
+        )
         # One audit entry holds every imported mark, so `deliberate audit verify` can replay them.
-        marks = await Ballot.filter(round_id=vote_round.id).order_by("id").values_list(
-            "proposal_id", "participant_id", "value")
-        await audit.record(session.id, "votes.imported", "system", round=vote_round.id, source="phone",
-                           origin="polis", imported=[list(m) for m in marks])
+        marks = (
+            await Ballot.filter(round_id=vote_round.id)
+            .order_by("id")
+            .values_list("proposal_id", "participant_id", "value")
+        )
+        await audit.record(
+            session.id,
+            "votes.imported",
+            "system",
+            round=vote_round.id,
+            source="phone",
+            origin="polis",
+            imported=[list(m) for m in marks],
+        )
     return session
 
 

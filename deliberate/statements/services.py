@@ -42,14 +42,19 @@ async def write_statement(actor: Actor, session: Session, *, text: object) -> Pr
         raise ValidationError(N_("Please choose one of the strategic issues."), field="theme_id")
     status = ProposalStatus.PENDING if session.premoderation and not seeded else ProposalStatus.PUBLISHED
     async with in_transaction():
-        statement = await Proposal.create(session=session, theme=theme, author=author, kind=STATEMENT, title=body,
-                                          body="", status=status)
+        statement = await Proposal.create(
+            session=session, theme=theme, author=author, kind=STATEMENT, title=body, body="", status=status
+        )
         await statement_round(session)
         if seeded:
-            await ModerationAction.create(session=session, proposal=statement, action="statement_seeded",
-                                          actor=actor.staff)
-    await events.publish(events.Event(f"proposal.{'submitted' if status == 'pending' else 'published'}",
-                                      session.id, proposal_ids=(statement.id,)))
+            await ModerationAction.create(
+                session=session, proposal=statement, action="statement_seeded", actor=actor.staff
+            )
+    await events.publish(
+        events.Event(
+            f"proposal.{'submitted' if status == 'pending' else 'published'}", session.id, proposal_ids=(statement.id,)
+        )
+    )
     return statement
 
 
@@ -59,17 +64,25 @@ async def next_statement(actor: Actor, session: Session) -> Proposal | None:
     me = require_participant(actor, session)
     vote_round = await statement_round(session)
     done = set(await Ballot.filter(round_id=vote_round.id, participant_id=me.id).values_list("proposal_id", flat=True))
-    open_ids = [i for i in await Proposal.filter(session_id=session.id, kind=STATEMENT,
-                                                 status=ProposalStatus.PUBLISHED).order_by("id").values_list(
-        "id", flat=True) if i not in done]
+    open_ids = [
+        i
+        for i in await Proposal.filter(session_id=session.id, kind=STATEMENT, status=ProposalStatus.PUBLISHED)
+        .order_by("id")
+        .values_list("id", flat=True)
+        if i not in done
+    ]
     if not open_ids:
         return None
     priorities = opinion.priorities(session.id)
     if priorities:
         best = max(open_ids, key=lambda i: (priorities.get(i, 0.0), -i))
     else:
-        rows = await Ballot.filter(round_id=vote_round.id, proposal_id__in=open_ids).annotate(
-            n=Count("id")).group_by("proposal_id").values_list("proposal_id", "n")
+        rows = (
+            await Ballot.filter(round_id=vote_round.id, proposal_id__in=open_ids)
+            .annotate(n=Count("id"))
+            .group_by("proposal_id")
+            .values_list("proposal_id", "n")
+        )
         marks = dict(rows)
         best = min(open_ids, key=lambda i: (marks.get(i, 0), i))
     return await Proposal.get(id=best)

@@ -44,8 +44,12 @@ def signing_key() -> bytes:
     """SYNC_KEY, else SECRET_KEY: both instances must hold the same one."""
     key = os.environ.get("SYNC_KEY") or os.environ.get("SECRET_KEY") or ""
     if not key.strip():
-        raise BundleError(N_("Set SYNC_KEY (or SECRET_KEY) to the key shared by both instances before "
-                             "exporting or importing a session."))
+        raise BundleError(
+            N_(
+                "Set SYNC_KEY (or SECRET_KEY) to the key shared by both instances before "
+                "exporting or importing a session."
+            )
+        )
     return key.encode()
 
 
@@ -59,8 +63,9 @@ def _line(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=_default).encode() + b"\n"
 
 
-def write_bundle(header: dict[str, Any], rows: Iterable[tuple[str, dict[str, Any]]], key: bytes,
-                 *, compress: bool = False) -> bytes:
+def write_bundle(
+    header: dict[str, Any], rows: Iterable[tuple[str, dict[str, Any]]], key: bytes, *, compress: bool = False
+) -> bytes:
     body = bytearray(_line(header))
     for table, row in rows:
         body += _line({"table": table, "row": row})
@@ -92,17 +97,21 @@ def read_bundle(data: bytes, key: bytes) -> Bundle:
     payload, _, last = data.rstrip(b"\n").rpartition(b"\n")
     if not last.startswith(SIGNATURE_PREFIX) or not last.endswith(b'"}'):
         raise BundleError(N_("The bundle is truncated or unsigned: its last line is not a signature."))
-    claimed = last[len(SIGNATURE_PREFIX):-2]
+    claimed = last[len(SIGNATURE_PREFIX) : -2]
     payload += b"\n"
     expected = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
     if not hmac.compare_digest(claimed, expected):
-        raise BundleError(N_("The bundle's signature does not match: it was changed after export, or it "
-                             "was signed with another key."))
+        raise BundleError(
+            N_("The bundle's signature does not match: it was changed after export, or it was signed with another key.")
+        )
     lines = _lines(payload)
     header = next(lines)
     if header.get("format") != FORMAT or header.get("version") != VERSION:
-        raise BundleError(N_("This is not a session bundle this version can read (format {format}, "
-                             "version {version})."), format=header.get("format"), version=header.get("version"))
+        raise BundleError(
+            N_("This is not a session bundle this version can read (format {format}, version {version})."),
+            format=header.get("format"),
+            version=header.get("version"),
+        )
     rows: dict[str, list[dict[str, Any]]] = {}
     for number, line in enumerate(lines, start=2):
         table, row = line.get("table"), line.get("row")
@@ -110,7 +119,10 @@ def read_bundle(data: bytes, key: bytes) -> Bundle:
             raise BundleError(N_("The bundle is malformed (line {n})."), n=number)
         rows.setdefault(table, []).append(row)
     counts = header.get("counts")
-    if not isinstance(counts, dict) or any(len(rows.get(t, [])) != n for t, n in counts.items()) \
-            or set(rows) - set(counts):
+    if (
+        not isinstance(counts, dict)
+        or any(len(rows.get(t, [])) != n for t, n in counts.items())
+        or set(rows) - set(counts)
+    ):
         raise BundleError(N_("The bundle's row counts do not match its header."))
     return Bundle(header, rows, hashlib.sha256(payload).hexdigest())

@@ -20,9 +20,19 @@ from deliberate.sync.bundle import BundleError
 from deliberate.sync.tables import PART, STAFF, P, remap_action_data
 
 # Payload keys holding ids, and the bundled table they name (lists are lists of such ids).
-PAYLOAD_REFS = {"proposal": P, "into": P, "order": P, "participant": PART, "participants": PART,
-                "round": "vote_round", "check": "consensus_check", "amendment": "amendment", "comment": "comment",
-                "clause": "clause", "item": "agenda_item"}
+PAYLOAD_REFS = {
+    "proposal": P,
+    "into": P,
+    "order": P,
+    "participant": PART,
+    "participants": PART,
+    "round": "vote_round",
+    "check": "consensus_check",
+    "amendment": "amendment",
+    "comment": "comment",
+    "clause": "clause",
+    "item": "agenda_item",
+}
 ACTOR_REFS = {"participant": PART, "staff": STAFF}
 
 Ref = Callable[[str, int], int | None]  # (table, bundle id) -> the id here, None if the bundle has no such row
@@ -32,29 +42,62 @@ def check_source_chain(rows: list[dict[str, Any]], session_id: int) -> str | Non
     """Walk the chain as exported; return its head. A missing, moved or edited link refuses the bundle."""
     prev = GENESIS
     for expected, row in enumerate(rows, start=1):
-        digest = entry_hash(prev, session_id=session_id, seq=row["seq"], at=_at(row), kind=row["kind"],
-                            actor=row["actor"], subject=row["subject"], payload=row["payload"])
+        digest = entry_hash(
+            prev,
+            session_id=session_id,
+            seq=row["seq"],
+            at=_at(row),
+            kind=row["kind"],
+            actor=row["actor"],
+            subject=row["subject"],
+            payload=row["payload"],
+        )
         if row["seq"] != expected or row["prev_hash"] != prev or digest != row["hash"]:
-            raise BundleError(N_("The session's audit chain is broken at entry {seq} where it was exported "
-                                 "(see deliberate audit verify there). Nothing was imported."), seq=row["seq"])
+            raise BundleError(
+                N_(
+                    "The session's audit chain is broken at entry {seq} where it was exported "
+                    "(see deliberate audit verify there). Nothing was imported."
+                ),
+                seq=row["seq"],
+            )
         prev = row["hash"]
     return prev if rows else None
 
 
-def rechain(rows: list[dict[str, Any]], session_id: int, ref: Ref, provenance: dict[str, Any]
-            ) -> list[dict[str, Any]]:
+def rechain(rows: list[dict[str, Any]], session_id: int, ref: Ref, provenance: dict[str, Any]) -> list[dict[str, Any]]:
     """The same entries with this side's ids and hashes, then the `sync.imported` link."""
     out: list[dict[str, Any]] = []
     prev = GENESIS
     now = dt.datetime.now(dt.UTC)
-    entries = [(r["seq"], _at(r), r["kind"], _actor(r["actor"], ref), _subject(r["subject"], ref),
-                canonical(_payload(json.loads(r["payload"]), ref))) for r in rows]
+    entries = [
+        (
+            r["seq"],
+            _at(r),
+            r["kind"],
+            _actor(r["actor"], ref),
+            _subject(r["subject"], ref),
+            canonical(_payload(json.loads(r["payload"]), ref)),
+        )
+        for r in rows
+    ]
     entries.append((len(rows) + 1, now, "sync.imported", "system", "", canonical(provenance)))
     for seq, at, kind, actor, subject, payload in entries:
-        digest = entry_hash(prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject,
-                            payload=payload)
-        out.append({"session_id": session_id, "seq": seq, "at": at, "kind": kind, "actor": actor,
-                    "subject": subject, "payload": payload, "prev_hash": prev, "hash": digest})
+        digest = entry_hash(
+            prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject, payload=payload
+        )
+        out.append(
+            {
+                "session_id": session_id,
+                "seq": seq,
+                "at": at,
+                "kind": kind,
+                "actor": actor,
+                "subject": subject,
+                "payload": payload,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
     return out
 

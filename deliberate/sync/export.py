@@ -30,8 +30,9 @@ async def instance_id() -> str:
     record = await IdempotencyRecord.get_or_none(actor=INSTANCE_ACTOR, key="id")
     if record is None:
         try:
-            record = await IdempotencyRecord.create(actor=INSTANCE_ACTOR, key="id", fingerprint=uuid.uuid4().hex,
-                                                    status=200, body="{}")
+            record = await IdempotencyRecord.create(
+                actor=INSTANCE_ACTOR, key="id", fingerprint=uuid.uuid4().hex, status=200, body="{}"
+            )
         except IntegrityError:  # two exports at once: the other one made it
             record = await IdempotencyRecord.get(actor=INSTANCE_ACTOR, key="id")
     return record.fingerprint
@@ -53,15 +54,23 @@ async def export_session(code: str, key: bytes, *, compress: bool = False) -> by
     # One read transaction, so a session still in use exports as one consistent moment (SQLite snapshot).
     async with in_transaction():
         rows = await _collect(session)
-        staff_ids = sorted({r[c] for t in TABLES for r in rows[t.name] for c in t.staff if r[c] is not None}
-                           | _staff_in_chain(rows["audit_entry"]))
-        rows[STAFF] = await StaffUser.filter(id__in=staff_ids).order_by("id").values(
-            "id", "email", "display_name", "role")
+        staff_ids = sorted(
+            {r[c] for t in TABLES for r in rows[t.name] for c in t.staff if r[c] is not None}
+            | _staff_in_chain(rows["audit_entry"])
+        )
+        rows[STAFF] = (
+            await StaffUser.filter(id__in=staff_ids).order_by("id").values("id", "email", "display_name", "role")
+        )
     header = {
-        "format": FORMAT, "version": VERSION, "source_instance": instance,
-        "session_uid": f"{instance}:{session.id}", "session_code": session.code, "session_title": session.title,
+        "format": FORMAT,
+        "version": VERSION,
+        "source_instance": instance,
+        "session_uid": f"{instance}:{session.id}",
+        "session_code": session.code,
+        "session_title": session.title,
         "assembly_key": await assembly_key(session.assembly_id, instance),  # type: ignore[attr-defined]
-        "exported_at": dt.datetime.now(dt.UTC), "counts": {name: len(r) for name, r in rows.items()},
+        "exported_at": dt.datetime.now(dt.UTC),
+        "counts": {name: len(r) for name, r in rows.items()},
     }
     return write_bundle(header, _ordered(rows), key, compress=compress)
 

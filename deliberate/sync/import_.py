@@ -51,8 +51,9 @@ async def import_bundle(data: bytes, key: bytes) -> Imported:
     try:
         async with in_transaction():
             # Claimed first: a second import of the same session waits here, then finds it taken.
-            record = await IdempotencyRecord.create(actor=IMPORT_ACTOR, key=uid, fingerprint=bundle.digest,
-                                                    status=201, body="{}")
+            record = await IdempotencyRecord.create(
+                actor=IMPORT_ACTOR, key=uid, fingerprint=bundle.digest, status=201, body="{}"
+            )
             with _keeping_timestamps():
                 session = await _Writer(bundle).write()
             record.body = json.dumps({"code": session.code, "session_id": session.id})
@@ -73,8 +74,13 @@ async def _earlier_import(uid: str, digest: str) -> Imported | None:
         return None
     done = json.loads(record.body)
     if record.fingerprint != digest:
-        raise BundleError(N_("This session was already imported (as {code}) from a different export; changes "
-                             "made after that export are not merged."), code=done.get("code", "?"))
+        raise BundleError(
+            N_(
+                "This session was already imported (as {code}) from a different export; changes "
+                "made after that export are not merged."
+            ),
+            code=done.get("code", "?"),
+        )
     return Imported(done["code"], done["session_id"], created=False)
 
 
@@ -84,8 +90,12 @@ def _keeping_timestamps() -> Iterator[None]:
 
     Tortoise stamps auto_now fields on every insert; they are switched off only while this import runs,
     which the CLI does in a process of its own."""
-    stamped = [f for t in TABLES for f in t.model._meta.fields_map.values()
-               if isinstance(f, fields.DatetimeField) and f.auto_now]
+    stamped = [
+        f
+        for t in TABLES
+        for f in t.model._meta.fields_map.values()
+        if isinstance(f, fields.DatetimeField) and f.auto_now
+    ]
     for f in stamped:
         f.auto_now = False
     try:
@@ -131,8 +141,12 @@ class _Writer:
     async def _audit(self, rows: list[dict[str, Any]]) -> None:
         source = self.rows["session"][0]["id"]
         head = check_source_chain(rows, source)
-        provenance = {"source_session": self.header["session_uid"], "source_head": head,
-                      "source_length": len(rows), "exported_at": self.header.get("exported_at")}
+        provenance = {
+            "source_session": self.header["session_uid"],
+            "source_head": head,
+            "source_length": len(rows),
+            "exported_at": self.header.get("exported_at"),
+        }
         entries = rechain(rows, self.ids["session"][source], self._known, provenance)
         await AuditEntry.bulk_create([AuditEntry(**e) for e in entries], batch_size=BATCH)
 
@@ -143,8 +157,13 @@ class _Writer:
             email = str(row["email"]).strip().lower()
             user = await StaffUser.get_or_none(email=email)
             if user is None:
-                user = await StaffUser.create(email=email, display_name=str(row.get("display_name", ""))[:80],
-                                              role=Role(row["role"]), password_hash=PLACEHOLDER_HASH, is_active=False)
+                user = await StaffUser.create(
+                    email=email,
+                    display_name=str(row.get("display_name", ""))[:80],
+                    role=Role(row["role"]),
+                    password_hash=PLACEHOLDER_HASH,
+                    is_active=False,
+                )
             self.ids[STAFF][row["id"]] = user.id
 
     async def _assembly(self, rows: list[dict[str, Any]]) -> None:
@@ -156,8 +175,11 @@ class _Writer:
         record = await IdempotencyRecord.get_or_none(actor=ASSEMBLY_ACTOR, key=key) if key else None
         assembly = await Assembly.get_or_none(id=json.loads(record.body)["assembly_id"]) if record else None
         if assembly is None and row.get("starts_on"):
-            same = await Assembly.filter(title=row["title"], province_code=row.get("province_code", ""),
-                                         starts_on=dt.date.fromisoformat(row["starts_on"])).limit(2)
+            same = await Assembly.filter(
+                title=row["title"],
+                province_code=row.get("province_code", ""),
+                starts_on=dt.date.fromisoformat(row["starts_on"]),
+            ).limit(2)
             assembly = same[0] if len(same) == 1 else None
         if assembly is None:
             assembly = await Assembly.create(**self._values(BY_NAME["assembly"], row, deferrable=False))
@@ -187,8 +209,7 @@ class _Writer:
         elif table.name == "participant":
             # Phones' tokens stay behind: their cookies belong to the laptop's address, never to this one.
             values["token_hash"] = token_hash(new_token())
-            values["external_id"] = values.get("external_id") or \
-                f"{self.header['source_instance']}:{row['id']}"[:64]
+            values["external_id"] = values.get("external_id") or f"{self.header['source_instance']}:{row['id']}"[:64]
         obj = await table.model.create(**values)
         self.ids[table.name][row["id"]] = obj.id
         for column, target in table.refs.items():
@@ -206,8 +227,7 @@ class _Writer:
                 pass
             elif column in table.refs:
                 target = table.refs[column]
-                if deferrable and (target not in self.done or target == table.name) \
-                        and value not in self.ids[target]:
+                if deferrable and (target not in self.done or target == table.name) and value not in self.ids[target]:
                     value = None  # written later, once the row it names exists
                 else:
                     value = self._id(target, value)
@@ -219,8 +239,9 @@ class _Writer:
                 value = dt.date.fromisoformat(value)
             values[column] = value
         if table.name == "agenda_item":
-            values["proposal_ids"] = [self.ids["proposal"][i] for i in row.get("proposal_ids", [])
-                                      if i in self.ids["proposal"]]
+            values["proposal_ids"] = [
+                self.ids["proposal"][i] for i in row.get("proposal_ids", []) if i in self.ids["proposal"]
+            ]
         elif table.name == "moderation_action":
             values["data"] = remap_action_data(str(row.get("action", "")), row.get("data") or {}, self._known)
         elif table.name == "check_answer":
@@ -234,8 +255,9 @@ class _Writer:
         try:
             return self.ids[table][old]
         except KeyError:
-            raise BundleError(N_("The bundle refers to a row it does not carry ({table} {id})."),
-                              table=table, id=old) from None
+            raise BundleError(
+                N_("The bundle refers to a row it does not carry ({table} {id})."), table=table, id=old
+            ) from None
 
 
 async def _free_code() -> str:

@@ -68,25 +68,39 @@ TABLES: tuple[Table, ...] = (
     Table(ScreeningCriterion, {"assembly_id": "assembly"}, ("assembly_id",)),
     Table(Session, {"assembly_id": "assembly", "spotlight_id": P, "current_round_id": "vote_round"}),
     Table(Participant, {"session_id": "session"}, ("session_id",), ("entered_by_id",)),
-    Table(Proposal, {"session_id": "session", "theme_id": "theme", "author_id": PART, "merged_into_id": P},
-          ("session_id",), ("entered_by_id",)),
+    Table(
+        Proposal,
+        {"session_id": "session", "theme_id": "theme", "author_id": PART, "merged_into_id": P},
+        ("session_id",),
+        ("entered_by_id",),
+    ),
     Table(Comment, {"proposal_id": P, "author_id": PART, "carried_from_id": P}, ("proposal_id",)),
-    Table(Support, {"proposal_id": P, "participant_id": PART, "carried_from_id": P}, ("proposal_id",),
-          ("entered_by_id",)),
+    Table(
+        Support, {"proposal_id": P, "participant_id": PART, "carried_from_id": P}, ("proposal_id",), ("entered_by_id",)
+    ),
     Table(VoteRound, {"session_id": "session"}, ("session_id",), ("created_by_id",)),
-    Table(Ballot, {"round_id": "vote_round", "proposal_id": P, "participant_id": PART}, ("round_id",),
-          ("entered_by_id",)),
+    Table(
+        Ballot, {"round_id": "vote_round", "proposal_id": P, "participant_id": PART}, ("round_id",), ("entered_by_id",)
+    ),
     Table(ProposalAnswer, {"proposal_id": P}, ("proposal_id",), ("answered_by_id",)),
     Table(Commitment, {"proposal_id": P, "participant_id": PART}, ("proposal_id",), ("entered_by_id",)),
     Table(ResolutionRules, {"session_id": "session"}, ("session_id",)),
     Table(Delegate, {"session_id": "session", "participant_id": PART}, ("session_id",)),
-    Table(ProposalScreening, {"proposal_id": P, "criterion_id": "screening_criterion"}, ("proposal_id",),
-          ("screened_by_id",)),
+    Table(
+        ProposalScreening,
+        {"proposal_id": P, "criterion_id": "screening_criterion"},
+        ("proposal_id",),
+        ("screened_by_id",),
+    ),
     Table(AgendaItem, {"session_id": "session"}, ("session_id",), ("created_by_id",)),  # + proposal_ids
     Table(AgendaItemVersion, {"item_id": "agenda_item"}, ("item_id",), ("edited_by_id",)),
     Table(Clause, {"item_id": "agenda_item"}, ("item_id",)),
-    Table(Amendment, {"clause_id": "clause", "author_id": PART, "merged_into_id": "amendment",
-                      "created_clause_id": "clause"}, ("clause_id",), ("entered_by_id", "decided_by_id")),
+    Table(
+        Amendment,
+        {"clause_id": "clause", "author_id": PART, "merged_into_id": "amendment", "created_clause_id": "clause"},
+        ("clause_id",),
+        ("entered_by_id", "decided_by_id"),
+    ),
     Table(ClauseVersion, {"clause_id": "clause", "amendment_id": "amendment"}, ("clause_id",)),
     Table(ClauseComment, {"clause_id": "clause", "author_id": PART}, ("clause_id",)),
     Table(AmendmentBacker, {"amendment_id": "amendment", "participant_id": PART}, ("amendment_id",)),
@@ -94,8 +108,12 @@ TABLES: tuple[Table, ...] = (
     Table(CheckAnswer, {"check_id": "consensus_check", "participant_id": PART}, ("check_id",)),
     Table(ActionItem, {"proposal_id": P, "clause_id": "clause"}, ("proposal_id", "clause_id"), ("created_by_id",)),
     Table(ProgressUpdate, {"item_id": "action_item"}, ("item_id",), ("entered_by_id",)),
-    Table(ModerationAction, {"session_id": "session", "proposal_id": P, "comment_id": "comment"},
-          ("session_id",), ("actor_id",)),  # + the ids inside `data`
+    Table(
+        ModerationAction,
+        {"session_id": "session", "proposal_id": P, "comment_id": "comment"},
+        ("session_id",),
+        ("actor_id",),
+    ),  # + the ids inside `data`
     Table(Brief, {"session_id": "session"}, ("session_id",), ("created_by_id",)),
     Table(AuditEntry, {"session_id": "session"}, ("session_id",)),  # re-chained on import, see chain.py
 )
@@ -107,8 +125,13 @@ BY_NAME = {t.name: t for t in TABLES}
 REFERENCED = {target for t in TABLES for target in t.refs.values()}
 
 # Ids inside ModerationAction.data, by key; "into" names a proposal, or an amendment when amendments merge.
-ACTION_DATA_REFS = {"round": "vote_round", "item": "agenda_item", "clause": "clause", "amendment": "amendment",
-                    "merged": "amendment"}
+ACTION_DATA_REFS = {
+    "round": "vote_round",
+    "item": "agenda_item",
+    "clause": "clause",
+    "amendment": "amendment",
+    "merged": "amendment",
+}
 
 
 def action_data_refs(action: str) -> dict[str, str]:
@@ -118,5 +141,9 @@ def action_data_refs(action: str) -> dict[str, str]:
 def remap_action_data(action: str, data: dict[str, Any], ref: Callable[[str, int], int | None]) -> dict[str, Any]:
     """A staff act's `data` with the ids it holds remapped by `ref` (None for a row the bundle lacks)."""
     refs = action_data_refs(action)
-    return {k: ([ref(refs[k], i) for i in v] if isinstance(v, list) else ref(refs[k], v))
-            if k in refs and v is not None else v for k, v in data.items()}
+    return {
+        k: ([ref(refs[k], i) for i in v] if isinstance(v, list) else ref(refs[k], v))
+        if k in refs and v is not None
+        else v
+        for k, v in data.items()
+    }

@@ -31,7 +31,7 @@ def _in_compound(term: str, token: str) -> bool:
     if len(token) <= len(term) or term not in token:
         return False
     dictionary = _dictionary()
-    if token.startswith(term) and token[len(term):] in dictionary:
+    if token.startswith(term) and token[len(term) :] in dictionary:
         return True
     return token.endswith(term) and token[: -len(term)] in dictionary
 

@@ -40,11 +40,22 @@ async def add_support(actor: Actor, proposal: Proposal, *, on_behalf_of: Partici
         added = await rawsql.insert(
             "INSERT INTO support (proposal_id, participant_id, assisted, entered_by_id, created_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (proposal_id, participant_id) DO NOTHING",
-            proposal.id, participant.id, staff is not None, staff.id if staff else None, datetime.now(UTC))
+            proposal.id,
+            participant.id,
+            staff is not None,
+            staff.id if staff else None,
+            datetime.now(UTC),
+        )
         if not added:
             return False
-        await audit.record(session.id, "support.added", actor, proposal=proposal.id, participant=participant.id,
-                           source="assisted" if staff else "phone")
+        await audit.record(
+            session.id,
+            "support.added",
+            actor,
+            proposal=proposal.id,
+            participant=participant.id,
+            source="assisted" if staff else "phone",
+        )
     await events.publish(events.Event("support.added", session.id, proposal_ids=(proposal.id,)))
     return True
 

@@ -106,9 +106,14 @@ def clean_options(method: str, raw: object) -> Options:
         high = SCALES[scale][1] if method == "score" else 100
         threshold = float(_int({"threshold": threshold_raw}, "threshold", 0, 0, high))
     return Options(
-        hidden=_bool(raw, "hidden", False), quorum=_int(raw, "quorum", 0, 0, 100_000), threshold=threshold,
-        allow_assisted=_bool(raw, "allow_assisted", True), allow_paper=_bool(raw, "allow_paper", False),
-        budget=budget, max_per=_int(raw, "max_per", min(3, budget), 1, budget), scale=scale,
+        hidden=_bool(raw, "hidden", False),
+        quorum=_int(raw, "quorum", 0, 0, 100_000),
+        threshold=threshold,
+        allow_assisted=_bool(raw, "allow_assisted", True),
+        allow_paper=_bool(raw, "allow_paper", False),
+        budget=budget,
+        max_per=_int(raw, "max_per", min(3, budget), 1, budget),
+        scale=scale,
         k=_int(raw, "k", 3, 1, 20),
     )
 
@@ -130,13 +135,11 @@ def clean_value(method: str, options: Options, value: object) -> int:
     if method == "dots":
         low, high = 0, options.max_per
         if not low <= value <= high:
-            raise ValidationError(N_("You can put from 0 to {high} dots on one proposal."), field="value",
-                                  high=high)
+            raise ValidationError(N_("You can put from 0 to {high} dots on one proposal."), field="value", high=high)
     elif method == "score":
         low, high = options.score_range
         if not low <= value <= high:
-            raise ValidationError(N_("Please give a score from {low} to {high}."), field="value", low=low,
-                                  high=high)
+            raise ValidationError(N_("Please give a score from {low} to {high}."), field="value", low=low, high=high)
     elif method == "agree":
         if value not in (AGREE, PASS, DISAGREE):
             raise ValidationError(N_("Please choose agree, disagree or pass."), field="value")

@@ -18,8 +18,7 @@ class VoteRound(Model):
     options = fields.JSONField(default=dict)
     is_open = fields.BooleanField(default=True)
     revealed = fields.BooleanField(default=False)
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 
@@ -38,14 +37,14 @@ class Ballot(Model):
     id = fields.IntField(primary_key=True)
     round = fields.ForeignKeyField("models.VoteRound", related_name="ballots", on_delete=fields.CASCADE)
     proposal = fields.ForeignKeyField("models.Proposal", related_name="ballots", on_delete=fields.CASCADE)
-    participant = fields.ForeignKeyField("models.Participant", related_name="ballots", null=True,
-                                         on_delete=fields.CASCADE)
+    participant = fields.ForeignKeyField(
+        "models.Participant", related_name="ballots", null=True, on_delete=fields.CASCADE
+    )
     value = fields.IntField()
     source = fields.CharField(max_length=8, default="phone")
     # A paper ranking is several rows that belong together: they share this key.
     paper_key = fields.CharField(max_length=32, default="")
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True,
-                                        on_delete=fields.SET_NULL)
+    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -61,20 +61,24 @@ async def marks_of(session: Session, vote_round: VoteRound | None) -> list[tally
     """Every mark of a round. Supports live in their own table; their paper ballots in the round's."""
     marks: list[tally.Mark] = []
     if vote_round is None or vote_round.method == "support":
-        rows = await Support.filter(proposal__session_id=session.id,
-                                    proposal__status=ProposalStatus.PUBLISHED).values_list(
-            "proposal_id", "participant_id", "assisted")
+        rows = await Support.filter(
+            proposal__session_id=session.id, proposal__status=ProposalStatus.PUBLISHED
+        ).values_list("proposal_id", "participant_id", "assisted")
         marks += [tally.Mark(pid, f"p:{who}", 1, "assisted" if assisted else "phone") for pid, who, assisted in rows]
     if vote_round is not None:
         rows = await Ballot.filter(round_id=vote_round.id).values_list(
-            "proposal_id", "participant_id", "value", "source", "paper_key")
-        marks += [tally.Mark(pid, f"p:{who}" if who else f"paper:{key}", value, source)
-                  for pid, who, value, source, key in rows]
+            "proposal_id", "participant_id", "value", "source", "paper_key"
+        )
+        marks += [
+            tally.Mark(pid, f"p:{who}" if who else f"paper:{key}", value, source)
+            for pid, who, value, source, key in rows
+        ]
     return marks
 
 
-async def round_results(actor: Actor, session: Session, vote_round: VoteRound | None, *,
-                        by: str | None = None) -> dict[str, Any]:
+async def round_results(
+    actor: Actor, session: Session, vote_round: VoteRound | None, *, by: str | None = None
+) -> dict[str, Any]:
     method = vote_round.method if vote_round else "support"
     options = options_of(vote_round.options if vote_round else {})
     kind = "statement" if method == "agree" else "proposal"
@@ -84,11 +88,21 @@ async def round_results(actor: Actor, session: Session, vote_round: VoteRound | 
     marks = [m for m in await marks_of(session, vote_round) if m.proposal_id in known]
     voter_count = len(tally.voters(marks))
     head: dict[str, Any] = {
-        "round": None if vote_round is None else {
-            "id": vote_round.id, "method": method, "title": vote_round.title, "is_open": vote_round.is_open,
-            "revealed": vote_round.revealed, "options": options.as_dict()},
-        "method": method, "method_label": gettext(METHOD_LABELS[method]),
-        "voters": voter_count, "quorum": options.quorum, "quorum_met": voter_count >= options.quorum,
+        "round": None
+        if vote_round is None
+        else {
+            "id": vote_round.id,
+            "method": method,
+            "title": vote_round.title,
+            "is_open": vote_round.is_open,
+            "revealed": vote_round.revealed,
+            "options": options.as_dict(),
+        },
+        "method": method,
+        "method_label": gettext(METHOD_LABELS[method]),
+        "voters": voter_count,
+        "quorum": options.quorum,
+        "quorum_met": voter_count >= options.quorum,
         "sources": {s: gettext(label) for s, label in SOURCE_LABELS.items()},
     }
     hidden = options.hidden and not (vote_round and vote_round.revealed)
@@ -100,8 +114,15 @@ async def round_results(actor: Actor, session: Session, vote_round: VoteRound | 
     for p in proposals:
         # A proposal nobody marked has no row in the tally (rankings list every candidate).
         row = figures.get(p.id) or {"backers": 0, "by_source": dict.fromkeys(tally.SOURCES, 0)}
-        row = {"id": p.id, "title": p.title, "theme_id": p.theme_id, "external_id": p.external_id or None,  # type: ignore[attr-defined]
-               **row, "supports": supports.get(p.id, 0), "comments": comments.get(p.id, 0)}
+        row = {
+            "id": p.id,
+            "title": p.title,
+            "theme_id": p.theme_id,
+            "external_id": p.external_id or None,  # type: ignore[attr-defined]
+            **row,
+            "supports": supports.get(p.id, 0),
+            "comments": comments.get(p.id, 0),
+        }
         row["passes"] = tally.passes(method, options, row, voter_count) if head["quorum_met"] else False
         items.append(row)
     items.sort(key=lambda r: (*tally.SORT_KEYS[method](r), r["id"]))
@@ -113,10 +134,10 @@ async def round_results(actor: Actor, session: Session, vote_round: VoteRound | 
     return out
 
 
-async def breakdown(session: Session, method: str, options: Any, marks: list[tally.Mark], candidates: list[int],
-                    by: str) -> dict[str, Any]:
-    people = await Participant.filter(session_id=session.id).values(
-        "id", "sector", "subdistrict_code", "organization")
+async def breakdown(
+    session: Session, method: str, options: Any, marks: list[tally.Mark], candidates: list[int], by: str
+) -> dict[str, Any]:
+    people = await Participant.filter(session_id=session.id).values("id", "sector", "subdistrict_code", "organization")
     key_of = {f"p:{p['id']}": _group_key(p, by) for p in people}
     sample = {_group_key(p, by): " ".join((p["organization"] or "").split()) for p in people}
     joined = Counter(key_of.values())
@@ -137,11 +158,20 @@ async def breakdown(session: Session, method: str, options: Any, marks: list[tal
     groups = []
     for key, ms in sorted(by_group.items(), key=lambda kv: (kv[0] == OTHER, -len(tally.voters(kv[1])), kv[0])):
         figures = tally.items_for(method, options, ms, candidates)
-        groups.append({
-            "key": key, "label": _group_label(key, by, sample.get(key, key)),
-            "joined": sum(joined[k] for k in small) if key == OTHER else joined.get(key, 0),
-            "voters": len(tally.voters(ms)),
-            "figures": {pid: figures[pid].get(main) for pid in candidates if pid in figures},
-        })
-    return {"by": by, "min_size": MIN_GROUP, "figure": main, "groups": groups, "withheld": withheld,
-            "paper_marks": paper}
+        groups.append(
+            {
+                "key": key,
+                "label": _group_label(key, by, sample.get(key, key)),
+                "joined": sum(joined[k] for k in small) if key == OTHER else joined.get(key, 0),
+                "voters": len(tally.voters(ms)),
+                "figures": {pid: figures[pid].get(main) for pid in candidates if pid in figures},
+            }
+        )
+    return {
+        "by": by,
+        "min_size": MIN_GROUP,
+        "figure": main,
+        "groups": groups,
+        "withheld": withheld,
+        "paper_marks": paper,
+    }

@@ -25,8 +25,9 @@ STATEMENT = "statement"
 
 
 # -- rounds ------------------------------------------------------------------------------------------------
-async def open_round(actor: Actor, session: Session, *, method: object, options: object = None,
-                     title: object = "") -> VoteRound:
+async def open_round(
+    actor: Actor, session: Session, *, method: object, options: object = None, title: object = ""
+) -> VoteRound:
     """Open a round and make it the one phones show. An open round of another method is closed first."""
     staff = require_facilitator(actor)
     chosen = clean_method(method)
@@ -34,21 +35,25 @@ async def open_round(actor: Actor, session: Session, *, method: object, options:
     name = clean_text(title, field="title", max_length=140, required=False)
     async with in_transaction():
         if chosen != "agree":
-            await VoteRound.filter(session_id=session.id, is_open=True).exclude(method="agree").update(
-                is_open=False, closed_at=datetime.now(UTC))
-        vote_round = await VoteRound.create(session=session, method=chosen, options=opts.as_dict(), title=name,
-                                            created_by=staff)
+            await (
+                VoteRound.filter(session_id=session.id, is_open=True)
+                .exclude(method="agree")
+                .update(is_open=False, closed_at=datetime.now(UTC))
+            )
+        vote_round = await VoteRound.create(
+            session=session, method=chosen, options=opts.as_dict(), title=name, created_by=staff
+        )
         session.current_round_id = vote_round.id
         await session.save(update_fields=["current_round_id"])
-        await ModerationAction.create(session=session, action="round_opened", actor=staff,
-                                      data={"round": vote_round.id, "method": chosen})
+        await ModerationAction.create(
+            session=session, action="round_opened", actor=staff, data={"round": vote_round.id, "method": chosen}
+        )
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
 
 async def get_round(session: Session, round_id: object) -> VoteRound:
-    vote_round = await VoteRound.get_or_none(id=round_id, session_id=session.id) if is_id(round_id) \
-        else None
+    vote_round = await VoteRound.get_or_none(id=round_id, session_id=session.id) if is_id(round_id) else None
     if vote_round is None:
         raise NotFound(N_("No such voting round."))
     return vote_round
@@ -74,8 +79,9 @@ async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> 
     vote_round.closed_at = datetime.now(UTC)
     async with in_transaction():
         await vote_round.save(update_fields=["is_open", "closed_at"])
-        await ModerationAction.create(session=session, action="round_closed", actor=staff,
-                                      data={"round": vote_round.id})
+        await ModerationAction.create(
+            session=session, action="round_closed", actor=staff, data={"round": vote_round.id}
+        )
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
@@ -85,15 +91,20 @@ async def reveal(actor: Actor, session: Session, vote_round: VoteRound, shown: b
     vote_round.revealed = shown
     async with in_transaction():
         await vote_round.save(update_fields=["revealed"])
-        await ModerationAction.create(session=session, action="results_revealed" if shown else "results_hidden",
-                                      actor=staff, data={"round": vote_round.id})
+        await ModerationAction.create(
+            session=session,
+            action="results_revealed" if shown else "results_hidden",
+            actor=staff,
+            data={"round": vote_round.id},
+        )
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
 
 # -- who is voting -----------------------------------------------------------------------------------------
-async def _voter(actor: Actor, session: Session, options: Options,
-                 on_behalf_of: object) -> tuple[Participant, str, Any]:
+async def _voter(
+    actor: Actor, session: Session, options: Options, on_behalf_of: object
+) -> tuple[Participant, str, Any]:
     """The participant a mark belongs to, its source, and the staff member who entered it (if any)."""
     if on_behalf_of in (None, ""):
         return require_participant(actor, session), "phone", None
@@ -131,8 +142,9 @@ async def _round_for(session: Session, method: str) -> VoteRound:
 
 
 # -- marks -------------------------------------------------------------------------------------------------
-async def cast_vote(actor: Actor, proposal: Proposal, *, method: object, value: object,
-                    on_behalf_of: object = None) -> Ballot | None:
+async def cast_vote(
+    actor: Actor, proposal: Proposal, *, method: object, value: object, on_behalf_of: object = None
+) -> Ballot | None:
     """Put a mark on one proposal or statement: dots, a score, or agree/disagree/pass. A repeat replaces
     the earlier mark; zero dots removes it. Returns the stored mark, or None when it was removed."""
     session: Session = proposal.session
@@ -149,11 +161,17 @@ async def cast_vote(actor: Actor, proposal: Proposal, *, method: object, value: 
         await Participant.select_for_update().get(id=person.id)
         existing = await Ballot.get_or_none(round_id=vote_round.id, proposal_id=proposal.id, participant_id=person.id)
         if chosen == "dots":
-            others = await Ballot.filter(round_id=vote_round.id, participant_id=person.id).exclude(
-                proposal_id=proposal.id).values_list("value", flat=True)
+            others = (
+                await Ballot.filter(round_id=vote_round.id, participant_id=person.id)
+                .exclude(proposal_id=proposal.id)
+                .values_list("value", flat=True)
+            )
             if sum(others) + number > options.budget:
-                raise Conflict(N_("That is more than your {budget} dots. Take dots off another proposal first."),
-                               field="value", budget=options.budget)
+                raise Conflict(
+                    N_("That is more than your {budget} dots. Take dots off another proposal first."),
+                    field="value",
+                    budget=options.budget,
+                )
         ballot: Ballot | None
         if chosen == "dots" and number == 0:
             if existing is not None:
@@ -164,11 +182,21 @@ async def cast_vote(actor: Actor, proposal: Proposal, *, method: object, value: 
             await existing.save(update_fields=["value", "source", "entered_by_id", "updated_at"])
             ballot = existing
         else:
-            ballot = await Ballot.create(round=vote_round, proposal=proposal, participant=person, value=number,
-                                         source=source, entered_by=staff)
+            ballot = await Ballot.create(
+                round=vote_round, proposal=proposal, participant=person, value=number, source=source, entered_by=staff
+            )
         kind = "vote.removed" if ballot is None else "vote.changed" if existing else "vote.cast"
-        await audit.record(session.id, kind, actor, round=vote_round.id, method=chosen, proposal=proposal.id,
-                           participant=person.id, value=number, source=source)
+        await audit.record(
+            session.id,
+            kind,
+            actor,
+            round=vote_round.id,
+            method=chosen,
+            proposal=proposal.id,
+            participant=person.id,
+            value=number,
+            source=source,
+        )
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=(proposal.id,)))
     return ballot
 
@@ -182,8 +210,9 @@ async def _ranking_ids(session: Session, order: object, k: int) -> list[int]:
         raise ValidationError(N_("Please choose proposals from the list."), field="order")
     if len(set(order)) != len(order):
         raise ValidationError(N_("Each proposal can appear only once in your ranking."), field="order")
-    found = await Proposal.filter(id__in=order, session_id=session.id, status=ProposalStatus.PUBLISHED,
-                                  kind="proposal").count()
+    found = await Proposal.filter(
+        id__in=order, session_id=session.id, status=ProposalStatus.PUBLISHED, kind="proposal"
+    ).count()
     if found != len(order):
         raise ValidationError(N_("Please choose proposals from the list."), field="order")
     return list(order)
@@ -198,16 +227,31 @@ async def rank(actor: Actor, session: Session, *, order: object, on_behalf_of: o
     async with in_transaction():
         await Participant.select_for_update().get(id=person.id)
         await Ballot.filter(round_id=vote_round.id, participant_id=person.id).delete()
-        await Ballot.bulk_create([Ballot(round=vote_round, proposal_id=pid, participant=person, value=i + 1,
-                                         source=source, entered_by=staff) for i, pid in enumerate(ids)])
-        await audit.record(session.id, "vote.ranked", actor, round=vote_round.id, method="rank", participant=person.id,
-                           order=ids, source=source)
+        await Ballot.bulk_create(
+            [
+                Ballot(
+                    round=vote_round, proposal_id=pid, participant=person, value=i + 1, source=source, entered_by=staff
+                )
+                for i, pid in enumerate(ids)
+            ]
+        )
+        await audit.record(
+            session.id,
+            "vote.ranked",
+            actor,
+            round=vote_round.id,
+            method="rank",
+            participant=person.id,
+            order=ids,
+            source=source,
+        )
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(ids)))
     return ids
 
 
-async def enter_paper(actor: Actor, session: Session, vote_round: VoteRound, *, marks: object = None,
-                      order: object = None) -> int:
+async def enter_paper(
+    actor: Actor, session: Session, vote_round: VoteRound, *, marks: object = None, order: object = None
+) -> int:
     """One counted paper ballot: `marks` [{proposal_id, value}] (support: value 1), or `order` for a
     ranking. Stored without a participant and shown as paper in every tally. Returns the rows stored."""
     staff = require_facilitator(actor)
@@ -228,31 +272,55 @@ async def enter_paper(actor: Actor, session: Session, vote_round: VoteRound, *, 
             if not isinstance(mark, dict):
                 raise ValidationError(N_("Please enter at least one mark."), field="marks")
             pid = mark.get("proposal_id")
-            value = 1 if vote_round.method == "support" else clean_value(vote_round.method, options,
-                                                                          mark.get("value"))
+            value = 1 if vote_round.method == "support" else clean_value(vote_round.method, options, mark.get("value"))
             rows.append((pid, value))
         if len({pid for pid, _ in rows}) != len(rows):
             raise ValidationError(N_("Each proposal can appear only once on a ballot."), field="marks")
         if vote_round.method == "dots" and sum(v for _, v in rows) > options.budget:
-            raise ValidationError(N_("That is more than your {budget} dots. Take dots off another proposal first."),
-                                  field="marks", budget=options.budget)
+            raise ValidationError(
+                N_("That is more than your {budget} dots. Take dots off another proposal first."),
+                field="marks",
+                budget=options.budget,
+            )
         kind = STATEMENT if vote_round.method == "agree" else "proposal"
         ids = [pid for pid, _ in rows]
         if not all(is_id(i) for i in ids) or await Proposal.filter(
-                id__in=ids, session_id=session.id, status=ProposalStatus.PUBLISHED, kind=kind).count() != len(ids):
+            id__in=ids, session_id=session.id, status=ProposalStatus.PUBLISHED, kind=kind
+        ).count() != len(ids):
             raise ValidationError(N_("Please choose proposals from the list."), field="marks")
     async with in_transaction():
-        await Ballot.bulk_create([Ballot(round=vote_round, proposal_id=pid, participant=None, value=v,
-                                         source="paper", paper_key=key, entered_by=staff) for pid, v in rows])
-        await audit.record(session.id, "vote.paper", staff, round=vote_round.id, method=vote_round.method, key=key,
-                           marks=[[pid, v] for pid, v in rows])
-        await ModerationAction.create(session=session, action="paper_ballot", actor=staff,
-                                      data={"round": vote_round.id, "rows": len(rows)})
+        await Ballot.bulk_create(
+            [
+                Ballot(
+                    round=vote_round,
+                    proposal_id=pid,
+                    participant=None,
+                    value=v,
+                    source="paper",
+                    paper_key=key,
+                    entered_by=staff,
+                )
+                for pid, v in rows
+            ]
+        )
+        await audit.record(
+            session.id,
+            "vote.paper",
+            staff,
+            round=vote_round.id,
+            method=vote_round.method,
+            key=key,
+            marks=[[pid, v] for pid, v in rows],
+        )
+        await ModerationAction.create(
+            session=session, action="paper_ballot", actor=staff, data={"round": vote_round.id, "rows": len(rows)}
+        )
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(pid for pid, _ in rows)))
     return len(rows)
 
 
 async def my_marks(session: Session, vote_round: VoteRound, participant: Participant) -> dict[int, int]:
     rows = await Ballot.filter(round_id=vote_round.id, participant_id=participant.id).values_list(
-        "proposal_id", "value")
+        "proposal_id", "value"
+    )
     return dict(rows)  # type: ignore[arg-type]

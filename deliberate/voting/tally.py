@@ -44,8 +44,14 @@ def dots_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
     for m in marks:
         if m.value > 0:
             by[m.proposal_id].append(m)
-    return {pid: {"dots": sum(m.value for m in ms), "backers": len({m.voter for m in ms}),
-                  "by_source": _by_source(ms, weight=True)} for pid, ms in by.items()}
+    return {
+        pid: {
+            "dots": sum(m.value for m in ms),
+            "backers": len({m.voter for m in ms}),
+            "by_source": _by_source(ms, weight=True),
+        }
+        for pid, ms in by.items()
+    }
 
 
 def score_items(marks: Sequence[Mark], low: int, high: int) -> dict[int, dict[str, object]]:
@@ -56,9 +62,13 @@ def score_items(marks: Sequence[Mark], low: int, high: int) -> dict[int, dict[st
     for pid, ms in by.items():
         values = [m.value for m in ms]
         counts = Counter(values)
-        out[pid] = {"mean": round(statistics.fmean(values), 3), "median": statistics.median(values),
-                    "n": len(values), "distribution": {str(s): counts.get(s, 0) for s in range(low, high + 1)},
-                    "by_source": _by_source(ms)}
+        out[pid] = {
+            "mean": round(statistics.fmean(values), 3),
+            "median": statistics.median(values),
+            "n": len(values),
+            "distribution": {str(s): counts.get(s, 0) for s in range(low, high + 1)},
+            "by_source": _by_source(ms),
+        }
     return out
 
 
@@ -70,8 +80,15 @@ def agree_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
     for pid, ms in by.items():
         c = Counter(m.value for m in ms)
         n = len(ms)
-        out[pid] = {"agree": c[AGREE], "disagree": c[DISAGREE], "pass": c[PASS], "n": n, "backers": c[AGREE],
-                    "agree_rate": round(c[AGREE] / n, 4) if n else 0.0, "by_source": _by_source(ms)}
+        out[pid] = {
+            "agree": c[AGREE],
+            "disagree": c[DISAGREE],
+            "pass": c[PASS],
+            "n": n,
+            "backers": c[AGREE],
+            "agree_rate": round(c[AGREE] / n, 4) if n else 0.0,
+            "by_source": _by_source(ms),
+        }
     return out
 
 
@@ -130,13 +147,21 @@ def rank_items(marks: Sequence[Mark], candidates: Sequence[int], k: int) -> dict
     for m in marks:
         ranked_by[m.proposal_id].add(m.voter)
         sources[m.proposal_id].append(m)
-    return {c: {"borda": points.get(c, 0), "schulze_place": place.get(c), "first_choices": firsts.get(c, 0),
-                "backers": len(ranked_by.get(c, ())), "by_source": _by_source(sources.get(c, []))}
-            for c in candidates}
+    return {
+        c: {
+            "borda": points.get(c, 0),
+            "schulze_place": place.get(c),
+            "first_choices": firsts.get(c, 0),
+            "backers": len(ranked_by.get(c, ())),
+            "by_source": _by_source(sources.get(c, [])),
+        }
+        for c in candidates
+    }
 
 
-def items_for(method: str, options: Options, marks: Sequence[Mark],
-              candidates: Sequence[int]) -> dict[int, dict[str, object]]:
+def items_for(
+    method: str, options: Options, marks: Sequence[Mark], candidates: Sequence[int]
+) -> dict[int, dict[str, object]]:
     if method == "dots":
         return dots_items(marks)
     if method == "score":

@@ -39,9 +39,15 @@ NODE = ROOT / "node_modules"
 VENDOR = {
     "vendor/htmx/htmx.min.js": NODE / "htmx.org" / "dist" / "htmx.min.js",
     "vendor/htmx/ext/hx-ws.min.js": NODE / "htmx.org" / "dist" / "ext" / "hx-ws.min.js",
-    **{f"vendor/sarabun/sarabun-{subset}-{weight}-normal.woff2":
-       NODE / "@fontsource" / "sarabun" / "files" / f"sarabun-{subset}-{weight}-normal.woff2"
-       for subset in ("thai", "latin") for weight in (400, 700)},
+    **{
+        f"vendor/sarabun/sarabun-{subset}-{weight}-normal.woff2": NODE
+        / "@fontsource"
+        / "sarabun"
+        / "files"
+        / f"sarabun-{subset}-{weight}-normal.woff2"
+        for subset in ("thai", "latin")
+        for weight in (400, 700)
+    },
 }
 # Files served as one: htmx and its websocket extension. As two deferred scripts, htmx could start (it does on
 # a timer once the document is parsed) before the extension had loaded on a slow connection, and the page
@@ -51,14 +57,26 @@ BUNDLES = {
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
-TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-         ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2",
-         ".woff": "font/woff", ".png": "image/png", ".ico": "image/x-icon", ".webp": "image/webp"}
+TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".webp": "image/webp",
+}
 COMPRESSIBLE = (".css", ".js", ".svg", ".json", ".txt")
 # Already-compressed downloads gain nothing from gzip and cost CPU: the HTML middleware leaves them alone.
-NOT_GZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf",
-               "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+NOT_GZIPPED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 
 # Compressed bodies by (content hash, coding): made on first request, shared by every app in the process.
@@ -146,8 +164,11 @@ class Manifest:
         for name in sorted(files, key=lambda n: n.endswith(".css")):
             source = files[name]
             # A bundle's parts joined by an empty statement, so no part's last line can run into the next.
-            body = (b"\n;\n".join(part.read_bytes() for part in source) if isinstance(source, tuple)
-                    else source.read_bytes())
+            body = (
+                b"\n;\n".join(part.read_bytes() for part in source)
+                if isinstance(source, tuple)
+                else source.read_bytes()
+            )
             if name.endswith(".css"):
                 body = self._rewrite_css(name, body)
             digest = hashlib.sha256(body).hexdigest()[:10]
@@ -184,7 +205,8 @@ def _logical(css_name: str, ref: str) -> str:
 
 def served_files() -> dict[str, Path | tuple[Path, ...]]:
     files: dict[str, Path | tuple[Path, ...]] = {
-        p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.rglob("*")) if p.is_file()}
+        p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.rglob("*")) if p.is_file()
+    }
     files.update({name: path for name, path in VENDOR.items() if path.is_file()})
     files.update({name: parts for name, parts in BUNDLES.items() if all(p.is_file() for p in parts)})
     return files
@@ -212,8 +234,9 @@ def asset(name: str) -> str:
 class ShortCacheFiles(StaticFiles):
     """Plain, un-hashed paths: still served, but only cached briefly, since their content can change."""
 
-    def file_response(self, full_path: PathLike, stat_result: os.stat_result, scope: Scope,
-                      status_code: int = 200) -> Response:
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers.setdefault("cache-control", SHORT)
         return response

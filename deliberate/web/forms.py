@@ -50,8 +50,9 @@ IDEMPOTENCY_FIELD = "idempotency_key"
 UNSIGNED_FIELDS = (CSRF_FIELD, IDEMPOTENCY_FIELD)
 
 
-async def write_once(request: Request, actor: Actor, form: FormData,
-                     write: Callable[[], Awaitable[dict[str, object]]]) -> dict[str, object]:
+async def write_once(
+    request: Request, actor: Actor, form: FormData, write: Callable[[], Awaitable[dict[str, object]]]
+) -> dict[str, object]:
     """Run a participant's form write at most once per key, the key scoped to the participant. A repeat
     skips the write and returns what the first run returned, and the view answers from the state as it is now.
     The fingerprint leaves out the CSRF token, which a phone may renew before it sends a queued write again."""

@@ -35,8 +35,15 @@ class FrameWriter:
     def write(self, frame: bytes) -> bool:
         """Write at once if the socket can take it; False leaves the message to the ASGI send."""
         p = self.protocol
-        if (not p.handshake_complete or p.close_sent or p.disconnected or not p.writable.is_set()
-                or p.conn.state is not State.OPEN or p.conn.extensions or p.transport.is_closing()):
+        if (
+            not p.handshake_complete
+            or p.close_sent
+            or p.disconnected
+            or not p.writable.is_set()
+            or p.conn.state is not State.OPEN
+            or p.conn.extensions
+            or p.transport.is_closing()
+        ):
             return False
         p.transport.write(frame)
         return True
@@ -45,8 +52,9 @@ class FrameWriter:
 def capture(send: Send) -> FrameWriter | None:
     protocol = getattr(send, "__self__", None)
     if type(protocol).__name__ != "WebSocketsSansIOProtocol" or not all(
-            hasattr(protocol, name) for name in ("transport", "conn", "writable", "handshake_complete",
-                                                 "close_sent", "disconnected")):
+        hasattr(protocol, name)
+        for name in ("transport", "conn", "writable", "handshake_complete", "close_sent", "disconnected")
+    ):
         return None
     return FrameWriter(protocol)
 

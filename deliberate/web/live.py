@@ -32,8 +32,15 @@ from deliberate.web.templating import templates
 from deliberate.web.throttle import client_address, holds_session
 
 CHANGES_BOARD = {"phase.changed"}
-CHANGES_LEADERS = {"support.added", "support.withdrawn", "proposal.published", "proposal.hidden",
-                   "proposal.merged", "comment.added", "comment.hidden"}
+CHANGES_LEADERS = {
+    "support.added",
+    "support.withdrawn",
+    "proposal.published",
+    "proposal.hidden",
+    "proposal.merged",
+    "comment.added",
+    "comment.hidden",
+}
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
 # Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:
 # it is closed with a reason (a page reconnects by itself, so a quiet drop would only repeat).
@@ -62,8 +69,13 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
     audience, _, lang = key.partition(".")
     with language(lang or DEFAULT_LANGUAGE):
         session = await Session.get(id=session_id)
-        ctx: dict[str, object] = {"session": session, "seq": seq, "audience": audience, "oob": True,
-                                  "everything": dirty.everything}
+        ctx: dict[str, object] = {
+            "session": session,
+            "seq": seq,
+            "audience": audience,
+            "oob": True,
+            "everything": dirty.everything,
+        }
         ctx["counts"] = await counts(session)
         ctx["can"] = {a: can(session, a) for a in ACTIONS}
         ids = sorted(dirty.proposals)
@@ -81,12 +93,16 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         if audience == "projector":
             wants_leaders = dirty.everything or bool(CHANGES_LEADERS & dirty.names) or ctx["refresh_board"]
             ctx["leaders"] = await leaders(session) if wants_leaders else None
-            ctx["spotlight_changed"] = dirty.everything or "spotlight.changed" in dirty.names or bool(
-                session.spotlight_id and session.spotlight_id in dirty.proposals)
+            ctx["spotlight_changed"] = (
+                dirty.everything
+                or "spotlight.changed" in dirty.names
+                or bool(session.spotlight_id and session.spotlight_id in dirty.proposals)
+            )
             # The pledges panel is always on the page, hidden outside the commitments phase.
             wants_pledges = dirty.everything or ctx["refresh_board"] or "commitment.added" in dirty.names
-            ctx["pledges"] = (await recent_pledges(session) if session.phase == "commitments" else []) \
-                if wants_pledges else None
+            ctx["pledges"] = (
+                (await recent_pledges(session) if session.phase == "commitments" else []) if wants_pledges else None
+            )
             if ctx["spotlight_changed"] and session.spotlight_id:
                 spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
                 ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
@@ -164,8 +180,12 @@ async def session_socket(websocket: WebSocket) -> None:
     # Accepted first: a browser sees a close code and reason, but never a refused handshake's body.
     if wait and not await holds_session(websocket.scope, "ws_session", {"code": code}, code):
         await websocket.accept()
-        await websocket.close(code=CLOSE_TOO_FAST, reason=_reason(
-            N_("Too many wrong session codes. Please wait {minutes} minutes."), minutes=math.ceil(wait / 60)))
+        await websocket.close(
+            code=CLOSE_TOO_FAST,
+            reason=_reason(
+                N_("Too many wrong session codes. Please wait {minutes} minutes."), minutes=math.ceil(wait / 60)
+            ),
+        )
         return
     try:
         session = await get_session(websocket.path_params["code"])
@@ -204,8 +224,9 @@ async def session_socket(websocket: WebSocket) -> None:
                 break
             now = time.monotonic()
             if len(recent) == MAX_CLIENT_MESSAGES and now - recent[0] < CLIENT_WINDOW_S:
-                await websocket.close(code=CLOSE_TOO_FAST, reason=_reason(
-                    N_("Too many messages. Please wait, then reload the page.")))
+                await websocket.close(
+                    code=CLOSE_TOO_FAST, reason=_reason(N_("Too many messages. Please wait, then reload the page."))
+                )
                 break
             recent.append(now)
     except WebSocketDisconnect:

@@ -46,8 +46,11 @@ async def readyz(request: Request) -> Response:
     bus = request.app.state.bus
     checks = {"database": await _database_ok(), "live_bus": bus.healthy and await bus.ready()}
     ready = all(checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status_code=200 if ready else 503, headers={"cache-control": "no-store"})
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+        headers={"cache-control": "no-store"},
+    )
 
 
 class LiveCollector(Collector):
@@ -62,15 +65,20 @@ class LiveCollector(Collector):
         bus = getattr(state, "bus", None)
         if hub is None or bus is None:
             return
-        yield GaugeMetricFamily("deliberate_live_connections", "Open live connections (websockets) in this process.",
-                                value=hub.connections)
-        yield GaugeMetricFamily("deliberate_live_sessions", "Sessions with at least one open live connection.",
-                                value=sum(1 for c in hub.channels.values() if c.viewer_count))
+        yield GaugeMetricFamily(
+            "deliberate_live_connections", "Open live connections (websockets) in this process.", value=hub.connections
+        )
+        yield GaugeMetricFamily(
+            "deliberate_live_sessions",
+            "Sessions with at least one open live connection.",
+            value=sum(1 for c in hub.channels.values() if c.viewer_count),
+        )
         yield CounterMetricFamily("deliberate_live_updates", "Live updates handed to viewers.", value=hub.delivered)
         yield CounterMetricFamily("deliberate_live_dropped", "Viewers dropped for falling behind.", value=hub.dropped)
         yield CounterMetricFamily("deliberate_events", "Domain events received from the bus.", value=hub.events)
-        yield GaugeMetricFamily("deliberate_live_bus_healthy", "1 while the live bus reaches every process.",
-                                value=1 if bus.healthy else 0)
+        yield GaugeMetricFamily(
+            "deliberate_live_bus_healthy", "1 while the live bus reaches every process.", value=1 if bus.healthy else 0
+        )
 
 
 class Metrics:
@@ -79,8 +87,12 @@ class Metrics:
     def __init__(self, app: ASGIApp) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.write_seconds = Histogram(
-            "deliberate_write_seconds", "Time to answer a write (POST, PUT, PATCH, DELETE).", ["kind"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0), registry=self.registry)
+            "deliberate_write_seconds",
+            "Time to answer a write (POST, PUT, PATCH, DELETE).",
+            ["kind"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
         self.registry.register(LiveCollector(app))
 
     def render(self) -> bytes:
@@ -91,10 +103,15 @@ async def metrics(request: Request) -> Response:
     token = request.app.state.settings.metrics_token
     given = request.headers.get("authorization", "")
     if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        return Response("metrics need the scraper's token\n", status_code=401, media_type="text/plain",
-                        headers={"www-authenticate": "Bearer"})
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST,
-                    headers={"cache-control": "no-store"})
+        return Response(
+            "metrics need the scraper's token\n",
+            status_code=401,
+            media_type="text/plain",
+            headers={"www-authenticate": "Bearer"},
+        )
+    return Response(
+        request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST, headers={"cache-control": "no-store"}
+    )
 
 
 class WriteTimer:
@@ -124,5 +141,12 @@ class WriteTimer:
             app_metrics = getattr(scope["app"].state, "metrics", None) if "app" in scope else None
             if app_metrics is not None:
                 app_metrics.write_seconds.labels(kind).observe(seconds)
-            log.info("write", extra={"method": scope["method"], "path": scope["path"], "status": status,
-                                     "ms": round(seconds * 1000, 1)})
+            log.info(
+                "write",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round(seconds * 1000, 1),
+                },
+            )

@@ -14,8 +14,9 @@ from deliberate.web.forms import is_htmx
 from deliberate.web.templating import templates
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,
-           actor: Actor | None = None) -> Response:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200, actor: Actor | None = None
+) -> Response:
     ctx = {
         "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
         "actor": actor or Actor(),
@@ -30,8 +31,11 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
 
 def attachment(body: bytes, media_type: str, filename: str) -> Response:
     """A file to download (briefs, minutes, resolutions), never cached."""
-    return Response(body, media_type=media_type, headers={
-        "content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"},
+    )
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -15,10 +15,34 @@ from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
 from deliberate.web.assets import asset
 
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
+THAI_MONTHS = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -56,15 +80,24 @@ def build_environment() -> Environment:
         auto_reload=False,
     )
     env.globals.update(
-        _=gettext, gettext=gettext, asset=asset,
-        group_name=group_name, ngettext=ngettext, lang=get_language, phase_labels=PHASE_LABELS,
-        phase_hints=PHASE_HINTS, sectors=SECTORS, target_groups=TARGET_GROUPS,
-        subdistrict_label=geo.subdistrict_label, province_name=geo.province_name,
-        action_labels=ACTION_LABELS, status_labels=STATUS_LABELS, privacy_notice=PRIVACY_NOTICE.translated,
+        _=gettext,
+        gettext=gettext,
+        asset=asset,
+        group_name=group_name,
+        ngettext=ngettext,
+        lang=get_language,
+        phase_labels=PHASE_LABELS,
+        phase_hints=PHASE_HINTS,
+        sectors=SECTORS,
+        target_groups=TARGET_GROUPS,
+        subdistrict_label=geo.subdistrict_label,
+        province_name=geo.province_name,
+        action_labels=ACTION_LABELS,
+        status_labels=STATUS_LABELS,
+        privacy_notice=PRIVACY_NOTICE.translated,
     )
     env.filters.update(long_date=long_date, clock=clock, iso=iso)
     return env
 
 
 templates = Jinja2Templates(env=build_environment())
-

@@ -30,8 +30,17 @@ from deliberate.web.identity import participant_of
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The routes where a participant writes text for others to read: slow mode spaces these out.
-TEXT_WRITES = {"propose", "comment", "write_statement", "resolutions_action", "api_submit", "api_comment",
-               "api_statements", "api_amendments", "api_clause_comments"}
+TEXT_WRITES = {
+    "propose",
+    "comment",
+    "write_statement",
+    "resolutions_action",
+    "api_submit",
+    "api_comment",
+    "api_statements",
+    "api_amendments",
+    "api_clause_comments",
+}
 
 
 def client_address(conn: HTTPConnection | Scope) -> str:
@@ -91,9 +100,16 @@ class ThrottleMiddleware:
         if code is not None:
             wait = await limiter.wait(limiter.code_misses, address)
             if wait and not await holds_session(scope, name, params, code):
-                await _refusal(scope, RateLimited(N_(
-                    "Too many session codes that do not exist were tried from this network. Please check the "
-                    "code on the screen and try again in {minutes} minutes."), retry_after=wait))(scope, receive, send)
+                await _refusal(
+                    scope,
+                    RateLimited(
+                        N_(
+                            "Too many session codes that do not exist were tried from this network. Please check the "
+                            "code on the screen and try again in {minutes} minutes."
+                        ),
+                        retry_after=wait,
+                    ),
+                )(scope, receive, send)
                 return
         slow_key = None
         if scope["method"] in WRITES:
@@ -117,8 +133,9 @@ class ThrottleMiddleware:
         if slow_key is not None and 200 <= status < 400:
             await limiter.hit(*slow_key)
 
-    async def _participant_write(self, scope: Scope, name: str, params: dict[str, Any]) -> tuple[
-            RateLimited | None, tuple[Any, str] | None]:
+    async def _participant_write(
+        self, scope: Scope, name: str, params: dict[str, Any]
+    ) -> tuple[RateLimited | None, tuple[Any, str] | None]:
         raw = _credential(scope, name, params)
         if not raw or len(raw) > 100:
             return None, None
@@ -132,17 +149,18 @@ class ThrottleMiddleware:
             return None, None  # a replay: it answers what was already done and costs nothing
         wait = await limiter.hit(limiter.writes, key)
         if wait:
-            return RateLimited(N_("You are sending too quickly. Please wait {seconds} seconds and try again."),
-                               retry_after=wait), None
+            return RateLimited(
+                N_("You are sending too quickly. Please wait {seconds} seconds and try again."), retry_after=wait
+            ), None
         if name not in TEXT_WRITES:
             return None, None
-        seconds = slow_mode_of(await Session.get(id=participant.session_id)  # type: ignore[attr-defined]
-                               .values_list("permissions", flat=True))
+        seconds = slow_mode_of(
+            await Session.get(id=participant.session_id).values_list("permissions", flat=True)  # type: ignore[attr-defined]
+        )
         if not seconds:
             return None, None
         policy = slow_mode_policy(seconds)
         wait = await limiter.wait(policy, key)
         if wait:
-            return RateLimited(N_("Slow mode is on: you can post again in {seconds} seconds."),
-                               retry_after=wait), None
+            return RateLimited(N_("Slow mode is on: you can post again in {seconds} seconds."), retry_after=wait), None
         return None, (policy, key)

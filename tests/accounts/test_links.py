@@ -35,15 +35,17 @@ async def admin_browser(browser: Callable[[], Browser]) -> Browser:
     return b
 
 
-async def test_an_invitation_end_to_end_in_the_browser(browser: Callable[[], Browser],
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_invitation_end_to_end_in_the_browser(
+    browser: Callable[[], Browser], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     admin = await admin_browser(browser)
     page = admin.page(await admin.get("/staff/invitations"))
     assert page.find("input", attrs={"name": "role", "value": "admin"}) is not None
     invitee = unique_email("new")
-    r = await admin.post("/staff/invitations", {"csrf_token": admin.csrf(page), "email": invitee.upper(),
-                                                "role": "official"})
+    r = await admin.post(
+        "/staff/invitations", {"csrf_token": admin.csrf(page), "email": invitee.upper(), "role": "official"}
+    )
     assert r.status_code == 201, r.text
     link = admin.page(r).find("input", id="invite-link")["value"]
     raw = token_of(link)
@@ -56,11 +58,27 @@ async def test_an_invitation_end_to_end_in_the_browser(browser: Callable[[], Bro
     phone = browser()
     form = phone.page(await phone.get(link))
     assert invitee in form.get_text()
-    r = await phone.post("/staff/invite", {"csrf_token": phone.csrf(form), "t": raw, "display_name": "คุณวิภา",
-                                           "password": NEW_PASSWORD, "repeat": NEW_PASSWORD + "x"})
+    r = await phone.post(
+        "/staff/invite",
+        {
+            "csrf_token": phone.csrf(form),
+            "t": raw,
+            "display_name": "คุณวิภา",
+            "password": NEW_PASSWORD,
+            "repeat": NEW_PASSWORD + "x",
+        },
+    )
     assert r.status_code == 422  # the two passwords differ: the link still works
-    r = await phone.post("/staff/invite", {"csrf_token": phone.csrf(form), "t": raw, "display_name": "คุณวิภา",
-                                           "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    r = await phone.post(
+        "/staff/invite",
+        {
+            "csrf_token": phone.csrf(form),
+            "t": raw,
+            "display_name": "คุณวิภา",
+            "password": NEW_PASSWORD,
+            "repeat": NEW_PASSWORD,
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == "/staff"
     assert STAFF_COOKIE in phone.client.cookies
     assert "คุณวิภา" in (await phone.get("/staff")).text  # signed in
@@ -72,22 +90,30 @@ async def test_an_invitation_end_to_end_in_the_browser(browser: Callable[[], Bro
     again = browser()
     r = await again.get(link + "&lang=en")
     assert r.status_code == 410 and "This link has already been used" in r.text
-    r = await again.post("/staff/invite?lang=en", {"csrf_token": again.csrf(again.page(
-        await again.get("/staff/login"))), "t": raw, "display_name": "x", "password": NEW_PASSWORD})
+    r = await again.post(
+        "/staff/invite?lang=en",
+        {
+            "csrf_token": again.csrf(again.page(await again.get("/staff/login"))),
+            "t": raw,
+            "display_name": "x",
+            "password": NEW_PASSWORD,
+        },
+    )
     assert r.status_code == 410
     assert await StaffUser.filter(email=invitee).count() == 1
     # Everything the server side logged (the test's own HTTP client logs the URLs it asks for, not the app).
-    logged = " ".join(f"{rec.getMessage()} {rec.__dict__}" for rec in caplog.records
-                      if not rec.name.startswith(("httpx", "httpcore")))
+    logged = " ".join(
+        f"{rec.getMessage()} {rec.__dict__}" for rec in caplog.records if not rec.name.startswith(("httpx", "httpcore"))
+    )
     assert raw not in logged and NEW_PASSWORD not in logged
 
 
-async def test_an_expired_invitation_is_refused_with_a_message(api: Api, browser: Callable[[], Browser],
-                                                               client: httpx.AsyncClient) -> None:
+async def test_an_expired_invitation_is_refused_with_a_message(
+    api: Api, browser: Callable[[], Browser], client: httpx.AsyncClient
+) -> None:
     admin = await api.staff("admin")
     invitee = unique_email("late")
-    r = await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "facilitator"},
-                          headers=admin)
+    r = await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "facilitator"}, headers=admin)
     assert r.status_code == 201, r.text
     raw = r.json()["token"]
     await StaffLink.filter(token_hash=token_hash(raw)).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
@@ -95,12 +121,16 @@ async def test_an_expired_invitation_is_refused_with_a_message(api: Api, browser
     r = await phone.get(f"/staff/invite?t={raw}&lang=en")
     assert r.status_code == 410 and "This link has expired. Please ask for a new one." in r.text
     before = await row_counts()
-    r = await client.post("/api/v1/staff/invitations/accept", headers={"accept-language": "en"},
-                          json={"token": raw, "display_name": "ช้าไป", "password": NEW_PASSWORD})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept",
+        headers={"accept-language": "en"},
+        json={"token": raw, "display_name": "ช้าไป", "password": NEW_PASSWORD},
+    )
     assert r.status_code == 410 and r.json()["error"] == "link_gone" and "expired" in r.json()["message"]
     assert await row_counts() == before
-    r = await client.post("/api/v1/staff/invitations/accept",
-                          json={"token": "n" * 43, "display_name": "ช้าไป", "password": NEW_PASSWORD})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept", json={"token": "n" * 43, "display_name": "ช้าไป", "password": NEW_PASSWORD}
+    )
     assert r.status_code == 404
 
 
@@ -108,8 +138,9 @@ async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
     admin, facilitator, official = await api.staff("admin"), await api.staff("facilitator"), await api.staff("official")
 
     async def invite(who: dict[str, str], role: str, email: str | None = None) -> httpx.Response:
-        return await client.post("/api/v1/staff/invitations", json={"email": email or unique_email(), "role": role},
-                                 headers=who)
+        return await client.post(
+            "/api/v1/staff/invitations", json={"email": email or unique_email(), "role": role}, headers=who
+        )
 
     before = await row_counts()
     assert (await invite(facilitator, "admin")).status_code == 403  # never more rights than one holds
@@ -119,8 +150,9 @@ async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
     await create_staff_user(existing, "official", PASSWORD)
     before["StaffUser"] += 1
     assert (await invite(admin, "official", existing)).status_code == 409
-    assert (await client.post("/api/v1/staff/invitations", json={"email": unique_email(), "role": "official"})
-            ).status_code == 401
+    assert (
+        await client.post("/api/v1/staff/invitations", json={"email": unique_email(), "role": "official"})
+    ).status_code == 401
     assert await row_counts() == before
     for who, role in ((facilitator, "facilitator"), (facilitator, "official"), (admin, "admin")):
         r = await invite(who, role)
@@ -131,36 +163,47 @@ async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
 async def test_an_invitation_through_the_api_works_once(api: Api, client: httpx.AsyncClient) -> None:
     facilitator = await api.staff("facilitator")
     invitee = unique_email("colleague")
-    first = (await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "facilitator"},
-                               headers=facilitator)).json()["token"]
-    r = await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "official"},
-                          headers=facilitator)
+    first = (
+        await client.post(
+            "/api/v1/staff/invitations", json={"email": invitee, "role": "facilitator"}, headers=facilitator
+        )
+    ).json()["token"]
+    r = await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "official"}, headers=facilitator)
     raw = r.json()["token"]
     # Inviting the same e-mail again replaces the earlier invitation.
-    r = await client.post("/api/v1/staff/invitations/accept",
-                          json={"token": first, "display_name": "เพื่อนร่วมงาน", "password": NEW_PASSWORD})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept",
+        json={"token": first, "display_name": "เพื่อนร่วมงาน", "password": NEW_PASSWORD},
+    )
     assert r.status_code == 404
-    r = await client.post("/api/v1/staff/invitations/accept",
-                          json={"token": raw, "display_name": "เพื่อนร่วมงาน", "password": "short"})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept", json={"token": raw, "display_name": "เพื่อนร่วมงาน", "password": "short"}
+    )
     assert r.status_code == 422 and r.json()["field"] == "password"
-    r = await client.post("/api/v1/staff/invitations/accept", headers={"content-type": "application/json"},
-                          content=json.dumps({"token": raw, "display_name": "เพื่อน", "password": "\ud800" * 12}))
+    r = await client.post(
+        "/api/v1/staff/invitations/accept",
+        headers={"content-type": "application/json"},
+        content=json.dumps({"token": raw, "display_name": "เพื่อน", "password": "\ud800" * 12}),
+    )
     assert r.status_code in (400, 422), r.text  # a lone surrogate cannot be hashed: refused, never a 500
-    r = await client.post("/api/v1/staff/invitations/accept",
-                          json={"token": raw, "display_name": "เพื่อนร่วมงาน", "password": NEW_PASSWORD})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept", json={"token": raw, "display_name": "เพื่อนร่วมงาน", "password": NEW_PASSWORD}
+    )
     assert r.status_code == 201, r.text
     assert r.json()["role"] == "official"
     me = await client.get("/api/v1/me", headers=auth(r.json()["token"]))
     assert me.status_code == 200 and me.json()["staff"]["email"] == invitee
-    r = await client.post("/api/v1/staff/invitations/accept",
-                          json={"token": raw, "display_name": "อีกครั้ง", "password": NEW_PASSWORD})
+    r = await client.post(
+        "/api/v1/staff/invitations/accept", json={"token": raw, "display_name": "อีกครั้ง", "password": NEW_PASSWORD}
+    )
     assert r.status_code == 410
     r = await client.post("/api/v1/auth/token", json={"email": invitee, "password": NEW_PASSWORD})
     assert r.status_code == 201
 
 
-async def test_a_reset_ends_every_login_and_token(api: Api, browser: Callable[[], Browser],
-                                                  client: httpx.AsyncClient) -> None:
+async def test_a_reset_ends_every_login_and_token(
+    api: Api, browser: Callable[[], Browser], client: httpx.AsyncClient
+) -> None:
     email = unique_email("forgetful")
     await create_staff_user(email, "facilitator", PASSWORD)
     old_api = (await client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).json()["token"]
@@ -168,8 +211,9 @@ async def test_a_reset_ends_every_login_and_token(api: Api, browser: Callable[[]
     await laptop.sign_in(email)
     assert (await laptop.get("/staff")).status_code == 200
 
-    assert (await client.post("/api/v1/staff/password-resets", json={"email": email},
-                              headers=auth(old_api))).status_code == 403  # facilitators may not
+    assert (
+        await client.post("/api/v1/staff/password-resets", json={"email": email}, headers=auth(old_api))
+    ).status_code == 403  # facilitators may not
     admin = await admin_browser(browser)
     page = admin.page(await admin.get("/staff/users"))
     r = await admin.post("/staff/users", {"csrf_token": admin.csrf(page), "email": email})
@@ -183,8 +227,10 @@ async def test_a_reset_ends_every_login_and_token(api: Api, browser: Callable[[]
 
     phone = browser()
     form = phone.page(await phone.get(link))
-    r = await phone.post("/staff/reset", {"csrf_token": phone.csrf(form), "t": token_of(link),
-                                          "password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    r = await phone.post(
+        "/staff/reset",
+        {"csrf_token": phone.csrf(form), "t": token_of(link), "password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+    )
     assert r.status_code == 303
     assert (await phone.get("/staff")).status_code == 200
     # Every earlier login and API token of the account has ended.
@@ -193,8 +239,7 @@ async def test_a_reset_ends_every_login_and_token(api: Api, browser: Callable[[]
     assert r.status_code == 303 and "/staff/login" in r.headers["location"]
     assert await StaffToken.filter(user__email=email).count() == 1  # the phone's new login only
     assert (await client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})).status_code == 401
-    assert (await client.post("/api/v1/auth/token", json={"email": email, "password": NEW_PASSWORD})
-            ).status_code == 201
+    assert (await client.post("/api/v1/auth/token", json={"email": email, "password": NEW_PASSWORD})).status_code == 201
     assert (await browser().get(link)).status_code == 410
 
 
@@ -202,8 +247,9 @@ async def test_a_reset_through_the_api_and_its_hour(api: Api, client: httpx.Asyn
     admin = await api.staff("admin")
     email = unique_email("official")
     await create_staff_user(email, "official", PASSWORD)
-    assert (await client.post("/api/v1/staff/password-resets", json={"email": unique_email()},
-                              headers=admin)).status_code == 404
+    assert (
+        await client.post("/api/v1/staff/password-resets", json={"email": unique_email()}, headers=admin)
+    ).status_code == 404
     raw = (await client.post("/api/v1/staff/password-resets", json={"email": email}, headers=admin)).json()["token"]
     await StaffLink.filter(token_hash=token_hash(raw)).update(expires_at=datetime.now(UTC) - timedelta(minutes=1))
     r = await client.post("/api/v1/staff/password-resets/accept", json={"token": raw, "password": NEW_PASSWORD})
@@ -217,9 +263,17 @@ async def test_a_reset_through_the_api_and_its_hour(api: Api, client: httpx.Asyn
 async def test_the_cli_prints_a_reset_link(database_url: str, client: httpx.AsyncClient) -> None:
     email = unique_email("operator")
     await create_staff_user(email, "admin", PASSWORD)
+
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([deliberate_command(), "users", "reset", *args], capture_output=True, text=True,
-                              timeout=60, env=child_env(database_url), cwd=ROOT, check=False)
+        return subprocess.run(
+            [deliberate_command(), "users", "reset", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(database_url),
+            cwd=ROOT,
+            check=False,
+        )
 
     done = await asyncio.to_thread(cli, email, "--base-url", "https://venue.example/")
     assert done.returncode == 0, done.stderr

@@ -33,8 +33,15 @@ def test_outside_production_the_key_is_drawn_per_process(monkeypatch: pytest.Mon
 
 def test_serve_in_production_without_a_key_exits(database_url: str) -> None:
     env = child_env(database_url) | {"DELIBERATE_ENV": "production"}
-    done = subprocess.run([deliberate_command(), "serve", "--port", "1"], capture_output=True, text=True,
-                          timeout=60, env=env, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [deliberate_command(), "serve", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
 
 

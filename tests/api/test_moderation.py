@@ -16,8 +16,9 @@ async def ideas_session(api: Api, facilitator: dict[str, str], **extra: object) 
     return s, await api.join(s["code"], "ผู้เสนอ")
 
 
-async def test_approving_a_published_proposal_is_harmless(api: Api, client: httpx.AsyncClient,
-                                                          facilitator: dict[str, str]) -> None:
+async def test_approving_a_published_proposal_is_harmless(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author = await ideas_session(api, facilitator)
     pid = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
     before = await row_counts()
@@ -36,8 +37,9 @@ async def test_approving_twice_records_one_action(api: Api, facilitator: dict[st
     assert await ModerationAction.filter(proposal_id=pid, action="approve").count() == 1
 
 
-async def test_hide_keeps_the_row_and_records_who_and_why(api: Api, client: httpx.AsyncClient,
-                                                          facilitator: dict[str, str]) -> None:
+async def test_hide_keeps_the_row_and_records_who_and_why(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author = await ideas_session(api, facilitator)
     reader = await api.join(s["code"], "ผู้อ่าน")
     pid = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
@@ -73,11 +75,15 @@ async def test_hide_needs_a_reason(api: Api, facilitator: dict[str, str]) -> Non
 
 
 async def test_merge_carries_supports_and_comments_and_counts_people_once(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author = await ideas_session(api, facilitator)
     code, theme = s["code"], s["themes"][0]["id"]
-    both, only_dup, only_keep = (await api.join(code, "สนับสนุนทั้งสอง"), await api.join(code, "เฉพาะข้อซ้ำ"),
-                                 await api.join(code, "เฉพาะข้อหลัก"))
+    both, only_dup, only_keep = (
+        await api.join(code, "สนับสนุนทั้งสอง"),
+        await api.join(code, "เฉพาะข้อซ้ำ"),
+        await api.join(code, "เฉพาะข้อหลัก"),
+    )
     keep = (await api.propose(author, code, theme, title="รถรับส่งผู้สูงอายุไปโรงพยาบาล"))["id"]
     dup = (await api.propose(only_dup, code, theme, title="รถพาผู้สูงอายุไปหาหมอ"))["id"]
     await api.comment(both, dup, body="ควรมีทุกตำบล", stance="for")
@@ -98,17 +104,23 @@ async def test_merge_carries_supports_and_comments_and_counts_people_once(
     assert "เฉพาะข้อซ้ำ" in staff_view[keep]["credits"]
     assert dup not in await api.proposals(both, code)
     assert (await client.get(f"/api/v1/sessions/{code}")).json()["counts"] == {
-        "participants": 4, "proposals": 1, "supports": 3}
+        "participants": 4,
+        "proposals": 1,
+        "supports": 3,
+    }
     assert set(await Comment.filter(carried_from_id=dup).values_list("body", flat=True)) == {
-        "ควรมีทุกตำบล", "งบประมาณมาจากไหน"}
+        "ควรมีทุกตำบล",
+        "งบประมาณมาจากไหน",
+    }
     action = await ModerationAction.get(proposal_id=dup, action="merge")
     assert action.data == {"into": keep, "supports_moved": 1}
     results = (await client.get(f"/api/v1/sessions/{code}/results")).json()["items"]
     assert [(i["id"], i["supports"]) for i in results] == [(keep, 3)]
 
 
-async def test_merged_proposal_cannot_be_supported(api: Api, client: httpx.AsyncClient,
-                                                   facilitator: dict[str, str]) -> None:
+async def test_merged_proposal_cannot_be_supported(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author = await ideas_session(api, facilitator)
     keep = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
     dup = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]

@@ -18,9 +18,19 @@ async def carried_proposal(api: Api, facilitator: dict[str, str]) -> tuple[dict[
     author = await api.join(s["code"], "ผู้เสนอ")
     adopted = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ศูนย์ดูแลผู้สูงอายุกลางวัน"))["id"]
     other = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ขุดลอกสระน้ำสาธารณะ"))["id"]
-    r = await api.client.post(f"/api/v1/proposals/{adopted}/answer", headers=facilitator, json={
-        "state": "adopted", "reason": "สอดคล้องกับแผนพัฒนาจังหวัด", "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
-        "lead_agency": "เทศบาลนครภูเก็ต", "partners": "พมจ.ภูเก็ต", "budget": 250000, "fiscal_year": 2570})
+    r = await api.client.post(
+        f"/api/v1/proposals/{adopted}/answer",
+        headers=facilitator,
+        json={
+            "state": "adopted",
+            "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
+            "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
+            "lead_agency": "เทศบาลนครภูเก็ต",
+            "partners": "พมจ.ภูเก็ต",
+            "budget": 250000,
+            "fiscal_year": 2570,
+        },
+    )
     assert r.status_code == 200, r.text
     return s, adopted, other
 
@@ -29,16 +39,21 @@ def due(days: int) -> str:
     return (today() + dt.timedelta(days=days)).isoformat()
 
 
-async def test_answer_maps_a_proposal_onto_the_plan(api: Api, client: httpx.AsyncClient,
-                                                    facilitator: dict[str, str]) -> None:
+async def test_answer_maps_a_proposal_onto_the_plan(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
-    r = await client.post(f"/api/v1/proposals/{other}/answer", headers=official, json={
-        "state": "forwarded", "reason": "อยู่ในอำนาจของ อบต.", "lead_agency": "อบต.รัษฎา"})
+    r = await client.post(
+        f"/api/v1/proposals/{other}/answer",
+        headers=official,
+        json={"state": "forwarded", "reason": "อยู่ในอำนาจของ อบต.", "lead_agency": "อบต.รัษฎา"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "forwarded"
     # Answering again replaces the answer; there is still one per proposal.
-    r = await client.post(f"/api/v1/proposals/{other}/answer", headers=official, json={
-        "state": "not_adopted", "reason": "ซ้ำกับโครงการเดิม"})
+    r = await client.post(
+        f"/api/v1/proposals/{other}/answer", headers=official, json={"state": "not_adopted", "reason": "ซ้ำกับโครงการเดิม"}
+    )
     assert r.json()["state"] == "not_adopted" and r.json()["lead_agency"] == ""
 
     participant = await api.join(s["code"], "ชาวบ้าน")
@@ -62,7 +77,8 @@ async def test_answer_maps_a_proposal_onto_the_plan(api: Api, client: httpx.Asyn
 
 
 async def test_pledges_in_the_commitments_phase_only_on_carried_proposals(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     person = await api.join(s["code"], "อพม. สมใจ", sector="volunteer")
     body = {"role": "support", "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": due(30)}
@@ -87,36 +103,53 @@ async def test_pledges_in_the_commitments_phase_only_on_carried_proposals(
     again = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=person | key, json=body)
     assert r.status_code == again.status_code == 201 and r.json() == again.json()
     assert r.json()["kind"] == "participant" and r.json()["role"] == "support"
-    r = await client.post(f"/api/v1/proposals/{adopted}/commitments", headers=facilitator, json={
-        "who": "เทศบาลนครภูเก็ต", "role": "lead", "what": "จัดหาสถานที่และงบประมาณปีแรก", "due": due(120)})
+    r = await client.post(
+        f"/api/v1/proposals/{adopted}/commitments",
+        headers=facilitator,
+        json={"who": "เทศบาลนครภูเก็ต", "role": "lead", "what": "จัดหาสถานที่และงบประมาณปีแรก", "due": due(120)},
+    )
     assert r.status_code == 201 and r.json()["kind"] == "agency"
     assert (await row_counts())["Commitment"] == before["Commitment"] + 2
 
 
-async def test_action_items_progress_and_the_public_follow_up(api: Api, client: httpx.AsyncClient,
-                                                              facilitator: dict[str, str]) -> None:
+async def test_action_items_progress_and_the_public_follow_up(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
-    item = {"title": "หาสถานที่ตั้งศูนย์", "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
-            "agency_owner": "เทศบาลนครภูเก็ต", "due": due(90)}
+    item = {
+        "title": "หาสถานที่ตั้งศูนย์",
+        "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
+        "agency_owner": "เทศบาลนครภูเก็ต",
+        "due": due(90),
+    }
     r = await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official, json=item)
     assert r.status_code == 201, r.text
     item_id = r.json()["id"]
     assert r.json()["status"] == "not_started"
     before = await row_counts()
-    for body, status in [({"status": "finished", "note": "x"}, 422), ({"status": "done", "note": ""}, 422),
-                         ({"status": "done", "note": "x", "on": due(3)}, 422)]:
+    for body, status in [
+        ({"status": "finished", "note": "x"}, 422),
+        ({"status": "done", "note": ""}, 422),
+        ({"status": "done", "note": "x", "on": due(3)}, 422),
+    ]:
         r = await client.post(f"/api/v1/action-items/{item_id}/updates", headers=official, json=body)
         assert r.status_code == status, (body, r.text)
-    assert (await client.post(f"/api/v1/proposals/{other}/action-items", headers=official,
-                              json=item)).status_code == 403
-    assert (await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official,
-                              json=item | {"due": due(-10)})).status_code == 422
-    assert (await client.post("/api/v1/action-items/999999/updates", headers=official,
-                              json={"status": "done", "note": "x"})).status_code == 404
+    assert (
+        await client.post(f"/api/v1/proposals/{other}/action-items", headers=official, json=item)
+    ).status_code == 403
+    assert (
+        await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official, json=item | {"due": due(-10)})
+    ).status_code == 422
+    assert (
+        await client.post("/api/v1/action-items/999999/updates", headers=official, json={"status": "done", "note": "x"})
+    ).status_code == 404
     assert await row_counts() == before
-    r = await client.post(f"/api/v1/action-items/{item_id}/updates", headers=official, json={
-        "status": "in_progress", "note": "สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง", "on": due(-2)})
+    r = await client.post(
+        f"/api/v1/action-items/{item_id}/updates",
+        headers=official,
+        json={"status": "in_progress", "note": "สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง", "on": due(-2)},
+    )
     assert r.status_code == 201
 
     session = (await client.get(f"/api/v1/sessions/{s['code']}")).json()
@@ -132,8 +165,9 @@ async def test_action_items_progress_and_the_public_follow_up(api: Api, client: 
     assert (await client.get("/api/v1/assemblies/999999/follow-up")).status_code == 404
 
 
-async def test_brief_json_is_versioned_by_content(api: Api, client: httpx.AsyncClient,
-                                                 facilitator: dict[str, str]) -> None:
+async def test_brief_json_is_versioned_by_content(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, adopted, _ = await carried_proposal(api, facilitator)
     url = f"/api/v1/sessions/{s['code']}/brief.json"
     first = await client.get(url, headers=facilitator)
@@ -156,7 +190,8 @@ async def test_brief_json_is_versioned_by_content(api: Api, client: httpx.AsyncC
 
 
 async def test_brief_is_for_officials_and_facilitators_and_refuses_clearly(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     url = f"/api/v1/sessions/{s['code']}/brief"
     empty = await client.get(f"{url}.json", headers=facilitator)
@@ -173,27 +208,41 @@ async def test_brief_is_for_officials_and_facilitators_and_refuses_clearly(
     assert (await client.get(f"{url}.csv", headers=official, params={"sheet": "passwords"})).status_code == 404
 
 
-async def test_a_later_assembly_checks_in_on_what_was_carried(api: Api, client: httpx.AsyncClient,
-                                                              facilitator: dict[str, str]) -> None:
+async def test_a_later_assembly_checks_in_on_what_was_carried(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
-    item = (await client.post(f"/api/v1/proposals/{adopted}/action-items", headers=official, json={
-        "title": "หาสถานที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": due(30)})).json()
-    await client.post(f"/api/v1/action-items/{item['id']}/updates", headers=official,
-                      json={"status": "stalled", "note": "รองบประมาณปีหน้า"})
+    item = (
+        await client.post(
+            f"/api/v1/proposals/{adopted}/action-items",
+            headers=official,
+            json={"title": "หาสถานที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": due(30)},
+        )
+    ).json()
+    await client.post(
+        f"/api/v1/action-items/{item['id']}/updates",
+        headers=official,
+        json={"status": "stalled", "note": "รองบประมาณปีหน้า"},
+    )
     earlier = (await client.get(f"/api/v1/sessions/{s['code']}")).json()["assembly"]["id"]
     later = await api.new_session(facilitator, themes=["ประเด็นใหม่"])
     here = later["assembly"]["id"]
     before = await row_counts()
-    for body, status in [({"from_assembly_id": here}, 422), ({"from_assembly_id": "x"}, 422),
-                         ({"from_assembly_id": 999999}, 404)]:
+    for body, status in [
+        ({"from_assembly_id": here}, 422),
+        ({"from_assembly_id": "x"}, 422),
+        ({"from_assembly_id": 999999}, 404),
+    ]:
         r = await client.post(f"/api/v1/assemblies/{here}/check-in", headers=facilitator, json=body)
         assert r.status_code == status, (body, r.text)
-    assert (await client.post(f"/api/v1/assemblies/{here}/check-in", headers=official,
-                              json={"from_assembly_id": earlier})).status_code == 403
+    assert (
+        await client.post(f"/api/v1/assemblies/{here}/check-in", headers=official, json={"from_assembly_id": earlier})
+    ).status_code == 403
     assert await row_counts() == before
-    r = await client.post(f"/api/v1/assemblies/{here}/check-in", headers=facilitator,
-                          json={"from_assembly_id": earlier})
+    r = await client.post(
+        f"/api/v1/assemblies/{here}/check-in", headers=facilitator, json={"from_assembly_id": earlier}
+    )
     assert r.status_code == 201 and r.json()["proposals"] == 1, r.text
     copy = await Proposal.get(session__code=r.json()["code"])
     assert copy.external_id == f"followup:{adopted}" and copy.title == "ศูนย์ดูแลผู้สูงอายุกลางวัน"

@@ -13,13 +13,17 @@ from tests.conftest import UNNORMALISED_THAI, Api, row_counts
 ITEM_KEYS = {"id", "title", "body", "theme_id", "status", "supports", "comments"}
 
 
-async def test_submit_in_ideas_publishes_and_lists(api: Api, client: httpx.AsyncClient,
-                                                    facilitator: dict[str, str]) -> None:
+async def test_submit_in_ideas_publishes_and_lists(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     theme = s["themes"][1]["id"]
     author = await api.join(s["code"], "ผู้เสนอ")
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=author, json={
-        "title": "ศูนย์ดูแลผู้สูงอายุประจำตำบล", "body": "ให้มีศูนย์กลางวันในทุกตำบล", "theme_id": theme})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=author,
+        json={"title": "ศูนย์ดูแลผู้สูงอายุประจำตำบล", "body": "ให้มีศูนย์กลางวันในทุกตำบล", "theme_id": theme},
+    )
     assert r.status_code == 201
     created = r.json()
     assert created["status"] == "published"
@@ -30,22 +34,31 @@ async def test_submit_in_ideas_publishes_and_lists(api: Api, client: httpx.Async
     item = items[created["id"]]
     assert set(item) >= ITEM_KEYS
     assert (item["title"], item["body"], item["theme_id"], item["status"], item["supports"], item["comments"]) == (
-        "ศูนย์ดูแลผู้สูงอายุประจำตำบล", "ให้มีศูนย์กลางวันในทุกตำบล", theme, "published", 0, 0)
+        "ศูนย์ดูแลผู้สูงอายุประจำตำบล",
+        "ให้มีศูนย์กลางวันในทุกตำบล",
+        theme,
+        "published",
+        0,
+        0,
+    )
     assert await api.proposals(facilitator, s["code"]) == items
 
 
-async def test_theme_id_may_be_sent_as_text(api: Api, client: httpx.AsyncClient,
-                                            facilitator: dict[str, str]) -> None:
+async def test_theme_id_may_be_sent_as_text(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     who = await api.join(s["code"])
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=who,
-                          json={"title": "ตั้งชื่อด้วยข้อความ", "theme_id": str(s["themes"][0]["id"])})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=who,
+        json={"title": "ตั้งชื่อด้วยข้อความ", "theme_id": str(s["themes"][0]["id"])},
+    )
     assert r.status_code == 201
     assert (await Proposal.get(id=r.json()["id"])).theme_id == s["themes"][0]["id"]  # type: ignore[attr-defined]
 
 
 async def test_premoderation_keeps_proposals_pending_and_visible_to_their_author(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
     author, other = await api.join(s["code"], "ผู้เสนอ"), await api.join(s["code"], "คนอื่น")
     created = await api.propose(author, s["code"], s["themes"][0]["id"])
@@ -64,14 +77,16 @@ async def test_premoderation_keeps_proposals_pending_and_visible_to_their_author
     assert (await client.get(f"/api/v1/sessions/{s['code']}")).json()["counts"]["proposals"] == 1
 
 
-async def test_pending_proposal_cannot_be_supported_or_commented(api: Api, client: httpx.AsyncClient,
-                                                                 facilitator: dict[str, str]) -> None:
+async def test_pending_proposal_cannot_be_supported_or_commented(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
     author = await api.join(s["code"])
     pid = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
     before = await row_counts()
-    r = await client.post(f"/api/v1/proposals/{pid}/comments", json={"body": "ยังไม่ผ่าน", "stance": "note"},
-                          headers=author)
+    r = await client.post(
+        f"/api/v1/proposals/{pid}/comments", json={"body": "ยังไม่ผ่าน", "stance": "note"}, headers=author
+    )
     assert r.status_code == 403
     await api.set_phase(facilitator, s["code"], "voting")
     r = await client.post(f"/api/v1/proposals/{pid}/support", headers=author)
@@ -80,8 +95,9 @@ async def test_pending_proposal_cannot_be_supported_or_commented(api: Api, clien
     assert after["Comment"] == before["Comment"] and after["Support"] == before["Support"]
 
 
-async def test_listing_needs_a_token_of_this_session(api: Api, client: httpx.AsyncClient,
-                                                     facilitator: dict[str, str]) -> None:
+async def test_listing_needs_a_token_of_this_session(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     elsewhere = await api.new_session(facilitator)
     outsider = await api.join(elsewhere["code"])
@@ -94,39 +110,47 @@ async def test_listing_needs_a_token_of_this_session(api: Api, client: httpx.Asy
 
 
 @pytest.mark.parametrize("phase", ["lobby", "deliberation", "voting", "commitments", "closed"])
-async def test_proposals_only_in_ideas(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str],
-                                       phase: str) -> None:
+async def test_proposals_only_in_ideas(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], phase: str
+) -> None:
     s = await api.new_session(facilitator)
     who = await api.join(s["code"])
     await api.set_phase(facilitator, s["code"], phase)
     before = await row_counts()
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=who,
-                          json={"title": "ผิดจังหวะ", "body": "", "theme_id": s["themes"][0]["id"]})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=who,
+        json={"title": "ผิดจังหวะ", "body": "", "theme_id": s["themes"][0]["id"]},
+    )
     assert r.status_code == 403
     assert r.json()["error"] == "forbidden"
     assert await row_counts() == before
 
 
-async def test_participant_of_another_session_cannot_propose(api: Api, client: httpx.AsyncClient,
-                                                             facilitator: dict[str, str]) -> None:
+async def test_participant_of_another_session_cannot_propose(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     other = await api.new_session(facilitator, phase="ideas")
     outsider = await api.join(other["code"])
     before = await row_counts()
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=outsider,
-                          json={"title": "มาจากห้องอื่น", "theme_id": s["themes"][0]["id"]})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=outsider,
+        json={"title": "มาจากห้องอื่น", "theme_id": s["themes"][0]["id"]},
+    )
     assert r.status_code == 403
     assert await row_counts() == before
 
 
-async def test_title_limit_is_140_characters(api: Api, client: httpx.AsyncClient,
-                                             facilitator: dict[str, str]) -> None:
+async def test_title_limit_is_140_characters(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     who = await api.join(s["code"])
     theme = s["themes"][0]["id"]
     before = await row_counts()
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=who,
-                          json={"title": "ก" * 141, "body": "", "theme_id": theme})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals", headers=who, json={"title": "ก" * 141, "body": "", "theme_id": theme}
+    )
     assert r.status_code == 422
     assert r.json()["field"] == "title"
     assert await row_counts() == before
@@ -134,29 +158,35 @@ async def test_title_limit_is_140_characters(api: Api, client: httpx.AsyncClient
     assert len((await Proposal.get(id=ok["id"])).title) == 140
 
 
-async def test_theme_of_another_assembly_is_refused(api: Api, client: httpx.AsyncClient,
-                                                    facilitator: dict[str, str]) -> None:
+async def test_theme_of_another_assembly_is_refused(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     foreign = (await api.new_session(facilitator, themes=["ประเด็นอื่น"]))["themes"][0]["id"]
     who = await api.join(s["code"])
     before = await row_counts()
     for theme_id in (foreign, 0, None, "x", True):
-        r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=who,
-                              json={"title": "หัวข้อเรื่อง", "theme_id": theme_id})
+        r = await client.post(
+            f"/api/v1/sessions/{s['code']}/proposals", headers=who, json={"title": "หัวข้อเรื่อง", "theme_id": theme_id}
+        )
         assert r.status_code == 422, theme_id
         assert r.json()["field"] == "theme_id"
     assert await row_counts() == before
 
 
-async def test_same_author_cannot_repeat_a_title(api: Api, client: httpx.AsyncClient,
-                                                 facilitator: dict[str, str]) -> None:
+async def test_same_author_cannot_repeat_a_title(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     who = await api.join(s["code"])
     theme = s["themes"][0]["id"]
     await api.propose(who, s["code"], theme, title="ถนนปลอดภัยหน้าโรงเรียน")
     before = await row_counts()
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=who,
-                          json={"title": "  ถนนปลอดภัยหน้าโรงเรียน ", "theme_id": theme})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=who,
+        json={"title": "  ถนนปลอดภัยหน้าโรงเรียน ", "theme_id": theme},
+    )
     assert r.status_code == 409
     assert await row_counts() == before
 
@@ -164,8 +194,9 @@ async def test_same_author_cannot_repeat_a_title(api: Api, client: httpx.AsyncCl
 async def test_title_and_body_are_stored_nfc(api: Api, facilitator: dict[str, str]) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     who = await api.join(s["code"])
-    created = await api.propose(who, s["code"], s["themes"][0]["id"], title=UNNORMALISED_THAI,
-                                body=UNNORMALISED_THAI + "\n" + UNNORMALISED_THAI)
+    created = await api.propose(
+        who, s["code"], s["themes"][0]["id"], title=UNNORMALISED_THAI, body=UNNORMALISED_THAI + "\n" + UNNORMALISED_THAI
+    )
     stored = await Proposal.get(id=created["id"])
     nfc = unicodedata.normalize("NFC", UNNORMALISED_THAI)
     assert stored.title == nfc
@@ -174,10 +205,14 @@ async def test_title_and_body_are_stored_nfc(api: Api, facilitator: dict[str, st
 
 
 async def test_facilitator_enters_a_proposal_for_someone_without_a_phone(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="deliberation", premoderation=True)
-    r = await client.post(f"/api/v1/sessions/{s['code']}/proposals", headers=facilitator, json={
-        "title": "ทางลาดสำหรับรถเข็น", "theme_id": s["themes"][2]["id"], "on_behalf_of": "ป้าศรี"})
+    r = await client.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=facilitator,
+        json={"title": "ทางลาดสำหรับรถเข็น", "theme_id": s["themes"][2]["id"], "on_behalf_of": "ป้าศรี"},
+    )
     assert r.status_code == 201
     assert r.json()["status"] == "published"  # entered by staff, so already checked
     stored = await Proposal.get(id=r.json()["id"]).prefetch_related("author")
@@ -186,8 +221,9 @@ async def test_facilitator_enters_a_proposal_for_someone_without_a_phone(
     assert stored.author.consent_at is None
 
 
-async def test_results_rank_by_supports_then_comments(api: Api, client: httpx.AsyncClient,
-                                                      facilitator: dict[str, str]) -> None:
+async def test_results_rank_by_supports_then_comments(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     theme = s["themes"][0]["id"]
     people = [await api.join(s["code"], f"คนที่ {i}") for i in range(3)]
@@ -207,4 +243,7 @@ async def test_results_rank_by_supports_then_comments(api: Api, client: httpx.As
     assert r.status_code == 200
     items = r.json()["items"]
     assert [(i["id"], i["rank"], i["supports"], i["comments"]) for i in items] == [
-        (top["id"], 1, 3, 0), (mid["id"], 2, 1, 0), (low["id"], 3, 0, 1)]
+        (top["id"], 1, 3, 0),
+        (mid["id"], 2, 1, 0),
+        (low["id"], 3, 0, 1),
+    ]

@@ -27,10 +27,10 @@ async def test_staff_token_for_right_password_only(api: Api, client: httpx.Async
     assert "token" not in bad.json()
 
 
-async def test_create_session_answers_code_join_url_and_lobby(api: Api, client: httpx.AsyncClient,
-                                                              facilitator: dict[str, str]) -> None:
-    r = await client.post("/api/v1/sessions", json={"title": "เวทีทดสอบ", "themes": THAI_THEMES},
-                          headers=facilitator)
+async def test_create_session_answers_code_join_url_and_lobby(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    r = await client.post("/api/v1/sessions", json={"title": "เวทีทดสอบ", "themes": THAI_THEMES}, headers=facilitator)
     assert r.status_code == 201
     body = r.json()
     assert isinstance(body["id"], int)
@@ -39,8 +39,7 @@ async def test_create_session_answers_code_join_url_and_lobby(api: Api, client: 
     assert body["join_url"] == f"http://testserver/s/{body['code']}/join"
 
 
-async def test_session_detail_needs_no_token(api: Api, client: httpx.AsyncClient,
-                                             facilitator: dict[str, str]) -> None:
+async def test_session_detail_needs_no_token(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     created = await api.new_session(facilitator)
     r = await client.get(f"/api/v1/sessions/{created['code']}")
     assert r.status_code == 200
@@ -53,16 +52,18 @@ async def test_session_detail_needs_no_token(api: Api, client: httpx.AsyncClient
     assert body["counts"] == {"participants": 0, "proposals": 0, "supports": 0}
 
 
-async def test_code_is_read_case_and_dash_insensitively(api: Api, client: httpx.AsyncClient,
-                                                        facilitator: dict[str, str]) -> None:
+async def test_code_is_read_case_and_dash_insensitively(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     r = await client.get(f"/api/v1/sessions/{code[:3].lower()}-{code[3:].lower()}")
     assert r.status_code == 200
     assert r.json()["code"] == code
 
 
-async def test_counts_follow_joins_proposals_and_supports(api: Api, client: httpx.AsyncClient,
-                                                          facilitator: dict[str, str]) -> None:
+async def test_counts_follow_joins_proposals_and_supports(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     alice, bob = await api.join(s["code"], "อลิส"), await api.join(s["code"], "บ๊อบ")
     p = await api.propose(alice, s["code"], s["themes"][0]["id"])
@@ -81,8 +82,9 @@ async def test_only_facilitators_create_sessions(api: Api, client: httpx.AsyncCl
     assert set(r.json()) >= {"error", "message"}
 
 
-async def test_facilitator_can_set_every_phase_in_any_order(api: Api, client: httpx.AsyncClient,
-                                                           facilitator: dict[str, str]) -> None:
+async def test_facilitator_can_set_every_phase_in_any_order(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     for phase in (*reversed(PHASES), *PHASES):
         await api.set_phase(facilitator, code, phase)
@@ -97,8 +99,9 @@ async def test_unknown_phase_is_refused(api: Api, client: httpx.AsyncClient, fac
     assert (await client.get(f"/api/v1/sessions/{code}")).json()["phase"] == "lobby"
 
 
-async def test_participant_cannot_change_phase(api: Api, client: httpx.AsyncClient,
-                                               facilitator: dict[str, str]) -> None:
+async def test_participant_cannot_change_phase(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     someone = await api.join(code)
     r = await client.post(f"/api/v1/sessions/{code}/phase", json={"phase": "voting"}, headers=someone)
@@ -106,12 +109,18 @@ async def test_participant_cannot_change_phase(api: Api, client: httpx.AsyncClie
     assert (await client.get(f"/api/v1/sessions/{code}")).json()["phase"] == "lobby"
 
 
-async def test_join_gives_a_participant_token(api: Api, client: httpx.AsyncClient,
-                                              facilitator: dict[str, str]) -> None:
+async def test_join_gives_a_participant_token(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     code = (await api.new_session(facilitator))["code"]
-    r = await client.post(f"/api/v1/sessions/{code}/participants", json={
-        "display_name": "มาลี", "consent": True, "subdistrict_code": "830101", "sector": "volunteer",
-        "organization": "อพม. ภูเก็ต"})
+    r = await client.post(
+        f"/api/v1/sessions/{code}/participants",
+        json={
+            "display_name": "มาลี",
+            "consent": True,
+            "subdistrict_code": "830101",
+            "sector": "volunteer",
+            "organization": "อพม. ภูเก็ต",
+        },
+    )
     assert r.status_code == 201
     body = r.json()
     stored = await Participant.get(id=body["participant_id"])
@@ -124,7 +133,8 @@ async def test_join_gives_a_participant_token(api: Api, client: httpx.AsyncClien
 
 @pytest.mark.parametrize("consent", [None, False, "yes", 1])
 async def test_join_without_consent_shows_the_notice_and_writes_nothing(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], consent: object) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], consent: object
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     body: dict[str, object] = {"display_name": "ไม่ยินยอม"}
     if consent is not None:
@@ -139,8 +149,7 @@ async def test_join_without_consent_shows_the_notice_and_writes_nothing(
 
 async def test_join_is_refused_when_closed(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     code = (await api.new_session(facilitator, phase="closed"))["code"]
-    r = await client.post(f"/api/v1/sessions/{code}/participants",
-                          json={"display_name": "มาสาย", "consent": True})
+    r = await client.post(f"/api/v1/sessions/{code}/participants", json={"display_name": "มาสาย", "consent": True})
     assert r.status_code == 403
     assert await Participant.filter(session__code=code).count() == 0
 
@@ -149,17 +158,19 @@ async def test_display_name_is_stored_nfc(api: Api, client: httpx.AsyncClient, f
     code = (await api.new_session(facilitator))["code"]
     decomposed = UNNORMALISED_THAI
     assert unicodedata.normalize("NFC", decomposed) != decomposed
-    r = await client.post(f"/api/v1/sessions/{code}/participants",
-                          json={"display_name": decomposed, "consent": True})
+    r = await client.post(f"/api/v1/sessions/{code}/participants", json={"display_name": decomposed, "consent": True})
     assert r.status_code == 201
     stored = await Participant.get(id=r.json()["participant_id"])
     assert stored.display_name == unicodedata.normalize("NFC", decomposed)
 
 
-@pytest.mark.parametrize("field,value", [("subdistrict_code", "999999"), ("sector", "aliens"),
-                                         ("display_name", ""), ("display_name", "ก" * 61)])
-async def test_join_rejects_bad_fields(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str],
-                                       field: str, value: str) -> None:
+@pytest.mark.parametrize(
+    "field,value",
+    [("subdistrict_code", "999999"), ("sector", "aliens"), ("display_name", ""), ("display_name", "ก" * 61)],
+)
+async def test_join_rejects_bad_fields(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], field: str, value: str
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     body = {"display_name": "ทดสอบ", "consent": True, field: value}
     r = await client.post(f"/api/v1/sessions/{code}/participants", json=body)

@@ -20,8 +20,7 @@ async def voting_proposal(api: Api, facilitator: dict[str, str]) -> tuple[dict, 
     return s, author, pid
 
 
-async def test_support_counts_once_per_person(api: Api, client: httpx.AsyncClient,
-                                              facilitator: dict[str, str]) -> None:
+async def test_support_counts_once_per_person(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     first = await client.post(f"/api/v1/proposals/{pid}/support", headers=author)
     assert first.status_code == 201
@@ -44,18 +43,19 @@ async def test_withdraw_support(api: Api, client: httpx.AsyncClient, facilitator
     assert (await api.proposals(author, s["code"]))[pid]["supports"] == 0
 
 
-async def test_simultaneous_double_tap_counts_once(api: Api, client: httpx.AsyncClient,
-                                                   facilitator: dict[str, str]) -> None:
+async def test_simultaneous_double_tap_counts_once(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     _, author, pid = await voting_proposal(api, facilitator)
-    answers = await asyncio.gather(*(client.post(f"/api/v1/proposals/{pid}/support", headers=author)
-                                     for _ in range(5)))
+    answers = await asyncio.gather(*(client.post(f"/api/v1/proposals/{pid}/support", headers=author) for _ in range(5)))
     assert sorted(r.status_code for r in answers) == [200, 200, 200, 200, 201]
     assert await Support.filter(proposal_id=pid).count() == 1
 
 
 @pytest.mark.parametrize("phase", ["lobby", "ideas", "deliberation", "commitments", "closed"])
-async def test_support_only_in_voting(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str],
-                                      phase: str) -> None:
+async def test_support_only_in_voting(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], phase: str
+) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     await api.set_phase(facilitator, s["code"], phase)
     before = await row_counts()
@@ -65,8 +65,9 @@ async def test_support_only_in_voting(api: Api, client: httpx.AsyncClient, facil
     assert await row_counts() == before
 
 
-async def test_staff_and_strangers_cannot_support(api: Api, client: httpx.AsyncClient,
-                                                  facilitator: dict[str, str]) -> None:
+async def test_staff_and_strangers_cannot_support(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     _, _, pid = await voting_proposal(api, facilitator)
     stranger = await api.join((await api.new_session(facilitator))["code"])
     before = await row_counts()
@@ -76,8 +77,9 @@ async def test_staff_and_strangers_cannot_support(api: Api, client: httpx.AsyncC
     assert await row_counts() == before
 
 
-async def test_idempotency_key_replays_the_first_answer(api: Api, client: httpx.AsyncClient,
-                                                        facilitator: dict[str, str]) -> None:
+async def test_idempotency_key_replays_the_first_answer(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     keyed = author | {"idempotency-key": "tap-1"}
     first = await client.post(f"/api/v1/proposals/{pid}/support", headers=keyed)
@@ -95,8 +97,9 @@ async def test_idempotency_key_replays_the_first_answer(api: Api, client: httpx.
     assert (await api.proposals(author, s["code"]))[pid]["supports"] == 0
 
 
-async def test_idempotency_key_replays_a_proposal_submission(api: Api, client: httpx.AsyncClient,
-                                                             facilitator: dict[str, str]) -> None:
+async def test_idempotency_key_replays_a_proposal_submission(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     who = await api.join(s["code"])
     body = {"title": "ส่งซ้ำเพราะเน็ตหลุด", "body": "", "theme_id": s["themes"][0]["id"]}
@@ -109,8 +112,9 @@ async def test_idempotency_key_replays_a_proposal_submission(api: Api, client: h
     assert await row_counts() == before
 
 
-async def test_idempotency_keys_belong_to_one_actor(api: Api, client: httpx.AsyncClient,
-                                                    facilitator: dict[str, str]) -> None:
+async def test_idempotency_keys_belong_to_one_actor(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     other = await api.join(s["code"], "อีกคน")
     key = {"idempotency-key": "same-key"}
@@ -121,7 +125,8 @@ async def test_idempotency_keys_belong_to_one_actor(api: Api, client: httpx.Asyn
 
 
 async def test_idempotency_key_reused_for_another_request_is_a_conflict(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     key = author | {"idempotency-key": "reused"}
     assert (await client.post(f"/api/v1/proposals/{pid}/support", headers=key)).status_code == 201
@@ -134,8 +139,9 @@ async def test_idempotency_key_reused_for_another_request_is_a_conflict(
 
 
 @pytest.mark.parametrize("key", ["", "x" * 101, "tab\there"])
-async def test_bad_idempotency_key_is_refused(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str],
-                                              key: str) -> None:
+async def test_bad_idempotency_key_is_refused(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], key: str
+) -> None:
     _, author, pid = await voting_proposal(api, facilitator)
     before = await row_counts()
     r = await client.post(f"/api/v1/proposals/{pid}/support", headers=author | {"idempotency-key": key})
@@ -144,8 +150,9 @@ async def test_bad_idempotency_key_is_refused(api: Api, client: httpx.AsyncClien
     assert await row_counts() == before
 
 
-async def test_refusals_are_not_remembered_under_a_key(api: Api, client: httpx.AsyncClient,
-                                                       facilitator: dict[str, str]) -> None:
+async def test_refusals_are_not_remembered_under_a_key(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, author, pid = await voting_proposal(api, facilitator)
     await api.set_phase(facilitator, s["code"], "deliberation")
     keyed = author | {"idempotency-key": "too-early"}

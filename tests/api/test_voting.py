@@ -10,42 +10,55 @@ from deliberate.voting.models import Ballot
 from tests.conftest import Api, row_counts
 
 
-async def setup_round(api: Api, staff: dict[str, str], method: str, n_people: int = 3, n_proposals: int = 3,
-                      **options: Any) -> tuple[dict[str, Any], list[dict[str, str]], list[int], dict[str, Any]]:
+async def setup_round(
+    api: Api, staff: dict[str, str], method: str, n_people: int = 3, n_proposals: int = 3, **options: Any
+) -> tuple[dict[str, Any], list[dict[str, str]], list[int], dict[str, Any]]:
     s = await api.new_session(staff, phase="ideas")
     theme = s["themes"][0]["id"]
-    people = [await api.join(s["code"], f"คนที่ {i}", sector="community" if i % 2 else "volunteer")
-              for i in range(n_people)]
+    people = [
+        await api.join(s["code"], f"คนที่ {i}", sector="community" if i % 2 else "volunteer") for i in range(n_people)
+    ]
     ids = [(await api.propose(people[0], s["code"], theme, title=f"ข้อเสนอที่ {i}"))["id"] for i in range(n_proposals)]
     await api.set_phase(staff, s["code"], "voting")
-    r = await api.client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=staff,
-                              json={"method": method, "options": options})
+    r = await api.client.post(
+        f"/api/v1/sessions/{s['code']}/rounds", headers=staff, json={"method": method, "options": options}
+    )
     assert r.status_code == 201, r.text
     return s, people, ids, r.json()
 
 
-async def vote(client: httpx.AsyncClient, who: dict[str, str], pid: int, method: str, value: Any,
-               **extra: Any) -> httpx.Response:
-    return await client.post(f"/api/v1/proposals/{pid}/votes", headers=who,
-                             json={"method": method, "value": value, **extra})
+async def vote(
+    client: httpx.AsyncClient, who: dict[str, str], pid: int, method: str, value: Any, **extra: Any
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/proposals/{pid}/votes", headers=who, json={"method": method, "value": value, **extra}
+    )
 
 
-async def results(client: httpx.AsyncClient, code: str, who: dict[str, str] | None = None,
-                  **params: Any) -> dict[str, Any]:
+async def results(
+    client: httpx.AsyncClient, code: str, who: dict[str, str] | None = None, **params: Any
+) -> dict[str, Any]:
     r = await client.get(f"/api/v1/sessions/{code}/results", params=params, headers=who or {})
     assert r.status_code == 200, r.text
     return r.json()
 
 
-async def test_dots_keep_to_the_budget_and_the_cap(api: Api, client: httpx.AsyncClient,
-                                                   facilitator: dict[str, str]) -> None:
+async def test_dots_keep_to_the_budget_and_the_cap(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, b, c), rnd = await setup_round(api, facilitator, "dots", budget=5, max_per=3)
     assert rnd["options"]["budget"] == 5
     me = people[0]
     assert (await vote(client, me, a, "dots", 3)).status_code == 201
     assert (await vote(client, me, b, "dots", 2)).status_code == 201
     before = await row_counts()
-    over = await vote(client, me, c, "dots", 1, )
+    over = await vote(
+        client,
+        me,
+        c,
+        "dots",
+        1,
+    )
     assert over.status_code == 409 and "5" in over.json()["message"]
     capped = await vote(client, me, c, "dots", 4)
     assert capped.status_code == 422 and capped.json()["field"] == "value"
@@ -65,8 +78,9 @@ async def test_dots_keep_to_the_budget_and_the_cap(api: Api, client: httpx.Async
     assert await Ballot.filter(proposal_id=c).count() == 0
 
 
-async def test_scores_give_mean_median_and_distribution(api: Api, client: httpx.AsyncClient,
-                                                        facilitator: dict[str, str]) -> None:
+async def test_scores_give_mean_median_and_distribution(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, b, _), _ = await setup_round(api, facilitator, "score", n_people=4, scale="1-5")
     for who, score in zip(people, (5, 4, 4, 1), strict=True):
         assert (await vote(client, who, a, "score", score)).status_code == 201
@@ -83,8 +97,9 @@ async def test_scores_give_mean_median_and_distribution(api: Api, client: httpx.
     assert (item["mean"], item["n"]) == (4.5, 4)
 
 
-async def test_rankings_give_borda_and_schulze(api: Api, client: httpx.AsyncClient,
-                                               facilitator: dict[str, str]) -> None:
+async def test_rankings_give_borda_and_schulze(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, b, c), _ = await setup_round(api, facilitator, "rank", n_people=5, k=3)
     url = f"/api/v1/sessions/{s['code']}/rankings"
     before = await row_counts()
@@ -105,8 +120,9 @@ async def test_rankings_give_borda_and_schulze(api: Api, client: httpx.AsyncClie
     assert await Ballot.filter(participant_id__isnull=False, proposal_id__in=[a, b, c]).count() == 4 * 3 + 1
 
 
-async def test_votes_need_the_right_phase_and_an_open_round(api: Api, client: httpx.AsyncClient,
-                                                            facilitator: dict[str, str]) -> None:
+async def test_votes_need_the_right_phase_and_an_open_round(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, _, _), rnd = await setup_round(api, facilitator, "dots")
     await api.set_phase(facilitator, s["code"], "commitments")
     assert (await vote(client, people[0], a, "dots", 1)).status_code == 403
@@ -114,39 +130,46 @@ async def test_votes_need_the_right_phase_and_an_open_round(api: Api, client: ht
     r = await client.post(f"/api/v1/sessions/{s['code']}/rounds/{rnd['id']}/close", headers=facilitator)
     assert r.status_code == 200 and r.json()["is_open"] is False
     assert (await vote(client, people[0], a, "dots", 1)).status_code == 403
-    assert (await client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=people[0],
-                              json={"method": "dots"})).status_code == 403
-    bad = await client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=facilitator,
-                            json={"method": "dots", "options": {"budget": 0}})
+    assert (
+        await client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=people[0], json={"method": "dots"})
+    ).status_code == 403
+    bad = await client.post(
+        f"/api/v1/sessions/{s['code']}/rounds", headers=facilitator, json={"method": "dots", "options": {"budget": 0}}
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "budget"
-    bad = await client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=facilitator,
-                            json={"method": "lottery"})
+    bad = await client.post(f"/api/v1/sessions/{s['code']}/rounds", headers=facilitator, json={"method": "lottery"})
     assert bad.status_code == 422 and bad.json()["field"] == "method"
 
 
-async def test_assisted_and_paper_votes_are_shown_with_their_source(api: Api, client: httpx.AsyncClient,
-                                                                    facilitator: dict[str, str]) -> None:
+async def test_assisted_and_paper_votes_are_shown_with_their_source(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, b, _), rnd = await setup_round(api, facilitator, "dots", allow_paper=True, budget=4)
     assert (await vote(client, people[0], a, "dots", 2)).status_code == 201
     assisted = await vote(client, facilitator, a, "dots", 1, on_behalf_of="ยายมา ไม่มีมือถือ")
     assert assisted.status_code == 201, assisted.text
     paper = f"/api/v1/sessions/{s['code']}/rounds/{rnd['id']}/paper"
-    r = await client.post(paper, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 3},
-                                                                      {"proposal_id": b, "value": 1}]})
+    r = await client.post(
+        paper, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 3}, {"proposal_id": b, "value": 1}]}
+    )
     assert r.status_code == 201 and r.json()["rows"] == 2
-    over = await client.post(paper, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 3},
-                                                                         {"proposal_id": b, "value": 3}]})
+    over = await client.post(
+        paper, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 3}, {"proposal_id": b, "value": 3}]}
+    )
     assert over.status_code == 422
-    assert (await client.post(paper, headers=people[1], json={"marks": [{"proposal_id": a, "value": 1}]})
-            ).status_code == 403
+    assert (
+        await client.post(paper, headers=people[1], json={"marks": [{"proposal_id": a, "value": 1}]})
+    ).status_code == 403
     item = {i["id"]: i for i in (await results(client, s["code"]))["items"]}[a]
     assert item["by_source"] == {"phone": 2, "assisted": 1, "paper": 3} and item["dots"] == 6
 
 
-async def test_hidden_results_until_revealed_with_quorum_and_threshold(api: Api, client: httpx.AsyncClient,
-                                                                       facilitator: dict[str, str]) -> None:
-    s, people, (a, b, _), rnd = await setup_round(api, facilitator, "score", n_people=3, hidden=True, quorum=3,
-                                                  threshold=4)
+async def test_hidden_results_until_revealed_with_quorum_and_threshold(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    s, people, (a, b, _), rnd = await setup_round(
+        api, facilitator, "score", n_people=3, hidden=True, quorum=3, threshold=4
+    )
     for who in people[:2]:
         await vote(client, who, a, "score", 5)
     public = await results(client, s["code"], people[0])
@@ -163,8 +186,9 @@ async def test_hidden_results_until_revealed_with_quorum_and_threshold(api: Api,
     assert (by_id[a]["passes"], by_id[b]["passes"]) == (True, False)
 
 
-async def test_results_by_group_hide_small_groups(api: Api, client: httpx.AsyncClient,
-                                                  facilitator: dict[str, str]) -> None:
+async def test_results_by_group_hide_small_groups(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, _, _), _ = await setup_round(api, facilitator, "dots", n_people=8)
     for who in people:  # 4 volunteers (even), 4 community (odd): both under the minimum of 5
         await vote(client, who, a, "dots", 1)
@@ -179,8 +203,9 @@ async def test_results_by_group_hide_small_groups(api: Api, client: httpx.AsyncC
     assert (await client.get(f"/api/v1/sessions/{s['code']}/results", params={"by": "religion"})).status_code == 422
 
 
-async def test_statements_agree_disagree_and_idempotency(api: Api, client: httpx.AsyncClient,
-                                                         facilitator: dict[str, str]) -> None:
+async def test_statements_agree_disagree_and_idempotency(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="deliberation")
     code = s["code"]
     seeded = []
@@ -188,17 +213,20 @@ async def test_statements_agree_disagree_and_idempotency(api: Api, client: httpx
         r = await client.post(f"/api/v1/sessions/{code}/statements", headers=facilitator, json={"text": text})
         assert r.status_code == 201 and r.json()["status"] == "published"
         seeded.append(r.json()["id"])
-    dup = await client.post(f"/api/v1/sessions/{code}/statements", headers=facilitator,
-                            json={"text": "ควรมีกองทุนสวัสดิการชุมชนทุกตำบล"})
+    dup = await client.post(
+        f"/api/v1/sessions/{code}/statements", headers=facilitator, json={"text": "ควรมีกองทุนสวัสดิการชุมชนทุกตำบล"}
+    )
     assert dup.status_code == 409
     me = await api.join(code)
     first = (await client.get(f"/api/v1/sessions/{code}/statements/next", headers=me)).json()["statement"]
     assert first["id"] in seeded
     key = {"idempotency-key": "agree-once"}
-    r1 = await client.post(f"/api/v1/proposals/{first['id']}/votes", headers=me | key,
-                           json={"method": "agree", "value": 1})
-    r2 = await client.post(f"/api/v1/proposals/{first['id']}/votes", headers=me | key,
-                           json={"method": "agree", "value": 1})
+    r1 = await client.post(
+        f"/api/v1/proposals/{first['id']}/votes", headers=me | key, json={"method": "agree", "value": 1}
+    )
+    r2 = await client.post(
+        f"/api/v1/proposals/{first['id']}/votes", headers=me | key, json={"method": "agree", "value": 1}
+    )
     assert r1.status_code == r2.status_code == 201 and r1.json() == r2.json()
     assert await Ballot.filter(proposal_id=first["id"]).count() == 1
     assert (await vote(client, me, first["id"], "agree", 2)).status_code == 422

@@ -15,12 +15,20 @@ from tests.conftest import ROOT, Api, child_env, deliberate_command
 
 
 def audit_verify(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([deliberate_command(), "audit", "verify", *args], env=child_env(database_url), cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [deliberate_command(), "audit", "verify", *args],
+        env=child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 async def test_verify_passes_then_names_a_ballot_deleted_behind_the_apps_back(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str
+) -> None:
     s, (ann, ben, _), (a, b, _) = await voting_session(api, facilitator)
     await api.support(ann, a)
     rnd = await open_round(client, facilitator, s["code"], "dots", budget=3)
@@ -43,8 +51,10 @@ async def test_verify_passes_then_names_a_ballot_deleted_behind_the_apps_back(
     bad = audit_verify(database_url, s["code"], "--lang", "en")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "2 mismatches found:" in bad.stdout
-    assert (f"- Vote in the log missing from the ballot table: round {rnd['id']}, proposal {a}, "
-            f"voter p:{victim.participant_id}.") in bad.stdout  # type: ignore[attr-defined]
+    assert (
+        f"- Vote in the log missing from the ballot table: round {rnd['id']}, proposal {a}, "
+        f"voter p:{victim.participant_id}."
+    ) in bad.stdout  # type: ignore[attr-defined]
     assert f"- Tally differs for proposal {a} in round {rnd['id']}: backers 2, dots 3 from the log" in bad.stdout
 
     as_json = audit_verify(database_url, s["code"], "--json", "--head", head or "")
@@ -55,7 +65,8 @@ async def test_verify_passes_then_names_a_ballot_deleted_behind_the_apps_back(
 
 
 async def test_verify_refuses_an_unknown_code_and_a_head_the_chain_never_had(
-        api: Api, facilitator: dict[str, str], database_url: str) -> None:
+    api: Api, facilitator: dict[str, str], database_url: str
+) -> None:
     missing = audit_verify(database_url, "ZZZZ99", "--lang", "en")
     assert missing.returncode == 2 and missing.stderr.startswith("error: ") and "ZZZZ99" in missing.stderr
     s = await api.new_session(facilitator, phase="ideas")
@@ -64,8 +75,9 @@ async def test_verify_refuses_an_unknown_code_and_a_head_the_chain_never_had(
     assert f"- No entry of the chain has the hash {'ab' * 32}" in pinned.stdout
 
 
-async def test_the_brief_carries_the_chain_head(api: Api, client: httpx.AsyncClient,
-                                                facilitator: dict[str, str], database_url: str) -> None:
+async def test_the_brief_carries_the_chain_head(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str
+) -> None:
     s, (ann, ben, _), (a, _, _) = await voting_session(api, facilitator)
     await api.support(ann, a)
     url = f"/api/v1/sessions/{s['code']}/brief.json"

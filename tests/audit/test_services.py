@@ -40,8 +40,9 @@ async def raw(sql: str, *args: object) -> None:
     await conn.execute_query(sql, list(args))
 
 
-async def voting_session(api: Api, staff: dict[str, str], n_people: int = 3,
-                         n_proposals: int = 3) -> tuple[dict[str, Any], list[dict[str, str]], list[int]]:
+async def voting_session(
+    api: Api, staff: dict[str, str], n_people: int = 3, n_proposals: int = 3
+) -> tuple[dict[str, Any], list[dict[str, str]], list[int]]:
     s = await api.new_session(staff, phase="ideas")
     people = [await api.join(s["code"], f"คนที่ {i}") for i in range(n_people)]
     ids = [(await api.propose(people[0], s["code"], s["themes"][0]["id"]))["id"] for _ in range(n_proposals)]
@@ -49,16 +50,17 @@ async def voting_session(api: Api, staff: dict[str, str], n_people: int = 3,
     return s, people, ids
 
 
-async def open_round(client: httpx.AsyncClient, staff: dict[str, str], code: str, method: str,
-                     **options: Any) -> dict[str, Any]:
-    r = await client.post(f"/api/v1/sessions/{code}/rounds", headers=staff, json={"method": method,
-                                                                                 "options": options})
+async def open_round(
+    client: httpx.AsyncClient, staff: dict[str, str], code: str, method: str, **options: Any
+) -> dict[str, Any]:
+    r = await client.post(f"/api/v1/sessions/{code}/rounds", headers=staff, json={"method": method, "options": options})
     assert r.status_code == 201, r.text
     return r.json()
 
 
 async def test_each_support_vote_withdrawal_phase_change_and_staff_act_adds_one_linked_entry(
-        api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, (ann, ben, _), (a, b, c) = await voting_session(api, facilitator)
     code = s["code"]
     assert await kinds(code) == ["phase.changed", "phase.changed"]  # ideas, then voting
@@ -80,20 +82,36 @@ async def test_each_support_vote_withdrawal_phase_change_and_staff_act_adds_one_
     for value in (2, 1, 0):
         r = await client.post(f"/api/v1/proposals/{a}/votes", headers=ann, json={"method": "dots", "value": value})
         assert r.status_code == 201, r.text
-    paper = await client.post(f"/api/v1/sessions/{code}/rounds/{rnd['id']}/paper", headers=facilitator,
-                              json={"marks": [{"proposal_id": a, "value": 2}]})
+    paper = await client.post(
+        f"/api/v1/sessions/{code}/rounds/{rnd['id']}/paper",
+        headers=facilitator,
+        json={"marks": [{"proposal_id": a, "value": 2}]},
+    )
     assert paper.status_code == 201, paper.text
     closed = await client.post(f"/api/v1/sessions/{code}/rounds/{rnd['id']}/close", headers=facilitator)
     assert closed.status_code == 200, closed.text
-    answered = await client.post(f"/api/v1/proposals/{a}/answer", headers=facilitator, json={
-        "state": "forwarded", "reason": "อยู่ในอำนาจของ อบต.", "lead_agency": "อบต.รัษฎา"})
+    answered = await client.post(
+        f"/api/v1/proposals/{a}/answer",
+        headers=facilitator,
+        json={"state": "forwarded", "reason": "อยู่ในอำนาจของ อบต.", "lead_agency": "อบต.รัษฎา"},
+    )
     assert answered.status_code == 200, answered.text
 
     chain = await entries(code)
     assert [e.kind for e in chain][5:] == [
-        "staff.hide", "support.added", "support.moved", "staff.merge", "staff.round_opened",
-        "vote.cast", "vote.changed", "vote.removed", "vote.paper", "staff.paper_ballot", "staff.round_closed",
-        "staff.answer"]
+        "staff.hide",
+        "support.added",
+        "support.moved",
+        "staff.merge",
+        "staff.round_opened",
+        "vote.cast",
+        "vote.changed",
+        "vote.removed",
+        "vote.paper",
+        "staff.paper_ballot",
+        "staff.round_closed",
+        "staff.answer",
+    ]
     assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
     assert chain[0].prev_hash == GENESIS
     assert all(e.prev_hash == before.hash for before, e in zip(chain, chain[1:], strict=False))
@@ -104,8 +122,14 @@ async def test_each_support_vote_withdrawal_phase_change_and_staff_act_adds_one_
     assert (moved["proposal"], moved["into"], len(moved["participants"])) == (b, a, 1)
     cast = by_kind["vote.cast"]
     assert cast.actor.startswith("participant:") and cast.subject == f"proposal:{a}"
-    assert json.loads(cast.payload) == {"round": rnd["id"], "method": "dots", "proposal": a,
-                                        "participant": int(cast.actor.split(":")[1]), "value": 2, "source": "phone"}
+    assert json.loads(cast.payload) == {
+        "round": rnd["id"],
+        "method": "dots",
+        "proposal": a,
+        "participant": int(cast.actor.split(":")[1]),
+        "value": 2,
+        "source": "phone",
+    }
     # Ids only: no display name or reason text anywhere in the chain.
     assert not any("คนที่" in e.payload or "ซ้ำกับ" in e.payload for e in chain)
     assert by_kind["staff.hide"].actor.startswith("staff:")
@@ -116,20 +140,21 @@ async def test_each_support_vote_withdrawal_phase_change_and_staff_act_adds_one_
     assert report.tallies_checked >= 2 and report.rows_checked == 3  # two supports (one moved), one paper ballot
 
 
-async def test_a_refused_vote_leaves_no_entry(api: Api, client: httpx.AsyncClient,
-                                              facilitator: dict[str, str]) -> None:
+async def test_a_refused_vote_leaves_no_entry(api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]) -> None:
     s, (ann, *_), (a, b, _) = await voting_session(api, facilitator)
     await open_round(client, facilitator, s["code"], "dots", budget=2)
-    assert (await client.post(f"/api/v1/proposals/{a}/votes", headers=ann,
-                              json={"method": "dots", "value": 2})).status_code == 201
+    assert (
+        await client.post(f"/api/v1/proposals/{a}/votes", headers=ann, json={"method": "dots", "value": 2})
+    ).status_code == 201
     before = await row_counts()
     over = await client.post(f"/api/v1/proposals/{b}/votes", headers=ann, json={"method": "dots", "value": 1})
     assert over.status_code == 409
     assert await row_counts() == before  # AuditEntry included: the refusal rolled the entry back too
 
 
-async def test_rankings_and_consensus_answers_replay(api: Api, client: httpx.AsyncClient,
-                                                     facilitator: dict[str, str]) -> None:
+async def test_rankings_and_consensus_answers_replay(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (a, b, c) = await voting_session(api, facilitator)
     await open_round(client, facilitator, s["code"], "rank", k=3)
     url = f"/api/v1/sessions/{s['code']}/rankings"
@@ -142,15 +167,21 @@ async def test_rankings_and_consensus_answers_replay(api: Api, client: httpx.Asy
     assert report.rows_checked == 3
 
     # Re-ranking behind the app's back: swap the first voter's two positions.
-    await raw("UPDATE ballot SET value = 3 - value WHERE proposal_id IN (?, ?) AND participant_id IS NOT NULL "
-              "AND round_id = (SELECT id FROM vote_round WHERE session_id = (SELECT id FROM session WHERE code = ?) "
-              "AND method = 'rank')", a, c, s["code"])
+    await raw(
+        "UPDATE ballot SET value = 3 - value WHERE proposal_id IN (?, ?) AND participant_id IS NOT NULL "
+        "AND round_id = (SELECT id FROM vote_round WHERE session_id = (SELECT id FROM session WHERE code = ?) "
+        "AND method = 'rank')",
+        a,
+        c,
+        s["code"],
+    )
     report = await report_of(s["code"])
     assert {p.code for p in report.problems} == {"ballot_differs", "tally_differs"}
 
 
-async def test_a_ballot_deleted_behind_the_apps_back_is_named(api: Api, client: httpx.AsyncClient,
-                                                              facilitator: dict[str, str]) -> None:
+async def test_a_ballot_deleted_behind_the_apps_back_is_named(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, (ann, ben, _), (a, b, _) = await voting_session(api, facilitator)
     rnd = await open_round(client, facilitator, s["code"], "score")
     for who, pid, value in ((ann, a, 5), (ben, a, 3), (ben, b, 4)):
@@ -176,8 +207,12 @@ async def test_a_support_inserted_behind_the_apps_back_is_named(api: Api, facili
     await api.support(ann, a)
     session = await Session.get(code=s["code"])
     ben_id = (await session.participants.all().order_by("id"))[1].id
-    await raw("INSERT INTO support (proposal_id, participant_id, assisted, created_at) "
-              "VALUES (?, ?, FALSE, CURRENT_TIMESTAMP)", a, ben_id)
+    await raw(
+        "INSERT INTO support (proposal_id, participant_id, assisted, created_at) "
+        "VALUES (?, ?, FALSE, CURRENT_TIMESTAMP)",
+        a,
+        ben_id,
+    )
     report = await verify(session)
     assert [p.code for p in report.problems] == ["support_unlogged", "tally_differs"]
     assert report.problems[0].params == {"proposal": a, "participant": ben_id}
@@ -217,8 +252,9 @@ async def test_a_deleted_entry_leaves_a_gap(api: Api, facilitator: dict[str, str
     assert "support_unlogged" in {p.code for p in report.problems}
 
 
-async def test_concurrent_writes_keep_one_unbroken_chain(api: Api, client: httpx.AsyncClient,
-                                                         facilitator: dict[str, str]) -> None:
+async def test_concurrent_writes_keep_one_unbroken_chain(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
     s, people, (*ids, spare) = await voting_session(api, facilitator, n_people=12, n_proposals=5)
     await open_round(client, facilitator, s["code"], "dots", budget=4)
     before = len(await entries(s["code"]))

@@ -15,10 +15,30 @@ WRITES = 40  # 20 per second for 2 seconds, in each phase
 
 def test_map_variant_measures_both_phases(database_url: str) -> None:
     # A short worker interval, so the 2-second second phase surely sees recomputes.
-    done = subprocess.run([deliberate_command(), "bench", "live", "--map", "--map-size", "300x40", "--clients", "3",
-                           "--votes-per-s", "20", "--seconds", "2", "--map-interval-s", "0.2"],
-                          env=child_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [
+            deliberate_command(),
+            "bench",
+            "live",
+            "--map",
+            "--map-size",
+            "300x40",
+            "--clients",
+            "3",
+            "--votes-per-s",
+            "20",
+            "--seconds",
+            "2",
+            "--map-interval-s",
+            "0.2",
+        ],
+        env=child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -38,7 +58,8 @@ def test_map_variant_measures_both_phases(database_url: str) -> None:
     assert 0 < busy["recompute_s"]["p50"] <= busy["recompute_s"]["max"]
     assert 0 < busy["recompute_busy_share"] <= 1
     assert report["p99_ratio"] == pytest.approx(
-        busy["latency_ms"]["p99"] / report["baseline"]["latency_ms"]["p99"], abs=0.01)
+        busy["latency_ms"]["p99"] / report["baseline"]["latency_ms"]["p99"], abs=0.01
+    )
 
 
 def test_map_size_is_participants_by_statements() -> None:

@@ -15,9 +15,15 @@ VIEWERS = 12
 
 
 def bench(database_url: str, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
-    done = subprocess.run([deliberate_command(), "bench", "live", "--clients", str(VIEWERS), *args],
-                          env=env or child_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [deliberate_command(), "bench", "live", "--clients", str(VIEWERS), *args],
+        env=env or child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1, done.stdout
@@ -78,6 +84,13 @@ def test_two_processes_split_viewers_and_writes(database_url: str) -> None:
 def test_two_processes_need_postgres_and_redis() -> None:
     env = child_env("sqlite:///tmp/unused.sqlite3")
     env.pop("REDIS_URL", None)
-    done = subprocess.run([deliberate_command(), "bench", "live", "--processes", "2", "--clients", "1"], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [deliberate_command(), "bench", "live", "--processes", "2", "--clients", "1"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode != 0 and "REDIS_URL" in done.stderr and not done.stdout

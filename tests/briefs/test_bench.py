@@ -10,9 +10,30 @@ from tests.conftest import ROOT, child_env
 
 
 def test_bench_brief_prints_timings_for_every_format(database_url: str) -> None:
-    r = subprocess.run([sys.executable, "-m", "deliberate.bench.brief", "--proposals", "12", "--votes", "150",
-                        "--comments", "30", "--people", "20", "--formats", "json", "xlsx", "pdf"],
-                       capture_output=True, text=True, cwd=ROOT, env=child_env(database_url), timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deliberate.bench.brief",
+            "--proposals",
+            "12",
+            "--votes",
+            "150",
+            "--comments",
+            "30",
+            "--people",
+            "20",
+            "--formats",
+            "json",
+            "xlsx",
+            "pdf",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_env(database_url),
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     figures = json.loads(r.stdout.strip().splitlines()[-1])
     assert figures["proposals"] == 12 and figures["pdf_pages"] >= 2

@@ -101,8 +101,9 @@ def table_text(table: Table) -> str:
 
 def margins_cm(section: Any) -> tuple[float, ...]:
     """Left, right, top, bottom in cm (stored in twips, so compared to the millimetre)."""
-    return tuple(round(m.cm, 2) for m in (section.left_margin, section.right_margin, section.top_margin,
-                                         section.bottom_margin))
+    return tuple(
+        round(m.cm, 2) for m in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin)
+    )
 
 
 def plan_tables(doc: DocumentObject) -> list[tuple[int, Table]]:
@@ -138,8 +139,15 @@ def test_docx_has_every_resolution_clause_in_order(brief_file: bytes) -> None:
 def test_docx_sections_come_in_the_pdfs_order(brief_file: bytes) -> None:
     text = text_of(docx(brief_file))
     with language("th"):
-        parts = [gettext("Part {n}: Summary of proposals", n="๑"), "ส่วนที่ ๒", "ส่วนที่ ๓", "ส่วนที่ ๔", "ส่วนที่ ๕",
-                 "ส่วนที่ ๖", "ส่วนที่ ๗"]
+        parts = [
+            gettext("Part {n}: Summary of proposals", n="๑"),
+            "ส่วนที่ ๒",
+            "ส่วนที่ ๓",
+            "ส่วนที่ ๔",
+            "ส่วนที่ ๕",
+            "ส่วนที่ ๖",
+            "ส่วนที่ ๗",
+        ]
     positions = [text.index(p) for p in parts]
     assert positions == sorted(positions)
     assert text.rindex("ab" * 32) > positions[-1]  # the content hash at the end
@@ -257,10 +265,20 @@ def test_minutes_follow_form_11() -> None:
     brief = sample_brief()
     doc = docx(minutes_docx(brief))
     text = text_of(doc)
-    headings = ["รายงานการประชุมสมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต", "ครั้งที่ ๑/๒๕๗๐", "เมื่อ วันอาทิตย์ที่ ๑๕ พฤศจิกายน",
-                "ณ โรงแรมเพิร์ล ภูเก็ต", "ผู้มาประชุม", "เริ่มประชุมเวลา ๐๙.๐๐\u00a0น.",
-                "ระเบียบวาระที่ ๑", "มติที่ประชุม ที่ประชุมรับทราบ", "ระเบียบวาระที่ ๒", "ระเบียบวาระที่ ๓",
-                "เลิกประชุมเวลา ๑๖.๓๐\u00a0น.", "ผู้จดรายงานการประชุม"]
+    headings = [
+        "รายงานการประชุมสมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต",
+        "ครั้งที่ ๑/๒๕๗๐",
+        "เมื่อ วันอาทิตย์ที่ ๑๕ พฤศจิกายน",
+        "ณ โรงแรมเพิร์ล ภูเก็ต",
+        "ผู้มาประชุม",
+        "เริ่มประชุมเวลา ๐๙.๐๐\u00a0น.",
+        "ระเบียบวาระที่ ๑",
+        "มติที่ประชุม ที่ประชุมรับทราบ",
+        "ระเบียบวาระที่ ๒",
+        "ระเบียบวาระที่ ๓",
+        "เลิกประชุมเวลา ๑๖.๓๐\u00a0น.",
+        "ผู้จดรายงานการประชุม",
+    ]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
     assert "๓๑๒" in text and "องค์กรชุมชน / สภาองค์กรชุมชน ๑๕๐ คน" in text
@@ -271,8 +289,15 @@ def test_minutes_follow_form_11() -> None:
 
 # --- XLSX and CSV -------------------------------------------------------------------------------------------------
 
-ROWS = {"proposals": 3, "plan": 2, "results": 2, "results_by_group": 5, "comments": 4, "commitments": 2,
-        "action_items": 1}
+ROWS = {
+    "proposals": 3,
+    "plan": 2,
+    "results": 2,
+    "results_by_group": 5,
+    "comments": 4,
+    "commitments": 2,
+    "action_items": 1,
+}
 
 
 def test_sheets_are_one_source_for_every_table() -> None:

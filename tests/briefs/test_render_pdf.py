@@ -31,7 +31,8 @@ from tests.briefs.sample import sample_brief
 A4 = (595.28, 841.89)
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(
-    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed: cannot read the PDF text layer")
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed: cannot read the PDF text layer"
+)
 
 PARTNER = "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต"
 CLAUSE = sample_brief()["proposals"][0]["clause"]
@@ -58,8 +59,9 @@ def text_of(path: Path, page: int | None = None) -> str:
     """pdftotext's reading of the file, or of one page (from 1)."""
     assert PDFTOTEXT is not None
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run([PDFTOTEXT, "-enc", "UTF-8", *pages, str(path), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", *pages, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def collapsed(text: str) -> str:
@@ -125,16 +127,16 @@ def test_thai_text_layer_is_exact(pdfs: dict[str, Path]) -> None:
     text = squashed(raw)
     sample = sample_brief()
     needles = [
-        sample["assembly"]["title"],                   # ประจำปี ๒๕๖๙: Thai digits kept as characters
-        PARTNER,                                       # ำ in สำนักงาน, ั้ and ่ stacked marks
-        "ผู้สูงอายุ",                                    # ู + ้ on one consonant
+        sample["assembly"]["title"],  # ประจำปี ๒๕๖๙: Thai digits kept as characters
+        PARTNER,  # ำ in สำนักงาน, ั้ and ่ stacked marks
+        "ผู้สูงอายุ",  # ู + ้ on one consonant
         CLAUSE,
         sample["proposals"][1]["clause"],
-        "ขุดลอกสระน้ำสาธารณะหมู่ที่ ๔",                   # น้ำ: tone mark + SARA AM
-        "กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน",        # a reservation, recorded verbatim
-        "สำรวจอาคารว่างของ",                           # a follow-up update (a table cell: lines of
-                                                       # neighbouring cells interleave in pdftotext)
-        "จัดเวรอาสาสมัครดูแลวันละ ๒ คน",                 # a commitment
+        "ขุดลอกสระน้ำสาธารณะหมู่ที่ ๔",  # น้ำ: tone mark + SARA AM
+        "กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน",  # a reservation, recorded verbatim
+        "สำรวจอาคารว่างของ",  # a follow-up update (a table cell: lines of
+        # neighbouring cells interleave in pdftotext)
+        "จัดเวรอาสาสมัครดูแลวันละ ๒ คน",  # a commitment
     ]
     for needle in needles:
         assert squashed(needle) in text, needle
@@ -179,8 +181,14 @@ def test_empty_sections_say_so(pdfs: dict[str, Path]) -> None:
 @needs_pdftotext
 def test_english_brief_is_english(pdfs: dict[str, Path]) -> None:
     text = collapsed(text_of(pdfs["english"]))
-    for heading in ("Part 1: Summary of proposals", "Part 4: Proposals of the assembly", "Part 7: Follow-up",
-                    "Annex A: All proposals", "resolves as follows:", "15 November 2026"):
+    for heading in (
+        "Part 1: Summary of proposals",
+        "Part 4: Proposals of the assembly",
+        "Part 7: Follow-up",
+        "Annex A: All proposals",
+        "resolves as follows:",
+        "15 November 2026",
+    ):
         assert heading in text, heading
     assert "- 2 -" in collapsed(text_of(pdfs["english"], 2))
     assert squashed(CLAUSE) in squashed(text), "data stays in the language it was written in"
@@ -200,8 +208,12 @@ def test_minutes_follow_form_11(pdfs: dict[str, Path]) -> None:
         th("Meeting opened at"),
     ]
     for item in minutes["agenda"]:
-        in_order += [th("Agenda item {no}: {heading}", no=digits(item["no"], True), heading=item["heading"]),
-                     *item["body"], th("Resolution:"), item["resolution"]]
+        in_order += [
+            th("Agenda item {no}: {heading}", no=digits(item["no"], True), heading=item["heading"]),
+            *item["body"],
+            th("Resolution:"),
+            item["resolution"],
+        ]
     in_order += [th("Meeting closed at"), th("Minutes taken by")]
     position = 0
     for needle in in_order:
@@ -232,8 +244,11 @@ def test_no_thai_word_is_split_across_lines(pdfs: dict[str, Path]) -> None:
     raw = text_of(pdfs["brief"])
     sample = sample_brief()
     needles = [p["body"] for p in sample["proposals"]] + [p["clause"] for p in sample["proposals"] if p["clause"]]
-    needles += [p["title"] for p in sample["proposals"]] + [PARTNER, sample["proposals"][0]["answer"]["reason"],
-                                                             sample["proposals"][0]["answer"]["programme"]]
+    needles += [p["title"] for p in sample["proposals"]] + [
+        PARTNER,
+        sample["proposals"][0]["answer"]["reason"],
+        sample["proposals"][0]["answer"]["programme"],
+    ]
     checked = 0
     for needle in needles:
         for offset in _breaks_inside(raw, needle):
@@ -247,8 +262,9 @@ def test_no_thai_word_is_split_across_lines(pdfs: dict[str, Path]) -> None:
                 at += len(word)
                 cuts.add(at)
             assert offset - start in cuts, (
-                f"line break inside a word: {needle[start:offset]}|{needle[offset:end if end > 0 else None]} "
-                f"(words: {'|'.join(word_tokenize(phrase, engine='newmm'))})")
+                f"line break inside a word: {needle[start:offset]}|{needle[offset : end if end > 0 else None]} "
+                f"(words: {'|'.join(word_tokenize(phrase, engine='newmm'))})"
+            )
     assert checked > 0, "the sample should wrap somewhere, or this test checks nothing"
     for word in ("หน่วย\nงาน", "ข้อ\nเสนอ", "สนับ\nสนุน", "ผู้\nสูงอายุ"):
         assert word not in raw

@@ -18,7 +18,9 @@ async def test_comments_are_listed_in_order_with_their_author(world: World) -> N
     second = await add_comment(author, proposal, body="  ขอบคุณครับ  ", stance="note")
     listed = await list_comments(proposal)
     assert [(c.id, c.author.display_name, c.stance, c.body) for c in listed] == [
-        (first.id, "ผู้แสดงความเห็น", Stance.FOR, "เห็นด้วย"), (second.id, "ผู้เสนอ", Stance.NOTE, "ขอบคุณครับ")]
+        (first.id, "ผู้แสดงความเห็น", Stance.FOR, "เห็นด้วย"),
+        (second.id, "ผู้เสนอ", Stance.NOTE, "ขอบคุณครับ"),
+    ]
 
 
 async def test_no_comments_on_hidden_proposals(world: World) -> None:

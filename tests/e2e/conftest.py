@@ -44,8 +44,7 @@ def chromium_path() -> Path:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def chromium(chromium_path: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(chromium_path),
-                                           args=["--no-sandbox", "--disable-gpu"])
+        browser = await pw.chromium.launch(executable_path=str(chromium_path), args=["--no-sandbox", "--disable-gpu"])
         try:
             yield browser
         finally:
@@ -82,8 +81,13 @@ async def phone(chromium: Browser, served: Served) -> AsyncIterator[PhoneFactory
     contexts: list[BrowserContext] = []
 
     async def make(viewport: dict[str, int] = PHONE) -> Page:
-        context = await chromium.new_context(base_url=served.base_url, viewport=viewport,  # type: ignore[arg-type]
-                                             is_mobile=True, has_touch=True, locale="th-TH")
+        context = await chromium.new_context(
+            base_url=served.base_url,
+            viewport=viewport,  # type: ignore[arg-type]
+            is_mobile=True,
+            has_touch=True,
+            locale="th-TH",
+        )
         context.set_default_timeout(10_000)  # clicks and page loads; live changes wait LIVE_MS
         await context.add_init_script(COUNT_SOCKETS)
         contexts.append(context)
@@ -135,16 +139,22 @@ class Facilitator:
     def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
         self.http, self.headers = http, headers
 
-    async def post(self, path: str, json: dict[str, Any], headers: dict[str, str] | None = None,
-                   expect: tuple[int, ...] = (200, 201)) -> dict[str, Any]:
+    async def post(
+        self,
+        path: str,
+        json: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (200, 201),
+    ) -> dict[str, Any]:
         r = await self.http.post(path, json=json, headers=self.headers if headers is None else headers)
         assert r.status_code in expect, r.text
         return r.json()
 
     async def new_session(self, themes: list[str], phase: str = "ideas") -> tuple[str, dict[str, int]]:
         """A session in Phuket (so the join form offers its ตำบล); returns its code and theme ids by name."""
-        created = await self.post("/api/v1/sessions", {"title": "สมัชชาสวัสดิการชุมชน ทดสอบ", "themes": themes,
-                                                       "province_code": "83"})
+        created = await self.post(
+            "/api/v1/sessions", {"title": "สมัชชาสวัสดิการชุมชน ทดสอบ", "themes": themes, "province_code": "83"}
+        )
         code = created["code"]
         await self.phase(code, phase)
         detail = (await self.http.get(f"/api/v1/sessions/{code}")).json()
@@ -155,8 +165,9 @@ class Facilitator:
 
     async def someone_else(self, code: str, name: str) -> dict[str, str]:
         """Another participant, joining through the API (their own phone is not under test)."""
-        body = await self.post(f"/api/v1/sessions/{code}/participants", {"display_name": name, "consent": True},
-                               headers={})
+        body = await self.post(
+            f"/api/v1/sessions/{code}/participants", {"display_name": name, "consent": True}, headers={}
+        )
         return {"authorization": f"Bearer {body['token']}"}
 
 

@@ -27,9 +27,11 @@ PHONE = {"width": 360, "height": 640}
 LARGE_PHONE = {"width": 412, "height": 915}
 PROJECTOR = {"width": 1920, "height": 1080}
 THEMES = ["ผู้สูงอายุ", "อาชีพและรายได้"]
-IDEAS = [("ศูนย์ดูแลผู้สูงอายุในตำบล", "ให้มีศูนย์ดูแลผู้สูงอายุติดบ้านติดเตียงโดยอาสาสมัครในชุมชน"),
-         ("ตลาดนัดสินค้าชุมชนทุกวันเสาร์", "เปิดพื้นที่ให้กลุ่มอาชีพขายสินค้าโดยไม่เก็บค่าที่"),
-         ("รถรับส่งผู้สูงอายุไปโรงพยาบาล", "จัดรถของท้องถิ่นรับส่งผู้สูงอายุที่ไม่มีญาติพาไปตามนัด")]
+IDEAS = [
+    ("ศูนย์ดูแลผู้สูงอายุในตำบล", "ให้มีศูนย์ดูแลผู้สูงอายุติดบ้านติดเตียงโดยอาสาสมัครในชุมชน"),
+    ("ตลาดนัดสินค้าชุมชนทุกวันเสาร์", "เปิดพื้นที่ให้กลุ่มอาชีพขายสินค้าโดยไม่เก็บค่าที่"),
+    ("รถรับส่งผู้สูงอายุไปโรงพยาบาล", "จัดรถของท้องถิ่นรับส่งผู้สูงอายุที่ไม่มีญาติพาไปตามนัด"),
+]
 SEED = """
 import asyncio, json, sys
 from deliberate.demo import seed
@@ -79,8 +81,15 @@ async def build_site(served: Served) -> Site:
 
 
 def _seed_demo(database_url: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-c", SEED, database_url], capture_output=True, text=True, timeout=120,
-                          env=child_env(database_url), cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", SEED, database_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=child_env(database_url),
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -105,8 +114,9 @@ async def _build(served: Served) -> Site:
     demo = _seed_demo(served.database_url)
     code = demo["code"]
     async with httpx.AsyncClient(base_url=served.base_url, timeout=20) as http:
-        tok = await _ok(await http.post("/api/v1/auth/token", json={"email": demo["email"],
-                                                                   "password": demo["password"]}))
+        tok = await _ok(
+            await http.post("/api/v1/auth/token", json={"email": demo["email"], "password": demo["password"]})
+        )
         staff = {"authorization": f"Bearer {tok['token']}"}
         participant: dict[str, str] = {}
 
@@ -114,9 +124,11 @@ async def _build(served: Served) -> Site:
             return await _ok(await http.post(path, json=body, headers=staff if headers is None else headers))
 
         async def join(c: str, name: str = "ป้าแดง ใจงาม") -> dict[str, str]:
-            body = await post(f"/api/v1/sessions/{c}/participants",
-                              {"display_name": name, "consent": True, "subdistrict_code": "830101",
-                               "sector": "community"}, headers={})
+            body = await post(
+                f"/api/v1/sessions/{c}/participants",
+                {"display_name": name, "consent": True, "subdistrict_code": "830101", "sector": "community"},
+                headers={},
+            )
             participant[f"dlb_p_{c}"] = body["token"]
             return {"authorization": f"Bearer {body['token']}"}
 
@@ -127,9 +139,16 @@ async def _build(served: Served) -> Site:
             detail = (await http.get(f"/api/v1/sessions/{c}")).json()
             await post(f"/api/v1/sessions/{c}/phase", {"phase": "ideas"})
             author = await join(c, "ลุงเพิ่ม รักถิ่น")
-            ids = [(await post(f"/api/v1/sessions/{c}/proposals",
-                               {"title": t, "body": b, "theme_id": detail["themes"][i % 2]["id"]}, author))["id"]
-                   for i, (t, b) in enumerate(IDEAS)]
+            ids = [
+                (
+                    await post(
+                        f"/api/v1/sessions/{c}/proposals",
+                        {"title": t, "body": b, "theme_id": detail["themes"][i % 2]["id"]},
+                        author,
+                    )
+                )["id"]
+                for i, (t, b) in enumerate(IDEAS)
+            ]
             await post(f"/api/v1/sessions/{c}/phase", {"phase": phase})
             await join(c)
             return c, ids
@@ -137,43 +156,64 @@ async def _build(served: Served) -> Site:
         detail = (await http.get(f"/api/v1/sessions/{code}")).json()
         assembly = detail["assembly"]["id"]
         me = await join(code)
-        demo_ids = sorted((await http.get(f"/api/v1/sessions/{code}/proposals", headers=me)).json()["items"],
-                          key=lambda p: -p.get("supports", 0))
+        demo_ids = sorted(
+            (await http.get(f"/api/v1/sessions/{code}/proposals", headers=me)).json()["items"],
+            key=lambda p: -p.get("supports", 0),
+        )
         proposal = demo_ids[0]["id"]
 
         rounds: dict[str, str] = {}
         for method, options in (("dots", {"budget": 5, "max_per": 3}), ("score", None), ("rank", {"k": 3})):
             c, ids = await session("voting", f"เวทีจัดลำดับข้อเสนอ ({method})")
-            await post(f"/api/v1/sessions/{c}/rounds", {"method": method, "options": options,
-                                                        "title": "เลือกข้อเสนอที่ควรทำก่อน"})
+            await post(
+                f"/api/v1/sessions/{c}/rounds", {"method": method, "options": options, "title": "เลือกข้อเสนอที่ควรทำก่อน"}
+            )
             rounds[method] = c
 
         pledge_code, pledge_ids = await session("ideas", "เวทีร่วมทำ")
-        await post(f"/api/v1/proposals/{pledge_ids[0]}/answer",
-                   {"state": "adopted", "reason": "ที่ประชุมเห็นพ้องว่าจำเป็นเร่งด่วน",
-                    "lead_agency": "เทศบาลตำบลวิชิต"})
+        await post(
+            f"/api/v1/proposals/{pledge_ids[0]}/answer",
+            {"state": "adopted", "reason": "ที่ประชุมเห็นพ้องว่าจำเป็นเร่งด่วน", "lead_agency": "เทศบาลตำบลวิชิต"},
+        )
         await post(f"/api/v1/sessions/{pledge_code}/phase", {"phase": "commitments"})
 
-        res = await post("/api/v1/sessions", {"title": "เวทีพิจารณาร่างข้อมติ", "themes": THEMES,
-                                              "province_code": "83"})
+        res = await post("/api/v1/sessions", {"title": "เวทีพิจารณาร่างข้อมติ", "themes": THEMES, "province_code": "83"})
         res_code = res["code"]
         await post(f"/api/v1/sessions/{res_code}/phase", {"phase": "deliberation"})
         item = await post(f"/api/v1/sessions/{res_code}/items", DRAFT)
         first = item["clauses"][0]
         delegate = await join(res_code, "ลุงเพิ่ม รักถิ่น")
-        await post(f"/api/v1/clauses/{first['id']}/amendments",
-                   {"op": "replace", "text": "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ"
-                    "ภายในปี ๒๕๗๐", "reason": "ให้ อบจ. ร่วมงบประมาณ", "base_version": 1}, delegate)
+        await post(
+            f"/api/v1/clauses/{first['id']}/amendments",
+            {
+                "op": "replace",
+                "text": "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐",
+                "reason": "ให้ อบจ. ร่วมงบประมาณ",
+                "base_version": 1,
+            },
+            delegate,
+        )
         await post(f"/api/v1/clauses/{first['id']}/checks", {})
         await join(res_code)
 
     official_email, official_password = served.add_staff("official")
-    site = Site(served.base_url, [], codes={"demo": code, "pledge": pledge_code, "resolutions": res_code,
-                                            **{f"round-{m}": c for m, c in rounds.items()}},
-                facilitator=staff)
-    site.cookies = {"public": {}, "participant": participant,
-                    "facilitator": await sign_in(served.base_url, demo["email"], demo["password"]),
-                    "official": await sign_in(served.base_url, official_email, official_password)}
+    site = Site(
+        served.base_url,
+        [],
+        codes={
+            "demo": code,
+            "pledge": pledge_code,
+            "resolutions": res_code,
+            **{f"round-{m}": c for m, c in rounds.items()},
+        },
+        facilitator=staff,
+    )
+    site.cookies = {
+        "public": {},
+        "participant": participant,
+        "facilitator": await sign_in(served.base_url, demo["email"], demo["password"]),
+        "official": await sign_in(served.base_url, official_email, official_password),
+    }
     P = Page
     site.pages = [
         P("home", "/", "public"),
@@ -203,9 +243,13 @@ async def _build(served: Served) -> Site:
         P("portal", "/staff/portal", "official"),
     ]
     # Pages other work is adding: audited once they answer 200 to their role.
-    maybe = [P("my-data", f"/s/{code}/me", "participant"), P("invitations", "/staff/invitations", "facilitator"),
-             P("staff-users", "/staff/users", "facilitator"), P("accept-invitation", "/staff/invite", "public"),
-             P("reset-password", "/staff/reset", "public")]
+    maybe = [
+        P("my-data", f"/s/{code}/me", "participant"),
+        P("invitations", "/staff/invitations", "facilitator"),
+        P("staff-users", "/staff/users", "facilitator"),
+        P("accept-invitation", "/staff/invite", "public"),
+        P("reset-password", "/staff/reset", "public"),
+    ]
     for p in maybe:
         async with httpx.AsyncClient(base_url=served.base_url, cookies=site.cookies[p.role], timeout=20) as web:
             r = await web.get(p.path)
@@ -219,8 +263,9 @@ async def fetch_all(site: Site) -> dict[str, str]:
     out: dict[str, str] = {}
     for role, pages in site.by_role().items():
         for lang in LANGS:
-            async with httpx.AsyncClient(base_url=site.base_url, cookies=site.cookies[role] | {"lang": lang},
-                                         timeout=20) as web:
+            async with httpx.AsyncClient(
+                base_url=site.base_url, cookies=site.cookies[role] | {"lang": lang}, timeout=20
+            ) as web:
                 for p in pages:
                     r = await web.get(p.path)
                     assert r.status_code == 200, f"{p.name} ({p.path}) as {role}: {r.status_code}"

@@ -20,7 +20,6 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 
 
-
 def readable(name: str, violations: list[dict[str, Any]]) -> list[str]:
     lines = []
     for v in violations:
@@ -59,15 +58,18 @@ async def test_live_updates_are_announced_politely_and_leave_focus_alone(chromiu
     from tests.e2e.conftest import COUNT_SOCKETS
 
     async with httpx.AsyncClient(base_url=site.base_url, timeout=20) as http:
-        made = await http.post("/api/v1/sessions", json={"title": "เวทีทดสอบประกาศ", "themes": ["ผู้สูงอายุ"]},
-                               headers=site.facilitator)
+        made = await http.post(
+            "/api/v1/sessions", json={"title": "เวทีทดสอบประกาศ", "themes": ["ผู้สูงอายุ"]}, headers=site.facilitator
+        )
         code = made.json()["code"]
         await http.post(f"/api/v1/sessions/{code}/phase", json={"phase": "ideas"}, headers=site.facilitator)
         theme = (await http.get(f"/api/v1/sessions/{code}")).json()["themes"][0]["id"]
-        me = (await http.post(f"/api/v1/sessions/{code}/participants",
-                              json={"display_name": "ป้าแดง", "consent": True})).json()["token"]
-        other = (await http.post(f"/api/v1/sessions/{code}/participants",
-                                 json={"display_name": "ลุงเพิ่ม", "consent": True})).json()["token"]
+        me = (
+            await http.post(f"/api/v1/sessions/{code}/participants", json={"display_name": "ป้าแดง", "consent": True})
+        ).json()["token"]
+        other = (
+            await http.post(f"/api/v1/sessions/{code}/participants", json={"display_name": "ลุงเพิ่ม", "consent": True})
+        ).json()["token"]
         context = await chromium.new_context(base_url=site.base_url, viewport=PHONE)
         try:
             await context.add_cookies([{"name": f"dlb_p_{code}", "value": me, "url": site.base_url}])
@@ -80,8 +82,11 @@ async def test_live_updates_are_announced_politely_and_leave_focus_alone(chromiu
             await page.wait_for_function("() => (window.__liveOpened || 0) >= 1", timeout=15_000)
             await page.locator("#title").focus()
             await page.keyboard.type("ตลาด")
-            r = await http.post(f"/api/v1/sessions/{code}/proposals", headers={"authorization": f"Bearer {other}"},
-                                json={"title": "ธนาคารเวลาผู้สูงอายุ", "body": "", "theme_id": theme})
+            r = await http.post(
+                f"/api/v1/sessions/{code}/proposals",
+                headers={"authorization": f"Bearer {other}"},
+                json={"title": "ธนาคารเวลาผู้สูงอายุ", "body": "", "theme_id": theme},
+            )
             assert r.status_code == 201, r.text
             await expect(region).to_have_text("ข้อเสนอใหม่: ธนาคารเวลาผู้สูงอายุ", timeout=10_000)
             assert await page.evaluate("() => document.activeElement.id") == "title"

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 NAME = """const name = el => el.tagName.toLowerCase() +
   (el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : "");"""
 # Text a person reads: elements with their own visible text, not the screen-reader-only copies.
-SMALL_TEXT = "() => {" + NAME + """
+SMALL_TEXT = (
+    "() => {"
+    + NAME
+    + """
   const out = [];
   for (const el of document.querySelectorAll("body *")) {
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
@@ -27,8 +30,12 @@ SMALL_TEXT = "() => {" + NAME + """
   }
   return out;
 }"""
+)
 # What a thumb presses. A checkbox or radio is pressed through its label, so the label is measured.
-TARGETS = "() => {" + NAME + """
+TARGETS = (
+    "() => {"
+    + NAME
+    + """
   const sel = "button, .button, summary, select, textarea, .tools a, " +
               "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), label.check";
   const out = [];
@@ -40,6 +47,7 @@ TARGETS = "() => {" + NAME + """
   }
   return out;
 }"""
+)
 WIDE = """() => {
   const W = document.documentElement.clientWidth, extra = document.documentElement.scrollWidth - W;
   const culprits = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > W + 1)
@@ -48,19 +56,20 @@ WIDE = """() => {
 }"""
 
 
-
 def phone_pages(site: Site) -> list[Any]:
     return [p for p in site.pages if p.screen == "phone"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_phone_pages_have_big_text_big_targets_and_no_sideways_scroll_at_200_percent(
-        site: Site, as_role: Any, lang: str) -> None:
+    site: Site, as_role: Any, lang: str
+) -> None:
     problems: list[str] = []
     for role in site.by_role():
         page = await as_role(role, lang)
-        zoomed = await as_role(role, lang, viewport={"width": PHONE["width"] // 2, "height": PHONE["height"] // 2},
-                                device_scale_factor=2)
+        zoomed = await as_role(
+            role, lang, viewport={"width": PHONE["width"] // 2, "height": PHONE["height"] // 2}, device_scale_factor=2
+        )
         for p in phone_pages(site):
             if p.role != role:
                 continue

@@ -18,6 +18,7 @@ from tests.e2e.pages import VNU, Site, fetch_all
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
+
 @pytest.fixture(scope="module")
 def java() -> str:
     found = shutil.which("java")
@@ -28,7 +29,6 @@ def java() -> str:
     return found
 
 
-
 async def test_every_page_is_valid_html(java: str, site: Site, tmp_path: Path) -> None:
     pages = await fetch_all(site)
     files = []
@@ -36,12 +36,25 @@ async def test_every_page_is_valid_html(java: str, site: Site, tmp_path: Path) -
         f = tmp_path / f"{name}.html"
         f.write_text(html, encoding="utf-8")
         files.append(str(f))
-    vnu = await asyncio.create_subprocess_exec(java, "-Xss8m", "-jar", str(VNU), "--format", "json", "--stdout",
-                                               *files, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    vnu = await asyncio.create_subprocess_exec(
+        java,
+        "-Xss8m",
+        "-jar",
+        str(VNU),
+        "--format",
+        "json",
+        "--stdout",
+        *files,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, _ = await asyncio.wait_for(vnu.communicate(), timeout=300)
     report = json.loads(out)
     errors = [m for m in report["messages"] if m.get("type") == "error" or m.get("subType") == "fatal"]
-    readable = [f"{Path(m.get('url', '')).stem}:{m.get('lastLine', '?')}: {m['message']}  "
-                f"[{' '.join(m.get('extract', '').split())[:120]}]" for m in errors]
+    readable = [
+        f"{Path(m.get('url', '')).stem}:{m.get('lastLine', '?')}: {m['message']}  "
+        f"[{' '.join(m.get('extract', '').split())[:120]}]"
+        for m in errors
+    ]
     assert len(pages) == 2 * len(site.pages)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(readable)

@@ -52,7 +52,8 @@ async def propose(page: Page, theme: str, title: str, body: str) -> int:
 
 
 async def test_a_participant_proposes_comments_and_supports_while_another_phone_follows_live(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, _ = await facilitator_api.new_session(THEMES, phase="ideas")
     mine, other = await phone(), await phone()
     await join(mine, code, "สมศรี รักถิ่น")
@@ -84,8 +85,9 @@ async def test_a_participant_proposes_comments_and_supports_while_another_phone_
     await facilitator_api.phase(code, "voting")
     support = mine.locator(f"#proposal-{pid}-action").get_by_role("button", name="สนับสนุน", exact=True)
     await expect(support).to_be_visible(timeout=LIVE_MS)
-    await expect(other.locator(f"#proposal-{pid}-action").get_by_role("button", name="สนับสนุน", exact=True)
-                 ).to_be_visible(timeout=LIVE_MS)
+    await expect(
+        other.locator(f"#proposal-{pid}-action").get_by_role("button", name="สนับสนุน", exact=True)
+    ).to_be_visible(timeout=LIVE_MS)
     await expect(other.locator(f"#proposal-{pid}-supports")).to_have_text("0")
     await support.click()
     await expect(mine.locator(f"#proposal-{pid}-action")).to_contain_text("ท่านสนับสนุนข้อเสนอนี้แล้ว")
@@ -94,7 +96,8 @@ async def test_a_participant_proposes_comments_and_supports_while_another_phone_
 
 
 async def test_the_network_drops_and_comes_back_and_nothing_is_lost(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, _ = await facilitator_api.new_session(THEMES, phase="ideas")
     page = await phone(LARGE_PHONE)
     network = Network(page)

@@ -36,9 +36,14 @@ async def window(chromium: Browser, served: Served) -> AsyncIterator[Window]:
     contexts: list[BrowserContext] = []
 
     async def make(viewport: dict[str, int], mobile: bool = False) -> Page:
-        context = await chromium.new_context(base_url=served.base_url, viewport=viewport,  # type: ignore[arg-type]
-                                             is_mobile=mobile, has_touch=mobile, locale="en-US",
-                                             accept_downloads=True)
+        context = await chromium.new_context(
+            base_url=served.base_url,
+            viewport=viewport,  # type: ignore[arg-type]
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale="en-US",
+            accept_downloads=True,
+        )
         context.set_default_timeout(10_000)
         await context.add_cookies([{"name": "lang", "value": "en", "url": served.base_url}])  # as ?lang=en leaves it
         await context.add_init_script(COUNT_SOCKETS)
@@ -60,8 +65,9 @@ async def board(api: Facilitator) -> tuple[str, list[int]]:
     author = await api.someone_else(code, "Somsri")
     ids = []
     for title in TITLES:
-        body = await api.post(f"/api/v1/sessions/{code}/proposals",
-                              {"title": title, "theme_id": themes["Elderly care"]}, headers=author)
+        body = await api.post(
+            f"/api/v1/sessions/{code}/proposals", {"title": title, "theme_id": themes["Elderly care"]}, headers=author
+        )
         ids.append(int(body["id"]))
     await api.phase(code, "voting")
     return code, ids
@@ -122,7 +128,8 @@ async def test_a_phone_votes_in_every_method(window: Window, facilitator_api: Fa
     await page.goto(f"/s/{code}/vote")
     await page.locator(f"#vote-{c}").get_by_role("button", name="4", exact=True).click()
     await expect(page.locator(f"#vote-{c}").get_by_role("button", name="4", exact=True)).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
 
     async def score_landed() -> bool:
         return (await results(facilitator_api, code))[c].get("mean") == 4.0
@@ -165,12 +172,22 @@ async def sign_in(page: Page, email: str, password: str) -> None:
 
 
 async def test_the_facilitator_runs_the_room_and_the_projector_follows(
-        window: Window, facilitator_api: Facilitator, staff_login: tuple[str, str]) -> None:
+    window: Window, facilitator_api: Facilitator, staff_login: tuple[str, str]
+) -> None:
     code, themes = await facilitator_api.new_session(THEMES, phase="ideas")
     author = await facilitator_api.someone_else(code, "Somsri")
-    ids = [int((await facilitator_api.post(f"/api/v1/sessions/{code}/proposals",
-                                           {"title": t, "theme_id": themes["Clean water"]}, headers=author))["id"])
-           for t in ("Rain water tanks", "Rain water tanks for every house", "Bad words here")]
+    ids = [
+        int(
+            (
+                await facilitator_api.post(
+                    f"/api/v1/sessions/{code}/proposals",
+                    {"title": t, "theme_id": themes["Clean water"]},
+                    headers=author,
+                )
+            )["id"]
+        )
+        for t in ("Rain water tanks", "Rain water tanks for every house", "Bad words here")
+    ]
     keep, duplicate, rude = ids
 
     projector = await window(PROJECTOR)
@@ -221,7 +238,8 @@ def looks_like(fmt: str, data: bytes) -> bool:
 
 
 async def test_an_official_signs_in_and_downloads_every_brief_format(
-        window: Window, facilitator_api: Facilitator, served: Served) -> None:
+    window: Window, facilitator_api: Facilitator, served: Served
+) -> None:
     code, (a, _, _) = await board(facilitator_api)
     backer = await facilitator_api.someone_else(code, "Prayut")
     await facilitator_api.post(f"/api/v1/proposals/{a}/support", {}, headers=backer)
@@ -246,5 +264,13 @@ async def test_an_official_signs_in_and_downloads_every_brief_format(
         assert download.suggested_filename.endswith(f".{fmt}"), (href, download.suggested_filename)
         data = (await download.path()).read_bytes()
         assert len(data) > 100 and looks_like(fmt, data), (href, data[:40])
-    assert {"brief.pdf", "brief.docx", "brief.xlsx", "brief.json", "brief.md", "brief.csv", "minutes.pdf",
-            "minutes.docx"} <= seen
+    assert {
+        "brief.pdf",
+        "brief.docx",
+        "brief.xlsx",
+        "brief.json",
+        "brief.md",
+        "brief.csv",
+        "minutes.pdf",
+        "minutes.docx",
+    } <= seen

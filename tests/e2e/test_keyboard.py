@@ -46,7 +46,6 @@ DESCRIBE = """keys => keys.map(k => {
 })"""
 
 
-
 async def test_tab_reaches_every_control_of_every_page_with_a_visible_focus(site: Site, as_role: Any) -> None:
     problems: list[str] = []
     walked = 0

@@ -14,11 +14,11 @@ from tests.e2e.pages import PHONE, Site
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def no_js(chromium: Browser, site: Site) -> AsyncIterator[Page]:
-    context = await chromium.new_context(base_url=site.base_url, viewport=PHONE, java_script_enabled=False,
-                                         locale="th-TH")
+    context = await chromium.new_context(
+        base_url=site.base_url, viewport=PHONE, java_script_enabled=False, locale="th-TH"
+    )
     context.set_default_timeout(15_000)
     await context.add_cookies([{"name": "lang", "value": "en", "url": site.base_url}])
     yield await context.new_page()

@@ -43,12 +43,18 @@ class Writes:
 
 
 async def test_writes_made_offline_wait_survive_a_reload_and_land_once(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, themes = await facilitator_api.new_session(THEMES, phase="ideas")
     author = await facilitator_api.someone_else(code, "ลุงเสริม")
     title = "รถรับส่งผู้สูงอายุไปโรงพยาบาล"
-    pid = (await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", {
-        "title": title, "body": "วันละสองรอบ เช้าและบ่าย", "theme_id": themes["ผู้สูงอายุ"]}, headers=author))["id"]
+    pid = (
+        await facilitator_api.post(
+            f"/api/v1/sessions/{code}/proposals",
+            {"title": title, "body": "วันละสองรอบ เช้าและบ่าย", "theme_id": themes["ผู้สูงอายุ"]},
+            headers=author,
+        )
+    )["id"]
     await facilitator_api.phase(code, "voting")
 
     mine, other = await phone(), await phone()
@@ -112,11 +118,17 @@ async def test_writes_made_offline_wait_survive_a_reload_and_land_once(
 
 
 async def test_a_write_refused_after_waiting_shows_why_by_the_form(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, themes = await facilitator_api.new_session(THEMES, phase="ideas")
     author = await facilitator_api.someone_else(code, "ป้าแดง")
-    pid = (await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", {
-        "title": "ลานกีฬาเยาวชน", "body": "", "theme_id": themes["เด็กและเยาวชน"]}, headers=author))["id"]
+    pid = (
+        await facilitator_api.post(
+            f"/api/v1/sessions/{code}/proposals",
+            {"title": "ลานกีฬาเยาวชน", "body": "", "theme_id": themes["เด็กและเยาวชน"]},
+            headers=author,
+        )
+    )["id"]
     await facilitator_api.phase(code, "voting")
     mine: Page = await phone()
     network = Network(mine)

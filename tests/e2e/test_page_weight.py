@@ -41,8 +41,10 @@ class Traffic:
         cdp.on("Network.requestWillBeSent", traffic._sent)
         cdp.on("Network.requestServedFromCache", lambda e: traffic.cached.add(e["requestId"]))
         cdp.on("Network.loadingFinished", traffic._finished)
-        cdp.on("Network.webSocketFrameReceived",
-               lambda e: traffic.frames.append(len(e["response"]["payloadData"].encode())))
+        cdp.on(
+            "Network.webSocketFrameReceived",
+            lambda e: traffic.frames.append(len(e["response"]["payloadData"].encode())),
+        )
         await cdp.send("Network.enable")
         return traffic
 
@@ -72,17 +74,23 @@ async def seeded_session(facilitator_api: Facilitator) -> tuple[str, list[int]]:
     for n in range(12):
         author = await facilitator_api.someone_else(code, f"ผู้เข้าร่วม {n + 1}")
         theme = themes[THEMES[n % len(THEMES)]]
-        body = await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", {
-            "theme_id": theme, "title": f"ข้อเสนอที่ {n + 1} กองทุนสวัสดิการชุมชนเพื่อผู้สูงอายุติดเตียง",
-            "body": "ให้ตำบลจัดอาสาสมัครเยี่ยมบ้านทุกสัปดาห์ และเชื่อมกับโรงพยาบาลส่งเสริมสุขภาพตำบล " * 2,
-        }, headers=author)
+        body = await facilitator_api.post(
+            f"/api/v1/sessions/{code}/proposals",
+            {
+                "theme_id": theme,
+                "title": f"ข้อเสนอที่ {n + 1} กองทุนสวัสดิการชุมชนเพื่อผู้สูงอายุติดเตียง",
+                "body": "ให้ตำบลจัดอาสาสมัครเยี่ยมบ้านทุกสัปดาห์ และเชื่อมกับโรงพยาบาลส่งเสริมสุขภาพตำบล " * 2,
+            },
+            headers=author,
+        )
         ids.append(body["id"])
     await facilitator_api.phase(code, "voting")
     return code, ids
 
 
 async def test_the_session_page_first_load_fits_a_thin_connection_and_updates_stay_small(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, ids = await seeded_session(facilitator_api)
     joined = await phone()
     await join(joined, code, "สมศรี รักถิ่น")
@@ -132,7 +140,8 @@ async def test_the_session_page_first_load_fits_a_thin_connection_and_updates_st
 
 
 async def test_html_is_compressed_and_plain_static_paths_still_work(
-        phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
     code, _ = await facilitator_api.new_session(THEMES, phase="ideas")
     page = await phone()
     response = await page.goto(f"/s/{code}/join")

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FITS = ("screen", "screen-map", "screen-cloud", "screen-results", "screen-resolution", "screen-pledges")
 MAX_THEMES, MAX_TITLE = 30, 140
-FITTED = f"document.documentElement.scrollHeight <= {PROJECTOR['height']} && " \
-         f"document.documentElement.scrollWidth <= {PROJECTOR['width']}"
+FITTED = (
+    f"document.documentElement.scrollHeight <= {PROJECTOR['height']} && "
+    f"document.documentElement.scrollWidth <= {PROJECTOR['width']}"
+)
 
 
 async def size_and_zoom(page: Page) -> tuple[int, int, float]:
@@ -30,14 +32,18 @@ async def size_and_zoom(page: Page) -> tuple[int, int, float]:
     await page.evaluate("document.fonts.ready")
     with contextlib.suppress(PlaywrightTimeout):  # reported by the caller, with the sizes
         await page.wait_for_function(FITTED, timeout=5_000)
-    return tuple(await page.evaluate(  # type: ignore[return-value]
-        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight, "
-        "parseFloat(document.querySelector('.screen').style.zoom || '1')]"))
+    return tuple(
+        await page.evaluate(  # type: ignore[return-value]
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight, "
+            "parseFloat(document.querySelector('.screen').style.zoom || '1')]"
+        )
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_every_projector_view_of_the_demo_fits_the_screen(site: Site, as_role: Callable[..., Awaitable[Page]],
-                                                                 lang: str) -> None:
+async def test_every_projector_view_of_the_demo_fits_the_screen(
+    site: Site, as_role: Callable[..., Awaitable[Page]], lang: str
+) -> None:
     page = await as_role("public", lang, viewport=PROJECTOR)
     views = [p for p in site.pages if p.name in FITS]
     assert {p.name for p in views} == set(FITS)
@@ -53,16 +59,22 @@ async def test_every_projector_view_of_the_demo_fits_the_screen(site: Site, as_r
 
 
 async def test_the_fullest_session_still_fits_the_screen(facilitator_api: Facilitator, chromium: Any) -> None:
-    themes = [f"{i + 1:02d} " + ("ประเด็นยุทธศาสตร์การพัฒนาสวัสดิการชุมชนและคุณภาพชีวิต " * 4)[:190]
-              for i in range(MAX_THEMES)]
+    themes = [f"{i + 1:02d} " + ("ประเด็นยุทธศาสตร์การพัฒนาสวัสดิการชุมชนและคุณภาพชีวิต " * 4)[:190] for i in range(MAX_THEMES)]
     code, theme_ids = await facilitator_api.new_session(themes)
-    title = ("ให้องค์การบริหารส่วนตำบลจัดตั้งกองทุนสวัสดิการผู้สูงอายุติดบ้านติดเตียงร่วมกับอาสาสมัคร" * 3)
+    title = "ให้องค์การบริหารส่วนตำบลจัดตั้งกองทุนสวัสดิการผู้สูงอายุติดบ้านติดเตียงร่วมกับอาสาสมัคร" * 3
     for t, theme_id in enumerate(theme_ids.values()):
         author = await facilitator_api.someone_else(code, f"ผู้เสนอ {t + 1}")
         for n in range(3):
-            await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", {
-                "title": f"{t + 1}.{n + 1} {title}"[:MAX_TITLE], "body": "รายละเอียด", "theme_id": theme_id,
-                "target_groups": ["everyone"]}, headers=author)
+            await facilitator_api.post(
+                f"/api/v1/sessions/{code}/proposals",
+                {
+                    "title": f"{t + 1}.{n + 1} {title}"[:MAX_TITLE],
+                    "body": "รายละเอียด",
+                    "theme_id": theme_id,
+                    "target_groups": ["everyone"],
+                },
+                headers=author,
+            )
     await facilitator_api.phase(code, "voting")
 
     context = await chromium.new_context(base_url=str(facilitator_api.http.base_url), viewport=PROJECTOR)

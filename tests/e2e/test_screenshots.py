@@ -18,7 +18,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 OUT = os.environ.get("DELIBERATE_SCREENSHOTS", "")
 
 
-
 @pytest.mark.skipif(not OUT, reason="set DELIBERATE_SCREENSHOTS=DIR to save screenshots of every page")
 async def test_save_screenshots(chromium: Browser, site: Site) -> None:
     out = Path(OUT)

@@ -85,8 +85,9 @@ async def test_merge_moves_supports_and_comments_counting_each_person_once(world
     assert (merged.status, merged.merged_into_id) == (ProposalStatus.MERGED, keep.id)  # type: ignore[attr-defined]
     supporters = set(await Support.filter(proposal_id=keep.id).values_list("participant_id", flat=True))
     assert supporters == {p.participant.id for p in (alice, bob, chai, dao)}
-    assert set(await Support.filter(proposal_id=keep.id, carried_from_id=dup.id)
-               .values_list("participant_id", flat=True)) == {bob.participant.id, dao.participant.id}
+    assert set(
+        await Support.filter(proposal_id=keep.id, carried_from_id=dup.id).values_list("participant_id", flat=True)
+    ) == {bob.participant.id, dao.participant.id}
     assert [c.body for c in await list_comments(keep)] == ["ลูกผมได้ใช้แน่"]
 
     views = {v.id: v for v in await ranked(world.session)}

@@ -46,8 +46,7 @@ async def test_ranking_orders_by_supports_then_comments_then_age(world: World) -
     await add_support(people[0], await world.fresh(d))
     await add_support(people[1], await world.fresh(c))
     views = await ranked(world.session)
-    assert [(v.id, v.supports, v.comments) for v in views] == [
-        (b.id, 3, 0), (c.id, 1, 1), (d.id, 1, 0), (a.id, 0, 0)]
+    assert [(v.id, v.supports, v.comments) for v in views] == [(b.id, 3, 0), (c.id, 1, 1), (d.id, 1, 0), (a.id, 0, 0)]
 
 
 async def test_supported_flag_is_per_person(world: World) -> None:
@@ -67,12 +66,12 @@ async def test_submit_refusals(world: World) -> None:
     with pytest.raises(NotAuthenticated):
         await submit_proposal(Actor(), world.session, title="ไม่ระบุตัว", body="", theme_id=world.themes[0].id)
     with pytest.raises(PermissionDenied):
-        await submit_proposal(world.staff, world.session, title="ไม่ได้ระบุผู้เสนอ", body="",
-                              theme_id=world.themes[0].id)
+        await submit_proposal(world.staff, world.session, title="ไม่ได้ระบุผู้เสนอ", body="", theme_id=world.themes[0].id)
     await world.phase("closed")
     with pytest.raises(PermissionDenied):
-        await submit_proposal(world.staff, world.session, title="ปิดแล้ว", body="", theme_id=world.themes[0].id,
-                              on_behalf_of="ป้าแดง")
+        await submit_proposal(
+            world.staff, world.session, title="ปิดแล้ว", body="", theme_id=world.themes[0].id, on_behalf_of="ป้าแดง"
+        )
 
 
 async def test_get_proposal_needs_an_integer(world: World) -> None:

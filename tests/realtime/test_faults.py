@@ -26,8 +26,9 @@ from tests.realtime.test_scale_out import remotes, serve
 RETRYABLE = {502, 503, 504}
 
 
-async def send_until_answered(http: httpx.AsyncClient, path: str, headers: dict[str, str], body: dict[str, Any],
-                              within: float = 30.0) -> httpx.Response:
+async def send_until_answered(
+    http: httpx.AsyncClient, path: str, headers: dict[str, str], body: dict[str, Any], within: float = 30.0
+) -> httpx.Response:
     """What a phone's outbox does: the same request, the same key, until the server answers it."""
     deadline = time.monotonic() + within
     delay = 0.1
@@ -47,8 +48,9 @@ async def stored_comments(pid: int) -> list[str]:
     return sorted(await Comment.filter(proposal_id=pid).values_list("body", flat=True))  # type: ignore[arg-type]
 
 
-async def test_acknowledged_writes_survive_kill_9_and_retries_count_once(app: Starlette, database_url: str,
-                                                                        tmp_path: Path) -> None:
+async def test_acknowledged_writes_survive_kill_9_and_retries_count_once(
+    app: Starlette, database_url: str, tmp_path: Path
+) -> None:
     redis_url = os.environ.get("REDIS_URL", "")
     with serve(database_url, redis_url, tmp_path / "first.log") as first:
         async with remotes(first, first) as (staff, _):
@@ -57,9 +59,10 @@ async def test_acknowledged_writes_survive_kill_9_and_retries_count_once(app: St
             pid = await staff.propose(code, author, theme, "โรงเรียนผู้สูงอายุประจำตำบล")
             people = [await staff.join(code, f"ผู้ร่วมเวที {i}") for i in range(40)]
         path = f"/api/v1/proposals/{pid}/comments"
-        writes = [(who | {"idempotency-key": f"comment-{i}"}, {"body": f"ความเห็นที่ {i} ขอให้มีรถรับส่ง",
-                                                                "stance": "for"})
-                  for i, who in enumerate(people)]
+        writes = [
+            (who | {"idempotency-key": f"comment-{i}"}, {"body": f"ความเห็นที่ {i} ขอให้มีรถรับส่ง", "stance": "for"})
+            for i, who in enumerate(people)
+        ]
         acknowledged: set[int] = set()
         enough = asyncio.Event()
 
@@ -92,8 +95,9 @@ async def test_acknowledged_writes_survive_kill_9_and_retries_count_once(app: St
 
 
 @pytest.mark.skipif(not postgres_server_url(), reason="runs when DATABASE_URL points at PostgreSQL")
-async def test_the_app_recovers_on_its_own_when_postgresql_restarts(app: Starlette, database_url: str,
-                                                                    tmp_path: Path) -> None:
+async def test_the_app_recovers_on_its_own_when_postgresql_restarts(
+    app: Starlette, database_url: str, tmp_path: Path
+) -> None:
     """CI restarts the machine's PostgreSQL (DELIBERATE_TEST_PG_RESTART holds the command); elsewhere the test
     cuts every connection of the app's database, which is what the app sees of a restart."""
     redis_url = os.environ.get("REDIS_URL", "")
@@ -113,15 +117,25 @@ async def test_the_app_recovers_on_its_own_when_postgresql_restarts(app: Starlet
                     await cut_connections(database_url)
                 started = time.monotonic()
                 for i, who in enumerate(people):
-                    r = await send_until_answered(staff.http, path, who | {"idempotency-key": f"after-{i}"},
-                                                  {"body": f"หลังระบบฐานข้อมูลกลับมา {i}", "stance": "for"})
+                    r = await send_until_answered(
+                        staff.http,
+                        path,
+                        who | {"idempotency-key": f"after-{i}"},
+                        {"body": f"หลังระบบฐานข้อมูลกลับมา {i}", "stance": "for"},
+                    )
                     assert r.status_code == 201, r.text
                 recovered_in = time.monotonic() - started
                 # the live channel carries on: the phone sees the comments arrive
                 from tests.realtime.test_websocket import wait_for
 
-                await wait_for(phone, lambda m: m.element(f"proposal-{pid}-comments") is not None
-                               and m.element(f"proposal-{pid}-comments").get_text(strip=True) == "10", within=5)
+                await wait_for(
+                    phone,
+                    lambda m: (
+                        m.element(f"proposal-{pid}-comments") is not None
+                        and m.element(f"proposal-{pid}-comments").get_text(strip=True) == "10"
+                    ),
+                    within=5,
+                )
             assert (await staff.http.get("/readyz")).status_code == 200
     assert len(await stored_comments(pid)) == 10
     assert recovered_in < 30
@@ -131,7 +145,9 @@ async def cut_connections(database_url: str) -> None:
     name = database_url.rsplit("/", 1)[-1]
     conn = await asyncpg.connect(database_url)
     try:
-        await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
     finally:
         await conn.close()

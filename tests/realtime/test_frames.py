@@ -46,8 +46,11 @@ def parse(data: bytes) -> Frame:
 @contextlib.asynccontextmanager
 async def uvicorn_serving(app: Any) -> AsyncIterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                                           ws_per_message_deflate=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws_per_message_deflate=False
+        )
+    )
     task = asyncio.create_task(server.serve())
     for _ in range(1000):
         if server.started:

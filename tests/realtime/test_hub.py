@@ -108,8 +108,11 @@ async def test_reconnect_replays_what_was_missed(hub: tuple[Hub, Renders]) -> No
     back = Phone()
     viewers.append(await attach(h, back, since=1))
     await settle()
-    assert back.got == stays.got[1:] == ["participant seq=2 proposals=[2] everything=False",
-                                         "participant seq=3 proposals=[3] everything=False"]
+    assert (
+        back.got
+        == stays.got[1:]
+        == ["participant seq=2 proposals=[2] everything=False", "participant seq=3 proposals=[3] everything=False"]
+    )
     await stop(*viewers)
 
 
@@ -197,9 +200,11 @@ async def test_numbers_from_the_bus_replay_across_coalesced_messages(hub: tuple[
     await settle()
     h.on_event(Event("support.added", SESSION, proposal_ids=(4,), seq=5007))
     await settle()
-    assert stays.got == ["participant seq=5000 proposals=[1] everything=False",
-                         "participant seq=5002 proposals=[2, 3] everything=False",
-                         "participant seq=5007 proposals=[4] everything=False"]
+    assert stays.got == [
+        "participant seq=5000 proposals=[1] everything=False",
+        "participant seq=5002 proposals=[2, 3] everything=False",
+        "participant seq=5007 proposals=[4] everything=False",
+    ]
     back = Phone()
     viewers.append(await attach(h, back, since=5000))
     await settle()

@@ -23,8 +23,9 @@ async def test_health_and_readiness_answer(client: httpx.AsyncClient) -> None:
     assert r.json() == {"status": "ready", "checks": {"database": True, "live_bus": True}}
 
 
-async def test_metrics_count_writes_and_live_figures(client: httpx.AsyncClient, api: Api,
-                                                    facilitator: dict[str, str]) -> None:
+async def test_metrics_count_writes_and_live_figures(
+    client: httpx.AsyncClient, api: Api, facilitator: dict[str, str]
+) -> None:
     before = await client.get("/metrics")
     assert before.headers["content-type"].startswith("text/plain")
     code = (await api.new_session(facilitator))["code"]
@@ -32,8 +33,11 @@ async def test_metrics_count_writes_and_live_figures(client: httpx.AsyncClient, 
     text = (await client.get("/metrics")).text
     assert "deliberate_live_connections 0.0" in text
     assert 'deliberate_write_seconds_count{kind="api"}' in text
-    count = next(float(line.split()[-1]) for line in text.splitlines()
-                 if line.startswith('deliberate_write_seconds_count{kind="api"}'))
+    count = next(
+        float(line.split()[-1])
+        for line in text.splitlines()
+        if line.startswith('deliberate_write_seconds_count{kind="api"}')
+    )
     assert count >= 2
     assert "สมศรี" not in text  # figures only
 

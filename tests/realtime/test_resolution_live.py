@@ -39,9 +39,11 @@ async def test_an_amendment_reaches_the_phone_and_an_answer_only_the_hall(remote
     clause = (await remote.post(f"/api/v1/sessions/{code}/items", remote.staff, DRAFT))["clauses"][0]
     amy = await remote.join(code, "ป้าแดง")
     async with remote.ws(code, "?view=participant") as phone, remote.ws(code, "?view=projector") as hall:
-        await remote.post(f"/api/v1/clauses/{clause['id']}/amendments", amy, {
-            "op": "replace", "text": clause["text"].replace("๒๕๗๐", "๒๕๖๙"), "reason": "เร็วขึ้น",
-            "base_version": 1})
+        await remote.post(
+            f"/api/v1/clauses/{clause['id']}/amendments",
+            amy,
+            {"op": "replace", "text": clause["text"].replace("๒๕๗๐", "๒๕๖๙"), "reason": "เร็วขึ้น", "base_version": 1},
+        )
         message, _ = await wait_for(phone, lambda m: refetch(m) is not None)
         assert refetch(message) == f"/s/{code}/resolutions?part=region"
         cookie = f"dlb_p_{code}={amy['authorization'].split()[1]}"  # the join token is also the page cookie

@@ -42,8 +42,14 @@ def serve(database_url: str, redis_url: str, log: Path, *extra: str) -> Iterator
     if not redis_url:
         env.pop("REDIS_URL")
     with log.open("w") as out:
-        proc = subprocess.Popen([deliberate_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
-                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [deliberate_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -70,8 +76,10 @@ def serve(database_url: str, redis_url: str, log: Path, *extra: str) -> Iterator
 @asynccontextmanager
 async def remotes(a: Served, b: Served) -> AsyncIterator[tuple[Remote, Remote]]:
     email, password = a.add_staff("facilitator")
-    async with httpx.AsyncClient(base_url=a.base_url, timeout=10) as ha, \
-            httpx.AsyncClient(base_url=b.base_url, timeout=10) as hb:
+    async with (
+        httpx.AsyncClient(base_url=a.base_url, timeout=10) as ha,
+        httpx.AsyncClient(base_url=b.base_url, timeout=10) as hb,
+    ):
         r = await ha.post("/api/v1/auth/token", json={"email": email, "password": password})
         assert r.status_code == 201, r.text
         staff = {"authorization": f"Bearer {r.json()['token']}"}
@@ -163,8 +171,9 @@ async def test_the_same_write_sent_to_both_processes_counts_once(two_processes: 
         author = await a.join(code, "ผู้เสนอ")
         body = {"title": "ตู้น้ำดื่มสะอาดประจำหมู่บ้าน", "theme_id": theme}
         headers = author | {"idempotency-key": "tap-tap-1"}
-        answers = await asyncio.gather(*(r.http.post(f"/api/v1/sessions/{code}/proposals", headers=headers, json=body)
-                                         for r in (a, b, a, b)))
+        answers = await asyncio.gather(
+            *(r.http.post(f"/api/v1/sessions/{code}/proposals", headers=headers, json=body) for r in (a, b, a, b))
+        )
         assert {r.status_code for r in answers} == {201}, [r.text for r in answers]
         assert len({r.json()["id"] for r in answers}) == 1
         listed = (await b.http.get(f"/api/v1/sessions/{code}/proposals", headers=author)).json()
@@ -174,8 +183,15 @@ async def test_the_same_write_sent_to_both_processes_counts_once(two_processes: 
 def test_several_workers_need_redis(database_url: str) -> None:
     env = child_env(database_url)
     env.pop("REDIS_URL", None)
-    done = subprocess.run([deliberate_command(), "serve", "--workers", "2", "--port", str(free_port())],
-                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [deliberate_command(), "serve", "--workers", "2", "--port", str(free_port())],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert "REDIS_URL" in done.stderr
 
@@ -195,12 +211,28 @@ class OwnRedis:
 
     def start(self) -> None:
         assert REDIS_SERVER
-        self.proc = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", str(self.folder)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
-                             check=False).stdout.strip() != b"PONG":
+        while (
+            subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False).stdout.strip()
+            != b"PONG"
+        ):
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
 
@@ -216,8 +248,10 @@ async def test_with_redis_down_writes_succeed_and_pages_fall_back(database_url: 
     redis = OwnRedis(tmp_path)
     redis.start()
     try:
-        with serve(database_url, redis.url, tmp_path / "a.log") as sa, serve(database_url, redis.url,
-                                                                             tmp_path / "b.log") as sb:
+        with (
+            serve(database_url, redis.url, tmp_path / "a.log") as sa,
+            serve(database_url, redis.url, tmp_path / "b.log") as sb,
+        ):
             async with remotes(sa, sb) as (a, b):
                 code, theme = await a.session("ideas")
                 author = await a.join(code, "ผู้เสนอ")
@@ -226,8 +260,14 @@ async def test_with_redis_down_writes_succeed_and_pages_fall_back(database_url: 
                     pid = await a.propose(code, author, theme, "ไฟส่องทางเข้าหมู่บ้าน")  # still 201
                     await wait_for(on_a, lambda m: m.names_proposal(pid))  # its own pages at once
                     # b's pages: the slower path, a snapshot every few seconds
-                    await wait_for(on_b, lambda m: m.element("count-proposals") is not None
-                                   and m.element("count-proposals").get_text(strip=True) == "1", within=6)
+                    await wait_for(
+                        on_b,
+                        lambda m: (
+                            m.element("count-proposals") is not None
+                            and m.element("count-proposals").get_text(strip=True) == "1"
+                        ),
+                        within=6,
+                    )
                     r = await b.http.get("/readyz")
                     assert r.status_code == 503
                     redis.start()  # back: the fast path again
@@ -261,8 +301,9 @@ async def test_a_quiet_bus_waits_on_its_subscription_instead_of_spinning(tmp_pat
         await bus.start()
         assert bus.healthy
         await asyncio.sleep(PING_EVERY_S / 2)
-        subscriber = [c for c in await watcher.client_list() if c["name"].startswith("deliberate-bus-")
-                      and c.get("sub") == "1"]
+        subscriber = [
+            c for c in await watcher.client_list() if c["name"].startswith("deliberate-bus-") and c.get("sub") == "1"
+        ]
         assert len(subscriber) == 1, subscriber
         # Seconds since its last command: a spinning loop keeps this at 0.
         assert int(subscriber[0]["idle"]) >= 1, subscriber[0]

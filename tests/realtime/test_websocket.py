@@ -77,15 +77,17 @@ class Remote:
     def __init__(self, served: Served, http: httpx.AsyncClient, staff: dict[str, str]) -> None:
         self.served, self.http, self.staff = served, http, staff
 
-    async def post(self, path: str, who: dict[str, str], json: dict[str, Any] | None = None,
-                   expect: int = 201) -> dict[str, Any]:
+    async def post(
+        self, path: str, who: dict[str, str], json: dict[str, Any] | None = None, expect: int = 201
+    ) -> dict[str, Any]:
         r = await self.http.post(path, headers=who, json=json)
         assert r.status_code == expect, r.text
         return r.json()
 
     async def session(self, phase: str = "ideas") -> tuple[str, int]:
-        created = await self.post("/api/v1/sessions", self.staff,
-                                  {"title": "เวทีสด", "themes": ["ประเด็นหนึ่ง", "ประเด็นสอง"]})
+        created = await self.post(
+            "/api/v1/sessions", self.staff, {"title": "เวทีสด", "themes": ["ประเด็นหนึ่ง", "ประเด็นสอง"]}
+        )
         detail = (await self.http.get(f"/api/v1/sessions/{created['code']}")).json()
         await self.phase(created["code"], phase)
         return created["code"], detail["themes"][0]["id"]
@@ -94,8 +96,7 @@ class Remote:
         await self.post(f"/api/v1/sessions/{code}/phase", self.staff, {"phase": phase}, expect=200)
 
     async def join(self, code: str, name: str) -> dict[str, str]:
-        body = await self.post(f"/api/v1/sessions/{code}/participants", {},
-                               {"display_name": name, "consent": True})
+        body = await self.post(f"/api/v1/sessions/{code}/participants", {}, {"display_name": name, "consent": True})
         return {"authorization": f"Bearer {body['token']}"}
 
     async def propose(self, code: str, who: dict[str, str], theme: int, title: str) -> int:
@@ -171,8 +172,12 @@ async def test_a_burst_of_supports_is_coalesced_and_ends_at_the_right_count(remo
     async with remote.ws(code) as ws:
         await asyncio.gather(*(remote.support(pid, who) for who in people))
         message, seen = await wait_for(
-            ws, lambda m: (m.element(f"proposal-{pid}-supports") is not None
-                           and m.element(f"proposal-{pid}-supports").get_text(strip=True) == "8"))
+            ws,
+            lambda m: (
+                m.element(f"proposal-{pid}-supports") is not None
+                and m.element(f"proposal-{pid}-supports").get_text(strip=True) == "8"
+            ),
+        )
         assert len(seen) <= len(people)  # at most one message per tick, however many supports it holds
         assert [m.seq for m in seen] == sorted({m.seq for m in seen})
 
@@ -203,8 +208,11 @@ async def test_reconnect_with_since_replays_what_was_missed(remote: Remote) -> N
     numbers = [m.seq for m in replayed]
     assert numbers == sorted(set(numbers)) and numbers[0] > last_seq and numbers[-1] == newest.seq
     assert all(m.element("board-refresh") is None for m in replayed)
-    assert any(m.element(f"proposal-{second}-supports") is not None
-               and m.element(f"proposal-{second}-supports").get_text(strip=True) == "1" for m in replayed)
+    assert any(
+        m.element(f"proposal-{second}-supports") is not None
+        and m.element(f"proposal-{second}-supports").get_text(strip=True) == "1"
+        for m in replayed
+    )
     assert any(m.element(f"proposal-{first}-comments") is not None for m in replayed)
 
 
@@ -233,8 +241,12 @@ async def test_reconnect_after_the_replay_is_gone_gets_a_snapshot(remote: Remote
         pid = await remote.propose(code, author, theme, "ลานกีฬาชุมชน")
         seen, _ = await wait_for(phone, lambda m: m.names_proposal(pid))
         await remote.propose(code, author, theme, "ลานกีฬาชุมชนแห่งที่สอง")
-        await wait_for(phone, lambda m: m.element("count-proposals") is not None
-                       and m.element("count-proposals").get_text(strip=True) == "2")
+        await wait_for(
+            phone,
+            lambda m: (
+                m.element("count-proposals") is not None and m.element("count-proposals").get_text(strip=True) == "2"
+            ),
+        )
     async with remote.ws(code, f"?since={seen.seq - 1}") as stale:  # a number that was never a message here
         snapshot = await next_message(stale)
     assert snapshot.element("board-refresh") is not None
@@ -294,15 +306,26 @@ async def test_projector_shows_pledges_arriving(remote: Remote) -> None:
     code, theme = await remote.session("ideas")
     author = await remote.join(code, "ผู้เสนอ")
     pid = await remote.propose(code, author, theme, "ศูนย์ดูแลผู้สูงอายุกลางวัน")
-    await remote.post(f"/api/v1/proposals/{pid}/answer", remote.staff, {
-        "state": "adopted", "reason": "ที่ประชุมเห็นชอบ", "lead_agency": "เทศบาลนครภูเก็ต"}, expect=200)
+    await remote.post(
+        f"/api/v1/proposals/{pid}/answer",
+        remote.staff,
+        {"state": "adopted", "reason": "ที่ประชุมเห็นชอบ", "lead_agency": "เทศบาลนครภูเก็ต"},
+        expect=200,
+    )
     await remote.phase(code, "commitments")
     volunteer = await remote.join(code, "อพม. สมใจ")
     async with remote.ws(code, "?view=projector") as screen:
         due = (dt.date.today() + dt.timedelta(days=60)).isoformat()
-        await remote.post(f"/api/v1/proposals/{pid}/commitments", volunteer, {
-            "role": "support", "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": due, "organisation": "ชมรม อพม. รัษฎา"})
-        message, _ = await wait_for(screen, lambda m: m.element("projector-pledges") is not None
-                                    and "จัดเวร" in m.element("projector-pledges").get_text())
+        await remote.post(
+            f"/api/v1/proposals/{pid}/commitments",
+            volunteer,
+            {"role": "support", "what": "จัดเวรอาสาสมัครดูแลวันละ ๒ คน", "due": due, "organisation": "ชมรม อพม. รัษฎา"},
+        )
+        message, _ = await wait_for(
+            screen,
+            lambda m: (
+                m.element("projector-pledges") is not None and "จัดเวร" in m.element("projector-pledges").get_text()
+            ),
+        )
         panel = message.element("projector-pledges")
         assert not panel.has_attr("hidden") and "ชมรม อพม. รัษฎา" in panel.get_text()

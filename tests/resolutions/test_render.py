@@ -30,7 +30,8 @@ SAMPLE = Path(__file__).with_name("sample_resolution.json")
 A4 = (595.28, 841.89)
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(
-    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed: cannot read the PDF text layer")
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed: cannot read the PDF text layer"
+)
 
 CLAUSE_1 = "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุติดเตียงภายในปี ๒๕๗๐"
 CLAUSE_2 = "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้านทุกสัปดาห์"
@@ -51,11 +52,30 @@ def with_removed_clause() -> dict[str, Any]:
     data = sample()
     clauses = data["items"][0]["clauses"]
     removed = copy.deepcopy(clauses[2])
-    removed.update(id=99, number=None, text=REMOVED, status="removed", reservations=[], last_check=None,
-                   amendments=[{"id": 98, "op": "delete", "op_label": "", "text": "", "reason": "ซ้ำกับข้อ ๑",
-                                "base_version": 1, "status": "accepted", "backers": 3, "diff": [],
-                                "created_at": None, "decided_at": None}],
-                   history=[{"version": 1, "text": REMOVED, "status": "open", "amendment_id": None}])
+    removed.update(
+        id=99,
+        number=None,
+        text=REMOVED,
+        status="removed",
+        reservations=[],
+        last_check=None,
+        amendments=[
+            {
+                "id": 98,
+                "op": "delete",
+                "op_label": "",
+                "text": "",
+                "reason": "ซ้ำกับข้อ ๑",
+                "base_version": 1,
+                "status": "accepted",
+                "backers": 3,
+                "diff": [],
+                "created_at": None,
+                "decided_at": None,
+            }
+        ],
+        history=[{"version": 1, "text": REMOVED, "status": "open", "amendment_id": None}],
+    )
     clauses.insert(1, removed)
     clauses[2]["text"] = HOSTILE  # and a clause that must come out as text, not markup
     return data
@@ -73,15 +93,19 @@ def squashed(text: str) -> str:
 
 def text_of(path: Path) -> str:
     assert PDFTOTEXT is not None
-    return subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("resolution")
-    files = {"th": resolution_pdf(sample()), "en": resolution_pdf(sample(language="en")),
-             "removed": resolution_pdf(with_removed_clause())}
+    files = {
+        "th": resolution_pdf(sample()),
+        "en": resolution_pdf(sample(language="en")),
+        "removed": resolution_pdf(with_removed_clause()),
+    }
     for name, data in files.items():
         (out / f"{name}.pdf").write_bytes(data)
     return {name: out / f"{name}.pdf" for name in files}
@@ -116,9 +140,13 @@ def test_pdf_text_has_the_clauses_exactly_numbered_in_thai(pdfs: dict[str, Path]
     assert annex, "the annex follows the resolution"
     assert "จึงมีมติ" in body
     assert th("Agenda item {no}: {heading}", no="๑", heading="การดูแลผู้สูงอายุโดยชุมชน") in body
-    assert squashed(th("{assembly}, having considered the report on {title},",
-                       assembly="สมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต ประจำปี ๒๕๖๙",
-                       title="การดูแลผู้สูงอายุโดยชุมชน")) in squashed(body)
+    assert squashed(
+        th(
+            "{assembly}, having considered the report on {title},",
+            assembly="สมัชชาสวัสดิการชุมชนจังหวัดภูเก็ต ประจำปี ๒๕๖๙",
+            title="การดูแลผู้สูงอายุโดยชุมชน",
+        )
+    ) in squashed(body)
     assert "ตระหนักว่าผู้สูงอายุที่อยู่ลำพังต้องการการดูแลใกล้บ้าน" in body
     flat = squashed(body)
     for number, clause in (("๑.", CLAUSE_1), ("๒.", CLAUSE_2), ("๓.", CLAUSE_3)):
@@ -133,8 +161,7 @@ def test_pdf_text_has_the_clauses_exactly_numbered_in_thai(pdfs: dict[str, Path]
     for reason in ("ให้ อบจ. ร่วมงบประมาณ", "ต้องการให้เร็วขึ้น", "อพม. มีรายชื่อผู้สูงอายุ"):
         assert th("Reason: {reason}", reason=reason) in annex
     assert th("Decision: {status}", status=th("Amendment rejected")) in annex
-    assert squashed(th("Version {n} (the draft)", n="๑") + ": ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐") \
-        in squashed(annex)
+    assert squashed(th("Version {n} (the draft)", n="๑") + ": ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐") in squashed(annex)
 
 
 @needs_pdftotext
@@ -152,9 +179,14 @@ def test_removed_clause_is_not_numbered_and_text_is_escaped(pdfs: dict[str, Path
 @needs_pdftotext
 def test_english_pdf_has_english_headings(pdfs: dict[str, Path]) -> None:
     text = text_of(pdfs["en"])
-    for heading in ("Resolution of", "Agenda item 1:", "resolves as follows:",
-                    "Level of agreement: Consensus, with reservations",
-                    "Annex: History of the amendments to the clauses", "Amendment 2 (New wording)"):
+    for heading in (
+        "Resolution of",
+        "Agenda item 1:",
+        "resolves as follows:",
+        "Level of agreement: Consensus, with reservations",
+        "Annex: History of the amendments to the clauses",
+        "Amendment 2 (New wording)",
+    ):
         assert heading in text
     assert "จึงมีมติ" not in text and "ระเบียบวาระ" not in text
     assert "1." + squashed(CLAUSE_1) in squashed(text)
@@ -165,8 +197,11 @@ def test_print_html_marks_the_diff_and_escapes() -> None:
     """The template's diff: deletions in <del>, insertions in <ins> (struck and underlined in print)."""
     data = with_removed_clause()
     with language("th"):
-        html = render_pdf._environment().get_template("resolutions/resolution_print.html").render(
-            brief=data, lang="th", f=render_pdf.Formats(lang="th", thai=True), fonts={}, doc=outline(data))
+        html = (
+            render_pdf._environment()
+            .get_template("resolutions/resolution_print.html")
+            .render(brief=data, lang="th", f=render_pdf.Formats(lang="th", thai=True), fonts={}, doc=outline(data))
+        )
     assert "<del>๒๕๗๐</del><ins>๒๕๖๙</ins>" in html
     assert "<ins>ติดเตียง</ins>" in html
     assert f"<del>{REMOVED}</del>" in html, "a clause removed by amendment shows its text struck through"

@@ -57,13 +57,27 @@ HOSTILE: dict[str, str] = {
 }
 # What every field of every API operation and HTML form receives; the whole corpus goes through the fields
 # people type most (proposals, comments, names, statements).
-CORE = ("script_th", "img_onerror", "attr_double", "htmx_attr", "zero_width", "bidi", "controls",
-        "combining_flood_th", "sql_th", "formula_eq", "lone_surrogate", "long")
+CORE = (
+    "script_th",
+    "img_onerror",
+    "attr_double",
+    "htmx_attr",
+    "zero_width",
+    "bidi",
+    "controls",
+    "combining_flood_th",
+    "sql_th",
+    "formula_eq",
+    "lone_surrogate",
+    "long",
+)
 
 MARKERS = ("alert(", "onmouseover=", "onfocus=", "onerror=", "onload=", 'hx-get="/staff"', "javascript:alert")
 _EVENT_ATTR = re.compile(r"^on[a-z]+$")
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069"
-                        r"\ufeff\ud800-\udfff\u3164\u2800]")
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069"
+    r"\ufeff\ud800-\udfff\u3164\u2800]"
+)
 
 
 def unsafe_markup(html: str) -> list[str]:
@@ -110,11 +124,18 @@ def strings_in(value: Any) -> list[str]:
 
 # What a participant's phone calls in the API; everything else is called as the facilitator.
 PARTICIPANT_OPS = {
-    "POST /api/v1/sessions/{code}/participants", "POST /api/v1/sessions/{code}/proposals",
-    "POST /api/v1/sessions/{code}/rankings", "POST /api/v1/sessions/{code}/statements",
-    "GET /api/v1/sessions/{code}/statements/next", "POST /api/v1/clauses/{clause_id}/amendments",
-    "POST /api/v1/clauses/{clause_id}/comments", "POST /api/v1/amendments/{amendment_id}/backers",
-    "POST /api/v1/checks/{check_id}/answers", "POST /api/v1/proposals/{proposal_id}/commitments",
-    "POST /api/v1/proposals/{proposal_id}/votes", "POST /api/v1/proposals/{proposal_id}/comments",
-    "POST /api/v1/proposals/{proposal_id}/support", "DELETE /api/v1/proposals/{proposal_id}/support",
+    "POST /api/v1/sessions/{code}/participants",
+    "POST /api/v1/sessions/{code}/proposals",
+    "POST /api/v1/sessions/{code}/rankings",
+    "POST /api/v1/sessions/{code}/statements",
+    "GET /api/v1/sessions/{code}/statements/next",
+    "POST /api/v1/clauses/{clause_id}/amendments",
+    "POST /api/v1/clauses/{clause_id}/comments",
+    "POST /api/v1/amendments/{amendment_id}/backers",
+    "POST /api/v1/checks/{check_id}/answers",
+    "POST /api/v1/proposals/{proposal_id}/commitments",
+    "POST /api/v1/proposals/{proposal_id}/votes",
+    "POST /api/v1/proposals/{proposal_id}/comments",
+    "POST /api/v1/proposals/{proposal_id}/support",
+    "DELETE /api/v1/proposals/{proposal_id}/support",
 }

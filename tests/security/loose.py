@@ -19,8 +19,13 @@ UNLIMITED = "100000/minute"
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    loose = dataclasses.replace(settings, login_failures_per_address=UNLIMITED, login_failures_per_account=UNLIMITED,
-                                participant_writes=UNLIMITED, code_misses_per_address=UNLIMITED)
+    loose = dataclasses.replace(
+        settings,
+        login_failures_per_address=UNLIMITED,
+        login_failures_per_account=UNLIMITED,
+        participant_writes=UNLIMITED,
+        code_misses_per_address=UNLIMITED,
+    )
     application = create_app(loose)
     async with application.router.lifespan_context(application):
         yield application

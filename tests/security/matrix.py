@@ -29,14 +29,20 @@ ACTORS = ("anonymous", "participant_a", "participant_b", "facilitator", "officia
 PASSWORD = "correct horse battery staple"
 CSRF = "m" * 43  # any 43-character value: the middleware keeps a well-formed cookie as it is
 WS_VIEWS = ("participant", "projector", "console")
-MOUNT_FILES = {"static": "/static/css/app.css", "htmx": "/vendor/htmx/htmx.min.js",
-               "sarabun": "/vendor/sarabun/sarabun-latin-100-italic.woff2"}
+MOUNT_FILES = {
+    "static": "/static/css/app.css",
+    "htmx": "/vendor/htmx/htmx.min.js",
+    "sarabun": "/vendor/sarabun/sarabun-latin-100-italic.woff2",
+}
 
 DRAFT = {
-    "title": "การดูแลผู้สูงอายุโดยชุมชน", "background": "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี",
+    "title": "การดูแลผู้สูงอายุโดยชุมชน",
+    "background": "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี",
     "preamble": ["ตระหนักว่าผู้สูงอายุที่อยู่ลำพังต้องการการดูแลใกล้บ้าน"],
-    "clauses": [{"text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐", "lead_agency": "เทศบาล"},
-                {"text": "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน", "lead_agency": "สภาองค์กรชุมชน"}],
+    "clauses": [
+        {"text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุภายในปี ๒๕๗๐", "lead_agency": "เทศบาล"},
+        {"text": "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน", "lead_agency": "สภาองค์กรชุมชน"},
+    ],
 }
 
 
@@ -96,16 +102,28 @@ class Matrix:
             assert r.status_code == 201, r.text
             self.staff[role] = Staff(email, r.json()["token"])
             self.staff[role].cookie = await self.fresh_cookie(role)
-        other = await self.api("POST", "/api/v1/sessions", "facilitator",
-                               {"title": "เวทีอื่น", "themes": ["ผู้สูงอายุ"]}, expect=201)
+        other = await self.api(
+            "POST", "/api/v1/sessions", "facilitator", {"title": "เวทีอื่น", "themes": ["ผู้สูงอายุ"]}, expect=201
+        )
         self.other_code = other["code"]
         await self.api("POST", f"/api/v1/sessions/{self.other_code}/phase", "facilitator", {"phase": "ideas"})
-        self.other_token = (await self.api("POST", f"/api/v1/sessions/{self.other_code}/participants", None,
-                                           {"display_name": "คนเวทีอื่น", "consent": True}, expect=201))["token"]
+        self.other_token = (
+            await self.api(
+                "POST",
+                f"/api/v1/sessions/{self.other_code}/participants",
+                None,
+                {"display_name": "คนเวทีอื่น", "consent": True},
+                expect=201,
+            )
+        )["token"]
 
     async def fresh_cookie(self, role: str) -> str:
-        form = await self.send("POST", "/staff/login", {CSRF_COOKIE: CSRF}, data={
-            "email": self.staff[role].email, "password": PASSWORD, "csrf_token": CSRF})
+        form = await self.send(
+            "POST",
+            "/staff/login",
+            {CSRF_COOKIE: CSRF},
+            data={"email": self.staff[role].email, "password": PASSWORD, "csrf_token": CSRF},
+        )
         assert form.status_code == 303, form.text
         return form.cookies[STAFF_COOKIE]
 
@@ -115,8 +133,7 @@ class Matrix:
         headers = kw.pop("headers", {}) | {"cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
         return await self.client.request(method, path, headers=headers, **kw)
 
-    async def api(self, method: str, path: str, who: str | None, body: object = None, *,
-                  expect: int = 200) -> Any:
+    async def api(self, method: str, path: str, who: str | None, body: object = None, *, expect: int = 200) -> Any:
         headers = {"authorization": f"Bearer {self.staff[who].bearer}"} if who else {}
         r = await self.send(method, path, {}, json=body, headers=headers)
         assert r.status_code == expect, (method, path, r.status_code, r.text)
@@ -125,47 +142,79 @@ class Matrix:
     async def world(self, phase: str = "ideas") -> World:
         """A fresh session A with one of everything, left in `phase` with every action open."""
         fac, off = "facilitator", "official"
-        s = await self.api("POST", "/api/v1/sessions", fac,
-                           {"title": "เวทีทดสอบสิทธิ์", "themes": ["ผู้สูงอายุ", "เด็กและเยาวชน"]}, expect=201)
+        s = await self.api(
+            "POST", "/api/v1/sessions", fac, {"title": "เวทีทดสอบสิทธิ์", "themes": ["ผู้สูงอายุ", "เด็กและเยาวชน"]}, expect=201
+        )
         code = s["code"]
         base = f"/api/v1/sessions/{code}"
         await self.api("POST", f"{base}/phase", fac, {"phase": "ideas"})
         theme = (await self.api("GET", base, None))["themes"][0]["id"]
-        token = (await self.api("POST", f"{base}/participants", None,
-                                {"display_name": "ผู้ร่วมเวที ก", "consent": True}, expect=201))["token"]
-        r = await self.client.post(f"{base}/proposals", headers={"authorization": f"Bearer {token}"},
-                                   json={"title": "ศูนย์ดูแลผู้สูงอายุกลางวัน", "body": "", "theme_id": theme})
+        token = (
+            await self.api(
+                "POST", f"{base}/participants", None, {"display_name": "ผู้ร่วมเวที ก", "consent": True}, expect=201
+            )
+        )["token"]
+        r = await self.client.post(
+            f"{base}/proposals",
+            headers={"authorization": f"Bearer {token}"},
+            json={"title": "ศูนย์ดูแลผู้สูงอายุกลางวัน", "body": "", "theme_id": theme},
+        )
         assert r.status_code == 201, r.text
         proposal = r.json()["id"]
-        await self.api("POST", f"/api/v1/proposals/{proposal}/answer", fac, {
-            "state": "adopted", "reason": "สอดคล้องกับแผน", "programme": "โครงการ", "lead_agency": "เทศบาล",
-            "partners": "", "budget": 1000, "fiscal_year": 2570})
-        action_item = await self.api("POST", f"/api/v1/proposals/{proposal}/action-items", off, {
-            "title": "หาสถานที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล",
-            "due": "2030-01-01"}, expect=201)
+        await self.api(
+            "POST",
+            f"/api/v1/proposals/{proposal}/answer",
+            fac,
+            {
+                "state": "adopted",
+                "reason": "สอดคล้องกับแผน",
+                "programme": "โครงการ",
+                "lead_agency": "เทศบาล",
+                "partners": "",
+                "budget": 1000,
+                "fiscal_year": 2570,
+            },
+        )
+        action_item = await self.api(
+            "POST",
+            f"/api/v1/proposals/{proposal}/action-items",
+            off,
+            {"title": "หาสถานที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": "2030-01-01"},
+            expect=201,
+        )
         await self.api("POST", f"{base}/statements", fac, {"text": "ควรมีศูนย์ดูแลในทุกตำบล"}, expect=201)
         await self.api("POST", f"{base}/phase", fac, {"phase": "deliberation"})
         item = await self.api("POST", f"{base}/items", fac, DRAFT, expect=201)
         first, second = item["clauses"]
-        r = await self.client.post(f"/api/v1/clauses/{first['id']}/amendments",
-                                   headers={"authorization": f"Bearer {token}"},
-                                   json={"op": "replace", "text": "ขอให้ อบจ. จัดตั้งศูนย์", "reason": "งบ",
-                                         "base_version": 1})
+        r = await self.client.post(
+            f"/api/v1/clauses/{first['id']}/amendments",
+            headers={"authorization": f"Bearer {token}"},
+            json={"op": "replace", "text": "ขอให้ อบจ. จัดตั้งศูนย์", "reason": "งบ", "base_version": 1},
+        )
         assert r.status_code == 201, r.text
         amendment = r.json()["id"]
         check = await self.api("POST", f"/api/v1/clauses/{second['id']}/checks", fac, None, expect=201)
         await self.api("POST", f"{base}/phase", fac, {"phase": "voting"})
         vote_round = await self.api("POST", f"{base}/rounds", fac, {"method": "dots"}, expect=201)
         await self.api("POST", f"{base}/phase", fac, {"phase": phase})
-        every = {"phase": phase, **{a: "on" for a in ("join", "propose", "comment", "react", "support",
-                                                         "pledge")}}
-        r = await self.send("POST", f"/staff/s/{code}/permissions", self.cookies("facilitator", code),
-                            data=every | {"csrf_token": CSRF})
+        every = {"phase": phase, **{a: "on" for a in ("join", "propose", "comment", "react", "support", "pledge")}}
+        r = await self.send(
+            "POST", f"/staff/s/{code}/permissions", self.cookies("facilitator", code), data=every | {"csrf_token": CSRF}
+        )
         assert r.status_code == 303, r.text
-        return World(code=code, other_code=self.other_code, assembly_id=s["assembly_id"], proposal_id=proposal,
-                     round_id=vote_round["id"], item_id=item["id"], clause_id=first["id"], check_id=check["id"],
-                     amendment_id=amendment, action_item_id=action_item["id"],
-                     tokens={"participant_a": token, "participant_b": self.other_token})
+        return World(
+            code=code,
+            other_code=self.other_code,
+            assembly_id=s["assembly_id"],
+            proposal_id=proposal,
+            round_id=vote_round["id"],
+            item_id=item["id"],
+            clause_id=first["id"],
+            check_id=check["id"],
+            amendment_id=amendment,
+            action_item_id=action_item["id"],
+            tokens={"participant_a": token, "participant_b": self.other_token},
+        )
 
     # -- credentials ------------------------------------------------------------------------------------
     def cookies(self, actor: str, code: str, world: World | None = None) -> dict[str, str]:
@@ -190,9 +239,14 @@ class Matrix:
         if isinstance(route, Mount):
             return MOUNT_FILES[str(route.name)]
         params: dict[str, Any] = {
-            "code": world.code, "proposal_id": world.proposal_id, "assembly_id": world.assembly_id,
-            "round_id": world.round_id, "clause_id": world.clause_id, "check_id": world.check_id,
-            "amendment_id": world.amendment_id, "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
+            "code": world.code,
+            "proposal_id": world.proposal_id,
+            "assembly_id": world.assembly_id,
+            "round_id": world.round_id,
+            "clause_id": world.clause_id,
+            "check_id": world.check_id,
+            "amendment_id": world.amendment_id,
+            "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
             "action": ACTIONS.get(route.name, ""),  # type: ignore[attr-defined]
         }
@@ -208,8 +262,7 @@ class Matrix:
         if path.startswith("/api/"):
             headers = self.bearer(actor, world)
             body = None if method in ("GET", "DELETE") else json.dumps(given).encode()
-            r = await self.send(method, path, {}, headers=headers | {"content-type": "application/json"},
-                                content=body)
+            r = await self.send(method, path, {}, headers=headers | {"content-type": "application/json"}, content=body)
         else:
             data = None if method == "GET" else {"csrf_token": CSRF, **given}
             jar = self.cookies(actor, world.code, world)
@@ -223,10 +276,21 @@ class Matrix:
     async def websocket(self, path: str, view: str, cookies: dict[str, str]) -> int | str:
         """Drive the websocket endpoint in process: 'accept', or the close code the server chose."""
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "http_version": "1.1",
-                 "path": path, "raw_path": path.encode(), "root_path": "", "query_string": f"view={view}".encode(),
-                 "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode())], "client": ("127.0.0.1", 1),
-                 "server": ("testserver", 80), "subprotocols": [], "state": {}}
+        scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": "ws",
+            "http_version": "1.1",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": f"view={view}".encode(),
+            "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode())],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+            "subprotocols": [],
+            "state": {},
+        }
         sent: list[dict[str, Any]] = []
         connected = False
 
@@ -246,10 +310,20 @@ class Matrix:
 
 
 # Which file format and which console action each parameterised route is asked with.
-FORMATS = {"staff_brief": "json", "api_brief": "json", "staff_minutes": "docx", "api_minutes": "docx",
-           "api_resolution": "json"}
-ACTIONS = {"console_action": "timer", "outcomes_action": "answer", "resolutions_action": "comment",
-           "resolutions_desk_action": "rules"}
+FORMATS = {
+    "staff_brief": "json",
+    "api_brief": "json",
+    "staff_minutes": "docx",
+    "api_minutes": "docx",
+    "api_resolution": "json",
+}
+ACTIONS = {
+    "console_action": "timer",
+    "outcomes_action": "answer",
+    "resolutions_action": "comment",
+    "resolutions_desk_action": "rules",
+}
+
 
 # Writes whose empty body would be refused by validation before anyone's rights are looked at get a
 # well-formed body, so the matrix sees the permission answer.
@@ -257,7 +331,8 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
     return {
         "vote": {"proposal_id": world.proposal_id, "method": "dots", "value": "1"},
         "api_votes": {"method": "dots", "value": 1},
-        "rank": {"order": str(world.proposal_id)}, "api_rankings": {"order": [world.proposal_id]},
+        "rank": {"order": str(world.proposal_id)},
+        "api_rankings": {"order": [world.proposal_id]},
         "api_check_in": {"from_assembly_id": world.assembly_id},
         "resolutions_action": {"clause_id": world.clause_id, "body": "เห็นด้วยกับข้อนี้"},
         "api_clause_comments": {"body": "เห็นด้วยกับข้อนี้"},
@@ -267,9 +342,26 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
 QUERIES = {"live_poll": "view=console"}
 # The phase the world is left in for routes that only work in another one; writes that act once (a
 # round closed stays closed) get a fresh world for every actor.
-PHASES = {name: "deliberation" for name in ("api_amendments", "api_checks", "api_merge", "api_clause_comments",
-                                             "api_backers", "api_check_answers", "resolutions_action")}
-ONE_SHOT = {"api_round_close", "api_round_reveal", "api_check_close", "api_support", "support",
-            "api_resolution_rules", "api_checks"}
+PHASES = {
+    name: "deliberation"
+    for name in (
+        "api_amendments",
+        "api_checks",
+        "api_merge",
+        "api_clause_comments",
+        "api_backers",
+        "api_check_answers",
+        "resolutions_action",
+    )
+}
+ONE_SHOT = {
+    "api_round_close",
+    "api_round_reveal",
+    "api_check_close",
+    "api_support",
+    "support",
+    "api_resolution_rules",
+    "api_checks",
+}
 
 Runner = Callable[[BaseRoute, str, str, World], Awaitable[int | str]]

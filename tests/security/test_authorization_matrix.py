@@ -51,14 +51,18 @@ async def test_authorization_matrix(app: Starlette, client: httpx.AsyncClient) -
     if os.environ.get("MATRIX_DUMP"):
         with open(os.environ["MATRIX_DUMP"], "w") as out:  # noqa: ASYNC230 (a debugging aid)
             out.write(pprint.pformat(observed, width=120, sort_dicts=False))
-    wrong = [(key, actor, EXPECTED.get(key, {}).get(actor), got)
-             for key, row in observed.items() for actor, got in row.items()
-             if EXPECTED.get(key, {}).get(actor) != got]
+    wrong = [
+        (key, actor, EXPECTED.get(key, {}).get(actor), got)
+        for key, row in observed.items()
+        for actor, got in row.items()
+        if EXPECTED.get(key, {}).get(actor) != got
+    ]
     assert not wrong, "route, actor, expected, got:\n" + "\n".join(map(str, wrong))
 
 
 def test_html_and_json_faces_agree() -> None:
     """The same action through a page and through the API is allowed to the same actors."""
+
     def allowed(answer: int | str) -> bool:
         return answer not in (401, 403, "login")
 
@@ -69,5 +73,10 @@ def test_html_and_json_faces_agree() -> None:
 
 
 # Pairs of routes that are two faces of one service function.
-FACES = [("propose", "api_submit"), ("comment", "api_comment"), ("support", "api_support"),
-         ("write_statement", "api_statements"), ("rank", "api_rankings")]
+FACES = [
+    ("propose", "api_submit"),
+    ("comment", "api_comment"),
+    ("support", "api_support"),
+    ("write_statement", "api_statements"),
+    ("rank", "api_rankings"),
+]

@@ -61,7 +61,9 @@ async def test_production_cookies_are_secure(settings: object) -> None:
     from deliberate.app import create_app
 
     app = create_app(dataclasses.replace(settings, production=True))  # type: ignore[type-var]
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="https://testserver") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as c,
+    ):
         r = await c.get("/")
         assert "Secure" in r.headers["set-cookie"] and "max-age" in r.headers["strict-transport-security"]

@@ -38,11 +38,14 @@ app, client = loose.app, loose.client  # the fixtures: limits out of the way, 50
 
 THAI = re.compile(r"[\u0e01-\u0e5b]")
 # The fields people type most get the whole corpus; every other field gets CORE.
-WHOLE_CORPUS = {("POST /api/v1/sessions/{code}/proposals", "title"), ("POST /api/v1/sessions/{code}/proposals", "body"),
-                ("POST /api/v1/proposals/{proposal_id}/comments", "body"),
-                ("POST /api/v1/sessions/{code}/participants", "display_name"),
-                ("POST /api/v1/sessions/{code}/statements", "text"),
-                ("POST /api/v1/clauses/{clause_id}/comments", "body")}
+WHOLE_CORPUS = {
+    ("POST /api/v1/sessions/{code}/proposals", "title"),
+    ("POST /api/v1/sessions/{code}/proposals", "body"),
+    ("POST /api/v1/proposals/{proposal_id}/comments", "body"),
+    ("POST /api/v1/sessions/{code}/participants", "display_name"),
+    ("POST /api/v1/sessions/{code}/statements", "text"),
+    ("POST /api/v1/clauses/{clause_id}/comments", "body"),
+}
 PLAIN = "ข้อความทดสอบที่ถูกต้อง"
 
 
@@ -82,27 +85,51 @@ def base_bodies(w: World) -> dict[str, dict[str, Any]]:
     their schema)."""
     return {
         "POST /api/v1/sessions": {"title": PLAIN, "themes": ["ผู้สูงอายุ"]},
-        "POST /api/v1/sessions/{code}/participants": {"display_name": "ผู้ร่วมเวที", "consent": True,
-                                                      "organization": "สภาองค์กรชุมชน"},
-        "POST /api/v1/sessions/{code}/proposals": {"title": PLAIN, "body": PLAIN, "theme_id": w.theme_id,
-                                                   "target_groups": []},
+        "POST /api/v1/sessions/{code}/participants": {
+            "display_name": "ผู้ร่วมเวที",
+            "consent": True,
+            "organization": "สภาองค์กรชุมชน",
+        },
+        "POST /api/v1/sessions/{code}/proposals": {
+            "title": PLAIN,
+            "body": PLAIN,
+            "theme_id": w.theme_id,
+            "target_groups": [],
+        },
         "POST /api/v1/proposals/{proposal_id}/comments": {"body": PLAIN, "stance": "for"},
         "POST /api/v1/sessions/{code}/statements": {"text": PLAIN},
         "POST /api/v1/sessions/{code}/rounds": {"method": "dots", "title": PLAIN},
-        "POST /api/v1/sessions/{code}/items": {"title": PLAIN, "background": PLAIN, "preamble": [PLAIN],
-                                               "clauses": [{"text": PLAIN, "lead_agency": "เทศบาล",
-                                                            "partners": ["อบต."]}]},
+        "POST /api/v1/sessions/{code}/items": {
+            "title": PLAIN,
+            "background": PLAIN,
+            "preamble": [PLAIN],
+            "clauses": [{"text": PLAIN, "lead_agency": "เทศบาล", "partners": ["อบต."]}],
+        },
         "POST /api/v1/items/{item_id}/clauses": {"text": PLAIN, "lead_agency": "เทศบาล", "partners": ["อบต."]},
-        "POST /api/v1/clauses/{clause_id}/amendments": {"op": "replace", "text": PLAIN, "reason": PLAIN,
-                                                        "base_version": 1},
+        "POST /api/v1/clauses/{clause_id}/amendments": {
+            "op": "replace",
+            "text": PLAIN,
+            "reason": PLAIN,
+            "base_version": 1,
+        },
         "POST /api/v1/clauses/{clause_id}/comments": {"body": PLAIN},
         "POST /api/v1/sessions/{code}/delegates": {"participant_id": w.participant_id, "network": PLAIN},
         "POST /api/v1/assemblies/{assembly_id}/criteria": {"criteria": [{"name": PLAIN, "description": PLAIN}]},
         "POST /api/v1/proposals/{proposal_id}/answer": {
-            "state": "adopted", "reason": PLAIN, "programme": PLAIN, "lead_agency": "เทศบาล", "partners": "อบต.",
-            "budget": 1000, "fiscal_year": 2570},
-        "POST /api/v1/proposals/{proposal_id}/action-items": {"title": PLAIN, "community_owner": "ชุมชน",
-                                                              "agency_owner": "เทศบาล", "due": "2030-01-01"},
+            "state": "adopted",
+            "reason": PLAIN,
+            "programme": PLAIN,
+            "lead_agency": "เทศบาล",
+            "partners": "อบต.",
+            "budget": 1000,
+            "fiscal_year": 2570,
+        },
+        "POST /api/v1/proposals/{proposal_id}/action-items": {
+            "title": PLAIN,
+            "community_owner": "ชุมชน",
+            "agency_owner": "เทศบาล",
+            "due": "2030-01-01",
+        },
         "POST /api/v1/action-items/{item_id}/updates": {"status": "started", "note": PLAIN, "on": "2030-01-01"},
         "POST /api/v1/proposals/{proposal_id}/moderation": {"action": "approve", "reason": PLAIN},
         "POST /api/v1/checks/{check_id}/answers": {"answer": "reservation", "reason": PLAIN},
@@ -157,9 +184,16 @@ def put(body: Any, path: tuple[Any, ...], value: str) -> Any:
 
 
 def api_path(template: str, w: World) -> str:
-    ids = {"code": w.code, "proposal_id": w.proposal_id, "assembly_id": w.assembly_id, "round_id": w.round_id,
-           "clause_id": w.clause_id, "check_id": w.check_id, "amendment_id": w.amendment_id,
-           "item_id": w.action_item_id if "action-items" in template else w.item_id}
+    ids = {
+        "code": w.code,
+        "proposal_id": w.proposal_id,
+        "assembly_id": w.assembly_id,
+        "round_id": w.round_id,
+        "clause_id": w.clause_id,
+        "check_id": w.check_id,
+        "amendment_id": w.amendment_id,
+        "item_id": w.action_item_id if "action-items" in template else w.item_id,
+    }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
 
 
@@ -201,8 +235,9 @@ async def test_every_api_text_field(scene: tuple[Matrix, World], client: httpx.A
                 for name in names:
                     # Escaped as \uXXXX, so that a lone surrogate can be sent at all.
                     body = json.dumps(put(base, field, HOSTILE[name])).encode()
-                    r = await client.post(api_path(template, w), content=body,
-                                          headers=who | {"content-type": "application/json"})
+                    r = await client.post(
+                        api_path(template, w), content=body, headers=who | {"content-type": "application/json"}
+                    )
                     sent += 1
                     why = refusal_problem(r)
                     if why:
@@ -223,14 +258,24 @@ async def pages_are_safe(matrix: Matrix, w: World) -> None:
     """Every page that shows what was stored escapes it."""
     staff = matrix.cookies("facilitator", w.code, w)
     phone = matrix.cookies("participant_a", w.code, w)
-    listed = await matrix.send("GET", f"/api/v1/sessions/{w.code}/proposals", {},
-                               headers=matrix.bearer("facilitator", w))
-    pages = [(f"/s/{w.code}", phone), (f"/s/{w.code}/vote", phone), (f"/s/{w.code}/resolutions", phone),
-             (f"/s/{w.code}/screen", phone), (f"/s/{w.code}/live?view=participant", phone),
-             (f"/s/{w.code}/live?view=console", staff), (f"/staff/s/{w.code}", staff),
-             (f"/staff/s/{w.code}/outcomes", staff), (f"/staff/s/{w.code}/resolutions", staff),
-             (f"/a/{w.assembly_id}/follow-up", phone), (f"/staff/assemblies/{w.assembly_id}", staff),
-             ("/staff/portal", staff), ("/staff", staff)]
+    listed = await matrix.send(
+        "GET", f"/api/v1/sessions/{w.code}/proposals", {}, headers=matrix.bearer("facilitator", w)
+    )
+    pages = [
+        (f"/s/{w.code}", phone),
+        (f"/s/{w.code}/vote", phone),
+        (f"/s/{w.code}/resolutions", phone),
+        (f"/s/{w.code}/screen", phone),
+        (f"/s/{w.code}/live?view=participant", phone),
+        (f"/s/{w.code}/live?view=console", staff),
+        (f"/staff/s/{w.code}", staff),
+        (f"/staff/s/{w.code}/outcomes", staff),
+        (f"/staff/s/{w.code}/resolutions", staff),
+        (f"/a/{w.assembly_id}/follow-up", phone),
+        (f"/staff/assemblies/{w.assembly_id}", staff),
+        ("/staff/portal", staff),
+        ("/staff", staff),
+    ]
     pages += [(f"/s/{w.code}/p/{p['id']}", phone) for p in listed.json()["items"]]
     for path, jar in pages:
         r = await matrix.send("GET", path, jar)
@@ -256,16 +301,33 @@ async def exports_are_safe(matrix: Matrix, w: World) -> None:
 
 
 # -- round trips and the name policy --------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["script_th", "attr_double", "sql_th", "formula_eq", "emoji", "template",
-                                  "zero_width", "bidi", "combining_flood_th", "entities"])
-async def test_json_gives_back_the_cleaned_text(scene: tuple[Matrix, World], client: httpx.AsyncClient,
-                                                name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "script_th",
+        "attr_double",
+        "sql_th",
+        "formula_eq",
+        "emoji",
+        "template",
+        "zero_width",
+        "bidi",
+        "combining_flood_th",
+        "entities",
+    ],
+)
+async def test_json_gives_back_the_cleaned_text(
+    scene: tuple[Matrix, World], client: httpx.AsyncClient, name: str
+) -> None:
     matrix, w = scene
     value = HOSTILE[name]
     theme = (await client.get(f"/api/v1/sessions/{w.code}")).json()["themes"][0]["id"]
     who = matrix.bearer("participant_a", w)
-    r = await client.post(f"/api/v1/sessions/{w.code}/proposals", headers=who,
-                          json={"title": value[:140], "body": value, "theme_id": theme})
+    r = await client.post(
+        f"/api/v1/sessions/{w.code}/proposals",
+        headers=who,
+        json={"title": value[:140], "body": value, "theme_id": theme},
+    )
     assert r.status_code == 201, r.text
     mine = (await client.get(f"/api/v1/sessions/{w.code}/proposals", headers=who)).json()["items"]
     got = next(p for p in mine if p["id"] == r.json()["id"])
@@ -282,13 +344,17 @@ async def test_display_names(scene: tuple[Matrix, World], client: httpx.AsyncCli
         r = await client.post(join, json={"display_name": HOSTILE[name], "consent": True})
         assert r.status_code == 422 and r.json()["field"] == "display_name", r.text
         assert THAI.search(r.json()["message"])
-    english = await client.post(join, json={"display_name": HOSTILE["homoglyph"], "consent": True},
-                                headers={"accept-language": "en"})
+    english = await client.post(
+        join, json={"display_name": HOSTILE["homoglyph"], "consent": True}, headers={"accept-language": "en"}
+    )
     assert "one alphabet" in english.json()["message"]
     assert await row_counts() == before
     # Thai and Latin words side by side, and names cleaned of what cannot be seen, are welcome.
-    for given, kept in (("สมชาย Smith", "สมชาย Smith"), ("สม\u200bชาย\u202e ใจดี", "สมชาย ใจดี"),
-                        ("ก" + "\u0e49" * 9, "ก" + "\u0e49" * 3)):
+    for given, kept in (
+        ("สมชาย Smith", "สมชาย Smith"),
+        ("สม\u200bชาย\u202e ใจดี", "สมชาย ใจดี"),
+        ("ก" + "\u0e49" * 9, "ก" + "\u0e49" * 3),
+    ):
         r = await client.post(join, json={"display_name": given, "consent": True})
         assert r.status_code == 201, r.text
         assert (await Participant.get(id=r.json()["participant_id"])).display_name == kept
@@ -318,9 +384,11 @@ async def test_huge_and_malformed_bodies(scene: tuple[Matrix, World], client: ht
     # The same through the HTML forms: a megabyte, and bytes that are not UTF-8.
     jar = matrix.cookies("participant_a", w.code, w)
     form = {"content-type": "application/x-www-form-urlencoded"}
-    for body, allowed in ((b"csrf_token=" + CSRF.encode() + b"&title=" + b"%E0%B8%81" * 350_000, (413,)),
-                          (b"csrf_token=" + CSRF.encode() + b"&title=%FF%FE%FA&body=\xff\xfe", (303, 400, 422)),
-                          (b"\xff" * 100, (400, 403, 422))):
+    for body, allowed in (
+        (b"csrf_token=" + CSRF.encode() + b"&title=" + b"%E0%B8%81" * 350_000, (413,)),
+        (b"csrf_token=" + CSRF.encode() + b"&title=%FF%FE%FA&body=\xff\xfe", (303, 400, 422)),
+        (b"\xff" * 100, (400, 403, 422)),
+    ):
         r = await matrix.send("POST", f"/s/{w.code}/proposals", jar, content=body, headers=form)
         assert r.status_code in allowed, (body[:40], r.status_code, r.text[:200])
         if r.status_code >= 400:
@@ -349,7 +417,8 @@ def form_fields(form: Any) -> tuple[dict[str, str], list[str]]:
             texts.append(name)
         elif field.name == "select":
             option = field.find("option", selected=True) or next(
-                (o for o in field.find_all("option") if o.get("value")), None)
+                (o for o in field.find_all("option") if o.get("value")), None
+            )
             values[name] = option.get("value", option.get_text()) if option else ""
         else:
             kind = field.get("type")
@@ -371,10 +440,17 @@ async def test_every_html_form(scene: tuple[Matrix, World], client: httpx.AsyncC
     matrix, w = scene
     staff = matrix.cookies("facilitator", w.code, w)
     phone = matrix.cookies("participant_a", w.code, w)
-    pages = [(f"/s/{w.code}", phone), (f"/s/{w.code}/p/{w.proposal_id}", phone), (f"/s/{w.code}/vote", phone),
-             (f"/s/{w.code}/resolutions", phone), (f"/staff/s/{w.code}", staff), ("/staff", staff),
-             (f"/staff/s/{w.code}/outcomes", staff), (f"/staff/s/{w.code}/resolutions", staff),
-             (f"/staff/assemblies/{w.assembly_id}", staff)]
+    pages = [
+        (f"/s/{w.code}", phone),
+        (f"/s/{w.code}/p/{w.proposal_id}", phone),
+        (f"/s/{w.code}/vote", phone),
+        (f"/s/{w.code}/resolutions", phone),
+        (f"/staff/s/{w.code}", staff),
+        ("/staff", staff),
+        (f"/staff/s/{w.code}/outcomes", staff),
+        (f"/staff/s/{w.code}/resolutions", staff),
+        (f"/staff/assemblies/{w.assembly_id}", staff),
+    ]
     forms: dict[tuple[str, tuple[str, ...]], tuple[dict[str, str], list[str], dict[str, str]]] = {}
     for path, jar in pages:
         page = await matrix.send("GET", path, jar)

@@ -21,8 +21,7 @@ async def strict(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     tight = dataclasses.replace(settings, code_misses_per_address="3/minute", participant_writes="4/minute")
     application: Starlette = create_app(tight)
     async with application.router.lifespan_context(application):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
-                                     base_url="http://testserver") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://testserver") as c:
             yield c
 
 
@@ -32,8 +31,9 @@ async def test_login_locks_an_account_after_five_wrong_passwords(app: Starlette,
     for _ in range(5):
         r = await client.post("/api/v1/auth/token", json={"email": email, "password": "wrong password!"})
         assert r.status_code == 401
-    r = await client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD},
-                          headers={"accept-language": "en"})
+    r = await client.post(
+        "/api/v1/auth/token", json={"email": email, "password": PASSWORD}, headers={"accept-language": "en"}
+    )
     assert r.status_code == 429 and r.json()["error"] == "rate_limited"
     assert "locked for 15 minutes" in r.json()["message"]
     assert 800 < int(r.headers["retry-after"]) <= 900
@@ -61,10 +61,14 @@ async def test_guessing_join_codes_is_refused(strict: httpx.AsyncClient) -> None
     staff = await api.staff()
     real = await api.new_session(staff, phase="ideas")
     for guess in ("AAAAAA", "CCCCCC", "DDDDDD"):
-        assert (await strict.post(f"/api/v1/sessions/{guess}/participants",
-                                  json={"display_name": "x", "consent": True})).status_code == 404
-    r = await strict.post(f"/api/v1/sessions/{real['code']}/participants",
-                          json={"display_name": "x", "consent": True}, headers={"accept-language": "en"})
+        assert (
+            await strict.post(f"/api/v1/sessions/{guess}/participants", json={"display_name": "x", "consent": True})
+        ).status_code == 404
+    r = await strict.post(
+        f"/api/v1/sessions/{real['code']}/participants",
+        json={"display_name": "x", "consent": True},
+        headers={"accept-language": "en"},
+    )
     assert r.status_code == 429 and "do not exist" in r.json()["message"] and int(r.headers["retry-after"]) > 0
     page = await strict.get(f"/s/{real['code']}/join")
     assert page.status_code == 429 and "retry-after" in page.headers
@@ -78,20 +82,26 @@ async def test_participant_writes_and_slow_mode(strict: httpx.AsyncClient) -> No
     theme = s["themes"][0]["id"]
     me = await api.join(s["code"])
     # Slow mode is for facilitators to set.
-    assert (await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=me,
-                              json={"slow_mode": 5})).status_code == 403
+    assert (
+        await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=me, json={"slow_mode": 5})
+    ).status_code == 403
     r = await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=staff, json={"slow_mode": 30})
     assert r.status_code == 200 and r.json()["slow_mode"] == 30 and r.json()["phase"] == "ideas"
     assert (await strict.get(f"/api/v1/sessions/{s['code']}")).json()["slow_mode"] == 30
     key = {"idempotency-key": "p-1"}
-    first = await strict.post(f"/api/v1/sessions/{s['code']}/proposals", headers=me | key,
-                              json={"title": "ข้อเสนอแรก", "theme_id": theme})
+    first = await strict.post(
+        f"/api/v1/sessions/{s['code']}/proposals", headers=me | key, json={"title": "ข้อเสนอแรก", "theme_id": theme}
+    )
     assert first.status_code == 201
-    again = await strict.post(f"/api/v1/sessions/{s['code']}/proposals", headers=me | key,
-                              json={"title": "ข้อเสนอแรก", "theme_id": theme})
+    again = await strict.post(
+        f"/api/v1/sessions/{s['code']}/proposals", headers=me | key, json={"title": "ข้อเสนอแรก", "theme_id": theme}
+    )
     assert again.status_code == 201 and again.json() == first.json()  # a replay is never refused
-    second = await strict.post(f"/api/v1/sessions/{s['code']}/proposals", headers=me | {"accept-language": "en"},
-                               json={"title": "ข้อเสนอที่สอง", "theme_id": theme})
+    second = await strict.post(
+        f"/api/v1/sessions/{s['code']}/proposals",
+        headers=me | {"accept-language": "en"},
+        json={"title": "ข้อเสนอที่สอง", "theme_id": theme},
+    )
     assert second.status_code == 429 and "Slow mode" in second.json()["message"]
     assert 25 <= int(second.headers["retry-after"]) <= 30
     # Every write attempt counts, whatever its answer: the fourth of this minute is the last (4/minute here;
@@ -101,7 +111,9 @@ async def test_participant_writes_and_slow_mode(strict: httpx.AsyncClient) -> No
     r = await strict.post(support, headers=me | {"accept-language": "en"})
     assert r.status_code == 429 and "too quickly" in r.json()["message"] and int(r.headers["retry-after"]) > 0
     # ... and a refused write still counts against the limit.
-    assert (await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=me,
-                              json={"slow_mode": 0})).status_code == 429
-    assert (await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=staff,
-                              json={"slow_mode": 9999})).status_code == 422
+    assert (
+        await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=me, json={"slow_mode": 0})
+    ).status_code == 429
+    assert (
+        await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=staff, json={"slow_mode": 9999})
+    ).status_code == 422

@@ -28,15 +28,48 @@ from tests.conftest import World
 from tests.security.hostile import HOSTILE, unclean
 
 # Any text, weighted towards what breaks things: Thai with its marks, controls, invisible characters.
-SPICE = st.sampled_from(["\u0e49", "\u0e34", "\u0301", "\u200b", "\u200d", "\u202e", "\x00", "\r", "\n", "\t",
-                         "\u3164", "\ufeff", "\ud800", "\u2028", " ", "<", '"', "'", "=", "ก", "👨", "\ufe0f"])
-TEXT = st.one_of(st.text(), st.text(alphabet=st.one_of(SPICE, st.characters())),
-                 st.sampled_from(list(HOSTILE.values())))
-ANY = st.one_of(TEXT, st.none(), st.integers(), st.floats(), st.booleans(), st.lists(TEXT, max_size=3),
-                st.dictionaries(st.text(max_size=3), TEXT, max_size=2))
+SPICE = st.sampled_from(
+    [
+        "\u0e49",
+        "\u0e34",
+        "\u0301",
+        "\u200b",
+        "\u200d",
+        "\u202e",
+        "\x00",
+        "\r",
+        "\n",
+        "\t",
+        "\u3164",
+        "\ufeff",
+        "\ud800",
+        "\u2028",
+        " ",
+        "<",
+        '"',
+        "'",
+        "=",
+        "ก",
+        "👨",
+        "\ufe0f",
+    ]
+)
+TEXT = st.one_of(
+    st.text(), st.text(alphabet=st.one_of(SPICE, st.characters())), st.sampled_from(list(HOSTILE.values()))
+)
+ANY = st.one_of(
+    TEXT,
+    st.none(),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.lists(TEXT, max_size=3),
+    st.dictionaries(st.text(max_size=3), TEXT, max_size=2),
+)
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
-SERVICE = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=list(HealthCheck))
+SERVICE = settings(
+    max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @FAST
@@ -77,8 +110,10 @@ def test_display_names_are_clean_text_or_refused(value: str) -> None:
 
 def on_loop(loop: asyncio.AbstractEventLoop) -> Callable[[Coroutine[Any, Any, Any]], Any]:
     """Run a coroutine on the test's loop from Hypothesis's thread; return what it returned or raised."""
+
     def run(coro: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=30)
+
     return run
 
 
@@ -91,19 +126,42 @@ async def test_write_services_refuse_only_with_domain_errors(world: World) -> No
     refused: Counter[str] = Counter()
 
     @SERVICE
-    @given(title=st.one_of(TEXT, ANY), body=st.one_of(TEXT, ANY), theme_id=st.one_of(st.just(theme), ANY),
-           groups=st.one_of(st.none(), ANY), stance=st.one_of(st.just("for"), ANY), name=st.one_of(TEXT, ANY))
+    @given(
+        title=st.one_of(TEXT, ANY),
+        body=st.one_of(TEXT, ANY),
+        theme_id=st.one_of(st.just(theme), ANY),
+        groups=st.one_of(st.none(), ANY),
+        stance=st.one_of(st.just("for"), ANY),
+        name=st.one_of(TEXT, ANY),
+    )
     # Always tried as well, whatever Hypothesis draws: hostile text that each service must store, cleaned.
-    @example(title=HOSTILE["script_th"], body=HOSTILE["bidi"], theme_id=theme, groups=None, stance="for",
-             name=HOSTILE["zero_width"])
-    @example(title=HOSTILE["combining_flood_th"], body=HOSTILE["controls"], theme_id=str(theme), groups=[],
-             stance="against", name=HOSTILE["emoji"])
+    @example(
+        title=HOSTILE["script_th"],
+        body=HOSTILE["bidi"],
+        theme_id=theme,
+        groups=None,
+        stance="for",
+        name=HOSTILE["zero_width"],
+    )
+    @example(
+        title=HOSTILE["combining_flood_th"],
+        body=HOSTILE["controls"],
+        theme_id=str(theme),
+        groups=[],
+        stance="against",
+        name=HOSTILE["emoji"],
+    )
     def check(title: Any, body: Any, theme_id: Any, groups: Any, stance: Any, name: Any) -> None:
         for kind, write in (
-                ("proposals", lambda: submit_proposal(author, world.session, title=title, body=body,
-                                                      theme_id=theme_id, target_groups=groups)),
-                ("comments", lambda: add_comment(author, proposal, body=body, stance=stance)),
-                ("people", lambda: join_session(world.session, display_name=name, consent=True))):
+            (
+                "proposals",
+                lambda: submit_proposal(
+                    author, world.session, title=title, body=body, theme_id=theme_id, target_groups=groups
+                ),
+            ),
+            ("comments", lambda: add_comment(author, proposal, body=body, stance=stance)),
+            ("people", lambda: join_session(world.session, display_name=name, consent=True)),
+        ):
             try:
                 made = run(write())
             except DomainError as exc:
@@ -111,8 +169,11 @@ async def test_write_services_refuse_only_with_domain_errors(world: World) -> No
                 refused[f"{kind}: {exc.message}"] += 1
                 continue
             stored[kind] += 1
-            texts = [getattr(made, f, "") for f in ("title", "body")] if kind != "people" else [
-                made.participant.display_name]
+            texts = (
+                [getattr(made, f, "") for f in ("title", "body")]
+                if kind != "people"
+                else [made.participant.display_name]
+            )
             assert all(unclean(t) is None for t in texts if isinstance(t, str)), texts
 
     await asyncio.to_thread(check)
@@ -120,8 +181,16 @@ async def test_write_services_refuse_only_with_domain_errors(world: World) -> No
 
 
 VOTERS = [f"p:{i}" for i in range(8)]
-MARKS = st.lists(st.builds(tally.Mark, proposal_id=st.integers(1, 6), voter=st.sampled_from(VOTERS),
-                           value=st.integers(-1, 5), source=st.sampled_from(SOURCES)), max_size=60)
+MARKS = st.lists(
+    st.builds(
+        tally.Mark,
+        proposal_id=st.integers(1, 6),
+        voter=st.sampled_from(VOTERS),
+        value=st.integers(-1, 5),
+        source=st.sampled_from(SOURCES),
+    ),
+    max_size=60,
+)
 
 
 @FAST

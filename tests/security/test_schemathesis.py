@@ -37,9 +37,16 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
     matrix = Matrix(app, client)
     await matrix.sign_in_staff()
     world = await matrix.world("deliberation")
-    real = {"code": world.code, "proposal_id": world.proposal_id, "assembly_id": world.assembly_id,
-            "round_id": world.round_id, "clause_id": world.clause_id, "check_id": world.check_id,
-            "amendment_id": world.amendment_id, "item_id": world.item_id}
+    real = {
+        "code": world.code,
+        "proposal_id": world.proposal_id,
+        "assembly_id": world.assembly_id,
+        "round_id": world.round_id,
+        "clause_id": world.clause_id,
+        "check_id": world.check_id,
+        "amendment_id": world.amendment_id,
+        "item_id": world.item_id,
+    }
     facilitator = matrix.bearer("facilitator", world)
     participant = matrix.bearer("participant_a", world)
     schema = schemathesis.openapi.from_dict((await client.get("/api/v1/openapi.json")).json())
@@ -60,22 +67,31 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
         for result in schema.get_all_operations():
             operation = result.ok()
             params = {p.name: real[p.name] for p in operation.path_parameters if p.name in real}
-            cases = st.one_of(operation.as_strategy(path_parameters=params),
-                              operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=params),
-                              operation.as_strategy())
+            cases = st.one_of(
+                operation.as_strategy(path_parameters=params),
+                operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=params),
+                operation.as_strategy(),
+            )
 
             examples = FEW_EXAMPLES if "{fmt}" in operation.path else EXAMPLES
 
-            @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=cases)
             def run(case: Any) -> None:
                 nonlocal calls
                 calls += 1
                 r = send(case)
                 if r.status_code >= 500:
-                    failures.append(f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} "
-                                    f"-> {r.status_code} {r.text[:200]}")
+                    failures.append(
+                        f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} "
+                        f"-> {r.status_code} {r.text[:200]}"
+                    )
 
             run()
 

@@ -93,8 +93,9 @@ async def test_too_many_messages_close_4429_with_a_reason(base: str) -> None:
 async def test_unknown_codes_count_with_http_against_one_limit(base: str) -> None:
     real = await new_session(base)
     async with httpx.AsyncClient(base_url=f"http://{base}") as http:
-        joined = (await http.post(f"/api/v1/sessions/{real}/participants",
-                                  json={"display_name": "ป้าแดง", "consent": True})).json()["token"]
+        joined = (
+            await http.post(f"/api/v1/sessions/{real}/participants", json={"display_name": "ป้าแดง", "consent": True})
+        ).json()["token"]
         # One miss over HTTP (counted just after its 404 is sent), then two over the socket (counted before
         # the socket is refused at the handshake, as before: 4404 before accepting).
         assert (await http.get("/s/DDDDDD/join")).status_code == 404
@@ -108,10 +109,12 @@ async def test_unknown_codes_count_with_http_against_one_limit(base: str) -> Non
         async with websockets.connect(f"ws://{base}/ws/sessions/{real}") as ws:
             status, reason = await closed_with(ws)
         assert status == CLOSE_TOO_FAST and reason == thai(
-            "Too many wrong session codes. Please wait {minutes} minutes.", minutes=1)
+            "Too many wrong session codes. Please wait {minutes} minutes.", minutes=1
+        )
         # ...but not for a phone that has already joined it: the hall's own typos never lock it out.
-        async with websockets.connect(f"ws://{base}/ws/sessions/{real}",
-                                      additional_headers={"cookie": f"dlb_p_{real}={joined}"}) as ws:
+        async with websockets.connect(
+            f"ws://{base}/ws/sessions/{real}", additional_headers={"cookie": f"dlb_p_{real}={joined}"}
+        ) as ws:
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(ws.recv(), 0.3)  # open and quiet: nothing to say, no close
         page = await http.get(f"/s/{real}", headers={"cookie": f"dlb_p_{real}={joined}"})

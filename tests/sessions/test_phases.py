@@ -7,14 +7,17 @@ import pytest
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 
 
-@pytest.mark.parametrize("phase,expected", [
-    ("lobby", {"join"}),
-    ("ideas", {"join", "propose", "comment", "react"}),
-    ("deliberation", {"join", "comment", "react"}),
-    ("voting", {"join", "support", "comment", "react"}),
-    ("commitments", {"join", "pledge"}),
-    ("closed", set()),
-])
+@pytest.mark.parametrize(
+    "phase,expected",
+    [
+        ("lobby", {"join"}),
+        ("ideas", {"join", "propose", "comment", "react"}),
+        ("deliberation", {"join", "comment", "react"}),
+        ("voting", {"join", "support", "comment", "react"}),
+        ("commitments", {"join", "pledge"}),
+        ("closed", set()),
+    ],
+)
 def test_defaults(phase: str, expected: set[str]) -> None:
     assert allowed_actions(phase) == expected
 

@@ -79,7 +79,10 @@ async def test_join_needs_consent_unless_staff_enter_someone(world: World) -> No
     assisted = await sessions.join_session(world.session, display_name="ลุงพร", consent=False, actor=world.staff)
     stored = await Participant.get(id=assisted.participant.id)
     assert (stored.assisted, stored.consent_at, stored.entered_by_id) == (  # type: ignore[attr-defined]
-        True, None, world.staff.staff.id)
+        True,
+        None,
+        world.staff.staff.id,
+    )
     assert await sessions.participant_for_token(assisted.token) == stored
     assert await sessions.participant_for_token("x" * 43) is None
 

@@ -24,8 +24,15 @@ BG2050 = POLIS / "bg2050-volunteers"
 
 
 def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([deliberate_command(), *args], env=child_env(database_url), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [deliberate_command(), *args],
+        env=child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def export_figures(folder: Path) -> tuple[int, int, int]:
@@ -76,8 +83,9 @@ def test_cli_imports_and_prints_the_code(database_url: str) -> None:
     assert len(code) == 6 and code.isalnum()
 
 
-async def test_a_malformed_folder_names_the_file_and_line_and_imports_nothing(app, tmp_path: Path,
-                                                                             database_url: str) -> None:
+async def test_a_malformed_folder_names_the_file_and_line_and_imports_nothing(
+    app, tmp_path: Path, database_url: str
+) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(BG2050, broken)
     lines = (broken / "votes.csv").read_text(encoding="utf-8").splitlines()

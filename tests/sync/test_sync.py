@@ -75,14 +75,22 @@ def central(tmp_path: Path) -> Iterator[str]:
         asyncio.run(drop_pg_database(server, url))
 
 
-def cli(database_url: str, *args: str, key: str | None = KEY, data: bytes | None = None
-        ) -> subprocess.CompletedProcess[bytes]:
+def cli(
+    database_url: str, *args: str, key: str | None = KEY, data: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     env = child_env(database_url)
     env.pop("SYNC_KEY", None)
     if key is not None:
         env["SYNC_KEY"] = key
-    return subprocess.run([deliberate_command(), "sync", *args], input=data, capture_output=True, env=env,
-                          cwd=ROOT, timeout=120, check=False)
+    return subprocess.run(
+        [deliberate_command(), "sync", *args],
+        input=data,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def export(database_url: str, code: str, *extra: str) -> bytes:
@@ -127,10 +135,20 @@ async def run_the_hall(api: Api) -> dict[str, Any]:
     s = await api.new_session(staff, phase="ideas", province_code="83")
     code, themes = s["code"], [t["id"] for t in s["themes"]]
     sectors = ["community", "volunteer", "government", "academia", "community", "local_government"]
-    people = [await api.join(code, f"ผู้ร่วมเวที {i}", sector=sector, subdistrict_code=f"8301{i + 1:02d}",
-                             organization=f"เครือข่ายที่ {i}") for i, sector in enumerate(sectors)]
-    titles = ["ศูนย์ดูแลผู้สูงอายุกลางวัน", "อาสาสมัครเยี่ยมบ้าน", "กองทุนสวัสดิการชุมชน", "ตลาดนัดชุมชน",
-              "ศูนย์ดูแลผู้สูงอายุ (ซ้ำ)", "ข้อเสนอที่ไม่เหมาะสม"]
+    people = [
+        await api.join(
+            code, f"ผู้ร่วมเวที {i}", sector=sector, subdistrict_code=f"8301{i + 1:02d}", organization=f"เครือข่ายที่ {i}"
+        )
+        for i, sector in enumerate(sectors)
+    ]
+    titles = [
+        "ศูนย์ดูแลผู้สูงอายุกลางวัน",
+        "อาสาสมัครเยี่ยมบ้าน",
+        "กองทุนสวัสดิการชุมชน",
+        "ตลาดนัดชุมชน",
+        "ศูนย์ดูแลผู้สูงอายุ (ซ้ำ)",
+        "ข้อเสนอที่ไม่เหมาะสม",
+    ]
     ids = [(await api.propose(people[i % 4], code, themes[i % 3], title=t))["id"] for i, t in enumerate(titles)]
     for i, pid in enumerate(ids[:4]):
         await api.comment(people[i + 1], pid, "เห็นด้วย ควรเริ่มปีนี้", "for")
@@ -141,42 +159,106 @@ async def run_the_hall(api: Api) -> dict[str, Any]:
     assembly = s["assembly"]["id"]
     criteria = (await ok(await c.get(f"/api/v1/assemblies/{assembly}/criteria")))["criteria"]
     for pid, score in ((ids[0], 5), (ids[1], 3)):
-        await ok(await c.post(f"/api/v1/proposals/{pid}/screening", headers=staff,
-                              json={"scores": {str(k["id"]): score for k in criteria}, "note": "คัดกรองแล้ว"}))
-    statements = [(await ok(await c.post(f"/api/v1/sessions/{code}/statements", headers=staff, json={"text": t}),
-                            201))["id"] for t in ("ควรมีกองทุนทุกตำบล", "รถโดยสารควรถึงทุกหมู่บ้าน")]
+        await ok(
+            await c.post(
+                f"/api/v1/proposals/{pid}/screening",
+                headers=staff,
+                json={"scores": {str(k["id"]): score for k in criteria}, "note": "คัดกรองแล้ว"},
+            )
+        )
+    statements = [
+        (await ok(await c.post(f"/api/v1/sessions/{code}/statements", headers=staff, json={"text": t}), 201))["id"]
+        for t in ("ควรมีกองทุนทุกตำบล", "รถโดยสารควรถึงทุกหมู่บ้าน")
+    ]
     for i, who in enumerate(people):
         for j, st in enumerate(statements):
-            await ok(await c.post(f"/api/v1/proposals/{st}/votes", headers=who,
-                                  json={"method": "agree", "value": (1, -1, 0)[(i + j) % 3]}), 201)
-    await ok(await c.post(f"/api/v1/sessions/{code}/resolution-rules", headers=staff,
-                          json={"voters": "everyone", "amenders": "everyone", "max_reservation_share": 0.25}))
-    await ok(await c.post(f"/api/v1/sessions/{code}/delegates", headers=staff,
-                          json={"participant_id": await participant_id(code, "ผู้ร่วมเวที 2"), "network": "พมจ."}),
-             201)
-    item = await ok(await c.post(f"/api/v1/sessions/{code}/items", headers=staff, json={
-        "title": "การดูแลผู้สูงอายุโดยชุมชน", "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
-        "preamble": ["ตระหนักว่าผู้สูงอายุต้องการการดูแลใกล้บ้าน"], "proposal_ids": ids[:2],
-        "clauses": [{"text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ", "lead_agency": "เทศบาล", "partners": ["พมจ."]},
-                    {"text": "ขอให้สภาองค์กรชุมชนจัดอาสาสมัคร"}]}), 201)
+            await ok(
+                await c.post(
+                    f"/api/v1/proposals/{st}/votes",
+                    headers=who,
+                    json={"method": "agree", "value": (1, -1, 0)[(i + j) % 3]},
+                ),
+                201,
+            )
+    await ok(
+        await c.post(
+            f"/api/v1/sessions/{code}/resolution-rules",
+            headers=staff,
+            json={"voters": "everyone", "amenders": "everyone", "max_reservation_share": 0.25},
+        )
+    )
+    await ok(
+        await c.post(
+            f"/api/v1/sessions/{code}/delegates",
+            headers=staff,
+            json={"participant_id": await participant_id(code, "ผู้ร่วมเวที 2"), "network": "พมจ."},
+        ),
+        201,
+    )
+    item = await ok(
+        await c.post(
+            f"/api/v1/sessions/{code}/items",
+            headers=staff,
+            json={
+                "title": "การดูแลผู้สูงอายุโดยชุมชน",
+                "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
+                "preamble": ["ตระหนักว่าผู้สูงอายุต้องการการดูแลใกล้บ้าน"],
+                "proposal_ids": ids[:2],
+                "clauses": [
+                    {"text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ", "lead_agency": "เทศบาล", "partners": ["พมจ."]},
+                    {"text": "ขอให้สภาองค์กรชุมชนจัดอาสาสมัคร"},
+                ],
+            },
+        ),
+        201,
+    )
     first, second = item["clauses"]
-    one = await ok(await c.post(f"/api/v1/clauses/{first['id']}/amendments", headers=people[0], json={
-        "op": "replace", "text": "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ดูแลผู้สูงอายุ", "reason": "ร่วมงบ",
-        "base_version": 1}), 201)
-    two = await ok(await c.post(f"/api/v1/clauses/{first['id']}/amendments", headers=people[1], json={
-        "op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ภายในปี ๒๕๖๙", "reason": "เร็วขึ้น", "base_version": 1}), 201)
+    one = await ok(
+        await c.post(
+            f"/api/v1/clauses/{first['id']}/amendments",
+            headers=people[0],
+            json={"op": "replace", "text": "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ดูแลผู้สูงอายุ", "reason": "ร่วมงบ", "base_version": 1},
+        ),
+        201,
+    )
+    two = await ok(
+        await c.post(
+            f"/api/v1/clauses/{first['id']}/amendments",
+            headers=people[1],
+            json={"op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ภายในปี ๒๕๖๙", "reason": "เร็วขึ้น", "base_version": 1},
+        ),
+        201,
+    )
     await ok(await c.post(f"/api/v1/amendments/{one['id']}/backers", headers=people[2]), 201)
-    await ok(await c.post(f"/api/v1/clauses/{first['id']}/merge", headers=staff, json={
-        "amendment_ids": [one["id"], two["id"]], "text": "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ภายในปี ๒๕๖๙"}))
-    ins = await ok(await c.post(f"/api/v1/clauses/{second['id']}/amendments", headers=people[3], json={
-        "op": "insert", "text": "ขอให้ รพ.สต. เยี่ยมบ้านเดือนละครั้ง", "reason": "ด้านสุขภาพ", "base_version": 1}), 201)
+    await ok(
+        await c.post(
+            f"/api/v1/clauses/{first['id']}/merge",
+            headers=staff,
+            json={"amendment_ids": [one["id"], two["id"]], "text": "ขอให้เทศบาลและ อบจ. จัดตั้งศูนย์ภายในปี ๒๕๖๙"},
+        )
+    )
+    ins = await ok(
+        await c.post(
+            f"/api/v1/clauses/{second['id']}/amendments",
+            headers=people[3],
+            json={"op": "insert", "text": "ขอให้ รพ.สต. เยี่ยมบ้านเดือนละครั้ง", "reason": "ด้านสุขภาพ", "base_version": 1},
+        ),
+        201,
+    )
     await ok(await c.post(f"/api/v1/amendments/{ins['id']}/decision", headers=staff, json={"decision": "accept"}))
-    await ok(await c.post(f"/api/v1/clauses/{first['id']}/comments", headers=people[4],
-                          json={"body": "เห็นด้วยกับปี ๒๕๖๙"}), 201)
+    await ok(
+        await c.post(f"/api/v1/clauses/{first['id']}/comments", headers=people[4], json={"body": "เห็นด้วยกับปี ๒๕๖๙"}), 201
+    )
     check = await ok(await c.post(f"/api/v1/clauses/{first['id']}/checks", headers=staff), 201)
     for who, answer in zip(people, ["agree", "agree", "live_with", "agree", "reservation", "agree"], strict=True):
-        await ok(await c.post(f"/api/v1/checks/{check['id']}/answers", headers=who, json={
-            "answer": answer, "reason": "ควรกำหนดงบให้ชัด" if answer == "reservation" else ""}), 201)
+        await ok(
+            await c.post(
+                f"/api/v1/checks/{check['id']}/answers",
+                headers=who,
+                json={"answer": answer, "reason": "ควรกำหนดงบให้ชัด" if answer == "reservation" else ""},
+            ),
+            201,
+        )
     await ok(await c.post(f"/api/v1/checks/{check['id']}/close", headers=staff))
 
     await api.set_phase(staff, code, "voting")
@@ -189,45 +271,108 @@ async def run_the_hall(api: Api) -> dict[str, Any]:
     live = ids[:4]
     dots = await open_round(api, staff, code, "dots", budget=5, max_per=3, allow_paper=True)
     for i, who in enumerate(people):
-        await ok(await c.post(f"/api/v1/proposals/{live[i % 4]}/votes", headers=who,
-                              json={"method": "dots", "value": 1 + i % 3}), 201)
-    await ok(await c.post(f"/api/v1/proposals/{live[1]}/votes", headers=staff,
-                          json={"method": "dots", "value": 2, "on_behalf_of": "ยายมา ไม่มีมือถือ"}), 201)
-    await ok(await c.post(f"/api/v1/sessions/{code}/rounds/{dots}/paper", headers=staff, json={
-        "marks": [{"proposal_id": live[2], "value": 3}, {"proposal_id": live[3], "value": 1}]}), 201)
+        await ok(
+            await c.post(
+                f"/api/v1/proposals/{live[i % 4]}/votes", headers=who, json={"method": "dots", "value": 1 + i % 3}
+            ),
+            201,
+        )
+    await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[1]}/votes",
+            headers=staff,
+            json={"method": "dots", "value": 2, "on_behalf_of": "ยายมา ไม่มีมือถือ"},
+        ),
+        201,
+    )
+    await ok(
+        await c.post(
+            f"/api/v1/sessions/{code}/rounds/{dots}/paper",
+            headers=staff,
+            json={"marks": [{"proposal_id": live[2], "value": 3}, {"proposal_id": live[3], "value": 1}]},
+        ),
+        201,
+    )
     await ok(await c.post(f"/api/v1/sessions/{code}/rounds/{dots}/reveal", headers=staff))
     await ok(await c.post(f"/api/v1/sessions/{code}/rounds/{dots}/close", headers=staff))
     scores = await open_round(api, staff, code, "score", scale="1-5")
     for i, who in enumerate(people):
         for j, pid in enumerate(live):
-            await ok(await c.post(f"/api/v1/proposals/{pid}/votes", headers=who,
-                                  json={"method": "score", "value": 1 + (i + 2 * j) % 5}), 201)
+            await ok(
+                await c.post(
+                    f"/api/v1/proposals/{pid}/votes",
+                    headers=who,
+                    json={"method": "score", "value": 1 + (i + 2 * j) % 5},
+                ),
+                201,
+            )
     await ok(await c.post(f"/api/v1/sessions/{code}/rounds/{scores}/close", headers=staff))
     await open_round(api, staff, code, "rank", k=3)
     for i, who in enumerate(people):
-        order = live[i % 2:][:3] if i % 3 else list(reversed(live))[:3]
+        order = live[i % 2 :][:3] if i % 3 else list(reversed(live))[:3]
         await ok(await c.post(f"/api/v1/sessions/{code}/rankings", headers=who, json={"order": order}), 201)
 
-    await ok(await c.post(f"/api/v1/proposals/{live[0]}/answer", headers=official, json={
-        "state": "adopted", "reason": "สอดคล้องกับแผนพัฒนาจังหวัด", "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
-        "lead_agency": "เทศบาลนครภูเก็ต", "partners": "พมจ.ภูเก็ต", "budget": 250000, "fiscal_year": 2570}))
-    await ok(await c.post(f"/api/v1/proposals/{live[3]}/answer", headers=staff, json={
-        "state": "not_adopted", "reason": "อยู่นอกอำนาจหน้าที่"}))
+    await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[0]}/answer",
+            headers=official,
+            json={
+                "state": "adopted",
+                "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
+                "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
+                "lead_agency": "เทศบาลนครภูเก็ต",
+                "partners": "พมจ.ภูเก็ต",
+                "budget": 250000,
+                "fiscal_year": 2570,
+            },
+        )
+    )
+    await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[3]}/answer",
+            headers=staff,
+            json={"state": "not_adopted", "reason": "อยู่นอกอำนาจหน้าที่"},
+        )
+    )
     due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-    action = await ok(await c.post(f"/api/v1/proposals/{live[0]}/action-items", headers=official, json={
-        "title": "หาสถานที่ตั้งศูนย์", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล",
-        "due": due}), 201)
-    await ok(await c.post(f"/api/v1/action-items/{action['id']}/updates", headers=official,
-                          json={"status": "in_progress", "note": "สำรวจสถานที่แล้ว ๒ แห่ง"}), 201)
+    action = await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[0]}/action-items",
+            headers=official,
+            json={"title": "หาสถานที่ตั้งศูนย์", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": due},
+        ),
+        201,
+    )
+    await ok(
+        await c.post(
+            f"/api/v1/action-items/{action['id']}/updates",
+            headers=official,
+            json={"status": "in_progress", "note": "สำรวจสถานที่แล้ว ๒ แห่ง"},
+        ),
+        201,
+    )
     await api.set_phase(staff, code, "commitments")
-    await ok(await c.post(f"/api/v1/proposals/{live[0]}/commitments", headers=people[1], json={
-        "role": "support", "what": "จัดเวรอาสาสมัครวันละ ๒ คน", "due": due, "credited": True}), 201)
-    await ok(await c.post(f"/api/v1/proposals/{live[0]}/commitments", headers=staff, json={
-        "who": "เทศบาลนครภูเก็ต", "role": "lead", "what": "จัดหาสถานที่และงบประมาณปีแรก", "due": due}), 201)
+    await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[0]}/commitments",
+            headers=people[1],
+            json={"role": "support", "what": "จัดเวรอาสาสมัครวันละ ๒ คน", "due": due, "credited": True},
+        ),
+        201,
+    )
+    await ok(
+        await c.post(
+            f"/api/v1/proposals/{live[0]}/commitments",
+            headers=staff,
+            json={"who": "เทศบาลนครภูเก็ต", "role": "lead", "what": "จัดหาสถานที่และงบประมาณปีแรก", "due": due},
+        ),
+        201,
+    )
 
     # A second session of the same assembly, synced separately later.
-    other = await ok(await c.post("/api/v1/sessions", headers=staff,
-                                  json={"title": "เวทีย่อยช่วงบ่าย", "assembly_id": assembly}), 201)
+    other = await ok(
+        await c.post("/api/v1/sessions", headers=staff, json={"title": "เวทีย่อยช่วงบ่าย", "assembly_id": assembly}), 201
+    )
     await api.set_phase(staff, other["code"], "ideas")
     someone = await api.join(other["code"], "ผู้มาช่วงบ่าย")
     await api.propose(someone, other["code"], themes[1], title="ลานกีฬาชุมชน")
@@ -241,8 +386,11 @@ async def participant_id(code: str, name: str) -> int:
 
 
 async def open_round(api: Api, staff: dict[str, str], code: str, method: str, **options: Any) -> int:
-    r = await api.client.post(f"/api/v1/sessions/{code}/rounds", headers=staff,
-                              json={"method": method, "title": f"รอบ {method}", "options": options})
+    r = await api.client.post(
+        f"/api/v1/sessions/{code}/rounds",
+        headers=staff,
+        json={"method": method, "title": f"รอบ {method}", "options": options},
+    )
     return int((await ok(r, 201))["id"])
 
 
@@ -275,9 +423,13 @@ async def what_the_api_says(api: Api, code: str, staff: dict[str, str]) -> dict[
     }
     for n, rnd in enumerate(await VoteRound.filter(session_id=session.id).order_by("id")):
         for by in ("", "sector"):
-            answer[f"round {n} {by}"] = await ok(await c.get(
-                f"/api/v1/sessions/{code}/results", params={"round": rnd.id, **({"by": by} if by else {})},
-                headers=staff))
+            answer[f"round {n} {by}"] = await ok(
+                await c.get(
+                    f"/api/v1/sessions/{code}/results",
+                    params={"round": rnd.id, **({"by": by} if by else {})},
+                    headers=staff,
+                )
+            )
     return without_ids(answer, titles)  # type: ignore[no-any-return]
 
 
@@ -308,10 +460,12 @@ async def test_a_hall_session_moves_to_the_centre_whole_and_once(laptop: str, ce
     data = bundle.read_bytes()
     flipped = bytearray(data)
     flipped[len(data) // 2] ^= 0x01
-    cases = {"flipped": (bytes(flipped), KEY, "The bundle's signature does not match"),
-             "cut": (data[: len(data) // 3], KEY, "The bundle is truncated or unsigned"),
-             "wrong key": (data, "another key", "The bundle's signature does not match"),
-             "no key": (data, None, "Set SYNC_KEY")}
+    cases = {
+        "flipped": (bytes(flipped), KEY, "The bundle's signature does not match"),
+        "cut": (data[: len(data) // 3], KEY, "The bundle is truncated or unsigned"),
+        "wrong key": (data, "another key", "The bundle's signature does not match"),
+        "no key": (data, None, "Set SYNC_KEY"),
+    }
     for name, (content, key, reason) in cases.items():
         path = tmp_path / f"{name}.bundle"
         path.write_bytes(content)
@@ -333,8 +487,9 @@ async def test_a_hall_session_moves_to_the_centre_whole_and_once(laptop: str, ce
         here = await what_the_api_says(api, code, await sign_in(api, facilitator))
         assert here == there
         after = await row_counts()
-        assert {k: v for k, v in after.items() if k not in NOT_CARRIED} == \
-               {k: v for k, v in before.items() if k not in NOT_CARRIED} | {"AuditEntry": before["AuditEntry"] + 2}
+        assert {k: v for k, v in after.items() if k not in NOT_CARRIED} == {
+            k: v for k, v in before.items() if k not in NOT_CARRIED
+        } | {"AuditEntry": before["AuditEntry"] + 2}
         # The chain was written again with the central ids: it verifies and replays against these tables.
         for session in await Session.filter(code__in=[code, hall["other"]]):
             report = await verify(session)
@@ -351,10 +506,11 @@ async def test_a_hall_session_moves_to_the_centre_whole_and_once(laptop: str, ce
         assert await row_counts() == after
 
 
-MESSAGES = ["The bundle's signature does not match: it was changed after export, or it was signed with another key.",
-            "The bundle is truncated or unsigned: its last line is not a signature.",
-            "Set SYNC_KEY (or SECRET_KEY) to the key shared by both instances before exporting or importing a "
-            "session."]
+MESSAGES = [
+    "The bundle's signature does not match: it was changed after export, or it was signed with another key.",
+    "The bundle is truncated or unsigned: its last line is not a signature.",
+    "Set SYNC_KEY (or SECRET_KEY) to the key shared by both instances before exporting or importing a session.",
+]
 
 
 async def a_small_session(api: Api) -> tuple[str, dict[str, str], dict[str, str], int]:
@@ -367,8 +523,9 @@ async def a_small_session(api: Api) -> tuple[str, dict[str, str], dict[str, str]
     return s["code"], staff, person, pid
 
 
-async def test_a_taken_code_a_later_export_and_bundles_that_cannot_apply(laptop: str, central: str,
-                                                                         tmp_path: Path) -> None:
+async def test_a_taken_code_a_later_export_and_bundles_that_cannot_apply(
+    laptop: str, central: str, tmp_path: Path
+) -> None:
     async with opened(laptop) as api:
         code, staff, person, pid = await a_small_session(api)
     first = export(laptop, code)
@@ -389,16 +546,26 @@ async def test_a_taken_code_a_later_export_and_bundles_that_cannot_apply(laptop:
         await api.comment(person, pid, "ขอให้มีไฟส่องสว่าง", "note")
     later = cli(central, "import", "-", data=export(laptop, code))
     assert later.returncode == 1
-    assert in_thai("This session was already imported (as {code}) from a different export; changes made after "
-                   "that export are not merged.", code=new_code) in later.stderr.decode()
+    assert (
+        in_thai(
+            "This session was already imported (as {code}) from a different export; changes made after "
+            "that export are not merged.",
+            code=new_code,
+        )
+        in later.stderr.decode()
+    )
 
     # Signed with the right key, yet naming a participant it does not carry: refused as a whole.
     bundle = read_bundle(first, KEY.encode())
-    rows = [(t, r) for t in ("staff_user", *(t.name for t in TABLES)) for r in bundle.rows.get(t, [])
-            if t != "participant"]
-    broken = write_bundle(bundle.header | {"session_uid": "elsewhere:1",
-                                           "counts": bundle.header["counts"] | {"participant": 0}}, rows,
-                          KEY.encode(), compress=True)
+    rows = [
+        (t, r) for t in ("staff_user", *(t.name for t in TABLES)) for r in bundle.rows.get(t, []) if t != "participant"
+    ]
+    broken = write_bundle(
+        bundle.header | {"session_uid": "elsewhere:1", "counts": bundle.header["counts"] | {"participant": 0}},
+        rows,
+        KEY.encode(),
+        compress=True,
+    )
     refused = cli(central, "import", "-", data=broken)
     assert refused.returncode == 1 and "participant" in refused.stderr.decode(), refused.stderr.decode()
 
@@ -407,8 +574,9 @@ async def test_a_taken_code_a_later_export_and_bundles_that_cannot_apply(laptop:
     gz[len(gz) // 2] ^= 0x40
     assert cli(central, "import", "-", data=bytes(gz)).returncode == 1
     unknown = cli(laptop, "export", "NOCODE")
-    assert unknown.returncode == 1 and in_thai("No session has the code {code}.", code="NOCODE") in \
-        unknown.stderr.decode()
+    assert (
+        unknown.returncode == 1 and in_thai("No session has the code {code}.", code="NOCODE") in unknown.stderr.decode()
+    )
     async with opened(central) as api:
         assert await row_counts() == counts
 
@@ -423,8 +591,14 @@ async def test_a_broken_laptop_chain_is_refused_not_laundered(laptop: str, centr
         before = await row_counts()
     done = cli(central, "import", "-", data=export(laptop, code))
     assert done.returncode == 1
-    assert in_thai("The session's audit chain is broken at entry {seq} where it was exported (see deliberate "
-                   "audit verify there). Nothing was imported.", seq=entry.seq) in done.stderr.decode()
+    assert (
+        in_thai(
+            "The session's audit chain is broken at entry {seq} where it was exported (see deliberate "
+            "audit verify there). Nothing was imported.",
+            seq=entry.seq,
+        )
+        in done.stderr.decode()
+    )
     async with opened(central) as api:
         assert await row_counts() == before
 

@@ -64,6 +64,9 @@ async def test_staff_may_record_support_for_someone_without_a_phone(world: World
     assert await add_support(world.staff, proposal, on_behalf_of=elder.participant) is True
     stored = await Support.get(proposal_id=proposal.id)
     assert (stored.participant_id, stored.assisted, stored.entered_by_id) == (  # type: ignore[attr-defined]
-        elder.participant.id, True, world.staff.staff.id)
+        elder.participant.id,
+        True,
+        world.staff.staff.id,
+    )
     with pytest.raises(PermissionDenied):
         await add_support(author, proposal, on_behalf_of=elder.participant)

@@ -58,7 +58,8 @@ async def test_text_assets_are_sent_brotli_or_gzip_as_the_browser_asks(client: h
 
 
 async def test_the_stylesheet_points_at_hashed_fonts_of_the_thai_and_latin_subsets_only(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     css = (await client.get(manifest().url("css/app.css"))).text
     fonts = re.findall(r'url\("([^"]+)"\)', css)
     assert len(fonts) == 4

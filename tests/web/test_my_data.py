@@ -21,9 +21,17 @@ ORG = "กลุ่มออมทรัพย์บ้านทดสอบล�
 
 async def _join_on_phone(phone: Browser, code: str) -> str:
     await phone.get(f"/s/{code}/join")
-    r = await phone.post(f"/s/{code}/join", {
-        "csrf_token": phone.csrf(), "display_name": NAME, "consent": "yes", "subdistrict_code": "830101",
-        "sector": "community", "organization": ORG})
+    r = await phone.post(
+        f"/s/{code}/join",
+        {
+            "csrf_token": phone.csrf(),
+            "display_name": NAME,
+            "consent": "yes",
+            "subdistrict_code": "830101",
+            "sector": "community",
+            "organization": ORG,
+        },
+    )
     assert r.status_code == 303, r.text
     return phone.client.cookies[f"dlb_p_{code}"]
 
@@ -39,16 +47,30 @@ async def _take_part(api: Api, staff: dict[str, str], code: str, theme: int, me:
     await api.support(other, proposal["id"])
     r = await api.client.post(f"/api/v1/sessions/{code}/rounds", json={"method": "dots"}, headers=staff)
     assert r.status_code == 201, r.text
-    r = await api.client.post(f"/api/v1/proposals/{proposal['id']}/votes", json={"method": "dots", "value": 1},
-                              headers=me)
+    r = await api.client.post(
+        f"/api/v1/proposals/{proposal['id']}/votes", json={"method": "dots", "value": 1}, headers=me
+    )
     assert r.status_code == 201, r.text
-    r = await api.client.post(f"/api/v1/proposals/{proposal['id']}/answer", headers=staff, json={
-        "state": "adopted", "reason": "สอดคล้องกับแผน", "programme": "ศูนย์เด็กเล็ก", "lead_agency": "อบต.",
-        "partners": "", "budget": 1000, "fiscal_year": 2570})
+    r = await api.client.post(
+        f"/api/v1/proposals/{proposal['id']}/answer",
+        headers=staff,
+        json={
+            "state": "adopted",
+            "reason": "สอดคล้องกับแผน",
+            "programme": "ศูนย์เด็กเล็ก",
+            "lead_agency": "อบต.",
+            "partners": "",
+            "budget": 1000,
+            "fiscal_year": 2570,
+        },
+    )
     assert r.status_code == 200, r.text
     await api.set_phase(staff, code, "commitments")
-    r = await api.client.post(f"/api/v1/proposals/{proposal['id']}/commitments", headers=me, json={
-        "role": "lead", "what": "จัดหาอาสาสมัครดูแลเด็ก", "due": "2030-01-01", "credited": True})
+    r = await api.client.post(
+        f"/api/v1/proposals/{proposal['id']}/commitments",
+        headers=me,
+        json={"role": "lead", "what": "จัดหาอาสาสมัครดูแลเด็ก", "due": "2030-01-01", "credited": True},
+    )
     assert r.status_code == 201, r.text
     return proposal
 
@@ -60,7 +82,8 @@ async def _brief(api: Api, staff: dict[str, str], code: str) -> str:
 
 
 async def test_a_participant_sees_and_deletes_their_data_on_the_phone(
-        api: Api, facilitator: dict[str, str], browser: Callable[[], Browser]) -> None:
+    api: Api, facilitator: dict[str, str], browser: Callable[[], Browser]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     phone = browser()
@@ -93,8 +116,13 @@ async def test_a_participant_sees_and_deletes_their_data_on_the_phone(
 
     session = await Session.get(code=code).prefetch_related("assembly")
     person = await Participant.get(session_id=session.id, id=(await Proposal.get(id=proposal["id"])).author_id)
-    assert (person.display_name, person.organization, person.subdistrict_code, person.sector,
-            person.consent_at) == ("", "", "", "", None)
+    assert (person.display_name, person.organization, person.subdistrict_code, person.sector, person.consent_at) == (
+        "",
+        "",
+        "",
+        "",
+        None,
+    )
     assert (await api.client.get("/api/v1/me", headers=auth(token))).status_code == 401
     # Contributions stay, anonymous: the counts, the tallies and the audit chain agree as before.
     assert await Support.filter(proposal_id=proposal["id"]).count() == 2
@@ -107,8 +135,9 @@ async def test_a_participant_sees_and_deletes_their_data_on_the_phone(
     assert report.ok, [p.translated() for p in report.problems]
 
 
-async def test_the_api_shows_and_erases_my_data(api: Api, facilitator: dict[str, str],
-                                                client: httpx.AsyncClient) -> None:
+async def test_the_api_shows_and_erases_my_data(
+    api: Api, facilitator: dict[str, str], client: httpx.AsyncClient
+) -> None:
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
     code, theme = s["code"], s["themes"][0]["id"]
     me = await api.join(code, NAME, organization=ORG)

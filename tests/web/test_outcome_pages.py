@@ -16,8 +16,9 @@ def form_data(form) -> dict[str, str]:  # noqa: ANN001
     return {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
 
 
-async def test_desk_answers_records_pledges_and_follows_up(api: Api, browser: Callable[[], Browser],
-                                                          facilitator: dict[str, str]) -> None:
+async def test_desk_answers_records_pledges_and_follows_up(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code = s["code"]
     author = await api.join(code, "ผู้เสนอ")
@@ -27,7 +28,8 @@ async def test_desk_answers_records_pledges_and_follows_up(api: Api, browser: Ca
     section = page.find(id=f"outcome-{pid}")
     form = section.find("form", attrs={"action": f"/staff/s/{code}/outcomes/answer"})
     assert {"state", "reason", "lead_agency", "budget", "fiscal_year"} <= {
-        f["name"] for f in form.find_all(["input", "textarea"]) if f.get("name")}
+        f["name"] for f in form.find_all(["input", "textarea"]) if f.get("name")
+    }
 
     before = await row_counts()
     bad = form_data(form) | {"state": "forwarded", "reason": "ส่งต่อ", "lead_agency": ""}
@@ -38,8 +40,13 @@ async def test_desk_answers_records_pledges_and_follows_up(api: Api, browser: Ca
     assert refused.find(id=f"reason-{pid}").get_text() == "ส่งต่อ"  # what was typed is kept
     assert await row_counts() == before
 
-    good = form_data(form) | {"state": "adopted", "reason": "สอดคล้องกับแผนพัฒนาจังหวัด", "lead_agency": "เทศบาลนครภูเก็ต",
-                              "budget": "250,000", "fiscal_year": str(today().year + 544)}
+    good = form_data(form) | {
+        "state": "adopted",
+        "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
+        "lead_agency": "เทศบาลนครภูเก็ต",
+        "budget": "250,000",
+        "fiscal_year": str(today().year + 544),
+    }
     r = await official.post(f"/staff/s/{code}/outcomes/answer", good)
     assert r.status_code == 303 and r.headers["location"].endswith(f"#outcome-{pid}")
     answer = await ProposalAnswer.get(proposal_id=pid)
@@ -48,21 +55,45 @@ async def test_desk_answers_records_pledges_and_follows_up(api: Api, browser: Ca
     page = official.page(await official.get(f"/staff/s/{code}/outcomes"))
     section = page.find(id=f"outcome-{pid}")
     due = (today() + dt.timedelta(days=45)).isoformat()
-    r = await official.post(f"/staff/s/{code}/outcomes/commitment", {
-        "csrf_token": official.csrf(page), "proposal_id": str(pid), "who": "สำนักงาน พมจ.ภูเก็ต", "role": "lead",
-        "what": "จัดหาอาสาสมัครและงบประมาณ", "due": due})
+    r = await official.post(
+        f"/staff/s/{code}/outcomes/commitment",
+        {
+            "csrf_token": official.csrf(page),
+            "proposal_id": str(pid),
+            "who": "สำนักงาน พมจ.ภูเก็ต",
+            "role": "lead",
+            "what": "จัดหาอาสาสมัครและงบประมาณ",
+            "due": due,
+        },
+    )
     assert r.status_code == 303
-    r = await official.post(f"/staff/s/{code}/outcomes/action-item", {
-        "csrf_token": official.csrf(page), "proposal_id": str(pid), "title": "หาสถานที่ตั้งศูนย์",
-        "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา", "agency_owner": "เทศบาลนครภูเก็ต", "due": due})
+    r = await official.post(
+        f"/staff/s/{code}/outcomes/action-item",
+        {
+            "csrf_token": official.csrf(page),
+            "proposal_id": str(pid),
+            "title": "หาสถานที่ตั้งศูนย์",
+            "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
+            "agency_owner": "เทศบาลนครภูเก็ต",
+            "due": due,
+        },
+    )
     assert r.status_code == 303
     item = await ActionItem.get(proposal_id=pid)
-    r = await official.post(f"/staff/s/{code}/outcomes/progress", {
-        "csrf_token": official.csrf(page), "item_id": str(item.id), "status": "in_progress",
-        "note": "สำรวจอาคารว่างแล้ว ๒ แห่ง", "on": today().isoformat()})
+    r = await official.post(
+        f"/staff/s/{code}/outcomes/progress",
+        {
+            "csrf_token": official.csrf(page),
+            "item_id": str(item.id),
+            "status": "in_progress",
+            "note": "สำรวจอาคารว่างแล้ว ๒ แห่ง",
+            "on": today().isoformat(),
+        },
+    )
     assert r.status_code == 303
-    r = await official.post(f"/staff/s/{code}/outcomes/progress", {
-        "item_id": str(item.id), "status": "done", "note": "x"})  # no CSRF token
+    r = await official.post(
+        f"/staff/s/{code}/outcomes/progress", {"item_id": str(item.id), "status": "done", "note": "x"}
+    )  # no CSRF token
     assert r.status_code == 403
 
     public = browser()  # nobody signed in
@@ -81,14 +112,18 @@ async def test_desk_answers_records_pledges_and_follows_up(api: Api, browser: Ca
     assert (await phone.get(f"/staff/s/{code}/outcomes")).status_code == 303
 
 
-async def test_phone_pledges_on_an_adopted_proposal(api: Api, browser: Callable[[], Browser],
-                                                   facilitator: dict[str, str]) -> None:
+async def test_phone_pledges_on_an_adopted_proposal(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code = s["code"]
     author = await api.join(code, "ผู้เสนอ")
     pid = (await api.propose(author, code, s["themes"][0]["id"], title="ธนาคารขยะชุมชน"))["id"]
-    r = await api.client.post(f"/api/v1/proposals/{pid}/answer", headers=facilitator, json={
-        "state": "adopted", "reason": "ที่ประชุมเห็นชอบ", "lead_agency": "อบต.รัษฎา"})
+    r = await api.client.post(
+        f"/api/v1/proposals/{pid}/answer",
+        headers=facilitator,
+        json={"state": "adopted", "reason": "ที่ประชุมเห็นชอบ", "lead_agency": "อบต.รัษฎา"},
+    )
     assert r.status_code == 200
     phone = browser()
     await phone.join(code, "ป้าแดง")
@@ -100,16 +135,25 @@ async def test_phone_pledges_on_an_adopted_proposal(api: Api, browser: Callable[
     assert form is not None and form.find("input", attrs={"name": "due"})["type"] == "date"
     before = await row_counts()
     past = (today() - dt.timedelta(days=1)).isoformat()
-    r = await phone.post(f"/s/{code}/p/{pid}/pledge", {"csrf_token": phone.csrf(page), "role": "support",
-                                                       "what": "คัดแยกขยะที่บ้าน", "due": past})
+    r = await phone.post(
+        f"/s/{code}/p/{pid}/pledge",
+        {"csrf_token": phone.csrf(page), "role": "support", "what": "คัดแยกขยะที่บ้าน", "due": past},
+    )
     assert r.status_code == 422
     again = phone.page(r)
     assert "ผ่านไปแล้ว" in again.find(class_="form-error").get_text()
     assert again.find(id="pledge-what").get_text() == "คัดแยกขยะที่บ้าน"
     assert await row_counts() == before
-    r = await phone.post(f"/s/{code}/p/{pid}/pledge", {
-        "csrf_token": phone.csrf(page), "role": "support", "what": "คัดแยกขยะที่บ้าน",
-        "due": (today() + dt.timedelta(days=30)).isoformat(), "credited": "on"})
+    r = await phone.post(
+        f"/s/{code}/p/{pid}/pledge",
+        {
+            "csrf_token": phone.csrf(page),
+            "role": "support",
+            "what": "คัดแยกขยะที่บ้าน",
+            "due": (today() + dt.timedelta(days=30)).isoformat(),
+            "credited": "on",
+        },
+    )
     assert r.status_code == 303
     done = phone.page(await phone.get(r.headers["location"]))
     assert done.find(attrs={"role": "status"}) is not None
@@ -122,15 +166,15 @@ async def test_phone_pledges_on_an_adopted_proposal(api: Api, browser: Callable[
     assert not panel.has_attr("hidden") and "ป้าแดง" in panel.get_text() and "คัดแยกขยะ" in panel.get_text()
 
 
-async def test_portal_finds_a_thai_word_across_assemblies_by_region(api: Api, browser: Callable[[], Browser],
-                                                                   facilitator: dict[str, str]) -> None:
+async def test_portal_finds_a_thai_word_across_assemblies_by_region(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     from deliberate.sessions.models import Assembly
 
     made = {}
     for province, title in (("83", "ภูเก็ต"), ("90", "สงขลา"), ("50", "เชียงใหม่")):
         s = await api.new_session(facilitator, phase="ideas")
-        await Assembly.filter(id=s["assembly"]["id"]).update(title=f"สมัชชาทดสอบพอร์ทัล {title}",
-                                                             province_code=province)
+        await Assembly.filter(id=s["assembly"]["id"]).update(title=f"สมัชชาทดสอบพอร์ทัล {title}", province_code=province)
         author = await api.join(s["code"], "ผู้เสนอ")
         water = (await api.propose(author, s["code"], s["themes"][0]["id"], title="พัฒนาแหล่งน้ำชุมชนกลางหมู่บ้าน"))["id"]
         market = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ส่งเสริมการตลาดสินค้าชุมชน"))["id"]

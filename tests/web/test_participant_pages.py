@@ -14,8 +14,9 @@ from deliberate.votes.models import Support
 from tests.conftest import Api, Browser, row_counts
 
 
-async def test_join_page_is_thai_with_a_consent_form(api: Api, browser: Callable[[], Browser],
-                                                     facilitator: dict[str, str]) -> None:
+async def test_join_page_is_thai_with_a_consent_form(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, province_code="83")
     phone = browser()
     r = await phone.get(f"/s/{s['code']}/join")
@@ -36,15 +37,18 @@ async def test_join_page_is_thai_with_a_consent_form(api: Api, browser: Callable
     assert page.find(id="notice-title") is not None
 
 
-async def test_join_requires_the_csrf_token(api: Api, browser: Callable[[], Browser],
-                                            facilitator: dict[str, str]) -> None:
+async def test_join_requires_the_csrf_token(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     phone = browser()
     await phone.get(f"/s/{code}/join")
     token = phone.csrf()
     before = await row_counts()
-    for data in ({"display_name": "ไม่มีโทเคน", "consent": "yes"},
-                 {"display_name": "โทเคนผิด", "consent": "yes", "csrf_token": "x" * 43}):
+    for data in (
+        {"display_name": "ไม่มีโทเคน", "consent": "yes"},
+        {"display_name": "โทเคนผิด", "consent": "yes", "csrf_token": "x" * 43},
+    ):
         r = await phone.post(f"/s/{code}/join", data)
         assert r.status_code == 403
         assert phone.page(r).find("html")["lang"] == "th"
@@ -54,34 +58,49 @@ async def test_join_requires_the_csrf_token(api: Api, browser: Callable[[], Brow
     assert await row_counts() == before
 
 
-async def test_join_with_csrf_and_consent_redirects_to_the_session(api: Api, browser: Callable[[], Browser],
-                                                                   facilitator: dict[str, str]) -> None:
+async def test_join_with_csrf_and_consent_redirects_to_the_session(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator, province_code="83"))["code"]
     phone = browser()
     await phone.get(f"/s/{code}/join")
-    r = await phone.post(f"/s/{code}/join", {
-        "csrf_token": phone.csrf(), "display_name": "  สมศรี  ", "consent": "yes", "subdistrict_code": "830101",
-        "sector": "volunteer", "organization": "อพม.ตำบลตลาดใหญ่"})
+    r = await phone.post(
+        f"/s/{code}/join",
+        {
+            "csrf_token": phone.csrf(),
+            "display_name": "  สมศรี  ",
+            "consent": "yes",
+            "subdistrict_code": "830101",
+            "sector": "volunteer",
+            "organization": "อพม.ตำบลตลาดใหญ่",
+        },
+    )
     assert r.status_code == 303
     assert r.headers["location"] == f"http://testserver/s/{code}"
     assert f"dlb_p_{code}" in r.cookies
     stored = await Participant.get(session__code=code)
     assert (stored.display_name, stored.subdistrict_code, stored.sector, stored.organization) == (
-        "สมศรี", "830101", "volunteer", "อพม.ตำบลตลาดใหญ่")
+        "สมศรี",
+        "830101",
+        "volunteer",
+        "อพม.ตำบลตลาดใหญ่",
+    )
     page = phone.page(await phone.get(f"/s/{code}"))
     assert page.find(class_="who").get_text(" ", strip=True).endswith("สมศรี")
     again = await phone.get(f"/s/{code}/join")  # already joined: straight to the board
     assert again.status_code == 303
 
 
-async def test_join_without_consent_keeps_what_was_typed(api: Api, browser: Callable[[], Browser],
-                                                         facilitator: dict[str, str]) -> None:
+async def test_join_without_consent_keeps_what_was_typed(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     phone = browser()
     await phone.get(f"/s/{code}/join")
     before = await row_counts()
-    r = await phone.post(f"/s/{code}/join", {"csrf_token": phone.csrf(), "display_name": "ลังเล",
-                                             "organization": "กลุ่มแม่บ้าน"})
+    r = await phone.post(
+        f"/s/{code}/join", {"csrf_token": phone.csrf(), "display_name": "ลังเล", "organization": "กลุ่มแม่บ้าน"}
+    )
     assert r.status_code == 422
     page = phone.page(r)
     assert page.find("input", attrs={"name": "display_name"})["value"] == "ลังเล"
@@ -91,16 +110,18 @@ async def test_join_without_consent_keeps_what_was_typed(api: Api, browser: Call
     assert await row_counts() == before
 
 
-async def test_join_page_when_closed_has_no_form(api: Api, browser: Callable[[], Browser],
-                                                 facilitator: dict[str, str]) -> None:
+async def test_join_page_when_closed_has_no_form(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator, phase="closed"))["code"]
     phone = browser()
     page = phone.page(await phone.get(f"/s/{code}/join"))
     assert page.find("input", attrs={"name": "consent"}) is None
 
 
-async def test_session_page_groups_proposals_by_theme(api: Api, browser: Callable[[], Browser],
-                                                      facilitator: dict[str, str]) -> None:
+async def test_session_page_groups_proposals_by_theme(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code, themes = s["code"], [t["id"] for t in s["themes"]]
     author = await api.join(code, "ผู้เสนอ")
@@ -118,8 +139,11 @@ async def test_session_page_groups_proposals_by_theme(api: Api, browser: Callabl
     assert r.status_code == 200
     page = phone.page(r)
     assert page.find("html")["lang"] == "th"
-    sections = {int(sec["id"].removeprefix("theme-")): sec for sec in page.find_all("section", id=True)
-                if sec["id"].startswith("theme-")}
+    sections = {
+        int(sec["id"].removeprefix("theme-")): sec
+        for sec in page.find_all("section", id=True)
+        if sec["id"].startswith("theme-")
+    }
     assert list(sections) == themes
     for pid, theme in placed.items():
         card = page.find(id=f"proposal-{pid}")
@@ -127,21 +151,26 @@ async def test_session_page_groups_proposals_by_theme(api: Api, browser: Callabl
         assert card.find_parent("section", id=f"theme-{theme}") is not None
         assert card.find(id=f"proposal-{pid}-supports").get_text(strip=True) == "0"
     assert [h.get_text(strip=True) for h in sections[themes[0]].find_all(class_="proposal-title")] == [
-        "สนามเด็กเล่น", "ทุนการศึกษา"]
+        "สนามเด็กเล่น",
+        "ทุนการศึกษา",
+    ]
     assert page.find(id=f"proposal-{hidden}") is None
     assert sections[themes[2]].find(class_="proposal") is None
     assert page.find(id="count-proposals").get_text(strip=True) == "3"
 
 
-async def test_own_pending_proposal_is_shown_apart(api: Api, browser: Callable[[], Browser],
-                                                   facilitator: dict[str, str]) -> None:
+async def test_own_pending_proposal_is_shown_apart(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
     phone, other = browser(), browser()
     await phone.join(s["code"], "ผู้เสนอ")
     await other.join(s["code"], "คนอื่น")
     await phone.get(f"/s/{s['code']}")
-    r = await phone.post(f"/s/{s['code']}/proposals", {"csrf_token": phone.csrf(), "title": "รอการตรวจ",
-                                                        "theme_id": str(s["themes"][0]["id"])})
+    r = await phone.post(
+        f"/s/{s['code']}/proposals",
+        {"csrf_token": phone.csrf(), "title": "รอการตรวจ", "theme_id": str(s["themes"][0]["id"])},
+    )
     assert r.status_code == 303
     pid = (await Proposal.get(session__code=s["code"])).id
     page = phone.page(await phone.get(f"/s/{s['code']}"))
@@ -151,8 +180,9 @@ async def test_own_pending_proposal_is_shown_apart(api: Api, browser: Callable[[
     assert phone.page(await other.get(f"/s/{s['code']}")).find(id=f"proposal-{pid}") is None
 
 
-async def test_session_page_sends_strangers_to_join(api: Api, browser: Callable[[], Browser],
-                                                    facilitator: dict[str, str]) -> None:
+async def test_session_page_sends_strangers_to_join(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     r = await browser().get(f"/s/{code}")
     assert r.status_code == 303
@@ -166,61 +196,78 @@ async def test_propose_with_the_form(api: Api, browser: Callable[[], Browser], f
     page = phone.page(await phone.get(f"/s/{s['code']}"))
     form = page.find("form", attrs={"action": f"/s/{s['code']}/proposals"})
     assert [o["value"] for o in form.find("select", attrs={"name": "theme_id"}).find_all("option")] == [
-        str(t["id"]) for t in s["themes"]]
+        str(t["id"]) for t in s["themes"]
+    ]
     theme = s["themes"][1]["id"]
-    r = await phone.post(f"/s/{s['code']}/proposals", {
-        "csrf_token": phone.csrf(page), "title": "กองทุนสวัสดิการชุมชน", "body": "ออมวันละบาท",
-        "theme_id": str(theme), "target_groups": ["elderly", "women"]})
+    r = await phone.post(
+        f"/s/{s['code']}/proposals",
+        {
+            "csrf_token": phone.csrf(page),
+            "title": "กองทุนสวัสดิการชุมชน",
+            "body": "ออมวันละบาท",
+            "theme_id": str(theme),
+            "target_groups": ["elderly", "women"],
+        },
+    )
     assert r.status_code == 303
     proposal = await Proposal.get(session__code=s["code"])
     assert r.headers["location"].endswith(f"/s/{s['code']}#proposal-{proposal.id}")
     assert (proposal.title, proposal.theme_id, proposal.target_groups) == (  # type: ignore[attr-defined]
-        "กองทุนสวัสดิการชุมชน", theme, ["elderly", "women"])
+        "กองทุนสวัสดิการชุมชน",
+        theme,
+        ["elderly", "women"],
+    )
     board = phone.page(await phone.get(f"/s/{s['code']}"))
     assert board.find(id=f"proposal-{proposal.id}").find_parent("section", id=f"theme-{theme}") is not None
 
 
-async def test_propose_with_htmx_answers_the_form_fragment(api: Api, browser: Callable[[], Browser],
-                                                           facilitator: dict[str, str]) -> None:
+async def test_propose_with_htmx_answers_the_form_fragment(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     phone = browser()
     await phone.join(s["code"])
     await phone.get(f"/s/{s['code']}")
     headers = {"hx-request": "true", "x-csrf-token": phone.csrf()}
-    too_long = await phone.post(f"/s/{s['code']}/proposals", {"title": "ก" * 141,
-                                                              "theme_id": str(s["themes"][0]["id"])},
-                                headers=headers)
+    too_long = await phone.post(
+        f"/s/{s['code']}/proposals", {"title": "ก" * 141, "theme_id": str(s["themes"][0]["id"])}, headers=headers
+    )
     assert too_long.status_code == 422
     fragment = phone.page(too_long)
     assert fragment.find("html") is None
     assert fragment.find(id="title")["aria-invalid"] == "true"
     assert await Proposal.filter(session__code=s["code"]).count() == 0
-    ok = await phone.post(f"/s/{s['code']}/proposals", {"title": "ห้องน้ำสาธารณะ",
-                                                        "theme_id": str(s["themes"][0]["id"])}, headers=headers)
+    ok = await phone.post(
+        f"/s/{s['code']}/proposals", {"title": "ห้องน้ำสาธารณะ", "theme_id": str(s["themes"][0]["id"])}, headers=headers
+    )
     assert ok.status_code == 200
     fragment = phone.page(ok)
     assert fragment.find("section", id="propose").find(attrs={"role": "status"}) is not None
     assert await Proposal.filter(session__code=s["code"]).count() == 1
 
 
-async def test_forms_refuse_the_wrong_phase(api: Api, browser: Callable[[], Browser],
-                                            facilitator: dict[str, str]) -> None:
+async def test_forms_refuse_the_wrong_phase(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     phone = browser()
     await phone.join(s["code"])
     page = phone.page(await phone.get(f"/s/{s['code']}"))
     await api.set_phase(facilitator, s["code"], "voting")
     before = await row_counts()
-    r = await phone.post(f"/s/{s['code']}/proposals", {"csrf_token": phone.csrf(page), "title": "ช้าไปแล้ว",
-                                                        "theme_id": str(s["themes"][0]["id"])})
+    r = await phone.post(
+        f"/s/{s['code']}/proposals",
+        {"csrf_token": phone.csrf(page), "title": "ช้าไปแล้ว", "theme_id": str(s["themes"][0]["id"])},
+    )
     assert r.status_code == 403
     assert await row_counts() == before
     board = phone.page(await phone.get(f"/s/{s['code']}"))
     assert board.find("form", attrs={"action": f"/s/{s['code']}/proposals"}) is None
 
 
-async def test_support_and_comment_with_the_forms(api: Api, browser: Callable[[], Browser],
-                                                  facilitator: dict[str, str]) -> None:
+async def test_support_and_comment_with_the_forms(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     author = await api.join(s["code"], "ผู้เสนอ")
     pid = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ศูนย์เด็กเล็ก"))["id"]
@@ -241,8 +288,10 @@ async def test_support_and_comment_with_the_forms(api: Api, browser: Callable[[]
 
     comment_form = page.find("form", class_="comment-form")
     assert {i["value"] for i in comment_form.find_all("input", attrs={"name": "stance"})} == {"for", "against", "note"}
-    r = await phone.post(f"/s/{s['code']}/p/{pid}/comments", {"csrf_token": phone.csrf(page), "stance": "against",
-                                                               "body": "ควรหาที่ตั้งใกล้โรงเรียน"})
+    r = await phone.post(
+        f"/s/{s['code']}/p/{pid}/comments",
+        {"csrf_token": phone.csrf(page), "stance": "against", "body": "ควรหาที่ตั้งใกล้โรงเรียน"},
+    )
     assert r.status_code == 303
     page = phone.page(await phone.get(f"/s/{s['code']}/p/{pid}"))
     comment = await Comment.get(proposal_id=pid)
@@ -251,21 +300,26 @@ async def test_support_and_comment_with_the_forms(api: Api, browser: Callable[[]
     assert "ควรหาที่ตั้งใกล้โรงเรียน" in shown.get_text()
 
     before = await row_counts()
-    r = await phone.post(f"/s/{s['code']}/p/{pid}/comments", {"csrf_token": phone.csrf(page), "stance": "for",
-                                                               "body": ""})
+    r = await phone.post(
+        f"/s/{s['code']}/p/{pid}/comments", {"csrf_token": phone.csrf(page), "stance": "for", "body": ""}
+    )
     assert r.status_code == 422
     assert phone.page(r).find(id="body-error") is not None
     assert await row_counts() == before
 
-    r = await phone.post(f"/s/{s['code']}/p/{pid}/support", {"csrf_token": phone.csrf(page), "withdraw": "1"},
-                         headers={"hx-request": "true"})
+    r = await phone.post(
+        f"/s/{s['code']}/p/{pid}/support",
+        {"csrf_token": phone.csrf(page), "withdraw": "1"},
+        headers={"hx-request": "true"},
+    )
     assert r.status_code == 200
     assert phone.page(r).find(id=f"proposal-{pid}-action").find("button")["aria-pressed"] == "false"
     assert await Support.filter(proposal_id=pid).count() == 0
 
 
-async def test_home_finds_a_session_by_code(api: Api, browser: Callable[[], Browser],
-                                            facilitator: dict[str, str]) -> None:
+async def test_home_finds_a_session_by_code(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     phone = browser()
     page = phone.page(await phone.get("/"))
@@ -287,16 +341,18 @@ async def test_unknown_pages_are_thai_error_pages(browser: Callable[[], Browser]
         assert phone.page(r).find("html")["lang"] == "th"
 
 
-async def test_language_can_be_switched_to_english(api: Api, browser: Callable[[], Browser],
-                                                   facilitator: dict[str, str]) -> None:
+async def test_language_can_be_switched_to_english(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     phone = browser()
     page = phone.page(await phone.get(f"/s/{code}/join", params={"lang": "en"}))
     assert page.find("html")["lang"] == "en"
 
 
-async def test_pages_carry_security_headers(api: Api, browser: Callable[[], Browser],
-                                            facilitator: dict[str, str]) -> None:
+async def test_pages_carry_security_headers(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     r = await browser().get(f"/s/{code}/join")
     assert "default-src 'self'" in r.headers["content-security-policy"]
@@ -314,8 +370,9 @@ async def test_qr_code_is_an_svg(api: Api, browser: Callable[[], Browser], facil
     assert BeautifulSoup(r.text, "html.parser").find("svg") is not None
 
 
-async def test_people_from_any_province_can_name_their_subdistrict(api: Api, browser: Callable[[], Browser],
-                                                                    facilitator: dict[str, str]) -> None:
+async def test_people_from_any_province_can_name_their_subdistrict(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator)  # no province: every province must still be reachable
     phone = browser()
     page = phone.page(await phone.get(f"/s/{s['code']}/join"))
@@ -325,8 +382,10 @@ async def test_people_from_any_province_can_name_their_subdistrict(api: Api, bro
     r = await phone.get(f"/s/{s['code']}/join", params={"display_name": "ป้าแดง", "province": "50"})
     page = phone.page(r)
     assert page.find("input", attrs={"name": "display_name"})["value"] == "ป้าแดง"
-    options = {o["value"]: o.get_text(strip=True) for o in
-               page.find("select", attrs={"name": "subdistrict_code"}).find_all("option")}
+    options = {
+        o["value"]: o.get_text(strip=True)
+        for o in page.find("select", attrs={"name": "subdistrict_code"}).find_all("option")
+    }
     assert options["500101"] == "ศรีภูมิ"
     assert all(code == "" or code.startswith("50") for code in options)
     # With htmx the select alone is swapped in.
@@ -335,15 +394,18 @@ async def test_people_from_any_province_can_name_their_subdistrict(api: Api, bro
     empty = phone.page(await phone.get("/geo/subdistricts", params={"province": "<script>"}))
     assert [o["value"] for o in empty.find_all("option")] == [""]
     csrf = phone.csrf(page)
-    r = await phone.post(f"/s/{s['code']}/join", {"csrf_token": csrf, "display_name": "ป้าแดง",
-                                                  "consent": "yes", "province": "50", "subdistrict_code": "500101"})
+    r = await phone.post(
+        f"/s/{s['code']}/join",
+        {"csrf_token": csrf, "display_name": "ป้าแดง", "consent": "yes", "province": "50", "subdistrict_code": "500101"},
+    )
     assert r.status_code == 303
     stored = await Participant.filter(session_id=s["id"]).first()
     assert stored is not None and stored.subdistrict_code == "500101"
 
 
 async def test_a_board_shared_between_phones_is_still_each_phones_own(
-        app: Starlette, api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    app: Starlette, api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     """While a live channel is open, phones share the published part of the board (web/views/participant.py);
     each still sees what it backs and wrote, its pending proposals alone, and a change at once."""
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
@@ -394,8 +456,9 @@ async def test_a_board_shared_between_phones_is_still_each_phones_own(
     # a proposal waiting for moderation is on its author's board only
     await api.set_phase(facilitator, code, "ideas")
     page = other.page(await other.get(f"/s/{code}"))
-    r = await other.post(f"/s/{code}/proposals", {"csrf_token": other.csrf(page), "title": "รอการตรวจ",
-                                                  "theme_id": str(theme)})
+    r = await other.post(
+        f"/s/{code}/proposals", {"csrf_token": other.csrf(page), "title": "รอการตรวจ", "theme_id": str(theme)}
+    )
     assert r.status_code == 303
     waiting = (await Proposal.get(session__code=code, title="รอการตรวจ")).id
     assert other.page(await other.get(f"/s/{code}")).find(id=f"proposal-{waiting}").find_parent(id="my-pending")

@@ -23,8 +23,11 @@ SOONER = "ขอให้เทศบาลจัดตั้งศูนย์�
 
 
 def form_data(form: Any) -> dict[str, str]:
-    return {i["name"]: i.get("value", "") for i in form.find_all("input")
-            if i.get("name") and i.get("type") not in ("radio", "checkbox")}
+    return {
+        i["name"]: i.get("value", "")
+        for i in form.find_all("input")
+        if i.get("name") and i.get("type") not in ("radio", "checkbox")
+    }
 
 
 async def drafted(api: Api, facilitator: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
@@ -44,14 +47,14 @@ def amend_form(page: BeautifulSoup, clause_id: int) -> Any:
     return page.find(id=f"clause-{clause_id}").find("form", class_="amend-form")
 
 
-async def propose(phone: Browser, code: str, page: BeautifulSoup, clause_id: int, text: str,
-                  reason: str) -> Any:
+async def propose(phone: Browser, code: str, page: BeautifulSoup, clause_id: int, text: str, reason: str) -> Any:
     data = form_data(amend_form(page, clause_id)) | {"op": "replace", "text": text, "reason": reason}
     return await phone.post(f"/s/{code}/resolutions/amend", data)
 
 
 async def test_phone_proposes_a_change_and_sees_it_marked_word_by_word(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     phone = await phone_in(browser, code, "ป้าแดง")
     board = phone.page(await phone.get(f"/s/{code}"))
@@ -95,7 +98,8 @@ async def test_phone_proposes_a_change_and_sees_it_marked_word_by_word(
 
 
 async def test_a_stale_form_gets_409_with_the_current_text_and_writes_nothing(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     phone = await phone_in(browser, code, "ป้าแดง")
     old_page = phone.page(await phone.get(f"/s/{code}/resolutions"))  # shows version 1
@@ -126,18 +130,22 @@ async def test_a_stale_form_gets_409_with_the_current_text_and_writes_nothing(
     assert form.find("textarea", attrs={"name": "reason"}).get_text() == "เร็วขึ้น"  # what was typed is kept
     assert await row_counts() == before
 
-    r = await phone.post(f"/s/{code}/resolutions/amend", form_data(amend_form(shown, first["id"])) | {
-        "op": "delete", "reason": "ซ้ำ"} | {"csrf_token": ""})  # no CSRF token
+    r = await phone.post(
+        f"/s/{code}/resolutions/amend",
+        form_data(amend_form(shown, first["id"])) | {"op": "delete", "reason": "ซ้ำ"} | {"csrf_token": ""},
+    )  # no CSRF token
     assert r.status_code == 403 and await row_counts() == before
 
 
 async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted_with_the_reservation(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     chair = await staff_browser(browser)
     desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     call = desk.find(id=f"clause-{first['id']}").find(
-        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}")
+        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}"
+    )
     r = await chair.post(f"/staff/s/{code}/resolutions/open-check", form_data(call))
     assert r.status_code == 303
 
@@ -150,13 +158,15 @@ async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted
     assert r.status_code == 422
     refused = phone.page(r).find(id=f"clause-{first['id']}")
     assert refused.find(class_="form-error").get_text() == gettext(
-        "A reservation needs a reason. Please write it in the box, then press “{label}” again.", label="ข้อสงวน")
+        "A reservation needs a reason. Please write it in the box, then press “{label}” again.", label="ข้อสงวน"
+    )
     assert refused.find("textarea", attrs={"name": "reason"})["aria-invalid"] == "true"
     assert await row_counts() == before
 
     reason = "ควรกำหนดงบประมาณให้ชัด"
-    r = await phone.post(f"/s/{code}/resolutions/answer",
-                         form_data(answer) | {"answer": "reservation", "reason": reason})
+    r = await phone.post(
+        f"/s/{code}/resolutions/answer", form_data(answer) | {"answer": "reservation", "reason": reason}
+    )
     assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
     mine = phone.page(await phone.get(r.headers["location"])).find(id=f"clause-{first['id']}")
     assert "ข้อสงวน" in mine.find(class_="my-answer").get_text() and mine.find(attrs={"role": "status"})
@@ -191,56 +201,93 @@ async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted
 
 
 async def test_the_desk_drafts_sets_rules_and_registers_delegates(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="deliberation")
     code = s["code"]
     chair = await staff_browser(browser)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     token = chair.csrf(page)
-    blocks = ("ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ\nหน่วยงานหลัก: เทศบาลนครภูเก็ต\nหน่วยงานร่วม: พมจ., รพ.สต.\n\n"
-              "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน\nLead agency: สภาองค์กรชุมชน")
+    blocks = (
+        "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ\nหน่วยงานหลัก: เทศบาลนครภูเก็ต\nหน่วยงานร่วม: พมจ., รพ.สต.\n\n"
+        "ขอให้สภาองค์กรชุมชนจัดอาสาสมัครเยี่ยมบ้าน\nLead agency: สภาองค์กรชุมชน"
+    )
     before = await row_counts()
-    r = await chair.post(f"/staff/s/{code}/resolutions/item", {"csrf_token": token, "title": "ผู้สูงอายุ",
-                                                               "clauses": " \n"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/item", {"csrf_token": token, "title": "ผู้สูงอายุ", "clauses": " \n"}
+    )
     assert r.status_code == 422 and "ผู้สูงอายุ" in chair.page(r).find(id="item-title")["value"]
     assert await row_counts() == before
-    r = await chair.post(f"/staff/s/{code}/resolutions/item", {
-        "csrf_token": token, "title": "การดูแลผู้สูงอายุโดยชุมชน", "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
-        "preamble": "ตระหนักว่า...\nเห็นว่า...", "clauses": blocks})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/item",
+        {
+            "csrf_token": token,
+            "title": "การดูแลผู้สูงอายุโดยชุมชน",
+            "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
+            "preamble": "ตระหนักว่า...\nเห็นว่า...",
+            "clauses": blocks,
+        },
+    )
     assert r.status_code == 303
     clauses = await Clause.all().filter(item__session__code=code).order_by("position")
-    assert [(c.lead_agency, c.partners) for c in clauses] == [("เทศบาลนครภูเก็ต", ["พมจ.", "รพ.สต."]),
-                                                             ("สภาองค์กรชุมชน", [])]
+    assert [(c.lead_agency, c.partners) for c in clauses] == [
+        ("เทศบาลนครภูเก็ต", ["พมจ.", "รพ.สต."]),
+        ("สภาองค์กรชุมชน", []),
+    ]
     assert clauses[0].text == "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุ"
 
-    r = await chair.post(f"/staff/s/{code}/resolutions/rules", {
-        "csrf_token": token, "voters": "seat", "amenders": "delegates", "max_reservation_percent": "๑๐",
-        "minimum_state": "20", "minimum_academia": "", "minimum_people": "150"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/rules",
+        {
+            "csrf_token": token,
+            "voters": "seat",
+            "amenders": "delegates",
+            "max_reservation_percent": "๑๐",
+            "minimum_state": "20",
+            "minimum_academia": "",
+            "minimum_people": "150",
+        },
+    )
     assert r.status_code == 422 and chair.page(r).find(id="rules").find(class_="form-error")
-    r = await chair.post(f"/staff/s/{code}/resolutions/rules", {
-        "csrf_token": token, "voters": "seat", "amenders": "delegates", "max_reservation_percent": "๑๐",
-        "minimum_state": "20", "minimum_academia": "", "minimum_people": "50"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/rules",
+        {
+            "csrf_token": token,
+            "voters": "seat",
+            "amenders": "delegates",
+            "max_reservation_percent": "๑๐",
+            "minimum_state": "20",
+            "minimum_academia": "",
+            "minimum_people": "50",
+        },
+    )
     assert r.status_code == 303
     from deliberate.resolutions.models import ResolutionRules
 
     rules = await ResolutionRules.get(session__code=code)
-    assert (rules.voters, rules.max_reservation_share, rules.sector_minimums) == ("seat", 0.1,
-                                                                                {"state": 0.2, "people": 0.5})
+    assert (rules.voters, rules.max_reservation_share, rules.sector_minimums) == (
+        "seat",
+        0.1,
+        {"state": 0.2, "people": 0.5},
+    )
 
     phone = await phone_in(browser, code, "ป้าแดง")
     shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{clauses[0].id}")
     assert shown.find("form", class_="amend-form") is None and "ผู้แทน" in shown.get_text()  # delegates only
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     option = next(o for o in page.find(id="delegate-person").find_all("option") if o.get_text().startswith("ป้าแดง"))
-    r = await chair.post(f"/staff/s/{code}/resolutions/delegate", {
-        "csrf_token": token, "participant_id": option["value"], "network": "เครือข่ายผู้สูงอายุภูเก็ต"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/delegate",
+        {"csrf_token": token, "participant_id": option["value"], "network": "เครือข่ายผู้สูงอายุภูเก็ต"},
+    )
     assert r.status_code == 303
     shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{clauses[0].id}")
     assert shown.find("form", class_="amend-form") is not None
 
 
-async def test_only_facilitators_open_the_desk(api: Api, browser: Callable[[], Browser],
-                                               facilitator: dict[str, str]) -> None:
+async def test_only_facilitators_open_the_desk(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     phone = await phone_in(browser, code, "ชาวบ้าน")
     r = await phone.get(f"/staff/s/{code}/resolutions")
@@ -248,8 +295,9 @@ async def test_only_facilitators_open_the_desk(api: Api, browser: Callable[[], B
     r = await phone.get(f"/staff/s/{code}/resolutions?part=region", headers={"hx-request": "true"})
     assert r.status_code == 303
     page = phone.page(await phone.get(f"/s/{code}/resolutions"))
-    r = await phone.post(f"/staff/s/{code}/resolutions/open-check", {"csrf_token": phone.csrf(page),
-                                                                     "clause_id": str(first["id"])})
+    r = await phone.post(
+        f"/staff/s/{code}/resolutions/open-check", {"csrf_token": phone.csrf(page), "clause_id": str(first["id"])}
+    )
     assert r.status_code == 303 and not await Clause.filter(id=first["id"], checks__is_open=True).exists()
     official = await staff_browser(browser, "official")
     assert (await official.get(f"/staff/s/{code}/resolutions")).status_code == 403
@@ -259,15 +307,19 @@ async def test_only_facilitators_open_the_desk(api: Api, browser: Callable[[], B
 
 
 async def test_projector_shows_the_clause_under_discussion_with_marks_and_bars(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, second) = await drafted(api, facilitator)
     hall = browser()
     empty = hall.page(await hall.get(f"/s/{code}/screen?show=resolution"))
     assert empty.find(id="projector-resolution").find(class_="clause-text") is not None  # the first open clause
     amy, ben = await api.join(code, "ก"), await api.join(code, "ข", sector="government")
     for who, text in ((amy, NEW_WORDING), (ben, SOONER)):
-        r = await api.client.post(f"/api/v1/clauses/{second['id']}/amendments", headers=who, json={
-            "op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1})
+        r = await api.client.post(
+            f"/api/v1/clauses/{second['id']}/amendments",
+            headers=who,
+            json={"op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1},
+        )
         assert r.status_code == 201
     screen = hall.page(await hall.get(f"/s/{code}/screen?show=resolution"))
     assert screen.find(id="resolution-refresh") is not None
@@ -278,8 +330,11 @@ async def test_projector_shows_the_clause_under_discussion_with_marks_and_bars(
 
     check = (await api.client.post(f"/api/v1/clauses/{first['id']}/checks", headers=facilitator)).json()
     for who, answer in ((amy, "agree"), (ben, "block")):
-        r = await api.client.post(f"/api/v1/checks/{check['id']}/answers", headers=who,
-                                  json={"answer": answer, "reason": "ขัดระเบียบ" if answer == "block" else ""})
+        r = await api.client.post(
+            f"/api/v1/checks/{check['id']}/answers",
+            headers=who,
+            json={"answer": answer, "reason": "ขัดระเบียบ" if answer == "block" else ""},
+        )
         assert r.status_code == 201
     stage = hall.page(await hall.get(f"/s/{code}/screen?show=resolution&part=stage")).find(id="projector-resolution")
     assert first["text"] in stage.find(class_="clause-text").get_text()  # the open check wins
@@ -290,21 +345,26 @@ async def test_projector_shows_the_clause_under_discussion_with_marks_and_bars(
 
 
 async def test_live_updates_tell_each_audience_to_refetch_its_resolution_region(
-        api: Api, client: Any, facilitator: dict[str, str]) -> None:
+    api: Api, client: Any, facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     session = await Session.get(code=code)
     who = await api.join(code, "ป้าแดง")
 
     async def update(key: str) -> BeautifulSoup:
-        return BeautifulSoup(await render_update(session.id, Dirty(names={"resolution.changed"}), key, 1),
-                             "html.parser")
+        return BeautifulSoup(
+            await render_update(session.id, Dirty(names={"resolution.changed"}), key, 1), "html.parser"
+        )
 
     def refetch(soup: BeautifulSoup) -> str | None:
         div = soup.find(id="resolution-refresh")
         return div["data-hx-get"] if div is not None else None
 
-    r = await client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=who, json={
-        "op": "delete", "reason": "ซ้ำกับข้อ 2", "base_version": 1})
+    r = await client.post(
+        f"/api/v1/clauses/{first['id']}/amendments",
+        headers=who,
+        json={"op": "delete", "reason": "ซ้ำกับข้อ 2", "base_version": 1},
+    )
     assert r.status_code == 201
     phone = await update("participant")
     assert refetch(phone) == f"/s/{code}/resolutions?part=region"
@@ -337,9 +397,11 @@ def ranking(page: BeautifulSoup) -> list[str]:
 
 
 async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_phones(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
-    code, (shade, clinic, bus) = await with_proposals(api, facilitator, ["ร่มเงาที่ป้ายรถ", "คลินิกผู้สูงอายุ",
-                                                                         "รถรับส่งไปโรงพยาบาล"])
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code, (shade, clinic, bus) = await with_proposals(
+        api, facilitator, ["ร่มเงาที่ป้ายรถ", "คลินิกผู้สูงอายุ", "รถรับส่งไปโรงพยาบาล"]
+    )
     chair = await staff_browser(browser)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     screening = page.find(id="screening")
@@ -356,8 +418,12 @@ async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_p
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     assert ranking(page)[0] == f"screen-{bus}"  # 20 points: now first
     assert page.find(id=f"screen-{bus}").find(class_="total").get_text(strip=True) == "20"
-    assert [o["value"] for s in page.find_all("select") if s.get("form") == f"screen-form-{bus}"
-            for o in s.find_all("option", selected=True)] == ["5"] * 4
+    assert [
+        o["value"]
+        for s in page.find_all("select")
+        if s.get("form") == f"screen-form-{bus}"
+        for o in s.find_all("option", selected=True)
+    ] == ["5"] * 4
 
     before = await row_counts()
     r = await chair.post(f"/staff/s/{code}/resolutions/screen", form_data(form) | {selects[0]["name"]: "9"})
@@ -368,9 +434,15 @@ async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_p
     draft = page.find("form", id="draft-form")
     picks = {i["value"]: i for i in page.find_all("input", attrs={"name": "proposal_ids"})}
     assert set(picks) == {str(shade), str(clinic), str(bus)} and all(i["form"] == "draft-form" for i in picks.values())
-    r = await chair.post(f"/staff/s/{code}/resolutions/item", form_data(draft) | {
-        "title": "การเดินทางของผู้สูงอายุ", "clauses": "ขอให้ อบจ. จัดรถรับส่งผู้สูงอายุไปโรงพยาบาล",
-        "proposal_ids": [str(shade), str(bus)]})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/item",
+        form_data(draft)
+        | {
+            "title": "การเดินทางของผู้สูงอายุ",
+            "clauses": "ขอให้ อบจ. จัดรถรับส่งผู้สูงอายุไปโรงพยาบาล",
+            "proposal_ids": [str(shade), str(bus)],
+        },
+    )
     assert r.status_code == 303, r.text
     desk = chair.page(await chair.get(r.headers["location"]))
     item = desk.find(class_="item-proposals")
@@ -378,23 +450,29 @@ async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_p
 
     phone = await phone_in(browser, code, "ลุงเพิ่ม")
     shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(class_="item-proposals")
-    assert [" ".join(li.get_text().split()) for li in shown.find_all("li")] == [f"P{shade} ร่มเงาที่ป้ายรถ",
-                                                                            f"P{bus} รถรับส่งไปโรงพยาบาล"]
+    assert [" ".join(li.get_text().split()) for li in shown.find_all("li")] == [
+        f"P{shade} ร่มเงาที่ป้ายรถ",
+        f"P{bus} รถรับส่งไปโรงพยาบาล",
+    ]
 
 
 async def amended_twice(api: Api, code: str, clause_id: int) -> list[int]:
     ids = []
     for name, text in (("ก", NEW_WORDING), ("ข", SOONER)):
         who = await api.join(code, name)
-        r = await api.client.post(f"/api/v1/clauses/{clause_id}/amendments", headers=who, json={
-            "op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1})
+        r = await api.client.post(
+            f"/api/v1/clauses/{clause_id}/amendments",
+            headers=who,
+            json={"op": "replace", "text": text, "reason": "เหตุผล", "base_version": 1},
+        )
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     return ids
 
 
 async def test_the_desk_merges_two_amendments_into_one_wording(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     one, two = await amended_twice(api, code, first["id"])
     chair = await staff_browser(browser)
@@ -405,15 +483,19 @@ async def test_the_desk_merges_two_amendments_into_one_wording(
 
     merged = "ขอให้องค์การบริหารส่วนจังหวัดร่วมกับเทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุติดเตียงภายในปี ๒๕๖๙"
     before = await row_counts()
-    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
-        "amendment_ids": [str(one)], "text": merged, "reason": "รวมสองข้อเสนอ"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/merge",
+        form_data(form) | {"amendment_ids": [str(one)], "text": merged, "reason": "รวมสองข้อเสนอ"},
+    )
     assert r.status_code == 422 and await row_counts() == before  # one is not a merge
     kept = chair.page(r).find("form", class_="merge-form")
     assert kept.find(class_="form-error") and kept.find("textarea").get_text() == merged
     assert kept.find("input", attrs={"name": "amendment_ids", "value": str(one)}).has_attr("checked")
 
-    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
-        "amendment_ids": [str(one), str(two)], "text": merged, "reason": "รวมสองข้อเสนอ"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/merge",
+        form_data(form) | {"amendment_ids": [str(one), str(two)], "text": merged, "reason": "รวมสองข้อเสนอ"},
+    )
     assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
     desk = chair.page(await chair.get(r.headers["location"])).find(id=f"clause-{first['id']}")
     assert desk.find(class_="clause-text").get_text().strip() == merged
@@ -427,25 +509,29 @@ async def test_the_desk_merges_two_amendments_into_one_wording(
 
 
 async def test_a_stale_merge_is_refused_with_409_and_writes_nothing(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     one, two = await amended_twice(api, code, first["id"])
     who = await api.join(code, "ค")
-    r = await api.client.post(f"/api/v1/clauses/{first['id']}/amendments", headers=who, json={
-        "op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุทุกตำบล", "reason": "ให้ทั่วถึง",
-        "base_version": 1})
+    r = await api.client.post(
+        f"/api/v1/clauses/{first['id']}/amendments",
+        headers=who,
+        json={"op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์ดูแลผู้สูงอายุทุกตำบล", "reason": "ให้ทั่วถึง", "base_version": 1},
+    )
     assert r.status_code == 201
     third = r.json()["id"]
     chair = await staff_browser(browser)
     old = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))  # all three on version 1
     form = old.find(id=f"clause-{first['id']}").find("form", class_="merge-form")
-    r = await api.client.post(f"/api/v1/amendments/{third}/decision", headers=facilitator,
-                              json={"decision": "accept"})
+    r = await api.client.post(f"/api/v1/amendments/{third}/decision", headers=facilitator, json={"decision": "accept"})
     assert r.status_code == 200  # the clause is now version 2
 
     before = await row_counts()
-    r = await chair.post(f"/staff/s/{code}/resolutions/merge", form_data(form) | {
-        "amendment_ids": [str(one), str(two)], "text": "ถ้อยคำที่รวมแล้ว", "reason": "รวม"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/merge",
+        form_data(form) | {"amendment_ids": [str(one), str(two)], "text": "ถ้อยคำที่รวมแล้ว", "reason": "รวม"},
+    )
     assert r.status_code == 409
     assert await row_counts() == before
     refused = chair.page(r).find(id=f"clause-{first['id']}").find("form", class_="merge-form")
@@ -457,10 +543,14 @@ async def test_a_stale_merge_is_refused_with_409_and_writes_nothing(
 
 
 async def test_a_non_delegate_comments_on_a_clause_where_only_delegates_amend(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
-    r = await api.client.post(f"/api/v1/sessions/{code}/resolution-rules", headers=facilitator,
-                              json={"voters": "seat", "amenders": "delegates"})
+    r = await api.client.post(
+        f"/api/v1/sessions/{code}/resolution-rules",
+        headers=facilitator,
+        json={"voters": "seat", "amenders": "delegates"},
+    )
     assert r.status_code == 200, r.text
     phone = await phone_in(browser, code, "ยายสมศรี")
     page = phone.page(await phone.get(f"/s/{code}/resolutions"))
@@ -492,12 +582,15 @@ async def test_a_non_delegate_comments_on_a_clause_where_only_delegates_amend(
 # -- the drafting team revises a draft from the console -----------------------------------------------------------
 def numbered(page: BeautifulSoup, item_id: int) -> list[tuple[str, str]]:
     """The item's clauses on the console as (heading, text), in order."""
-    return [(c.find("h3").contents[0].strip(), c.find(class_="clause-text").get_text().strip())
-            for c in page.find(id=f"item-{item_id}").find_all("article", class_="clause")]
+    return [
+        (c.find("h3").contents[0].strip(), c.find(class_="clause-text").get_text().strip())
+        for c in page.find(id=f"item-{item_id}").find_all("article", class_="clause")
+    ]
 
 
 async def test_the_desk_revises_an_item_and_shows_its_new_draft_version(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
     chair = await staff_browser(browser)
@@ -510,15 +603,23 @@ async def test_the_desk_revises_an_item_and_shows_its_new_draft_version(
     assert form.find("textarea", attrs={"name": "preamble"}).get_text() == DRAFT["preamble"][0]
 
     title = "การดูแลผู้สูงอายุติดบ้านติดเตียงโดยชุมชน"
-    r = await chair.post(f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {
-        "title": title, "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
-        "preamble": DRAFT["preamble"][0] + "\r\n\r\nเห็นว่าการดูแลใกล้บ้าน\r\nช่วยลดภาระครอบครัว"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/revise-item",
+        form_data(form)
+        | {
+            "title": title,
+            "background": "ผู้สูงอายุติดเตียงเพิ่มขึ้น",
+            "preamble": DRAFT["preamble"][0] + "\r\n\r\nเห็นว่าการดูแลใกล้บ้าน\r\nช่วยลดภาระครอบครัว",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"].endswith(f"#item-{item.id}")
     shown = chair.page(await chair.get(r.headers["location"]))
     heading = shown.find(id=f"desk-item-{item.id}-title").get_text()
     assert title in heading and gettext("Draft version {v}", v=2) in heading
     assert [p.get_text() for p in shown.find(id=f"item-{item.id}").find(class_="preamble").find_all("p")] == [
-        DRAFT["preamble"][0], "เห็นว่าการดูแลใกล้บ้าน\nช่วยลดภาระครอบครัว"]
+        DRAFT["preamble"][0],
+        "เห็นว่าการดูแลใกล้บ้าน\nช่วยลดภาระครอบครัว",
+    ]
     assert shown.find("form", id=f"revise-{item.id}").find("input", attrs={"name": "base_version"})["value"] == "2"
     await item.refresh_from_db()
     assert (item.version, item.title, item.background) == (2, title, "ผู้สูงอายุติดเตียงเพิ่มขึ้น")
@@ -531,21 +632,25 @@ async def test_the_desk_revises_an_item_and_shows_its_new_draft_version(
     assert closed.find("form", id=f"revise-{item.id}") is None
     assert closed.find("form", class_="redraft-form") is None and closed.find("form", class_="add-clause-form") is None
     before = await row_counts()
-    r = await chair.post(f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {
-        "title": "ปิดแล้ว", "base_version": "2"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/revise-item", form_data(form) | {"title": "ปิดแล้ว", "base_version": "2"}
+    )
     assert r.status_code == 403 and await row_counts() == before
     assert chair.page(r).find("p", class_="form-error").get_text() == "เวทีนี้ปิดแล้ว"
 
 
 async def test_a_stale_revise_is_refused_with_409_keeping_the_typed_title_and_writes_nothing(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, _ = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
     chair, colleague = await staff_browser(browser), await staff_browser(browser)
     form = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find("form", id=f"revise-{item.id}")
     page = colleague.page(await colleague.get(f"/staff/s/{code}/resolutions"))
-    r = await colleague.post(f"/staff/s/{code}/resolutions/revise-item", form_data(
-        page.find("form", id=f"revise-{item.id}")) | {"title": "ศูนย์ดูแลผู้สูงอายุใกล้บ้าน"})
+    r = await colleague.post(
+        f"/staff/s/{code}/resolutions/revise-item",
+        form_data(page.find("form", id=f"revise-{item.id}")) | {"title": "ศูนย์ดูแลผู้สูงอายุใกล้บ้าน"},
+    )
     assert r.status_code == 303  # the draft is now version 2
 
     before, drafts = await row_counts(), await AgendaItemVersion.filter(item_id=item.id).count()
@@ -565,12 +670,14 @@ async def test_a_stale_revise_is_refused_with_409_keeping_the_typed_title_and_wr
 
 
 async def test_the_desk_redrafts_a_clause_as_a_new_version(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, _) = await drafted(api, facilitator)
     chair = await staff_browser(browser)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     call = page.find(id=f"clause-{first['id']}").find(
-        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}")
+        "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}"
+    )
     assert (await chair.post(f"/staff/s/{code}/resolutions/open-check", form_data(call))).status_code == 303
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     form = page.find("form", id=f"redraft-{first['id']}")
@@ -578,8 +685,10 @@ async def test_the_desk_redrafts_a_clause_as_a_new_version(
     assert form.find("textarea", attrs={"name": "partners"}).get_text() == "พมจ."
     assert form.find("input", attrs={"name": "base_version"})["value"] == "1"
 
-    r = await chair.post(f"/staff/s/{code}/resolutions/redraft", form_data(form) | {
-        "text": NEW_WORDING, "lead_agency": "องค์การบริหารส่วนจังหวัด", "partners": "เทศบาล\r\nพมจ.\r\n"})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/redraft",
+        form_data(form) | {"text": NEW_WORDING, "lead_agency": "องค์การบริหารส่วนจังหวัด", "partners": "เทศบาล\r\nพมจ.\r\n"},
+    )
     assert r.status_code == 303 and r.headers["location"].endswith(f"#clause-{first['id']}")
     shown = chair.page(await chair.get(r.headers["location"])).find(id=f"clause-{first['id']}")
     assert shown.find(class_="clause-text").get_text().strip() == NEW_WORDING
@@ -599,7 +708,8 @@ async def test_the_desk_redrafts_a_clause_as_a_new_version(
 
 
 async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
-        api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]) -> None:
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code, (first, second) = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
     chair = await staff_browser(browser)
@@ -607,20 +717,27 @@ async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
     form = page.find("form", id=f"add-clause-{item.id}")
     options = form.find("select", attrs={"name": "after_clause_id"}).find_all("option")
     assert [(o["value"], o.get_text()) for o in options] == [
-        ("", gettext("At the end")), (str(first["id"]), gettext("After clause {n}", n=1)),
-        (str(second["id"]), gettext("After clause {n}", n=2))]
+        ("", gettext("At the end")),
+        (str(first["id"]), gettext("After clause {n}", n=1)),
+        (str(second["id"]), gettext("After clause {n}", n=2)),
+    ]
 
     before = await row_counts()
-    r = await chair.post(f"/staff/s/{code}/resolutions/add-clause", form_data(form) | {
-        "text": " ", "lead_agency": "รพ.สต.", "after_clause_id": str(first["id"])})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/add-clause",
+        form_data(form) | {"text": " ", "lead_agency": "รพ.สต.", "after_clause_id": str(first["id"])},
+    )
     assert r.status_code == 422 and await row_counts() == before
     kept = chair.page(r).find("form", id=f"add-clause-{item.id}")
     assert kept.find(class_="form-error") and kept.find("input", attrs={"name": "lead_agency"})["value"] == "รพ.สต."
     assert kept.find("option", value=str(first["id"])).has_attr("selected")
 
     wording = "ขอให้โรงพยาบาลส่งเสริมสุขภาพตำบลจัดทีมเยี่ยมบ้านผู้สูงอายุติดเตียงทุกเดือน"
-    r = await chair.post(f"/staff/s/{code}/resolutions/add-clause", form_data(form) | {
-        "text": wording, "lead_agency": "รพ.สต.", "partners": "อสม.", "after_clause_id": str(first["id"])})
+    r = await chair.post(
+        f"/staff/s/{code}/resolutions/add-clause",
+        form_data(form)
+        | {"text": wording, "lead_agency": "รพ.สต.", "partners": "อสม.", "after_clause_id": str(first["id"])},
+    )
     assert r.status_code == 303
     added = await Clause.get(text=wording)
     assert r.headers["location"].endswith(f"#clause-{added.id}")

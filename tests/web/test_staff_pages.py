@@ -35,8 +35,9 @@ async def test_sign_in_needs_csrf_and_the_right_password(browser: Callable[[], B
     assert desk.page(wrong).find("input", attrs={"name": "email"})["value"] == email
     assert "dlb_staff" not in wrong.cookies
 
-    ok = await desk.post("/staff/login?next=/staff/assemblies/1", {"csrf_token": desk.csrf(page), "email": email,
-                                                                   "password": PASSWORD})
+    ok = await desk.post(
+        "/staff/login?next=/staff/assemblies/1", {"csrf_token": desk.csrf(page), "email": email, "password": PASSWORD}
+    )
     assert ok.status_code == 303
     assert ok.headers["location"] == "/staff/assemblies/1"
     assert "dlb_staff" in ok.cookies
@@ -44,8 +45,9 @@ async def test_sign_in_needs_csrf_and_the_right_password(browser: Callable[[], B
 
     elsewhere = browser()
     await elsewhere.get("/staff/login")
-    r = await elsewhere.post("/staff/login?next=//evil.example/", {"csrf_token": elsewhere.csrf(), "email": email,
-                                                                   "password": PASSWORD})
+    r = await elsewhere.post(
+        "/staff/login?next=//evil.example/", {"csrf_token": elsewhere.csrf(), "email": email, "password": PASSWORD}
+    )
     assert r.headers["location"] == "/staff"
 
 
@@ -66,17 +68,25 @@ async def test_staff_pages_send_strangers_to_sign_in(browser: Callable[[], Brows
 async def test_create_an_assembly_and_a_session_with_the_forms(browser: Callable[[], Browser]) -> None:
     desk = await staff_browser(browser)
     page = desk.page(await desk.get("/staff"))
-    r = await desk.post("/staff", {"csrf_token": desk.csrf(page), "title": "สมัชชาพัฒนาสังคมจังหวัดภูเก็ต",
-                                   "province_code": "83", "starts_on": "2026-11-22",
-                                   "themes": "เด็กและเยาวชน\r\nผู้สูงอายุ\r\n\r\nคนพิการ\r\n"})
+    r = await desk.post(
+        "/staff",
+        {
+            "csrf_token": desk.csrf(page),
+            "title": "สมัชชาพัฒนาสังคมจังหวัดภูเก็ต",
+            "province_code": "83",
+            "starts_on": "2026-11-22",
+            "themes": "เด็กและเยาวชน\r\nผู้สูงอายุ\r\n\r\nคนพิการ\r\n",
+        },
+    )
     assert r.status_code == 303
     assembly = await Assembly.filter(title="สมัชชาพัฒนาสังคมจังหวัดภูเก็ต").order_by("-id").first()
     assert assembly is not None and r.headers["location"].endswith(f"/staff/assemblies/{assembly.id}")
     assert [t.name for t in await assembly.themes.all()] == ["เด็กและเยาวชน", "ผู้สูงอายุ", "คนพิการ"]
 
     page = desk.page(await desk.get(f"/staff/assemblies/{assembly.id}"))
-    r = await desk.post(f"/staff/assemblies/{assembly.id}", {"csrf_token": desk.csrf(page), "title": "ห้องย่อย 1",
-                                                             "premoderation": "on"})
+    r = await desk.post(
+        f"/staff/assemblies/{assembly.id}", {"csrf_token": desk.csrf(page), "title": "ห้องย่อย 1", "premoderation": "on"}
+    )
     assert r.status_code == 303
     session = await Session.get(assembly_id=assembly.id)
     assert session.premoderation is True
@@ -95,8 +105,9 @@ async def test_bad_assembly_form_keeps_the_values_and_writes_nothing(browser: Ca
     assert await row_counts() == before
 
 
-async def test_console_changes_phase_and_moderates(api: Api, browser: Callable[[], Browser],
-                                                   facilitator: dict[str, str]) -> None:
+async def test_console_changes_phase_and_moderates(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     desk = await staff_browser(browser)
     s = await api.new_session(facilitator, premoderation=True)
     code = s["code"]
@@ -112,18 +123,23 @@ async def test_console_changes_phase_and_moderates(api: Api, browser: Callable[[
     assert row is not None and "status-pending" in row["class"]
     approve = row.find("button", attrs={"name": "do", "value": "approve"})
     assert approve is not None
-    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
-                                                      "do": "approve"})
+    r = await desk.post(
+        f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending), "do": "approve"}
+    )
     assert r.status_code == 303
     assert (await Proposal.get(id=pending)).status == "published"
 
     before = await row_counts()
-    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
-                                                      "do": "hide", "reason": ""})
+    r = await desk.post(
+        f"/staff/s/{code}/moderate",
+        {"csrf_token": desk.csrf(page), "proposal_id": str(pending), "do": "hide", "reason": ""},
+    )
     assert r.status_code == 422
     assert await row_counts() == before
-    r = await desk.post(f"/staff/s/{code}/moderate", {"csrf_token": desk.csrf(page), "proposal_id": str(pending),
-                                                      "do": "hide", "reason": "นอกประเด็น"})
+    r = await desk.post(
+        f"/staff/s/{code}/moderate",
+        {"csrf_token": desk.csrf(page), "proposal_id": str(pending), "do": "hide", "reason": "นอกประเด็น"},
+    )
     assert r.status_code == 303
     page = desk.page(await desk.get(f"/staff/s/{code}"))
     assert "status-hidden" in page.find(id=f"row-{pending}")["class"]
@@ -133,8 +149,9 @@ async def test_console_changes_phase_and_moderates(api: Api, browser: Callable[[
     assert any("อนุมัติแล้ว" in line for line in record) and not any(" approve" in line for line in record)
 
 
-async def test_console_actions_need_csrf_and_a_facilitator(api: Api, browser: Callable[[], Browser],
-                                                           facilitator: dict[str, str]) -> None:
+async def test_console_actions_need_csrf_and_a_facilitator(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     code = (await api.new_session(facilitator))["code"]
     desk = await staff_browser(browser)
     official = await staff_browser(browser, "official")
@@ -149,8 +166,9 @@ async def test_console_actions_need_csrf_and_a_facilitator(api: Api, browser: Ca
     assert await row_counts() == before
 
 
-async def test_projector_shows_code_and_leaders(api: Api, browser: Callable[[], Browser],
-                                                facilitator: dict[str, str]) -> None:
+async def test_projector_shows_code_and_leaders(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     author = await api.join(s["code"])
     pid = (await api.propose(author, s["code"], s["themes"][1]["id"], title="ธนาคารเวลา"))["id"]

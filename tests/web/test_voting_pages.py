@@ -10,8 +10,9 @@ from tests.conftest import Api, Browser, row_counts
 from tests.web.test_staff_pages import staff_browser
 
 
-async def test_dot_round_from_console_to_phone_to_projector(api: Api, browser: Callable[[], Browser],
-                                                             facilitator: dict[str, str]) -> None:
+async def test_dot_round_from_console_to_phone_to_projector(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     desk = await staff_browser(browser)
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
@@ -21,8 +22,10 @@ async def test_dot_round_from_console_to_phone_to_projector(api: Api, browser: C
     page = desk.page(await desk.get(f"/staff/s/{code}"))
     form = page.find("form", attrs={"action": f"/staff/s/{code}/open-round"})
     assert form is not None and form.find("select", attrs={"name": "method"}).find("option", attrs={"value": "dots"})
-    r = await desk.post(f"/staff/s/{code}/open-round", {"csrf_token": desk.csrf(page), "method": "dots",
-                                                       "budget": "3", "max_per": "2", "allow_assisted": "on"})
+    r = await desk.post(
+        f"/staff/s/{code}/open-round",
+        {"csrf_token": desk.csrf(page), "method": "dots", "budget": "3", "max_per": "2", "allow_assisted": "on"},
+    )
     assert r.status_code == 303, r.text
     vote_round = await VoteRound.get(session__code=code)
     assert (vote_round.method, vote_round.options["budget"], vote_round.options["hidden"]) == ("dots", 3, False)
@@ -55,8 +58,9 @@ async def test_dot_round_from_console_to_phone_to_projector(api: Api, browser: C
     assert row is not None and "2 จุด" in row.get_text(" ", strip=True)
 
 
-async def test_statements_one_at_a_time_and_the_map_on_the_projector(api: Api, browser: Callable[[], Browser],
-                                                                     facilitator: dict[str, str]) -> None:
+async def test_statements_one_at_a_time_and_the_map_on_the_projector(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     desk = await staff_browser(browser)
     s = await api.new_session(facilitator, phase="deliberation")
     code = s["code"]
@@ -91,8 +95,9 @@ async def test_statements_one_at_a_time_and_the_map_on_the_projector(api: Api, b
     assert cloud.find("svg") is not None
 
 
-async def test_similar_proposals_are_shown_while_typing(api: Api, browser: Callable[[], Browser],
-                                                        facilitator: dict[str, str]) -> None:
+async def test_similar_proposals_are_shown_while_typing(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     author = await api.join(code)
@@ -107,8 +112,9 @@ async def test_similar_proposals_are_shown_while_typing(api: Api, browser: Calla
     assert nothing.find("a") is None
 
 
-async def test_projector_shows_who_backs_what_by_sector(api: Api, browser: Callable[[], Browser],
-                                                       facilitator: dict[str, str]) -> None:
+async def test_projector_shows_who_backs_what_by_sector(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     author = await api.join(code, "ผู้เสนอ")

@@ -18,8 +18,15 @@ from deliberate.web.views.accounts import link_url
 
 def _issued(request: Request, issued: links.Issued) -> dict[str, object]:
     link = issued.link
-    return {"id": link.id, "kind": link.kind, "email": link.email, "role": link.role or None,
-            "expires_at": link.expires_at.isoformat(), "token": issued.token, "url": link_url(request, issued)}
+    return {
+        "id": link.id,
+        "kind": link.kind,
+        "email": link.email,
+        "role": link.role or None,
+        "expires_at": link.expires_at.isoformat(),
+        "token": issued.token,
+        "url": link_url(request, issued),
+    }
 
 
 async def invite(request: Request, actor: Actor) -> tuple[int, object]:
@@ -36,8 +43,9 @@ async def request_reset(request: Request, actor: Actor) -> tuple[int, object]:
 
 async def accept_invitation(request: Request) -> Response:
     data = await read_json(request)
-    user = await links.accept_invitation(data.get("token"), display_name=data.get("display_name"),
-                                         password=data.get("password"))
+    user = await links.accept_invitation(
+        data.get("token"), display_name=data.get("display_name"), password=data.get("password")
+    )
     return ok({"token": await issue_token(user, "api"), "email": user.email, "role": user.role.value}, 201)
 
 
@@ -55,8 +63,17 @@ async def me(request: Request) -> Response:
         return ok({"erased": True, "participant_id": await erase_my_data(actor, confirmed=confirmed)})
     if actor.staff is not None:
         s = actor.staff
-        return ok({"staff": {"id": s.id, "email": s.email, "display_name": s.display_name, "role": s.role.value,
-                             "created_at": s.created_at.isoformat()}})
+        return ok(
+            {
+                "staff": {
+                    "id": s.id,
+                    "email": s.email,
+                    "display_name": s.display_name,
+                    "role": s.role.value,
+                    "created_at": s.created_at.isoformat(),
+                }
+            }
+        )
     if actor.participant is None:
         raise NotAuthenticated(N_("Please join the session first."))
     return ok((await my_data(actor)).as_json())

@@ -22,21 +22,33 @@ def _text(max_length: int, min_length: int = 1) -> dict[str, object]:
     return {"type": "string", "minLength": min_length, "maxLength": max_length}
 
 
-def _op(summary: str, *, body: dict[str, object] | None = None, auth: bool = True, ok: str = "200",
-        idempotent: bool = False) -> dict[str, object]:
-    op: dict[str, object] = {"summary": summary, "responses": {
-        ok: {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
-        "4XX": {"description": "Refused, with a message in the caller's language",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    }}
+def _op(
+    summary: str, *, body: dict[str, object] | None = None, auth: bool = True, ok: str = "200", idempotent: bool = False
+) -> dict[str, object]:
+    op: dict[str, object] = {
+        "summary": summary,
+        "responses": {
+            ok: {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "4XX": {
+                "description": "Refused, with a message in the caller's language",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        },
+    }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if auth:
         op["security"] = [{"bearer": []}]
     params: list[dict[str, object]] = []
     if idempotent:
-        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 100}})
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+            }
+        )
     if params:
         op["parameters"] = params
     return op
@@ -53,14 +65,22 @@ RESULT_QUERY = [
     {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
 ]
 ROUND_OPTIONS: dict[str, object] = {
-    "hidden": {"type": "boolean"}, "quorum": {"type": "integer", "minimum": 0},
-    "threshold": {"type": "integer", "minimum": 0, "maximum": 100}, "allow_assisted": {"type": "boolean"},
-    "allow_paper": {"type": "boolean"}, "budget": {"type": "integer", "minimum": 1, "maximum": 50},
-    "max_per": {"type": "integer", "minimum": 1, "maximum": 50}, "scale": {"type": "string", "enum": ["1-5", "0-10"]},
+    "hidden": {"type": "boolean"},
+    "quorum": {"type": "integer", "minimum": 0},
+    "threshold": {"type": "integer", "minimum": 0, "maximum": 100},
+    "allow_assisted": {"type": "boolean"},
+    "allow_paper": {"type": "boolean"},
+    "budget": {"type": "integer", "minimum": 1, "maximum": 50},
+    "max_per": {"type": "integer", "minimum": 1, "maximum": 50},
+    "scale": {"type": "string", "enum": ["1-5", "0-10"]},
     "k": {"type": "integer", "minimum": 1, "maximum": 20},
 }
-FMT_BRIEF = {"name": "fmt", "in": "path", "required": True,
-             "schema": {"type": "string", "enum": ["pdf", "docx", "xlsx", "csv", "json", "md"]}}
+FMT_BRIEF = {
+    "name": "fmt",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["pdf", "docx", "xlsx", "csv", "json", "md"]},
+}
 FMT_MINUTES = {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["pdf", "docx"]}}
 DOWNLOAD_QUERY = [
     {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["th", "en"]}},
@@ -77,238 +97,649 @@ PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type":
 
 def document() -> dict[str, object]:
     paths: dict[str, dict[str, object]] = {
-        "/api/v1/auth/token": {"post": _op("Staff sign-in: e-mail and password for a bearer token", auth=False,
-                                           ok="201", body=_obj({"email": _text(254), "password": _text(256)},
-                                                               ["email", "password"]))},
+        "/api/v1/auth/token": {
+            "post": _op(
+                "Staff sign-in: e-mail and password for a bearer token",
+                auth=False,
+                ok="201",
+                body=_obj({"email": _text(254), "password": _text(256)}, ["email", "password"]),
+            )
+        },
         "/api/v1/me": {
-            "get": _op("Everything stored about the caller: a participant's own data and contributions (or a staff "
-                       "member's own account)"),
-            "delete": {**_op("Erase the calling participant's personal data and end their token; contributions "
-                             "stay anonymous, drafts waiting for moderation are deleted (see docs/security.md)"),
-                       "parameters": [{"name": "confirm", "in": "query", "required": True,
-                                       "schema": {"type": "string", "enum": ["true"]}}]}},
-        "/api/v1/staff/invitations": {"post": _op(
-            "Invite a staff member (administrators: any role; facilitators: facilitators and officials). The answer "
-            "carries the one-time link (7 days), shown only this once", ok="201", idempotent=True,
-            body=_obj({"email": _text(254), "role": {"type": "string", "enum": [r.value for r in Role]}},
-                      ["email", "role"]))},
-        "/api/v1/staff/invitations/accept": {"post": _op(
-            "Take up an invitation: set a name and password; answers an API token. A used or expired link answers "
-            "410", auth=False, ok="201", body=_obj({"token": _text(100, 20), "display_name": _text(80),
-                                                    "password": _text(MAX_PASSWORD, MIN_PASSWORD)},
-                                                   ["token", "display_name", "password"]))},
-        "/api/v1/staff/password-resets": {"post": _op(
-            "A one-time password-reset link (1 hour) for a staff account (administrators)", ok="201", idempotent=True,
-            body=_obj({"email": _text(254)}, ["email"]))},
-        "/api/v1/staff/password-resets/accept": {"post": _op(
-            "Set a new password with a reset link; every other login and API token of the account ends. Answers a "
-            "new API token", auth=False, body=_obj({"token": _text(100, 20),
-                                                   "password": _text(MAX_PASSWORD, MIN_PASSWORD)},
-                                                  ["token", "password"]))},
-        "/api/v1/sessions": {"post": _op("Create a session (facilitator)", ok="201", idempotent=True, body=_obj(
-            {"title": _text(200), "themes": {"type": "array", "items": _text(200), "minItems": 1, "maxItems": 30},
-             "assembly_id": {"type": "integer"}, "premoderation": {"type": "boolean"}}, ["title"]))},
-        "/api/v1/sessions/{code}": {"parameters": [CODE], "get": _op("A session, its themes and live counts",
-                                                                     auth=False)},
-        "/api/v1/sessions/{code}/phase": {"parameters": [CODE], "post": _op(
-            "Set the phase, forward or back (facilitator)", idempotent=True,
-            body=_obj({"phase": {"type": "string", "enum": list(PHASES)}}, ["phase"]))},
-        "/api/v1/sessions/{code}/participants": {"parameters": [CODE], "post": _op(
-            "Join a session without an account; without consent the answer carries the notice", auth=False,
-            ok="201", idempotent=True, body=_obj({
-                "display_name": _text(60), "consent": {"type": "boolean"},
-                "subdistrict_code": {"type": "string", "maxLength": 6}, "sector": {"type": "string"},
-                "organization": {"type": "string", "maxLength": 120}}, ["display_name", "consent"]))},
+            "get": _op(
+                "Everything stored about the caller: a participant's own data and contributions (or a staff "
+                "member's own account)"
+            ),
+            "delete": {
+                **_op(
+                    "Erase the calling participant's personal data and end their token; contributions "
+                    "stay anonymous, drafts waiting for moderation are deleted (see docs/security.md)"
+                ),
+                "parameters": [
+                    {"name": "confirm", "in": "query", "required": True, "schema": {"type": "string", "enum": ["true"]}}
+                ],
+            },
+        },
+        "/api/v1/staff/invitations": {
+            "post": _op(
+                "Invite a staff member (administrators: any role; facilitators: facilitators and officials). "
+                "The answer carries the one-time link (7 days), shown only this once",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"email": _text(254), "role": {"type": "string", "enum": [r.value for r in Role]}},
+                    ["email", "role"],
+                ),
+            )
+        },
+        "/api/v1/staff/invitations/accept": {
+            "post": _op(
+                "Take up an invitation: set a name and password; answers an API token. A used or expired link answers "
+                "410",
+                auth=False,
+                ok="201",
+                body=_obj(
+                    {"token": _text(100, 20), "display_name": _text(80), "password": _text(MAX_PASSWORD, MIN_PASSWORD)},
+                    ["token", "display_name", "password"],
+                ),
+            )
+        },
+        "/api/v1/staff/password-resets": {
+            "post": _op(
+                "A one-time password-reset link (1 hour) for a staff account (administrators)",
+                ok="201",
+                idempotent=True,
+                body=_obj({"email": _text(254)}, ["email"]),
+            )
+        },
+        "/api/v1/staff/password-resets/accept": {
+            "post": _op(
+                "Set a new password with a reset link; every other login and API token of the account ends. Answers a "
+                "new API token",
+                auth=False,
+                body=_obj(
+                    {"token": _text(100, 20), "password": _text(MAX_PASSWORD, MIN_PASSWORD)}, ["token", "password"]
+                ),
+            )
+        },
+        "/api/v1/sessions": {
+            "post": _op(
+                "Create a session (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "title": _text(200),
+                        "themes": {"type": "array", "items": _text(200), "minItems": 1, "maxItems": 30},
+                        "assembly_id": {"type": "integer"},
+                        "premoderation": {"type": "boolean"},
+                    },
+                    ["title"],
+                ),
+            )
+        },
+        "/api/v1/sessions/{code}": {
+            "parameters": [CODE],
+            "get": _op("A session, its themes and live counts", auth=False),
+        },
+        "/api/v1/sessions/{code}/phase": {
+            "parameters": [CODE],
+            "post": _op(
+                "Set the phase, forward or back (facilitator)",
+                idempotent=True,
+                body=_obj({"phase": {"type": "string", "enum": list(PHASES)}}, ["phase"]),
+            ),
+        },
+        "/api/v1/sessions/{code}/participants": {
+            "parameters": [CODE],
+            "post": _op(
+                "Join a session without an account; without consent the answer carries the notice",
+                auth=False,
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "display_name": _text(60),
+                        "consent": {"type": "boolean"},
+                        "subdistrict_code": {"type": "string", "maxLength": 6},
+                        "sector": {"type": "string"},
+                        "organization": {"type": "string", "maxLength": 120},
+                    },
+                    ["display_name", "consent"],
+                ),
+            ),
+        },
         "/api/v1/sessions/{code}/proposals": {
             "parameters": [CODE],
             "get": _op("Proposals: published ones, plus the caller's own pending ones"),
-            "post": _op("Put a proposal", ok="201", idempotent=True, body=_obj({
-                "title": _text(TITLE_MAX, 3), "body": {"type": "string", "maxLength": BODY_MAX},
-                "theme_id": {"type": "integer"},
-                "target_groups": {"type": "array", "items": {"type": "string"}}}, ["title", "theme_id"]))},
-        "/api/v1/sessions/{code}/results": {"parameters": [CODE, *RESULT_QUERY], "get": _op(
-            "Results of the open round (or ?round=ID), ranked, with sources; ?by= breaks them down by group",
-            auth=False)},
-        "/api/v1/sessions/{code}/rounds": {"parameters": [CODE], "post": _op(
-            "Open a voting round with a method and its options (facilitator)", ok="201", idempotent=True,
-            body=_obj({"method": {"type": "string", "enum": list(METHODS)},
-                       "title": {"type": "string", "maxLength": 140},
-                       "options": _obj(ROUND_OPTIONS, [])}, ["method"]))},
-        "/api/v1/sessions/{code}/rounds/{round_id}/close": {"parameters": [CODE, RID], "post": _op(
-            "Close a round (facilitator)", idempotent=True)},
-        "/api/v1/sessions/{code}/rounds/{round_id}/reveal": {"parameters": [CODE, RID], "post": _op(
-            "Reveal (or hide again) a round's results (facilitator)", idempotent=True,
-            body=_obj({"shown": {"type": "boolean"}}, []))},
-        "/api/v1/sessions/{code}/rounds/{round_id}/paper": {"parameters": [CODE, RID], "post": _op(
-            "Enter one counted paper ballot (facilitator, when the round allows paper)", ok="201", idempotent=True,
-            body=_obj({"marks": {"type": "array", "maxItems": 500, "items": _obj(
-                {"proposal_id": {"type": "integer"}, "value": {"type": "integer"}}, ["proposal_id"])},
-                "order": {"type": "array", "items": {"type": "integer"}, "maxItems": 20}}, []))},
-        "/api/v1/sessions/{code}/rankings": {"parameters": [CODE], "post": _op(
-            "Rank the top K proposals of the open ranking round, best first", ok="201", idempotent=True,
-            body=_obj({"order": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 20},
-                       "on_behalf_of": {"type": ["string", "integer"]}}, ["order"]))},
-        "/api/v1/sessions/{code}/statements": {"parameters": [CODE], "post": _op(
-            "Write a statement (participant) or seed one (facilitator)", ok="201", idempotent=True,
-            body=_obj({"text": _text(140, 3)}, ["text"]))},
-        "/api/v1/sessions/{code}/statements/next": {"parameters": [CODE], "get": _op(
-            "The next statement for this participant, in the order that helps the map most")},
-        "/api/v1/sessions/{code}/opinion-map": {"parameters": [CODE], "get": _op(
-            "Opinion groups, consensus, representative statements, group-informed consensus", auth=False)},
-        "/api/v1/sessions/{code}/brief.{fmt}": {"parameters": [CODE, FMT_BRIEF, *DOWNLOAD_QUERY, {
-            "name": "sheet", "in": "query", "required": False,
-            "schema": {"type": "string", "enum": list(CSV_SHEETS)}}, {
-            "name": "memo", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]}}],
-            "get": _op("The session's policy brief, versioned and hashed (officials and facilitators); "
-                       "JSON is the documented open data")},
-        "/api/v1/sessions/{code}/minutes.{fmt}": {"parameters": [CODE, FMT_MINUTES, *DOWNLOAD_QUERY], "get": _op(
-            "The session's minutes in the official form-11 layout (officials and facilitators)")},
-        "/api/v1/assemblies/{assembly_id}/follow-up": {"parameters": [
-            {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
-            "get": _op("What became of an assembly's adopted and forwarded proposals (public, no names)", auth=False)},
-        "/api/v1/assemblies/{assembly_id}/check-in": {"parameters": [
-            {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
-            "post": _op("Open a check-in session that starts from an earlier assembly's adopted and forwarded "
-                        "proposals (facilitator)", ok="201", idempotent=True,
-                        body=_obj({"from_assembly_id": {"type": "integer", "minimum": 1},
-                                   "title": {"type": "string", "maxLength": 200}}, ["from_assembly_id"]))},
+            "post": _op(
+                "Put a proposal",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "title": _text(TITLE_MAX, 3),
+                        "body": {"type": "string", "maxLength": BODY_MAX},
+                        "theme_id": {"type": "integer"},
+                        "target_groups": {"type": "array", "items": {"type": "string"}},
+                    },
+                    ["title", "theme_id"],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/results": {
+            "parameters": [CODE, *RESULT_QUERY],
+            "get": _op(
+                "Results of the open round (or ?round=ID), ranked, with sources; ?by= breaks them down by group",
+                auth=False,
+            ),
+        },
+        "/api/v1/sessions/{code}/rounds": {
+            "parameters": [CODE],
+            "post": _op(
+                "Open a voting round with a method and its options (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "method": {"type": "string", "enum": list(METHODS)},
+                        "title": {"type": "string", "maxLength": 140},
+                        "options": _obj(ROUND_OPTIONS, []),
+                    },
+                    ["method"],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/rounds/{round_id}/close": {
+            "parameters": [CODE, RID],
+            "post": _op("Close a round (facilitator)", idempotent=True),
+        },
+        "/api/v1/sessions/{code}/rounds/{round_id}/reveal": {
+            "parameters": [CODE, RID],
+            "post": _op(
+                "Reveal (or hide again) a round's results (facilitator)",
+                idempotent=True,
+                body=_obj({"shown": {"type": "boolean"}}, []),
+            ),
+        },
+        "/api/v1/sessions/{code}/rounds/{round_id}/paper": {
+            "parameters": [CODE, RID],
+            "post": _op(
+                "Enter one counted paper ballot (facilitator, when the round allows paper)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "marks": {
+                            "type": "array",
+                            "maxItems": 500,
+                            "items": _obj(
+                                {"proposal_id": {"type": "integer"}, "value": {"type": "integer"}}, ["proposal_id"]
+                            ),
+                        },
+                        "order": {"type": "array", "items": {"type": "integer"}, "maxItems": 20},
+                    },
+                    [],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/rankings": {
+            "parameters": [CODE],
+            "post": _op(
+                "Rank the top K proposals of the open ranking round, best first",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "order": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 20},
+                        "on_behalf_of": {"type": ["string", "integer"]},
+                    },
+                    ["order"],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/statements": {
+            "parameters": [CODE],
+            "post": _op(
+                "Write a statement (participant) or seed one (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj({"text": _text(140, 3)}, ["text"]),
+            ),
+        },
+        "/api/v1/sessions/{code}/statements/next": {
+            "parameters": [CODE],
+            "get": _op("The next statement for this participant, in the order that helps the map most"),
+        },
+        "/api/v1/sessions/{code}/opinion-map": {
+            "parameters": [CODE],
+            "get": _op("Opinion groups, consensus, representative statements, group-informed consensus", auth=False),
+        },
+        "/api/v1/sessions/{code}/brief.{fmt}": {
+            "parameters": [
+                CODE,
+                FMT_BRIEF,
+                *DOWNLOAD_QUERY,
+                {
+                    "name": "sheet",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": list(CSV_SHEETS)},
+                },
+                {"name": "memo", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]}},
+            ],
+            "get": _op(
+                "The session's policy brief, versioned and hashed (officials and facilitators); "
+                "JSON is the documented open data"
+            ),
+        },
+        "/api/v1/sessions/{code}/minutes.{fmt}": {
+            "parameters": [CODE, FMT_MINUTES, *DOWNLOAD_QUERY],
+            "get": _op("The session's minutes in the official form-11 layout (officials and facilitators)"),
+        },
+        "/api/v1/assemblies/{assembly_id}/follow-up": {
+            "parameters": [
+                {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "get": _op("What became of an assembly's adopted and forwarded proposals (public, no names)", auth=False),
+        },
+        "/api/v1/assemblies/{assembly_id}/check-in": {
+            "parameters": [
+                {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "post": _op(
+                "Open a check-in session that starts from an earlier assembly's adopted and forwarded "
+                "proposals (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "from_assembly_id": {"type": "integer", "minimum": 1},
+                        "title": {"type": "string", "maxLength": 200},
+                    },
+                    ["from_assembly_id"],
+                ),
+            ),
+        },
         "/api/v1/sessions/{code}/items": {
             "parameters": [CODE],
             "get": _op("Agenda items with their clauses, amendments (with word diffs) and checks", auth=False),
-            "post": _op("Draft an agenda item: background, preamble and clauses (facilitator)", ok="201",
-                        idempotent=True, body=_obj({
-                            "title": _text(200), "background": {"type": "string", "maxLength": 5000},
-                            "proposal_ids": {"type": "array", "items": {"type": "integer"}},
-                            "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
-                            "clauses": {"type": "array", "minItems": 1, "maxItems": 50, "items": _obj({
-                                "text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
-                                "partners": {"type": "array", "maxItems": 10, "items": _text(200)}}, ["text"])}},
-                            ["title", "clauses"]))},
-        "/api/v1/sessions/{code}/resolution-rules": {"parameters": [CODE], "post": _op(
-            "Who amends and who answers checks, and the reservation share a consensus allows (facilitator)",
-            idempotent=True, body=_obj({
-                "voters": {"type": "string", "enum": ["everyone", "seat", "network"]},
-                "amenders": {"type": "string", "enum": ["everyone", "delegates"]},
-                "max_reservation_share": {"type": "number", "minimum": 0, "maximum": 1},
-                "sector_minimums": {"type": "object", "additionalProperties": {
-                    "type": "number", "minimum": 0, "maximum": 1}}}, []))},
-        "/api/v1/sessions/{code}/delegates": {"parameters": [CODE], "post": _op(
-            "Register a participant as a delegate of a member network (facilitator)", ok="201", idempotent=True,
-            body=_obj({"participant_id": {"type": "integer"}, "network": _text(120)}, ["participant_id", "network"]))},
-        "/api/v1/sessions/{code}/resolution.{fmt}": {"parameters": [CODE, {
-            "name": "fmt", "in": "path", "required": True,
-            "schema": {"type": "string", "enum": ["json", "pdf", "docx"]}}],
-            "get": _op("The session's resolutions, clause by clause, with reservations and the amendment history "
-                       "(officials and facilitators)")},
-        "/api/v1/clauses/{clause_id}/amendments": {"parameters": [CLAUSE], "post": _op(
-            "Propose an amendment against the clause version you saw; an older version answers 409", ok="201",
-            idempotent=True, body=_obj({"op": {"type": "string", "enum": ["replace", "insert", "delete"]},
-                                        "text": {"type": "string", "maxLength": 2000}, "reason": _text(500),
-                                        "base_version": {"type": "integer", "minimum": 1}},
-                                       ["op", "reason", "base_version"]))},
-        "/api/v1/items/{item_id}": {"parameters": [ITEM], "post": _op(
-            "Revise a draft agenda item's title, background and preamble against the version you saw (facilitator)",
-            idempotent=True, body=_obj({"title": _text(200), "background": {"type": "string", "maxLength": 5000},
-                                        "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
-                                        "base_version": {"type": "integer", "minimum": 1}},
-                                       ["title", "base_version"]))},
-        "/api/v1/items/{item_id}/clauses": {"parameters": [ITEM], "post": _op(
-            "Add a clause to a draft, at the end or after a clause (facilitator)", ok="201", idempotent=True,
-            body=_obj({"text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
-                       "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
-                       "after_clause_id": {"type": "integer"}}, ["text"]))},
-        "/api/v1/clauses/{clause_id}/draft": {"parameters": [CLAUSE], "post": _op(
-            "Redraft a clause outside the amendment procedure, against the version you saw (facilitator)",
-            idempotent=True, body=_obj({"text": _text(2000), "lead_agency": {"type": "string", "maxLength": 200},
-                                        "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
-                                        "base_version": {"type": "integer", "minimum": 1}}, ["text", "base_version"]))},
-        "/api/v1/clauses/{clause_id}/merge": {"parameters": [CLAUSE], "post": _op(
-            "Merge several proposed amendments of a clause into one wording and apply it (facilitator)",
-            idempotent=True, body=_obj({"amendment_ids": {"type": "array", "minItems": 2, "items": {"type": "integer"}},
-                                        "text": _text(2000), "reason": {"type": "string", "maxLength": 500}},
-                                       ["amendment_ids", "text"]))},
-        "/api/v1/clauses/{clause_id}/comments": {"parameters": [CLAUSE], "post": _op(
-            "Comment on a clause (any participant, delegate or not)", ok="201", idempotent=True,
-            body=_obj({"body": _text(1000, 2)}, ["body"]))},
-        "/api/v1/assemblies/{assembly_id}/criteria": {"parameters": [ASSEMBLY],
+            "post": _op(
+                "Draft an agenda item: background, preamble and clauses (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "title": _text(200),
+                        "background": {"type": "string", "maxLength": 5000},
+                        "proposal_ids": {"type": "array", "items": {"type": "integer"}},
+                        "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
+                        "clauses": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 50,
+                            "items": _obj(
+                                {
+                                    "text": _text(2000),
+                                    "lead_agency": {"type": "string", "maxLength": 200},
+                                    "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
+                                },
+                                ["text"],
+                            ),
+                        },
+                    },
+                    ["title", "clauses"],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/resolution-rules": {
+            "parameters": [CODE],
+            "post": _op(
+                "Who amends and who answers checks, and the reservation share a consensus allows (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "voters": {"type": "string", "enum": ["everyone", "seat", "network"]},
+                        "amenders": {"type": "string", "enum": ["everyone", "delegates"]},
+                        "max_reservation_share": {"type": "number", "minimum": 0, "maximum": 1},
+                        "sector_minimums": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    },
+                    [],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/delegates": {
+            "parameters": [CODE],
+            "post": _op(
+                "Register a participant as a delegate of a member network (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"participant_id": {"type": "integer"}, "network": _text(120)}, ["participant_id", "network"]
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/resolution.{fmt}": {
+            "parameters": [
+                CODE,
+                {
+                    "name": "fmt",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["json", "pdf", "docx"]},
+                },
+            ],
+            "get": _op(
+                "The session's resolutions, clause by clause, with reservations and the amendment history "
+                "(officials and facilitators)"
+            ),
+        },
+        "/api/v1/clauses/{clause_id}/amendments": {
+            "parameters": [CLAUSE],
+            "post": _op(
+                "Propose an amendment against the clause version you saw; an older version answers 409",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "op": {"type": "string", "enum": ["replace", "insert", "delete"]},
+                        "text": {"type": "string", "maxLength": 2000},
+                        "reason": _text(500),
+                        "base_version": {"type": "integer", "minimum": 1},
+                    },
+                    ["op", "reason", "base_version"],
+                ),
+            ),
+        },
+        "/api/v1/items/{item_id}": {
+            "parameters": [ITEM],
+            "post": _op(
+                "Revise a draft agenda item's title, background and preamble against the version you saw (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "title": _text(200),
+                        "background": {"type": "string", "maxLength": 5000},
+                        "preamble": {"type": "array", "maxItems": 20, "items": _text(2000)},
+                        "base_version": {"type": "integer", "minimum": 1},
+                    },
+                    ["title", "base_version"],
+                ),
+            ),
+        },
+        "/api/v1/items/{item_id}/clauses": {
+            "parameters": [ITEM],
+            "post": _op(
+                "Add a clause to a draft, at the end or after a clause (facilitator)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "text": _text(2000),
+                        "lead_agency": {"type": "string", "maxLength": 200},
+                        "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
+                        "after_clause_id": {"type": "integer"},
+                    },
+                    ["text"],
+                ),
+            ),
+        },
+        "/api/v1/clauses/{clause_id}/draft": {
+            "parameters": [CLAUSE],
+            "post": _op(
+                "Redraft a clause outside the amendment procedure, against the version you saw (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "text": _text(2000),
+                        "lead_agency": {"type": "string", "maxLength": 200},
+                        "partners": {"type": "array", "maxItems": 10, "items": _text(200)},
+                        "base_version": {"type": "integer", "minimum": 1},
+                    },
+                    ["text", "base_version"],
+                ),
+            ),
+        },
+        "/api/v1/clauses/{clause_id}/merge": {
+            "parameters": [CLAUSE],
+            "post": _op(
+                "Merge several proposed amendments of a clause into one wording and apply it (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "amendment_ids": {"type": "array", "minItems": 2, "items": {"type": "integer"}},
+                        "text": _text(2000),
+                        "reason": {"type": "string", "maxLength": 500},
+                    },
+                    ["amendment_ids", "text"],
+                ),
+            ),
+        },
+        "/api/v1/clauses/{clause_id}/comments": {
+            "parameters": [CLAUSE],
+            "post": _op(
+                "Comment on a clause (any participant, delegate or not)",
+                ok="201",
+                idempotent=True,
+                body=_obj({"body": _text(1000, 2)}, ["body"]),
+            ),
+        },
+        "/api/v1/assemblies/{assembly_id}/criteria": {
+            "parameters": [ASSEMBLY],
             "get": _op("The assembly's published screening criteria", auth=False),
-            "post": _op("Replace the screening criteria (facilitator)", idempotent=True, body=_obj({
-                "criteria": {"type": "array", "minItems": 1, "maxItems": 10, "items": _obj({
-                    "name": _text(120), "description": {"type": "string", "maxLength": 300}}, ["name"])}},
-                ["criteria"]))},
-        "/api/v1/proposals/{proposal_id}/screening": {"parameters": [PID], "post": _op(
-            "Score a proposal 1-5 on the assembly's criteria (facilitator)", idempotent=True, body=_obj({
-                "scores": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5}},
-                "note": {"type": "string", "maxLength": 300}}, ["scores"]))},
-        "/api/v1/sessions/{code}/screening": {"parameters": [CODE], "get": _op(
-            "The session's proposals with their screening scores, highest total first (staff)")},
-        "/api/v1/clauses/{clause_id}/checks": {"parameters": [CLAUSE], "post": _op(
-            "Call a consensus check on a clause (facilitator)", ok="201", idempotent=True)},
-        "/api/v1/amendments/{amendment_id}/backers": {"parameters": [AMENDMENT], "post": _op(
-            "Back an amendment (once per participant)", ok="201", idempotent=True)},
-        "/api/v1/amendments/{amendment_id}/decision": {"parameters": [AMENDMENT], "post": _op(
-            "Accept or reject an amendment (facilitator); a stale amendment answers 409", idempotent=True,
-            body=_obj({"decision": {"type": "string", "enum": ["accept", "reject"]}}, ["decision"]))},
-        "/api/v1/checks/{check_id}": {"parameters": [CHECK], "get": _op(
-            "A consensus check's result, live: counts, by sector group and network, reservations", auth=False)},
-        "/api/v1/checks/{check_id}/answers": {"parameters": [CHECK], "post": _op(
-            "Answer a check: agree, live with it, reservation (with a reason) or block", ok="201", idempotent=True,
-            body=_obj({"answer": {"type": "string", "enum": ["agree", "live_with", "reservation", "block"]},
-                       "reason": {"type": "string", "maxLength": 300}}, ["answer"]))},
-        "/api/v1/checks/{check_id}/close": {"parameters": [CHECK], "post": _op(
-            "Close a check and apply the session's consensus rule (facilitator)", idempotent=True)},
-        "/api/v1/proposals/{proposal_id}/answer": {"parameters": [PID], "post": _op(
-            "Answer a proposal and place it in the provincial plan (facilitator or official)", idempotent=True,
-            body=_obj({"state": {"type": "string", "enum": [s.value for s in AnswerState]}, "reason": _text(1000),
-                       "programme": {"type": "string", "maxLength": 200},
-                       "lead_agency": {"type": "string", "maxLength": 200},
-                       "partners": {"type": "string", "maxLength": 300},
-                       "budget": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_BUDGET},
-                       "fiscal_year": {"type": ["integer", "null"], "minimum": 2500, "maximum": 2700}},
-                      ["state", "reason"]))},
-        "/api/v1/proposals/{proposal_id}/commitments": {"parameters": [PID], "post": _op(
-            "Pledge on an adopted or forwarded proposal (participant, in the commitments phase); staff record an "
-            "agency's pledge by naming `who`", ok="201", idempotent=True, body=_obj({
-                "role": {"type": "string", "enum": list(ROLES)}, "what": _text(500), "due": DATE,
-                "organisation": {"type": "string", "maxLength": 120}, "credited": {"type": "boolean"},
-                "who": {"type": "string", "maxLength": 120}}, ["role", "what", "due"]))},
-        "/api/v1/proposals/{proposal_id}/action-items": {"parameters": [PID], "post": _op(
-            "Add an action item to an adopted or forwarded proposal (facilitator or official)", ok="201",
-            idempotent=True, body=_obj({"title": _text(200), "community_owner": _text(120),
-                                        "agency_owner": _text(120), "due": DATE},
-                                       ["title", "community_owner", "agency_owner", "due"]))},
-        "/api/v1/action-items/{item_id}/updates": {"parameters": [
-            {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
-            "post": _op("Report dated progress on an action item (facilitator or official)", ok="201",
-                        idempotent=True, body=_obj({"status": {"type": "string", "enum": list(STATUS_LABELS)},
-                                                    "note": _text(1000), "on": DATE}, ["status", "note"]))},
-        "/api/v1/proposals/{proposal_id}/votes": {"parameters": [PID], "post": _op(
-            "Mark a proposal in the open round: dots, a score, or agree=1 / disagree=-1 / pass=0 on a statement",
-            ok="201", idempotent=True, body=_obj({
-                "method": {"type": "string", "enum": ["dots", "score", "agree"]}, "value": {"type": "integer"},
-                "on_behalf_of": {"type": ["string", "integer"]}}, ["method", "value"]))},
-        "/api/v1/proposals/{proposal_id}/comments": {"parameters": [PID], "post": _op(
-            "Comment for, against, or as a note", ok="201", idempotent=True, body=_obj({
-                "body": _text(COMMENT_MAX, 2), "stance": {"type": "string", "enum": ["for", "against", "note"]}},
-                ["body", "stance"]))},
+            "post": _op(
+                "Replace the screening criteria (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "criteria": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 10,
+                            "items": _obj(
+                                {"name": _text(120), "description": {"type": "string", "maxLength": 300}}, ["name"]
+                            ),
+                        }
+                    },
+                    ["criteria"],
+                ),
+            ),
+        },
+        "/api/v1/proposals/{proposal_id}/screening": {
+            "parameters": [PID],
+            "post": _op(
+                "Score a proposal 1-5 on the assembly's criteria (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "scores": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5},
+                        },
+                        "note": {"type": "string", "maxLength": 300},
+                    },
+                    ["scores"],
+                ),
+            ),
+        },
+        "/api/v1/sessions/{code}/screening": {
+            "parameters": [CODE],
+            "get": _op("The session's proposals with their screening scores, highest total first (staff)"),
+        },
+        "/api/v1/clauses/{clause_id}/checks": {
+            "parameters": [CLAUSE],
+            "post": _op("Call a consensus check on a clause (facilitator)", ok="201", idempotent=True),
+        },
+        "/api/v1/amendments/{amendment_id}/backers": {
+            "parameters": [AMENDMENT],
+            "post": _op("Back an amendment (once per participant)", ok="201", idempotent=True),
+        },
+        "/api/v1/amendments/{amendment_id}/decision": {
+            "parameters": [AMENDMENT],
+            "post": _op(
+                "Accept or reject an amendment (facilitator); a stale amendment answers 409",
+                idempotent=True,
+                body=_obj({"decision": {"type": "string", "enum": ["accept", "reject"]}}, ["decision"]),
+            ),
+        },
+        "/api/v1/checks/{check_id}": {
+            "parameters": [CHECK],
+            "get": _op(
+                "A consensus check's result, live: counts, by sector group and network, reservations", auth=False
+            ),
+        },
+        "/api/v1/checks/{check_id}/answers": {
+            "parameters": [CHECK],
+            "post": _op(
+                "Answer a check: agree, live with it, reservation (with a reason) or block",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "answer": {"type": "string", "enum": ["agree", "live_with", "reservation", "block"]},
+                        "reason": {"type": "string", "maxLength": 300},
+                    },
+                    ["answer"],
+                ),
+            ),
+        },
+        "/api/v1/checks/{check_id}/close": {
+            "parameters": [CHECK],
+            "post": _op("Close a check and apply the session's consensus rule (facilitator)", idempotent=True),
+        },
+        "/api/v1/proposals/{proposal_id}/answer": {
+            "parameters": [PID],
+            "post": _op(
+                "Answer a proposal and place it in the provincial plan (facilitator or official)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "state": {"type": "string", "enum": [s.value for s in AnswerState]},
+                        "reason": _text(1000),
+                        "programme": {"type": "string", "maxLength": 200},
+                        "lead_agency": {"type": "string", "maxLength": 200},
+                        "partners": {"type": "string", "maxLength": 300},
+                        "budget": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_BUDGET},
+                        "fiscal_year": {"type": ["integer", "null"], "minimum": 2500, "maximum": 2700},
+                    },
+                    ["state", "reason"],
+                ),
+            ),
+        },
+        "/api/v1/proposals/{proposal_id}/commitments": {
+            "parameters": [PID],
+            "post": _op(
+                "Pledge on an adopted or forwarded proposal (participant, in the commitments phase); staff record an "
+                "agency's pledge by naming `who`",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "role": {"type": "string", "enum": list(ROLES)},
+                        "what": _text(500),
+                        "due": DATE,
+                        "organisation": {"type": "string", "maxLength": 120},
+                        "credited": {"type": "boolean"},
+                        "who": {"type": "string", "maxLength": 120},
+                    },
+                    ["role", "what", "due"],
+                ),
+            ),
+        },
+        "/api/v1/proposals/{proposal_id}/action-items": {
+            "parameters": [PID],
+            "post": _op(
+                "Add an action item to an adopted or forwarded proposal (facilitator or official)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"title": _text(200), "community_owner": _text(120), "agency_owner": _text(120), "due": DATE},
+                    ["title", "community_owner", "agency_owner", "due"],
+                ),
+            ),
+        },
+        "/api/v1/action-items/{item_id}/updates": {
+            "parameters": [
+                {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "post": _op(
+                "Report dated progress on an action item (facilitator or official)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"status": {"type": "string", "enum": list(STATUS_LABELS)}, "note": _text(1000), "on": DATE},
+                    ["status", "note"],
+                ),
+            ),
+        },
+        "/api/v1/proposals/{proposal_id}/votes": {
+            "parameters": [PID],
+            "post": _op(
+                "Mark a proposal in the open round: dots, a score, or agree=1 / disagree=-1 / pass=0 on a statement",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "method": {"type": "string", "enum": ["dots", "score", "agree"]},
+                        "value": {"type": "integer"},
+                        "on_behalf_of": {"type": ["string", "integer"]},
+                    },
+                    ["method", "value"],
+                ),
+            ),
+        },
+        "/api/v1/proposals/{proposal_id}/comments": {
+            "parameters": [PID],
+            "post": _op(
+                "Comment for, against, or as a note",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"body": _text(COMMENT_MAX, 2), "stance": {"type": "string", "enum": ["for", "against", "note"]}},
+                    ["body", "stance"],
+                ),
+            ),
+        },
         "/api/v1/proposals/{proposal_id}/support": {
             "parameters": [PID],
             "post": _op("Support a proposal (once per participant)", ok="201", idempotent=True),
-            "delete": _op("Withdraw a support", idempotent=True)},
-        "/api/v1/proposals/{proposal_id}/moderation": {"parameters": [PID], "post": _op(
-            "Approve, hide, restore or merge (facilitator)", idempotent=True, body=_obj({
-                "action": {"type": "string", "enum": ["approve", "hide", "restore", "merge"]},
-                "reason": {"type": "string", "maxLength": 300}, "into_id": {"type": "integer"}}, ["action"]))},
+            "delete": _op("Withdraw a support", idempotent=True),
+        },
+        "/api/v1/proposals/{proposal_id}/moderation": {
+            "parameters": [PID],
+            "post": _op(
+                "Approve, hide, restore or merge (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "action": {"type": "string", "enum": ["approve", "hide", "restore", "merge"]},
+                        "reason": {"type": "string", "maxLength": 300},
+                        "into_id": {"type": "integer"},
+                    },
+                    ["action"],
+                ),
+            ),
+        },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "deliberate", "version": __version__,
-                 "description": "Live participatory deliberation. Messages follow Accept-Language (th, en)."},
+        "info": {
+            "title": "deliberate",
+            "version": __version__,
+            "description": "Live participatory deliberation. Messages follow Accept-Language (th, en).",
+        },
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": _obj({"error": {"type": "string"}, "message": {"type": "string"},
-                                       "field": {"type": "string"}}, ["error", "message"])},
+            "schemas": {
+                "Error": _obj(
+                    {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
+                    ["error", "message"],
+                )
+            },
         },
     }
 

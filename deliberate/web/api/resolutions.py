@@ -18,29 +18,53 @@ from deliberate.web.pages import attachment
 
 
 def clause_json(c: Clause) -> dict[str, Any]:
-    return {"id": c.id, "version": c.version, "text": c.text, "status": c.status, "lead_agency": c.lead_agency,
-            "partners": c.partners, "reservations": c.reservations}
+    return {
+        "id": c.id,
+        "version": c.version,
+        "text": c.text,
+        "status": c.status,
+        "lead_agency": c.lead_agency,
+        "partners": c.partners,
+        "reservations": c.reservations,
+    }
 
 
 async def create_item(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     d = await read_json(request)
-    item = await resolutions.create_item(actor, session, title=d.get("title"), background=d.get("background", ""),
-                                         preamble=d.get("preamble"), clauses=d.get("clauses"),
-                                         proposal_ids=d.get("proposal_ids"))
-    return 201, {"id": item.id, "title": item.title,
-                 "clauses": [clause_json(c) for c in await Clause.filter(item_id=item.id).order_by("position")]}
+    item = await resolutions.create_item(
+        actor,
+        session,
+        title=d.get("title"),
+        background=d.get("background", ""),
+        preamble=d.get("preamble"),
+        clauses=d.get("clauses"),
+        proposal_ids=d.get("proposal_ids"),
+    )
+    return 201, {
+        "id": item.id,
+        "title": item.title,
+        "clauses": [clause_json(c) for c in await Clause.filter(item_id=item.id).order_by("position")],
+    }
 
 
 async def rules(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     d = await read_json(request)
-    r = await resolutions.set_rules(actor, session, voters=d.get("voters", "everyone"),
-                                    amenders=d.get("amenders", "everyone"),
-                                    max_reservation_share=d.get("max_reservation_share", 0.2),
-                                    sector_minimums=d.get("sector_minimums"))
-    return 200, {"voters": r.voters, "amenders": r.amenders, "max_reservation_share": r.max_reservation_share,
-                 "sector_minimums": r.sector_minimums}
+    r = await resolutions.set_rules(
+        actor,
+        session,
+        voters=d.get("voters", "everyone"),
+        amenders=d.get("amenders", "everyone"),
+        max_reservation_share=d.get("max_reservation_share", 0.2),
+        sector_minimums=d.get("sector_minimums"),
+    )
+    return 200, {
+        "voters": r.voters,
+        "amenders": r.amenders,
+        "max_reservation_share": r.max_reservation_share,
+        "sector_minimums": r.sector_minimums,
+    }
 
 
 async def delegates(request: Request, actor: Actor) -> tuple[int, object]:
@@ -53,8 +77,14 @@ async def delegates(request: Request, actor: Actor) -> tuple[int, object]:
 async def amendments(request: Request, actor: Actor) -> tuple[int, object]:
     clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
     d = await read_json(request)
-    a = await resolutions.propose_amendment(actor, clause, op=d.get("op"), text=d.get("text", ""),
-                                            reason=d.get("reason"), base_version=d.get("base_version"))
+    a = await resolutions.propose_amendment(
+        actor,
+        clause,
+        op=d.get("op"),
+        text=d.get("text", ""),
+        reason=d.get("reason"),
+        base_version=d.get("base_version"),
+    )
     return 201, {"id": a.id, "op": a.op, "base_version": a.base_version, "status": a.status}
 
 
@@ -92,9 +122,15 @@ async def close(request: Request, actor: Actor) -> tuple[int, object]:
 async def check_result(request: Request) -> Response:
     """A check's live result: counts, by sector group and network, reservations."""
     check = await resolutions.get_check(as_int(request.path_params["check_id"], field="id"))
-    return ok({"id": check.id, "clause_id": check.clause_id, "is_open": check.is_open,  # type: ignore[attr-defined]
-               "outcome": check.outcome or None, **(check.result if not check.is_open and check.result
-                                                    else await resolutions.tally(check))})
+    return ok(
+        {
+            "id": check.id,
+            "clause_id": check.clause_id,
+            "is_open": check.is_open,  # type: ignore[attr-defined]
+            "outcome": check.outcome or None,
+            **(check.result if not check.is_open and check.result else await resolutions.tally(check)),
+        }
+    )
 
 
 async def items(request: Request) -> Response:
@@ -106,9 +142,11 @@ async def items(request: Request) -> Response:
     return ok(await resolution_json(session))
 
 
-
-RESOLUTION_FORMATS = {"json": "application/json", "pdf": "application/pdf",
-                      "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+RESOLUTION_FORMATS = {
+    "json": "application/json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 async def download(request: Request) -> Response:
@@ -137,8 +175,9 @@ async def download(request: Request) -> Response:
 async def merge(request: Request, actor: Actor) -> tuple[int, object]:
     clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
     d = await read_json(request)
-    merged = await resolutions.merge_amendments(actor, clause, amendment_ids=d.get("amendment_ids"),
-                                                text=d.get("text"), reason=d.get("reason", ""))
+    merged = await resolutions.merge_amendments(
+        actor, clause, amendment_ids=d.get("amendment_ids"), text=d.get("text"), reason=d.get("reason", "")
+    )
     return 200, {"clause": clause_json(merged)}
 
 
@@ -176,8 +215,11 @@ async def screen(request: Request, actor: Actor) -> tuple[int, object]:
     proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
     d = await read_json(request)
     scores = await screening.screen(actor, proposal, d.get("scores"), d.get("note", ""))
-    return 200, {"proposal_id": proposal.id, "scores": {str(k): v for k, v in scores.items()},
-                 "total": sum(scores.values())}
+    return 200, {
+        "proposal_id": proposal.id,
+        "scores": {str(k): v for k, v in scores.items()},
+        "total": sum(scores.values()),
+    }
 
 
 async def screening_table(request: Request) -> Response:
@@ -194,22 +236,40 @@ async def screening_table(request: Request) -> Response:
 async def revise_item(request: Request, actor: Actor) -> tuple[int, object]:
     item = await resolutions.get_item(as_int(request.path_params["item_id"], field="id"))
     d = await read_json(request)
-    revised = await resolutions.edit_item(actor, item, title=d.get("title"), background=d.get("background", ""),
-                                          preamble=d.get("preamble"), base_version=d.get("base_version"))
+    revised = await resolutions.edit_item(
+        actor,
+        item,
+        title=d.get("title"),
+        background=d.get("background", ""),
+        preamble=d.get("preamble"),
+        base_version=d.get("base_version"),
+    )
     return 200, {"id": revised.id, "version": revised.version, "title": revised.title}
 
 
 async def add_clause(request: Request, actor: Actor) -> tuple[int, object]:
     item = await resolutions.get_item(as_int(request.path_params["item_id"], field="id"))
     d = await read_json(request)
-    clause = await resolutions.add_clause(actor, item, text=d.get("text"), lead_agency=d.get("lead_agency", ""),
-                                          partners=d.get("partners"), after_clause_id=d.get("after_clause_id"))
+    clause = await resolutions.add_clause(
+        actor,
+        item,
+        text=d.get("text"),
+        lead_agency=d.get("lead_agency", ""),
+        partners=d.get("partners"),
+        after_clause_id=d.get("after_clause_id"),
+    )
     return 201, clause_json(clause)
 
 
 async def revise_clause(request: Request, actor: Actor) -> tuple[int, object]:
     clause = await resolutions.get_clause(as_int(request.path_params["clause_id"], field="id"))
     d = await read_json(request)
-    revised = await resolutions.revise_clause(actor, clause, text=d.get("text"), lead_agency=d.get("lead_agency", ""),
-                                              partners=d.get("partners"), base_version=d.get("base_version"))
+    revised = await resolutions.revise_clause(
+        actor,
+        clause,
+        text=d.get("text"),
+        lead_agency=d.get("lead_agency", ""),
+        partners=d.get("partners"),
+        base_version=d.get("base_version"),
+    )
     return 200, clause_json(revised)

@@ -80,8 +80,9 @@ def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         actor = await api_actor(request)
         body = await request.body()
         fp = fingerprint(request.method, request.url.path, body)
-        status, payload = await once(actor.key, request.headers.get("idempotency-key"), fp,
-                                     lambda: handler(request, actor))
+        status, payload = await once(
+            actor.key, request.headers.get("idempotency-key"), fp, lambda: handler(request, actor)
+        )
         return ok(payload, status)
 
     endpoint.__name__ = handler.__name__
@@ -91,9 +92,18 @@ def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 
 def proposal_json(v: ProposalView) -> dict[str, object]:
     p = v.proposal
-    return {"id": p.id, "title": p.title, "body": p.body, "theme_id": p.theme_id,  # type: ignore[attr-defined]
-            "status": p.status.value, "supports": v.supports, "comments": v.comments,
-            "target_groups": p.target_groups, "assisted": p.assisted, "credits": list(v.credits)}
+    return {
+        "id": p.id,
+        "title": p.title,
+        "body": p.body,
+        "theme_id": p.theme_id,  # type: ignore[attr-defined]
+        "status": p.status.value,
+        "supports": v.supports,
+        "comments": v.comments,
+        "target_groups": p.target_groups,
+        "assisted": p.assisted,
+        "credits": list(v.credits),
+    }
 
 
 async def _session(request: Request) -> Session:
@@ -104,8 +114,9 @@ async def _session(request: Request) -> Session:
 async def token(request: Request) -> Response:
     data = await read_json(request)
     try:
-        user = await sign_in(data.get("email"), data.get("password"), address=client_address(request),
-                             limiter=limiter_for(request.app))
+        user = await sign_in(
+            data.get("email"), data.get("password"), address=client_address(request), limiter=limiter_for(request.app)
+        )
     except RateLimited as exc:
         return JSONResponse(exc.as_json(), status_code=exc.status, headers=exc.headers)
     return ok({"token": await issue_token(user, "api"), "role": user.role.value}, 201)
@@ -119,12 +130,22 @@ async def create_session(request: Request, actor: Actor) -> tuple[int, object]:
         assembly = await sessions.get_assembly(data.get("assembly_id"))
     else:
         assembly = await sessions.create_assembly(
-            actor, title=data.get("assembly_title") or data.get("title"), themes=data.get("themes"),
-            province_code=data.get("province_code", ""), venue=data.get("venue", ""))
-    session = await sessions.create_session(actor, assembly, title=data.get("title"),
-                                            premoderation=bool(data.get("premoderation", False)))
-    return 201, {"id": session.id, "code": session.code, "join_url": join_url(request, session.code),
-                 "phase": session.phase, "assembly_id": assembly.id}
+            actor,
+            title=data.get("assembly_title") or data.get("title"),
+            themes=data.get("themes"),
+            province_code=data.get("province_code", ""),
+            venue=data.get("venue", ""),
+        )
+    session = await sessions.create_session(
+        actor, assembly, title=data.get("title"), premoderation=bool(data.get("premoderation", False))
+    )
+    return 201, {
+        "id": session.id,
+        "code": session.code,
+        "join_url": join_url(request, session.code),
+        "phase": session.phase,
+        "assembly_id": assembly.id,
+    }
 
 
 async def set_phase(request: Request, actor: Actor) -> tuple[int, object]:
@@ -141,10 +162,10 @@ async def set_phase(request: Request, actor: Actor) -> tuple[int, object]:
 async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
     proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
     data = await read_json(request)
-    result = await moderate(actor, proposal, action=data.get("action"), reason=data.get("reason", ""),
-                            into_id=data.get("into_id"))
-    return 200, {"id": result.id, "status": result.status.value,
-                 "merged_into": result.merged_into_id}  # type: ignore[attr-defined]
+    result = await moderate(
+        actor, proposal, action=data.get("action"), reason=data.get("reason", ""), into_id=data.get("into_id")
+    )
+    return 200, {"id": result.id, "status": result.status.value, "merged_into": result.merged_into_id}  # type: ignore[attr-defined]
 
 
 # -- anyone with the code ---------------------------------------------------------------------------------
@@ -152,21 +173,31 @@ async def session_detail(request: Request) -> Response:
     session = await _session(request)
     c = await sessions.counts(session)
     themes = await sessions.themes_of(session)
-    return ok({
-        "code": session.code, "title": session.title, "phase": session.phase,
-        "assembly": {"id": session.assembly.id, "title": session.assembly.title},
-        "themes": [{"id": t.id, "name": t.name} for t in themes],
-        "counts": {"participants": c.participants, "proposals": c.proposals, "supports": c.supports},
-        "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
-        "spotlight_id": session.spotlight_id, "slow_mode": slow_mode_of(session.permissions),
-    })
+    return ok(
+        {
+            "code": session.code,
+            "title": session.title,
+            "phase": session.phase,
+            "assembly": {"id": session.assembly.id, "title": session.assembly.title},
+            "themes": [{"id": t.id, "name": t.name} for t in themes],
+            "counts": {"participants": c.participants, "proposals": c.proposals, "supports": c.supports},
+            "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
+            "spotlight_id": session.spotlight_id,
+            "slow_mode": slow_mode_of(session.permissions),
+        }
+    )
 
 
 async def results(request: Request) -> Response:
     session = await _session(request)
     views = await ranked(session)
-    return ok({"code": session.code, "phase": session.phase, "items": [
-        {"rank": i, **proposal_json(v)} for i, v in enumerate(views, start=1)]})
+    return ok(
+        {
+            "code": session.code,
+            "phase": session.phase,
+            "items": [{"rank": i, **proposal_json(v)} for i, v in enumerate(views, start=1)],
+        }
+    )
 
 
 async def join(request: Request, actor: Actor) -> tuple[int, object]:
@@ -175,9 +206,13 @@ async def join(request: Request, actor: Actor) -> tuple[int, object]:
     if data.get("consent") is not True:
         raise ConsentRequired(N_("Please read the personal-data notice and agree before joining."), field="consent")
     joined = await sessions.join_session(
-        session, display_name=data.get("display_name"), consent=data.get("consent"),
-        subdistrict_code=data.get("subdistrict_code") or "", sector=data.get("sector") or "",
-        organization=data.get("organization") or "")
+        session,
+        display_name=data.get("display_name"),
+        consent=data.get("consent"),
+        subdistrict_code=data.get("subdistrict_code") or "",
+        sector=data.get("sector") or "",
+        organization=data.get("organization") or "",
+    )
     return 201, {"participant_id": joined.participant.id, "token": joined.token}
 
 
@@ -201,9 +236,15 @@ async def proposals(request: Request) -> Response:
 async def submit(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     data = await read_json(request)
-    proposal = await submit_proposal(actor, session, title=data.get("title"), body=data.get("body", ""),
-                                     theme_id=data.get("theme_id"), target_groups=data.get("target_groups"),
-                                     on_behalf_of=data.get("on_behalf_of"))
+    proposal = await submit_proposal(
+        actor,
+        session,
+        title=data.get("title"),
+        body=data.get("body", ""),
+        theme_id=data.get("theme_id"),
+        target_groups=data.get("target_groups"),
+        on_behalf_of=data.get("on_behalf_of"),
+    )
     return 201, {"id": proposal.id, "status": proposal.status.value}
 
 
@@ -223,5 +264,9 @@ async def support(request: Request, actor: Actor) -> tuple[int, object]:
         changed = await add_support(actor, proposal)
         supported = True
     count = await support_count(proposal)
-    return (201 if changed and supported else 200), {"proposal_id": proposal.id, "supported": supported,
-                                                      "changed": changed, "supports": count}
+    return (201 if changed and supported else 200), {
+        "proposal_id": proposal.id,
+        "supported": supported,
+        "changed": changed,
+        "supports": count,
+    }

@@ -18,15 +18,22 @@ from deliberate.web.identity import api_actor
 
 
 def round_json(r: VoteRound) -> dict[str, object]:
-    return {"id": r.id, "method": r.method, "title": r.title, "options": r.options, "is_open": r.is_open,
-            "revealed": r.revealed}
+    return {
+        "id": r.id,
+        "method": r.method,
+        "title": r.title,
+        "options": r.options,
+        "is_open": r.is_open,
+        "revealed": r.revealed,
+    }
 
 
 async def open_round(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     data = await read_json(request)
-    r = await voting.open_round(actor, session, method=data.get("method"), options=data.get("options"),
-                                title=data.get("title", ""))
+    r = await voting.open_round(
+        actor, session, method=data.get("method"), options=data.get("options"), title=data.get("title", "")
+    )
     return 201, round_json(r)
 
 
@@ -56,10 +63,15 @@ async def paper_ballot(request: Request, actor: Actor) -> tuple[int, object]:
 async def vote(request: Request, actor: Actor) -> tuple[int, object]:
     proposal = await get_proposal(as_int(request.path_params["proposal_id"], field="id"))
     data = await read_json(request)
-    ballot = await voting.cast_vote(actor, proposal, method=data.get("method"), value=data.get("value"),
-                                    on_behalf_of=data.get("on_behalf_of"))
-    return 201, {"proposal_id": proposal.id, "method": data.get("method"),
-                 "value": ballot.value if ballot else 0, "stored": ballot is not None}
+    ballot = await voting.cast_vote(
+        actor, proposal, method=data.get("method"), value=data.get("value"), on_behalf_of=data.get("on_behalf_of")
+    )
+    return 201, {
+        "proposal_id": proposal.id,
+        "method": data.get("method"),
+        "value": ballot.value if ballot else 0,
+        "stored": ballot is not None,
+    }
 
 
 async def ranking(request: Request, actor: Actor) -> tuple[int, object]:

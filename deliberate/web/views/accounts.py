@@ -59,11 +59,22 @@ async def invitations(request: Request) -> Response:
             errors, status = form_errors(exc), exc.status
         else:
             values, status = {}, 201
-    return render(request, "staff/invite_create.html", {
-        "roles": links.invitable_roles(actor), "pending": await links.pending_invitations(actor),
-        "issued": issued, "link": link_url(request, issued) if issued else "", "errors": errors, "values": values,
-        "days": links.LIFETIME["invite"].days, "role_labels": role_labels(),
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "staff/invite_create.html",
+        {
+            "roles": links.invitable_roles(actor),
+            "pending": await links.pending_invitations(actor),
+            "issued": issued,
+            "link": link_url(request, issued) if issued else "",
+            "errors": errors,
+            "values": values,
+            "days": links.LIFETIME["invite"].days,
+            "role_labels": role_labels(),
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 async def staff_users(request: Request) -> Response:
@@ -84,11 +95,20 @@ async def staff_users(request: Request) -> Response:
             errors, status = form_errors(exc), exc.status
         else:
             status = 201
-    return render(request, "staff/reset_create.html", {
-        "users": await StaffUser.filter(is_active=True).order_by("email"), "issued": issued,
-        "link": link_url(request, issued) if issued else "", "errors": errors,
-        "minutes": int(links.LIFETIME["reset"].total_seconds() // 60), "role_labels": role_labels(),
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "staff/reset_create.html",
+        {
+            "users": await StaffUser.filter(is_active=True).order_by("email"),
+            "issued": issued,
+            "link": link_url(request, issued) if issued else "",
+            "errors": errors,
+            "minutes": int(links.LIFETIME["reset"].total_seconds() // 60),
+            "role_labels": role_labels(),
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 def _signed_in(request: Request, raw: str) -> Response:
@@ -118,8 +138,9 @@ async def _one_time_page(request: Request, kind: str) -> Response:
             values = {"display_name": form.get("display_name") or ""}
             raw = form.get(LINK_FIELD)
             if kind == "invite":
-                user = await links.accept_invitation(raw, display_name=form.get("display_name"),
-                                                     password=form.get("password"), repeat=form.get("repeat"))
+                user = await links.accept_invitation(
+                    raw, display_name=form.get("display_name"), password=form.get("password"), repeat=form.get("repeat")
+                )
             else:
                 user = await links.reset_password(raw, password=form.get("password"), repeat=form.get("repeat"))
         except (links.LinkGone, PermissionDenied) as exc:
@@ -136,7 +157,17 @@ async def _one_time_page(request: Request, kind: str) -> Response:
         link = await links.open_link(raw, kind)
     except DomainError as exc:
         return error_page(request, exc)
-    return render(request, template, {
-        "link": link, "token": raw, "errors": errors, "values": values, "min_password": MIN_PASSWORD,
-        "max_password": MAX_PASSWORD, "role_labels": role_labels(),
-    }, status=status)
+    return render(
+        request,
+        template,
+        {
+            "link": link,
+            "token": raw,
+            "errors": errors,
+            "values": values,
+            "min_password": MIN_PASSWORD,
+            "max_password": MAX_PASSWORD,
+            "role_labels": role_labels(),
+        },
+        status=status,
+    )

@@ -46,8 +46,11 @@ async def _steward(request: Request) -> tuple[Session, Actor] | Response:
 
 
 async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
-    proposals = await Proposal.filter(session_id=session.id, kind="proposal",
-                                      status=ProposalStatus.PUBLISHED).prefetch_related("theme").order_by("id")
+    proposals = (
+        await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED)
+        .prefetch_related("theme")
+        .order_by("id")
+    )
     views = sorted(await decorate(actor, list(proposals)), key=lambda v: (-v.supports, v.id))
     ids = [v.id for v in views]
     answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}  # type: ignore[attr-defined]
@@ -57,10 +60,20 @@ async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
     items: dict[int, list[ActionItem]] = {}
     for i in await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates"):
         items.setdefault(i.proposal_id, []).append(i)  # type: ignore[attr-defined]
-    return {"session": session, "assembly": session.assembly, "views": views, "answers": answers,
-            "pledges": pledges, "items": items, "answer_labels": ANSWER_LABELS, "roles": ROLES,
-            "statuses": STATUS_LABELS, "carried": CARRIED, "today": outcomes.today(),
-            "csv_sheets": _csv_sheets()}
+    return {
+        "session": session,
+        "assembly": session.assembly,
+        "views": views,
+        "answers": answers,
+        "pledges": pledges,
+        "items": items,
+        "answer_labels": ANSWER_LABELS,
+        "roles": ROLES,
+        "statuses": STATUS_LABELS,
+        "carried": CARRIED,
+        "today": outcomes.today(),
+        "csv_sheets": _csv_sheets(),
+    }
 
 
 def _csv_sheets() -> tuple[str, ...]:
@@ -74,8 +87,7 @@ async def desk(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     session, actor = found
-    return render(request, "staff/outcomes.html", await _desk_context(session, actor) | {"errors": {}},
-                  actor=actor)
+    return render(request, "staff/outcomes.html", await _desk_context(session, actor) | {"errors": {}}, actor=actor)
 
 
 async def desk_action(request: Request) -> Response:
@@ -93,34 +105,63 @@ async def desk_action(request: Request) -> Response:
             owner = item.proposal.session_id if item.proposal else item.clause.item.session_id  # type: ignore[union-attr]
             if owner != session.id:
                 raise NotFound(N_("No such action item."), field="item_id")
-            await outcomes.report_progress(actor, item, status=form.get("status"), note=form.get("note"),
-                                           on=form.get("on"))
+            await outcomes.report_progress(
+                actor, item, status=form.get("status"), note=form.get("note"), on=form.get("on")
+            )
             anchor = item.proposal_id or f"clause-{item.clause_id}"  # type: ignore[attr-defined]
         else:
-            proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
-                                                  session_id=session.id).prefetch_related("session")
+            proposal = await Proposal.get_or_none(
+                id=as_int(form.get("proposal_id"), field="proposal_id"), session_id=session.id
+            ).prefetch_related("session")
             if proposal is None:
                 raise NotFound(N_("No such proposal."), field="proposal_id")
             anchor = proposal.id
             if action == "answer":
-                await outcomes.answer_proposal(actor, proposal, state=form.get("state"), reason=form.get("reason"),
-                                               programme=form.get("programme"), lead_agency=form.get("lead_agency"),
-                                               partners=form.get("partners"), budget=form.get("budget"),
-                                               fiscal_year=form.get("fiscal_year"))
+                await outcomes.answer_proposal(
+                    actor,
+                    proposal,
+                    state=form.get("state"),
+                    reason=form.get("reason"),
+                    programme=form.get("programme"),
+                    lead_agency=form.get("lead_agency"),
+                    partners=form.get("partners"),
+                    budget=form.get("budget"),
+                    fiscal_year=form.get("fiscal_year"),
+                )
             elif action == "commitment":
-                await outcomes.record_commitment(actor, proposal, who=form.get("who"), role=form.get("role"),
-                                                 what=form.get("what"), due=form.get("due"))
+                await outcomes.record_commitment(
+                    actor,
+                    proposal,
+                    who=form.get("who"),
+                    role=form.get("role"),
+                    what=form.get("what"),
+                    due=form.get("due"),
+                )
             elif action == "action-item":
-                await outcomes.add_action_item(actor, proposal, title=form.get("title"),
-                                               community_owner=form.get("community_owner"),
-                                               agency_owner=form.get("agency_owner"), due=form.get("due"))
+                await outcomes.add_action_item(
+                    actor,
+                    proposal,
+                    title=form.get("title"),
+                    community_owner=form.get("community_owner"),
+                    agency_owner=form.get("agency_owner"),
+                    due=form.get("due"),
+                )
             else:
                 return error_page(request, NotFound(N_("No such page.")))
     except DomainError as exc:
         ctx = await _desk_context(session, actor)
-        return render(request, "staff/outcomes.html", ctx | {
-            "errors": form_errors(exc), "failed": (action, str(form.get("proposal_id") or form.get("item_id"))),
-            "values": form}, status=exc.status, actor=actor)
+        return render(
+            request,
+            "staff/outcomes.html",
+            ctx
+            | {
+                "errors": form_errors(exc),
+                "failed": (action, str(form.get("proposal_id") or form.get("item_id"))),
+                "values": form,
+            },
+            status=exc.status,
+            actor=actor,
+        )
     return redirect(str(request.url_for("outcomes_desk", code=session.code)) + f"#outcome-{anchor}")
 
 
@@ -142,14 +183,16 @@ async def _download(request: Request, what: str) -> Response:
     q = request.query_params
     try:
         fmt = briefs.clean_format(fmt, briefs.FORMATS if what == "brief" else briefs.MINUTES_FORMATS)
-        data = await briefs.current_brief(actor, session, lang=q.get("lang") or get_language(),
-                                          base_url=str(request.base_url))
+        data = await briefs.current_brief(
+            actor, session, lang=q.get("lang") or get_language(), base_url=str(request.base_url)
+        )
     except DomainError as exc:
         return error_page(request, exc)
     thai = q.get("digits", "thai") != "arabic"
     if what == "brief":
-        rendered = await briefs.in_background(briefs.render, data, fmt, thai_digits=thai,
-                                              sheet=q.get("sheet", "proposals"), memo=q.get("memo") == "1")
+        rendered = await briefs.in_background(
+            briefs.render, data, fmt, thai_digits=thai, sheet=q.get("sheet", "proposals"), memo=q.get("memo") == "1"
+        )
     else:
         rendered = await briefs.in_background(briefs.render_minutes, data, fmt, thai_digits=thai)
     return attachment(rendered.body, rendered.media_type, rendered.filename)
@@ -162,14 +205,29 @@ async def follow_up_page(request: Request) -> Response:
     except DomainError as exc:
         return error_page(request, exc)
     entries = await outcomes.follow_up(assembly)
-    return render(request, "public/follow_up.html", {
-        "assembly": assembly, "entries": entries, "clauses": await outcomes.clause_follow_up(assembly),
-        "answer_labels": ANSWER_LABELS, "statuses": STATUS_LABELS,
-        "roles": ROLES}, actor=await page_actor(request))
+    return render(
+        request,
+        "public/follow_up.html",
+        {
+            "assembly": assembly,
+            "entries": entries,
+            "clauses": await outcomes.clause_follow_up(assembly),
+            "answer_labels": ANSWER_LABELS,
+            "statuses": STATUS_LABELS,
+            "roles": ROLES,
+        },
+        actor=await page_actor(request),
+    )
 
 
-REGION_LABELS = {"central": N_("Central"), "east": N_("East"), "northeast": N_("Northeast"), "north": N_("North"),
-                 "west": N_("West"), "south": N_("South")}
+REGION_LABELS = {
+    "central": N_("Central"),
+    "east": N_("East"),
+    "northeast": N_("Northeast"),
+    "north": N_("North"),
+    "west": N_("West"),
+    "south": N_("South"),
+}
 
 
 async def portal(request: Request) -> Response:
@@ -189,7 +247,20 @@ async def portal(request: Request) -> Response:
         if exc.status in (401, 403):
             return error_page(request, exc)
         errors, rows, hits, filters = form_errors(exc), [], [], finder.Filters()
-    return render(request, "staff/portal.html", {
-        "rows": rows, "hits": hits, "filters": filters, "values": raw, "errors": errors,
-        "regions": REGION_LABELS, "provinces": geo.provinces(), "answer_labels": ANSWER_LABELS,
-        "searched": bool(filters.q or filters.theme)}, status=422 if errors else 200, actor=actor)
+    return render(
+        request,
+        "staff/portal.html",
+        {
+            "rows": rows,
+            "hits": hits,
+            "filters": filters,
+            "values": raw,
+            "errors": errors,
+            "regions": REGION_LABELS,
+            "provinces": geo.provinces(),
+            "answer_labels": ANSWER_LABELS,
+            "searched": bool(filters.q or filters.theme),
+        },
+        status=422 if errors else 200,
+        actor=actor,
+    )

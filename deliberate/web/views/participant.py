@@ -49,8 +49,9 @@ async def home(request: Request) -> Response:
         try:
             session = await get_session(code)
         except DomainError as exc:
-            return render(request, "participant/home.html", {"errors": form_errors(exc), "code": code},
-                          status=exc.status)
+            return render(
+                request, "participant/home.html", {"errors": form_errors(exc), "code": code}, status=exc.status
+            )
         return redirect(str(request.url_for("join", code=session.code)))
     return render(request, "participant/home.html", {"errors": {}, "code": ""})
 
@@ -78,8 +79,11 @@ async def join(request: Request) -> Response:
             form = await read_form(request)
             values = dict(form)
             joined = await join_session(
-                session, display_name=form.get("display_name"), consent=form.get("consent") == "yes",
-                subdistrict_code=form.get("subdistrict_code"), sector=form.get("sector"),
+                session,
+                display_name=form.get("display_name"),
+                consent=form.get("consent") == "yes",
+                subdistrict_code=form.get("subdistrict_code"),
+                sector=form.get("sector"),
                 organization=form.get("organization"),
             )
         except DomainError as exc:
@@ -88,11 +92,21 @@ async def join(request: Request) -> Response:
             response = redirect(str(request.url_for("session_page", code=session.code)))
             set_cookie(response, request, participant_cookie(session.code), joined.token, PARTICIPANT_COOKIE_AGE)
             return response
-    return render(request, "participant/join.html", {
-        "session": session, "assembly": session.assembly, "values": values, "errors": errors,
-        "open": can(session, "join"), "join_url": join_url(request, session.code),
-        **_place_choices(values, session.assembly.province_code),
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "participant/join.html",
+        {
+            "session": session,
+            "assembly": session.assembly,
+            "values": values,
+            "errors": errors,
+            "open": can(session, "join"),
+            "join_url": join_url(request, session.code),
+            **_place_choices(values, session.assembly.province_code),
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 JOIN_FIELDS = ("display_name", "province", "subdistrict_code", "sector", "organization")
@@ -105,8 +119,11 @@ def _place_choices(values: dict[str, object], default_province: str) -> dict[str
     province = str(values.get("province") or "")
     if not geo.province_name(province):
         province = sub[:2] if geo.is_subdistrict(sub) else default_province
-    return {"provinces": geo.provinces(), "province": province,
-            "districts": geo.subdistrict_choices(province) if province else []}
+    return {
+        "provinces": geo.provinces(),
+        "province": province,
+        "districts": geo.subdistrict_choices(province) if province else [],
+    }
 
 
 async def subdistricts(request: Request) -> Response:
@@ -125,8 +142,11 @@ BOARD_SHARED_S = 2.0
 
 async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
     async def make() -> dict[str, Any]:
-        return {"views": await published_views(session), "themes": await themes_of(session),
-                "counts": await counts(session)}
+        return {
+            "views": await published_views(session),
+            "themes": await themes_of(session),
+            "counts": await counts(session),
+        }
 
     channel = request.app.state.hub.channels.get(session.id)
     if channel is None:
@@ -140,10 +160,13 @@ async def _board_context(request: Request, session: Session, actor: Actor) -> di
     themes = shared["themes"]
     published = [v for v in views if v.proposal.status == "published"]
     return {
-        "session": session, "assembly": session.assembly, "themes": themes,
+        "session": session,
+        "assembly": session.assembly,
+        "themes": themes,
         "by_theme": {t.id: [v for v in published if v.proposal.theme_id == t.id] for t in themes},
         "pending": [v for v in views if v.proposal.status == "pending"],
-        "counts": shared["counts"], "can": {a: can(session, a) for a in ACTIONS},
+        "counts": shared["counts"],
+        "can": {a: can(session, a) for a in ACTIONS},
     }
 
 
@@ -187,10 +210,17 @@ async def _hall_board(request: Request, session: Session) -> HallBoard | None:
         # this request loaded the session.
         fresh = await get_session(session.code)
         ctx = await _board_context(request, fresh, Actor()) | {
-            "values": {}, "errors": {}, "csrf_token": _TOKEN_STAND_IN, "actor": Actor(),
-            "current_lang": get_language(), "htmx": True}
-        ctx["by_theme"] = {tid: [replace(v, supports=f"{_STAND_IN}-s-{v.id}", comments=f"{_STAND_IN}-c-{v.id}")
-                                 for v in views] for tid, views in ctx["by_theme"].items()}  # type: ignore[attr-defined]
+            "values": {},
+            "errors": {},
+            "csrf_token": _TOKEN_STAND_IN,
+            "actor": Actor(),
+            "current_lang": get_language(),
+            "htmx": True,
+        }
+        ctx["by_theme"] = {
+            tid: [replace(v, supports=f"{_STAND_IN}-s-{v.id}", comments=f"{_STAND_IN}-c-{v.id}") for v in views]
+            for tid, views in ctx["by_theme"].items()
+        }  # type: ignore[attr-defined]
         html = templates.get_template("participant/_board.html").render(ctx)
         button = templates.get_template("participant/_support.html")
         buttons = {}
@@ -202,8 +232,9 @@ async def _hall_board(request: Request, session: Session) -> HallBoard | None:
                 buttons[view.id] = (plain, button.render(ctx | {"view": replace(view, supported=True)}))
         return HallBoard(_COUNT.split(html), buttons)
 
-    hall: HallBoard | None = await channel.share(f"board.html.{get_language()}", channel.shape_seq, BOARD_SHARED_S,
-                                                 draw)
+    hall: HallBoard | None = await channel.share(
+        f"board.html.{get_language()}", channel.shape_seq, BOARD_SHARED_S, draw
+    )
     return hall
 
 
@@ -235,9 +266,14 @@ async def propose(request: Request) -> Response:
         form = await read_form(request)
 
         async def write() -> dict[str, object]:
-            made = await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
-                                         theme_id=form.get("theme_id"),
-                                         target_groups=form.getlist("target_groups"))
+            made = await submit_proposal(
+                actor,
+                session,
+                title=form.get("title"),
+                body=form.get("body"),
+                theme_id=form.get("theme_id"),
+                target_groups=form.getlist("target_groups"),
+            )
             return {"proposal_id": made.id}
 
         proposal = await visible_proposal(actor, (await write_once(request, actor, form, write))["proposal_id"])
@@ -246,12 +282,21 @@ async def propose(request: Request) -> Response:
             return error_page(request, exc)
         ctx = await _board_context(request, session, actor)
         values = dict(form) if "form" in locals() else {}
-        return render(request, "participant/_propose_form.html" if is_htmx(request) else "participant/session.html",
-                      ctx | {"values": values, "errors": form_errors(exc)}, status=exc.status, actor=actor)
+        return render(
+            request,
+            "participant/_propose_form.html" if is_htmx(request) else "participant/session.html",
+            ctx | {"values": values, "errors": form_errors(exc)},
+            status=exc.status,
+            actor=actor,
+        )
     if is_htmx(request):
         ctx = await _board_context(request, session, actor)
-        return render(request, "participant/_propose_form.html",
-                      ctx | {"values": {}, "errors": {}, "submitted": proposal}, actor=actor)
+        return render(
+            request,
+            "participant/_propose_form.html",
+            ctx | {"values": {}, "errors": {}, "submitted": proposal},
+            actor=actor,
+        )
     return redirect(str(request.url_for("session_page", code=session.code)) + f"#proposal-{proposal.id}")
 
 
@@ -269,8 +314,9 @@ async def _proposal_or_error(request: Request) -> tuple[Session, Actor, object] 
     return session, actor, proposal
 
 
-async def proposal_page(request: Request, *, errors: dict[str, str] | None = None, values: dict | None = None,
-                        status: int = 200) -> Response:
+async def proposal_page(
+    request: Request, *, errors: dict[str, str] | None = None, values: dict | None = None, status: int = 200
+) -> Response:
     found = await _proposal_or_error(request)
     if isinstance(found, Response):
         return found
@@ -282,13 +328,27 @@ async def proposal_page(request: Request, *, errors: dict[str, str] | None = Non
     view = (await decorate(actor, [proposal]))[0]  # type: ignore[list-item]
     comments = await list_comments(proposal)  # type: ignore[arg-type]
     answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)  # type: ignore[union-attr]
-    return render(request, "participant/proposal.html", {
-        "session": session, "assembly": session.assembly, "view": view, "comments": comments,
-        "can": {a: can(session, a) for a in ("comment", "support", "pledge")}, "errors": errors or {},
-        "values": values or {}, "answer": answer, "answer_labels": ANSWER_LABELS, "carried": CARRIED,
-        "roles": ROLES, "today": today(),
-        "pledges": await Commitment.filter(proposal_id=proposal.id).count(),  # type: ignore[union-attr]
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "participant/proposal.html",
+        {
+            "session": session,
+            "assembly": session.assembly,
+            "view": view,
+            "comments": comments,
+            "can": {a: can(session, a) for a in ("comment", "support", "pledge")},
+            "errors": errors or {},
+            "values": values or {},
+            "answer": answer,
+            "answer_labels": ANSWER_LABELS,
+            "carried": CARRIED,
+            "roles": ROLES,
+            "today": today(),
+            "pledges": await Commitment.filter(proposal_id=proposal.id).count(),  # type: ignore[union-attr]
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 async def comment(request: Request) -> Response:
@@ -305,8 +365,9 @@ async def comment(request: Request) -> Response:
 
         await write_once(request, actor, form, write)
     except DomainError as exc:
-        return await proposal_page(request, errors=form_errors(exc),
-                                   values=dict(form) if "form" in locals() else {}, status=exc.status)
+        return await proposal_page(
+            request, errors=form_errors(exc), values=dict(form) if "form" in locals() else {}, status=exc.status
+        )
     url = str(request.url_for("proposal_page", code=session.code, proposal_id=proposal.id))  # type: ignore[attr-defined]
     return redirect(url + "#comments")
 
@@ -323,15 +384,22 @@ async def pledge(request: Request) -> Response:
         form = await read_form(request)
 
         async def write() -> dict[str, object]:
-            await make_pledge(actor, proposal, role=form.get("role"), what=form.get("what"),  # type: ignore[arg-type]
-                              due=form.get("due"), organisation=form.get("organisation"),
-                              credited=form.get("credited") == "on")
+            await make_pledge(
+                actor,
+                proposal,
+                role=form.get("role"),
+                what=form.get("what"),  # type: ignore[arg-type]
+                due=form.get("due"),
+                organisation=form.get("organisation"),
+                credited=form.get("credited") == "on",
+            )
             return {}
 
         await write_once(request, actor, form, write)
     except DomainError as exc:
-        return await proposal_page(request, errors=form_errors(exc),
-                                   values=dict(form) if "form" in locals() else {}, status=exc.status)
+        return await proposal_page(
+            request, errors=form_errors(exc), values=dict(form) if "form" in locals() else {}, status=exc.status
+        )
     url = str(request.url_for("proposal_page", code=session.code, proposal_id=proposal.id))  # type: ignore[attr-defined]
     return redirect(url + "?pledged=1#pledge")
 
@@ -358,8 +426,12 @@ async def support(request: Request) -> Response:
         from deliberate.proposals.services import decorate
 
         view = (await decorate(actor, [proposal]))[0]  # type: ignore[list-item]
-        return render(request, "participant/_support.html", {"session": session, "view": view,
-                                                              "can": {"support": True}}, actor=actor)
+        return render(
+            request,
+            "participant/_support.html",
+            {"session": session, "view": view, "can": {"support": True}},
+            actor=actor,
+        )
     back = form.get("next")
     if isinstance(back, str) and back.startswith("/s/") and "//" not in back:
         return redirect(back)
@@ -371,13 +443,14 @@ async def qr_svg(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     out = io.BytesIO()
-    segno.make(join_url(request, session.code), error="m").save(out, kind="svg", scale=8, border=2,
-                                                                  dark="#111", light="#fff", xmldecl=False)
+    segno.make(join_url(request, session.code), error="m").save(
+        out, kind="svg", scale=8, border=2, dark="#111", light="#fff", xmldecl=False
+    )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
 
 
 async def my_data_page(request: Request) -> Response:
-    """"My data": everything stored about this phone's participant, and the two-step "delete my data"."""
+    """ "My data": everything stored about this phone's participant, and the two-step "delete my data"."""
     from deliberate.sessions.my_data import erase_my_data, my_data
 
     session = await _session_or_error(request)
@@ -388,17 +461,30 @@ async def my_data_page(request: Request) -> Response:
         if actor.participant is None:
             return redirect(join_url(request, session.code))
         confirm = request.query_params.get("delete") == "1"
-        return render(request, "participant/my_data.html", {
-            "session": session, "data": await my_data(actor), "confirm": confirm, "errors": {}}, actor=actor)
+        return render(
+            request,
+            "participant/my_data.html",
+            {"session": session, "data": await my_data(actor), "confirm": confirm, "errors": {}},
+            actor=actor,
+        )
     try:
         form = await read_form(request)
         await erase_my_data(actor, confirmed=form.get("confirm") == "yes")
     except DomainError as exc:
         if actor.participant is None or exc.status != 422:
             return error_page(request, exc)
-        return render(request, "participant/my_data.html", {
-            "session": session, "data": await my_data(actor), "confirm": True, "errors": form_errors(exc),
-        }, status=exc.status, actor=actor)
+        return render(
+            request,
+            "participant/my_data.html",
+            {
+                "session": session,
+                "data": await my_data(actor),
+                "confirm": True,
+                "errors": form_errors(exc),
+            },
+            status=exc.status,
+            actor=actor,
+        )
     response = render(request, "participant/my_data.html", {"session": session, "erased": True, "errors": {}})
     response.delete_cookie(participant_cookie(session.code), path="/")
     return response

@@ -59,8 +59,9 @@ def words(text: str) -> Markup:
     whole (`.w` is nowrap) with a <wbr> between words. The text itself is unchanged."""
     from deliberate.thaitext.diff import tokens
 
-    return Markup("<wbr>").join(Markup('<span class="w">{}</span>').format(t) if t.strip() and len(t) <= 30
-                                else escape(t) for t in tokens(text))
+    return Markup("<wbr>").join(
+        Markup('<span class="w">{}</span>').format(t) if t.strip() and len(t) <= 30 else escape(t) for t in tokens(text)
+    )
 
 
 templates.env.filters.setdefault("words", words)
@@ -126,8 +127,9 @@ class _Where:
             return f"merge-{clause['id']}"
         if action == "answer" and clause["open_check_id"] == self.target:
             return f"check-{self.target}"
-        if action in ("back", "decide") and any(a["id"] == self.target and a["status"] == "proposed"
-                                                for a in clause["amendments"]):
+        if action in ("back", "decide") and any(
+            a["id"] == self.target and a["status"] == "proposed" for a in clause["amendments"]
+        ):
             return f"amendment-{self.target}"
         if action == "amend" and amendable and clause["status"] in ("open", "not_adopted"):
             return f"amend-{clause['id']}"
@@ -181,17 +183,42 @@ async def _phone_context(session: Session, actor: Actor) -> dict[str, Any]:
     pairs = _clauses(data)
     amendment_ids = [a["id"] for _, c in pairs for a in c["amendments"] if a["status"] == "proposed"]
     check_ids = [c["open_check_id"] for _, c in pairs if c["open_check_id"]]
-    backed = set(await AmendmentBacker.filter(participant_id=person.id, amendment_id__in=amendment_ids)
-                 .values_list("amendment_id", flat=True)) if amendment_ids else set()
-    mine = {row.check_id: row for row in await CheckAnswer.filter(  # type: ignore[attr-defined]
-        check_id__in=check_ids, participant_id=person.id)} if check_ids else {}
+    backed = (
+        set(
+            await AmendmentBacker.filter(participant_id=person.id, amendment_id__in=amendment_ids).values_list(
+                "amendment_id", flat=True
+            )
+        )
+        if amendment_ids
+        else set()
+    )
+    mine = (
+        {
+            row.check_id: row
+            for row in await CheckAnswer.filter(  # type: ignore[attr-defined]
+                check_id__in=check_ids, participant_id=person.id
+            )
+        }
+        if check_ids
+        else {}
+    )
     rules = await resolutions.rules_of(session)
     delegate = await Delegate.exists(participant_id=person.id)
-    return {"session": session, "assembly": session.assembly, "items": data["items"], "backed": backed,
-            "mine": mine, "deliberation": session.phase == "deliberation",
-            "may_amend": rules.amenders == "everyone" or delegate,
-            "may_answer": rules.voters == "everyone" or delegate,
-            "ops": AMENDMENT_OPS, "answers": ANSWERS, "errors": {}, "values": {}, "error_at": None}
+    return {
+        "session": session,
+        "assembly": session.assembly,
+        "items": data["items"],
+        "backed": backed,
+        "mine": mine,
+        "deliberation": session.phase == "deliberation",
+        "may_amend": rules.amenders == "everyone" or delegate,
+        "may_answer": rules.voters == "everyone" or delegate,
+        "ops": AMENDMENT_OPS,
+        "answers": ANSWERS,
+        "errors": {},
+        "values": {},
+        "error_at": None,
+    }
 
 
 async def phone_page(request: Request) -> Response:
@@ -225,9 +252,14 @@ async def phone_action(request: Request) -> Response:
             if action == "amend":
                 clause = await _clause_in(session, form.get("clause_id"))
                 where.clause = clause.id
-                await resolutions.propose_amendment(actor, clause, op=form.get("op"), text=form.get("text", ""),
-                                                    reason=form.get("reason"),
-                                                    base_version=_version(form.get("base_version")))
+                await resolutions.propose_amendment(
+                    actor,
+                    clause,
+                    op=form.get("op"),
+                    text=form.get("text", ""),
+                    reason=form.get("reason"),
+                    base_version=_version(form.get("base_version")),
+                )
                 return {"anchor": f"clause-{clause.id}"}
             if action == "back":
                 amendment = await _amendment_in(session, form.get("amendment_id"))
@@ -237,8 +269,7 @@ async def phone_action(request: Request) -> Response:
             if action == "answer":
                 check = await _check_in(session, form.get("check_id"))
                 where.clause, where.target = check.clause_id, check.id  # type: ignore[attr-defined]
-                await resolutions.answer_check(actor, check, answer=form.get("answer"),
-                                               reason=form.get("reason", ""))
+                await resolutions.answer_check(actor, check, answer=form.get("answer"), reason=form.get("reason", ""))
                 return {"anchor": f"clause-{check.clause_id}"}  # type: ignore[attr-defined]
             clause = await _clause_in(session, form.get("clause_id"))
             where.clause = clause.id
@@ -252,8 +283,13 @@ async def phone_action(request: Request) -> Response:
         ctx = await _phone_context(session, actor)
         amendable = ctx["deliberation"] and ctx["may_amend"]
         error_at = where.slot(ctx["items"], action, amendable, ctx["deliberation"])
-        return render(request, "resolutions/phone.html", ctx | {
-            "errors": form_errors(exc), "values": form, "error_at": error_at}, status=exc.status, actor=actor)
+        return render(
+            request,
+            "resolutions/phone.html",
+            ctx | {"errors": form_errors(exc), "values": form, "error_at": error_at},
+            status=exc.status,
+            actor=actor,
+        )
     url = str(request.url_for("resolutions_page", code=session.code))
     return redirect(f"{url}?done={action}-{anchor.rpartition('-')[2]}#{anchor}")
 
@@ -269,8 +305,17 @@ async def phone_fingerprint(session: Session) -> int:
     backers = await AmendmentBacker.filter(amendment__clause__item__session_id=session.id).count()
     checks = await ConsensusCheck.filter(clause_id__in=ids, is_open=True).values_list("id", flat=True)
     comments = await ClauseComment.filter(clause_id__in=ids).count()
-    return hash((tuple(items), tuple(sorted(clauses)), tuple(sorted(amendments)), backers, tuple(sorted(checks)),
-                 comments, session.phase))
+    return hash(
+        (
+            tuple(items),
+            tuple(sorted(clauses)),
+            tuple(sorted(amendments)),
+            backers,
+            tuple(sorted(checks)),
+            comments,
+            session.phase,
+        )
+    )
 
 
 # -- the facilitators' desk --------------------------------------------------------------------------------------
@@ -290,25 +335,46 @@ async def _desk_context(session: Session) -> dict[str, Any]:
     data = await resolution_json(session)
     pairs = _clauses(data)
     live: dict[int, dict[str, Any]] = {}
-    for check in await ConsensusCheck.filter(id__in=[c["open_check_id"] for _, c in pairs if c["open_check_id"]]
-                                             ).prefetch_related("clause", "clause__item", "clause__item__session"):
+    for check in await ConsensusCheck.filter(
+        id__in=[c["open_check_id"] for _, c in pairs if c["open_check_id"]]
+    ).prefetch_related("clause", "clause__item", "clause__item__session"):
         live[check.clause_id] = await resolutions.tally(check)  # type: ignore[attr-defined]
-    closed = {ch.clause_id: ch.result | {"outcome": ch.outcome}  # type: ignore[attr-defined]
-              for ch in await ConsensusCheck.filter(id__in=[c["last_check"]["id"] for _, c in pairs
-                                                            if c["last_check"]])}
+    closed = {
+        ch.clause_id: ch.result | {"outcome": ch.outcome}  # type: ignore[attr-defined]
+        for ch in await ConsensusCheck.filter(id__in=[c["last_check"]["id"] for _, c in pairs if c["last_check"]])
+    }
     rules = await resolutions.rules_of(session)
     delegates = await Delegate.filter(session_id=session.id).prefetch_related("participant").order_by("network", "id")
     people = await Participant.filter(session_id=session.id).order_by("display_name", "id").limit(MAX_PICK)
     await screening.ensure_default_criteria(session.assembly)
     criteria, screened = await screening.screening_table(session)
     grouped_in = {p["id"]: item["title"] for item in data["items"] for p in item["proposals"]}
-    return {"criteria": criteria, "screened": screened, "scores": screening.SCORES, "grouped_in": grouped_in,
-            "criteria_text": "\n".join(f"{c.name}: {c.description}" if c.description else c.name for c in criteria),
-            "session": session, "assembly": session.assembly, "items": data["items"], "live": live,
-            "closed": closed, "rules": rules, "delegates": delegates, "people": people, "voters": VOTERS,
-            "amenders": AMENDERS, "sector_groups": SECTOR_GROUPS, "answers": ANSWERS, "outcome_labels": STATUS_LABELS,
-            "deliberation": session.phase == "deliberation", "drafting": session.phase != "closed",
-            "redraftable": REDRAFTABLE, "errors": {}, "values": {}, "error_at": None}
+    return {
+        "criteria": criteria,
+        "screened": screened,
+        "scores": screening.SCORES,
+        "grouped_in": grouped_in,
+        "criteria_text": "\n".join(f"{c.name}: {c.description}" if c.description else c.name for c in criteria),
+        "session": session,
+        "assembly": session.assembly,
+        "items": data["items"],
+        "live": live,
+        "closed": closed,
+        "rules": rules,
+        "delegates": delegates,
+        "people": people,
+        "voters": VOTERS,
+        "amenders": AMENDERS,
+        "sector_groups": SECTOR_GROUPS,
+        "answers": ANSWERS,
+        "outcome_labels": STATUS_LABELS,
+        "deliberation": session.phase == "deliberation",
+        "drafting": session.phase != "closed",
+        "redraftable": REDRAFTABLE,
+        "errors": {},
+        "values": {},
+        "error_at": None,
+    }
 
 
 async def desk(request: Request) -> Response:
@@ -336,35 +402,52 @@ async def desk_action(request: Request) -> Response:
     try:
         form, raw = await _read(request)
         if action == "item":
-            item = await resolutions.create_item(actor, session, title=form.get("title"),
-                                                 background=form.get("background", ""),
-                                                 preamble=_lines(form.get("preamble")),
-                                                 clauses=_clause_blocks(form.get("clauses")),
-                                                 proposal_ids=_ids(form["proposal_ids"], "proposal_ids"))
+            item = await resolutions.create_item(
+                actor,
+                session,
+                title=form.get("title"),
+                background=form.get("background", ""),
+                preamble=_lines(form.get("preamble")),
+                clauses=_clause_blocks(form.get("clauses")),
+                proposal_ids=_ids(form["proposal_ids"], "proposal_ids"),
+            )
             anchor = f"item-{item.id}"
         elif action == "revise-item":
             item = await _item_in(session, form.get("item_id"))
             where.item = item.id
-            await resolutions.edit_item(actor, item, title=form.get("title"), background=form.get("background", ""),
-                                        preamble=_paragraphs(form.get("preamble")),
-                                        base_version=_version(form.get("base_version")))
+            await resolutions.edit_item(
+                actor,
+                item,
+                title=form.get("title"),
+                background=form.get("background", ""),
+                preamble=_paragraphs(form.get("preamble")),
+                base_version=_version(form.get("base_version")),
+            )
             anchor = f"item-{item.id}"
         elif action == "add-clause":
             item = await _item_in(session, form.get("item_id"))
             where.item = item.id
             after = form.get("after_clause_id")
             clause = await resolutions.add_clause(
-                actor, item, text=form.get("text"), lead_agency=form.get("lead_agency", ""),
+                actor,
+                item,
+                text=form.get("text"),
+                lead_agency=form.get("lead_agency", ""),
                 partners=_lines(form.get("partners")),
-                after_clause_id=as_int(after, field="after_clause_id") if after else None)
+                after_clause_id=as_int(after, field="after_clause_id") if after else None,
+            )
             anchor = f"clause-{clause.id}"
         elif action == "redraft":
             clause = await _clause_in(session, form.get("clause_id"))
             where.clause = clause.id
-            await resolutions.revise_clause(actor, clause, text=form.get("text"),
-                                            lead_agency=form.get("lead_agency", ""),
-                                            partners=_lines(form.get("partners")),
-                                            base_version=_version(form.get("base_version")))
+            await resolutions.revise_clause(
+                actor,
+                clause,
+                text=form.get("text"),
+                lead_agency=form.get("lead_agency", ""),
+                partners=_lines(form.get("partners")),
+                base_version=_version(form.get("base_version")),
+            )
             anchor = f"clause-{clause.id}"
         elif action == "criteria":
             await screening.set_criteria(actor, session.assembly, _criteria_lines(form.get("criteria")))
@@ -374,27 +457,42 @@ async def desk_action(request: Request) -> Response:
             if proposal.session_id != session.id:  # type: ignore[attr-defined]
                 raise NotFound(N_("No such proposal."))
             where.target = proposal.id
-            scores = {key.removeprefix("score_"): value for key, value in raw.multi_items()
-                      if key.startswith("score_") and value}
+            scores = {
+                key.removeprefix("score_"): value
+                for key, value in raw.multi_items()
+                if key.startswith("score_") and value
+            }
             await screening.screen(actor, proposal, scores, form.get("note", ""))
             anchor = f"screen-{proposal.id}"
         elif action == "merge":
             clause = await _clause_in(session, form.get("clause_id"))
             where.clause = clause.id
-            await resolutions.merge_amendments(actor, clause,
-                                               amendment_ids=_ids(form["amendment_ids"], "amendment_ids"),
-                                               text=form.get("text"), reason=form.get("reason", ""))
+            await resolutions.merge_amendments(
+                actor,
+                clause,
+                amendment_ids=_ids(form["amendment_ids"], "amendment_ids"),
+                text=form.get("text"),
+                reason=form.get("reason", ""),
+            )
             anchor = f"clause-{clause.id}"
         elif action == "rules":
             await resolutions.set_rules(
-                actor, session, voters=form.get("voters"), amenders=form.get("amenders"),
+                actor,
+                session,
+                voters=form.get("voters"),
+                amenders=form.get("amenders"),
                 max_reservation_share=_share(form.get("max_reservation_percent"), "max_reservation_percent", 0.2),
-                sector_minimums={key: share for key in SECTOR_GROUPS
-                                 if (share := _share(form.get(f"minimum_{key}"), f"minimum_{key}")) is not None})
+                sector_minimums={
+                    key: share
+                    for key in SECTOR_GROUPS
+                    if (share := _share(form.get(f"minimum_{key}"), f"minimum_{key}")) is not None
+                },
+            )
             anchor = "rules"
         elif action == "delegate":
-            await resolutions.register_delegate(actor, session, as_int(form.get("participant_id"),
-                                                                       field="participant_id"), form.get("network"))
+            await resolutions.register_delegate(
+                actor, session, as_int(form.get("participant_id"), field="participant_id"), form.get("network")
+            )
             anchor = "delegates"
         elif action == "decide":
             amendment = await _amendment_in(session, form.get("amendment_id"))
@@ -418,10 +516,18 @@ async def desk_action(request: Request) -> Response:
         if action in DRAFT_FORMS:
             error_at = where.draft_slot(ctx["items"], action, ctx["drafting"])
         else:
-            error_at = (SETUP_FORMS.get(action) or (f"screen-{where.target}" if action == "screen" and where.target
-                                                    else where.slot(ctx["items"], action, False, ctx["deliberation"])))
-        return render(request, "resolutions/desk.html", ctx | {
-            "errors": form_errors(exc), "values": form, "error_at": error_at}, status=exc.status, actor=actor)
+            error_at = SETUP_FORMS.get(action) or (
+                f"screen-{where.target}"
+                if action == "screen" and where.target
+                else where.slot(ctx["items"], action, False, ctx["deliberation"])
+            )
+        return render(
+            request,
+            "resolutions/desk.html",
+            ctx | {"errors": form_errors(exc), "values": form, "error_at": error_at},
+            status=exc.status,
+            actor=actor,
+        )
     return redirect(str(request.url_for("resolutions_desk", code=session.code)) + f"#{anchor}")
 
 
@@ -490,25 +596,41 @@ async def screen_context(session: Session) -> dict[str, Any]:
 async def _under_discussion(session: Session) -> dict[str, Any]:
     data = await resolution_json(session)
     pairs = _clauses(data)
-    current = max(((c["open_check_id"], item, c) for item, c in pairs if c["open_check_id"]),
-                  key=lambda t: t[0], default=None)
+    current = max(
+        ((c["open_check_id"], item, c) for item, c in pairs if c["open_check_id"]), key=lambda t: t[0], default=None
+    )
     if current is None:
-        current = max(((max(a["decided_at"] or a["created_at"] or "" for a in c["amendments"]), item, c)
-                       for item, c in pairs if c["amendments"]), key=lambda t: t[0], default=None)
+        current = max(
+            (
+                (max(a["decided_at"] or a["created_at"] or "" for a in c["amendments"]), item, c)
+                for item, c in pairs
+                if c["amendments"]
+            ),
+            key=lambda t: t[0],
+            default=None,
+        )
     if current is None:
         current = next(((0, item, c) for item, c in pairs if c["status"] == "open"), None)
     if current is None:
         return {"res_item": None, "res_clause": None}
     _, item, clause = current
-    proposed = sorted((a for a in clause["amendments"] if a["status"] == "proposed"),
-                      key=lambda a: (-a["backers"], a["id"]))
+    proposed = sorted(
+        (a for a in clause["amendments"] if a["status"] == "proposed"), key=lambda a: (-a["backers"], a["id"])
+    )
     result, is_open = None, False
     if clause["open_check_id"]:
         check = await ConsensusCheck.get(id=clause["open_check_id"]).prefetch_related(
-            "clause", "clause__item", "clause__item__session")
+            "clause", "clause__item", "clause__item__session"
+        )
         result, is_open = await resolutions.tally(check), True
     elif clause["last_check"]:
         check = await ConsensusCheck.get(id=clause["last_check"]["id"])
         result = check.result | {"outcome": check.outcome}
-    return {"res_item": item, "res_clause": clause, "res_amendments": proposed[:SCREEN_AMENDMENTS],
-            "res_more": max(0, len(proposed) - SCREEN_AMENDMENTS), "res_result": result, "res_open": is_open}
+    return {
+        "res_item": item,
+        "res_clause": clause,
+        "res_amendments": proposed[:SCREEN_AMENDMENTS],
+        "res_more": max(0, len(proposed) - SCREEN_AMENDMENTS),
+        "res_result": result,
+        "res_open": is_open,
+    }

@@ -50,8 +50,12 @@ async def login(request: Request) -> Response:
         try:
             form = await read_form(request)
             email = str(form.get("email") or "")[:254]
-            user = await sign_in(form.get("email"), form.get("password"), address=client_address(request),
-                                 limiter=limiter_for(request.app))
+            user = await sign_in(
+                form.get("email"),
+                form.get("password"),
+                address=client_address(request),
+                limiter=limiter_for(request.app),
+            )
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
             headers = exc.headers if isinstance(exc, RateLimited) else {}
@@ -92,17 +96,32 @@ async def dashboard(request: Request) -> Response:
             values = dict(form)
             themes = [line for line in str(form.get("themes") or "").splitlines() if line.strip()]
             assembly = await sessions.create_assembly(
-                actor, title=form.get("title"), themes=themes, subtitle=form.get("subtitle"),
-                province_code=form.get("province_code"), venue=form.get("venue"),
-                starts_on=form.get("starts_on"), ends_on=form.get("ends_on"))
+                actor,
+                title=form.get("title"),
+                themes=themes,
+                subtitle=form.get("subtitle"),
+                province_code=form.get("province_code"),
+                venue=form.get("venue"),
+                starts_on=form.get("starts_on"),
+                ends_on=form.get("ends_on"),
+            )
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
         else:
             return redirect(str(request.url_for("assembly_page", assembly_id=assembly.id)))
     assemblies = await Assembly.all().order_by("-id").prefetch_related("sessions", "themes")
-    return render(request, "staff/dashboard.html", {
-        "assemblies": assemblies, "errors": errors, "values": values, "provinces": geo.provinces(),
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "assemblies": assemblies,
+            "errors": errors,
+            "values": values,
+            "provinces": geo.provinces(),
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 async def assembly_page(request: Request) -> Response:
@@ -124,29 +143,44 @@ async def assembly_page(request: Request) -> Response:
                 earlier = await sessions.get_assembly(as_int(form.get("from_assembly_id"), field="from_assembly_id"))
                 session = await open_check_in(actor, assembly, earlier)
             else:
-                session = await sessions.create_session(actor, assembly, title=form.get("title"),
-                                                        premoderation=form.get("premoderation") == "on")
+                session = await sessions.create_session(
+                    actor, assembly, title=form.get("title"), premoderation=form.get("premoderation") == "on"
+                )
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
         else:
             return redirect(str(request.url_for("console", code=session.code)))
-    return render(request, "staff/assembly.html", {
-        "assembly": assembly, "sessions": await Session.filter(assembly_id=assembly.id).order_by("id"),
-        "themes": await assembly.themes.all(), "errors": errors,
-        "earlier": await Assembly.exclude(id=assembly.id).order_by("-starts_on", "-id").limit(50),
-    }, status=status, actor=actor)
+    return render(
+        request,
+        "staff/assembly.html",
+        {
+            "assembly": assembly,
+            "sessions": await Session.filter(assembly_id=assembly.id).order_by("id"),
+            "themes": await assembly.themes.all(),
+            "errors": errors,
+            "earlier": await Assembly.exclude(id=assembly.id).order_by("-starts_on", "-id").limit(50),
+        },
+        status=status,
+        actor=actor,
+    )
 
 
 async def _console_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
     views = await list_proposals(actor, session, include_all=True)
     return {
-        "session": session, "assembly": session.assembly, "themes": await sessions.themes_of(session),
-        "proposals": views, "published": [v for v in views if v.proposal.status == "published"],
+        "session": session,
+        "assembly": session.assembly,
+        "themes": await sessions.themes_of(session),
+        "proposals": views,
+        "published": [v for v in views if v.proposal.status == "published"],
         "queue": [v for v in views if v.proposal.status == "pending"],
-        "counts": await sessions.counts(session), "phases": PHASES, "actions": ACTIONS,
+        "counts": await sessions.counts(session),
+        "phases": PHASES,
+        "actions": ACTIONS,
         "allowed": allowed_actions(session.phase, session.permissions),
         "slow_mode": slow_mode_of(session.permissions),
-        "history": await moderation.history(actor, session.id, 20), "join_url": join_url(request, session.code),
+        "history": await moderation.history(actor, session.id, 20),
+        "join_url": join_url(request, session.code),
         **await _voting_context(actor, session, request.query_params.get("by")),
     }
 
@@ -160,15 +194,21 @@ async def _voting_context(actor: Actor, session: Session, by: str | None) -> dic
     vote_round = await voting.current_round(session)
     grouping = by if by in GROUPINGS else None
     statements = await Proposal.filter(session_id=session.id, kind="statement").order_by("id")
-    open_proposals = await Proposal.filter(session_id=session.id, kind="proposal",
-                                           status__in=["published", "pending"]).order_by("id")
+    open_proposals = await Proposal.filter(
+        session_id=session.id, kind="proposal", status__in=["published", "pending"]
+    ).order_by("id")
     titles = {p.id: p.title for p in open_proposals}
     pairs = merge_suggestions([(p.id, f"{p.title} {p.body}") for p in open_proposals], limit=10)
     return {
-        "round": vote_round, "methods": METHOD_LABELS, "scales": list(SCALES), "groupings": GROUPINGS,
-        "grouping": grouping, "grouping_labels": GROUPING_LABELS,
+        "round": vote_round,
+        "methods": METHOD_LABELS,
+        "scales": list(SCALES),
+        "groupings": GROUPINGS,
+        "grouping": grouping,
+        "grouping_labels": GROUPING_LABELS,
         "round_results": await round_results(actor, session, vote_round, by=grouping),
-        "statements": statements, "merge_pairs": [(pair, titles[pair.a], titles[pair.b]) for pair in pairs],
+        "statements": statements,
+        "merge_pairs": [(pair, titles[pair.a], titles[pair.b]) for pair in pairs],
     }
 
 
@@ -200,8 +240,7 @@ async def console_action(request: Request) -> Response:
         if action == "phase":
             await sessions.set_phase(actor, session, form.get("phase"))
         elif action == "permissions":
-            await sessions.set_permissions(actor, session, form.get("phase"),
-                                           {a: form.get(a) == "on" for a in ACTIONS})
+            await sessions.set_permissions(actor, session, form.get("phase"), {a: form.get(a) == "on" for a in ACTIONS})
         elif action == "timer":
             await sessions.set_timer(actor, session, form.get("minutes"), form.get("label"))
         elif action == "premoderation":
@@ -212,28 +251,39 @@ async def console_action(request: Request) -> Response:
             raw = form.get("proposal_id")
             await sessions.set_spotlight(actor, session, as_int(raw, field="proposal_id") if raw else None)
         elif action == "moderate":
-            proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
-                                                  session_id=session.id)
+            proposal = await Proposal.get_or_none(
+                id=as_int(form.get("proposal_id"), field="proposal_id"), session_id=session.id
+            )
             if proposal is None:
                 raise NotFound(N_("No such proposal."))
-            await moderation.moderate(actor, proposal, action=form.get("do"), reason=form.get("reason"),
-                                      into_id=form.get("into_id") or None)
+            await moderation.moderate(
+                actor, proposal, action=form.get("do"), reason=form.get("reason"), into_id=form.get("into_id") or None
+            )
         elif action == "assisted-proposal":
-            await submit_proposal(actor, session, title=form.get("title"), body=form.get("body"),
-                                  theme_id=form.get("theme_id"), on_behalf_of=form.get("on_behalf_of"))
+            await submit_proposal(
+                actor,
+                session,
+                title=form.get("title"),
+                body=form.get("body"),
+                theme_id=form.get("theme_id"),
+                on_behalf_of=form.get("on_behalf_of"),
+            )
         elif action == "assisted-support":
-            proposal = await Proposal.get_or_none(id=as_int(form.get("proposal_id"), field="proposal_id"),
-                                                  session_id=session.id).prefetch_related("session")
+            proposal = await Proposal.get_or_none(
+                id=as_int(form.get("proposal_id"), field="proposal_id"), session_id=session.id
+            ).prefetch_related("session")
             if proposal is None:
                 raise NotFound(N_("No such proposal."), field="proposal_id")
             person = await sessions.assisted_participant(actor, session, form.get("on_behalf_of"))
             await add_support(actor, proposal, on_behalf_of=person)
         elif action == "open-round":
-            options = {k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold")
-                       if form.get(k)}
+            options = {
+                k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold") if form.get(k)
+            }
             options |= {k: form.get(k) == "on" for k in ("hidden", "allow_assisted", "allow_paper")}
-            await voting.open_round(actor, session, method=form.get("method"), options=options,
-                                    title=form.get("title") or "")
+            await voting.open_round(
+                actor, session, method=form.get("method"), options=options, title=form.get("title") or ""
+            )
         elif action in ("close-round", "reveal-round", "hide-results"):
             vote_round = await voting.get_round(session, as_int(form.get("round_id"), field="round_id"))
             if action == "close-round":
@@ -242,8 +292,14 @@ async def console_action(request: Request) -> Response:
                 await voting.reveal(actor, session, vote_round, action == "reveal-round")
         elif action == "paper":
             vote_round = await voting.get_round(session, as_int(form.get("round_id"), field="round_id"))
-            await voting.enter_paper(actor, session, vote_round, marks=[
-                {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}])
+            await voting.enter_paper(
+                actor,
+                session,
+                vote_round,
+                marks=[
+                    {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}
+                ],
+            )
         elif action == "seed-statement":
             await write_statement(actor, session, text=form.get("text"))
         else:
@@ -252,8 +308,13 @@ async def console_action(request: Request) -> Response:
         if actor.staff is None:
             return error_page(request, exc)
         ctx = await _console_context(request, session, actor)
-        return render(request, "staff/console.html", ctx | {"errors": form_errors(exc), "failed": action},
-                      status=exc.status, actor=actor)
+        return render(
+            request,
+            "staff/console.html",
+            ctx | {"errors": form_errors(exc), "failed": action},
+            status=exc.status,
+            actor=actor,
+        )
     if is_htmx(request):
         ctx = await _console_context(request, session, actor)
         return render(request, "staff/console.html", ctx | {"errors": {}, "done": action}, actor=actor)
@@ -275,11 +336,19 @@ async def projector(request: Request) -> Response:
     show = request.query_params.get("show", "")
     by = request.query_params.get("by")
     by = by if by in GROUPINGS else None
-    ctx = {"session": session, "assembly": session.assembly, "counts": await sessions.counts(session),
-           "leaders": await leaders(session), "spotlight": spotlight, "join_url": join_url(request, session.code),
-           "show": show, "by": by,
-           "pledges": await recent_pledges(session) if session.phase == "commitments" else [],
-           "grouping_labels": GROUPING_LABELS, **await _projector_extra(session, show, by)}
+    ctx = {
+        "session": session,
+        "assembly": session.assembly,
+        "counts": await sessions.counts(session),
+        "leaders": await leaders(session),
+        "spotlight": spotlight,
+        "join_url": join_url(request, session.code),
+        "show": show,
+        "by": by,
+        "pledges": await recent_pledges(session) if session.phase == "commitments" else [],
+        "grouping_labels": GROUPING_LABELS,
+        **await _projector_extra(session, show, by),
+    }
     if request.query_params.get("part") == "stage" and show:
         return render(request, "projector/_extra.html", ctx)
     return render(request, "projector/screen.html", ctx)
@@ -300,19 +369,29 @@ async def _projector_extra(session: Session, show: str, by: str | None = None) -
     if show == "map":
         entry = await opinion.current(session)
         titles = dict(await Proposal.filter(session_id=session.id, kind="statement").values_list("id", "title"))
-        return {"map_svg": map_svg(entry.map, title=gettext("Opinion map"), group_label=gettext("Group {name}")),
-                "consensus": [titles.get(c.statement_id, "") for c in entry.map.consensus.agree][:5],
-                "groups": [(g.id, len(g.members), [(titles.get(r.statement_id, ""), r.direction)
-                                                   for r in entry.map.repness.get(g.id, [])[:3]])
-                           for g in entry.map.groups]}
+        return {
+            "map_svg": map_svg(entry.map, title=gettext("Opinion map"), group_label=gettext("Group {name}")),
+            "consensus": [titles.get(c.statement_id, "") for c in entry.map.consensus.agree][:5],
+            "groups": [
+                (
+                    g.id,
+                    len(g.members),
+                    [(titles.get(r.statement_id, ""), r.direction) for r in entry.map.repness.get(g.id, [])[:3]],
+                )
+                for g in entry.map.groups
+            ],
+        }
     if show == "resolution":
         from deliberate.web.views.resolutions import screen_context
 
         return await screen_context(session)
     if show == "cloud":
-        texts = [f"{t} {b}" for t, b in await Proposal.filter(
-            session_id=session.id, status="published").values_list("title", "body")]
-        texts += list(await Comment.filter(proposal__session_id=session.id, hidden=False).values_list(
-            "body", flat=True))
+        texts = [
+            f"{t} {b}"
+            for t, b in await Proposal.filter(session_id=session.id, status="published").values_list("title", "body")
+        ]
+        texts += list(
+            await Comment.filter(proposal__session_id=session.id, hidden=False).values_list("body", flat=True)
+        )
         return {"cloud_svg": wordcloud_svg(frequencies(texts), title=gettext("What the room is talking about"))}
     return {}

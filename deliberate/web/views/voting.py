@@ -29,24 +29,36 @@ from deliberate.web.views.participant import _session_or_error, join_url
 async def _context(session: Session, actor: Actor) -> dict[str, object]:
     me = actor.participant_in(session)
     vote_round = await voting.current_round(session)
-    ctx: dict[str, object] = {"session": session, "assembly": session.assembly, "round": None,
-                              "can": {a: can(session, a) for a in ("support", "react")}}
+    ctx: dict[str, object] = {
+        "session": session,
+        "assembly": session.assembly,
+        "round": None,
+        "can": {a: can(session, a) for a in ("support", "react")},
+    }
     if vote_round is not None and vote_round.method != "agree":
         options = options_of(vote_round.options)
         low, high = options.score_range
-        proposals = await Proposal.filter(session_id=session.id, status=ProposalStatus.PUBLISHED,
-                                          kind="proposal").order_by("theme_id", "id")
+        proposals = await Proposal.filter(
+            session_id=session.id, status=ProposalStatus.PUBLISHED, kind="proposal"
+        ).order_by("theme_id", "id")
         mine = await voting.my_marks(session, vote_round, me) if me else {}
-        ctx.update(round=vote_round, options=options, proposals=proposals, mine=mine,
-                   used=sum(mine.values()) if vote_round.method == "dots" else 0,
-                   scores=list(range(low, high + 1)), method_label=METHOD_LABELS[vote_round.method],
-                   hint=METHOD_HINTS[vote_round.method],
-                   ranking=[pid for pid, _ in sorted(mine.items(), key=lambda kv: kv[1])],
-                   results=await round_results(actor, session, vote_round))
+        ctx.update(
+            round=vote_round,
+            options=options,
+            proposals=proposals,
+            mine=mine,
+            used=sum(mine.values()) if vote_round.method == "dots" else 0,
+            scores=list(range(low, high + 1)),
+            method_label=METHOD_LABELS[vote_round.method],
+            hint=METHOD_HINTS[vote_round.method],
+            ranking=[pid for pid, _ in sorted(mine.items(), key=lambda kv: kv[1])],
+            results=await round_results(actor, session, vote_round),
+        )
     if me is not None:
         ctx["statement"] = await next_statement(actor, session)
-        ctx["statements_total"] = await Proposal.filter(session_id=session.id, kind="statement",
-                                                        status=ProposalStatus.PUBLISHED).count()
+        ctx["statements_total"] = await Proposal.filter(
+            session_id=session.id, kind="statement", status=ProposalStatus.PUBLISHED
+        ).count()
         entry = opinion.cached(session.id)
         if entry is not None:
             group = entry.map.group_of().get(me.id)
@@ -66,8 +78,9 @@ async def vote_page(request: Request, *, errors: dict[str, str] | None = None, s
     if actor.participant is None:
         return redirect(join_url(request, session.code))
     ctx = await _context(session, actor)
-    return render(request, "participant/vote.html", ctx | {"errors": errors or {}, "values": {}}, status=status,
-                  actor=actor)
+    return render(
+        request, "participant/vote.html", ctx | {"errors": errors or {}, "values": {}}, status=status, actor=actor
+    )
 
 
 async def _proposal_of(session: Session, raw: object) -> Proposal:
@@ -139,7 +152,8 @@ async def similar_hint(request: Request) -> Response:
     matches = []
     if len(text.strip()) >= 4:
         rows = await Proposal.filter(session_id=session.id, kind=kind, status=ProposalStatus.PUBLISHED).values_list(
-            "id", "title")
+            "id", "title"
+        )
         titles = dict(rows)
         matches = [(m.id, titles[m.id]) for m in similar(text, list(rows), limit=3)]
     return render(request, "participant/_similar.html", {"session": session, "matches": matches, "kind": kind})
