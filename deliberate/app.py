@@ -28,6 +28,7 @@ from deliberate.realtime.bus import make_bus
 from deliberate.realtime.hub import Hub
 from deliberate.settings import Settings
 from deliberate.statements.opinion import MapWorker
+from deliberate.web import urls
 from deliberate.web.assets import NOT_GZIPPED
 from deliberate.web.frames import FrameMiddleware
 from deliberate.web.language import LanguageMiddleware
@@ -155,8 +156,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 events.unsubscribe(hub.on_event)
                 await hub.stop()
 
+    table = routes()
+    urls.register(table)
     app = Starlette(
-        routes=routes(),
+        routes=table,
         middleware=[
             Middleware(FrameMiddleware),  # websockets only: first, to see the server's own send
             Middleware(GZipMiddleware, exclude_content_types=NOT_GZIPPED),  # HTML and JSON; http only

@@ -14,6 +14,7 @@ from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS,
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
 from deliberate.web.assets import asset
+from deliberate.web.urls import url
 
 THAI_MONTHS = (
     "มกราคม",
@@ -83,6 +84,7 @@ def build_environment() -> Environment:
         _=gettext,
         gettext=gettext,
         asset=asset,
+        url=url,
         group_name=group_name,
         ngettext=ngettext,
         lang=get_language,
