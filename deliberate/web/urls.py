@@ -3,12 +3,15 @@
 `url("console", code="AB12CD")` is `/staff/s/AB12CD`: a path, never an absolute URL, because pages the hall
 shares (the board drawn once per language) must not carry the host of whoever asked first. Starlette's own
 `url_for` walks the whole route table (about 180 routes, one exception per miss) for every link; a board draws
-a few links per proposal, so the route is found here by its name in one lookup.
+a few links per proposal, so the route is found here by its name in one lookup, and a path once built is kept:
+a board drawn for one phone (its full page) asks for the same few hundred paths as the last phone did, and
+building one (Starlette checks and fills in the parameters) cost more than a lookup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from starlette.routing import BaseRoute, NoMatchFound
 
@@ -21,8 +24,11 @@ def register(routes: Iterable[BaseRoute]) -> None:
         name = getattr(route, "name", None)
         if name:
             _by_name[name] = route
+    url.cache_clear()  # a path kept from an earlier table would outlive its route
 
 
+# A few paths per proposal of every live session: thousands at most, a few hundred kilobytes.
+@lru_cache(maxsize=16384)
 def url(name: str, /, **params: object) -> str:
     """The path of the route called `name` with these path parameters; NoMatchFound names what is wrong."""
     route = _by_name.get(name)

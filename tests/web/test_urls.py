@@ -6,10 +6,11 @@ import re
 
 import httpx
 import pytest
-from starlette.routing import NoMatchFound
+from starlette.routing import NoMatchFound, Route
 
 from deliberate.settings import ROOT
-from deliberate.web.urls import url
+from deliberate.web.routes import routes
+from deliberate.web.urls import register, url
 
 
 async def test_a_route_name_gives_its_path_with_the_parameters_put_in(client: httpx.AsyncClient) -> None:
@@ -23,6 +24,19 @@ async def test_an_unknown_name_or_a_missing_parameter_is_refused_by_name(client:
         url("no_such_route")
     with pytest.raises(NoMatchFound):
         url("console")
+
+
+async def test_a_path_is_built_once_and_a_new_route_table_forgets_the_kept_ones(client: httpx.AsyncClient) -> None:
+    url.cache_clear()
+    assert url("support", code="AB12CD", proposal_id=7) == "/s/AB12CD/p/7/support"
+    assert url("support", code="AB12CD", proposal_id=7) == "/s/AB12CD/p/7/support"
+    assert url.cache_info().hits == 1
+    register([Route("/elsewhere/{code}/p/{proposal_id:int}/support", lambda r: None, name="support")])
+    try:
+        assert url("support", code="AB12CD", proposal_id=7) == "/elsewhere/AB12CD/p/7/support"
+    finally:
+        register(routes())
+    assert url("support", code="AB12CD", proposal_id=7) == "/s/AB12CD/p/7/support"
 
 
 # Template folders the guard below skips for now: their routes are being reworked on another branch. The lead
