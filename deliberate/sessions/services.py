@@ -244,8 +244,8 @@ async def join_session(
 ) -> Joined:
     """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
     assisted = actor is not None and actor.staff is not None
-    if assisted:
-        require_facilitator(actor)  # type: ignore[arg-type]
+    if actor is not None and assisted:
+        require_facilitator(actor)
     elif consent is not True:
         raise ValidationError(N_("Please read the personal-data notice and agree before joining."), field="consent")
     if not assisted:
