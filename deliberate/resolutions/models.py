@@ -252,6 +252,8 @@ class Amendment(Model):
     created_clause_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    backers: fields.ReverseRelation[AmendmentBacker]
+
     class Meta:
         table = "amendment"
         ordering = ["id"]

@@ -7,6 +7,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from deliberate.accounts.models import StaffUser
+    from deliberate.proposals.models import Proposal
 
 
 class Assembly(Model):
@@ -66,6 +67,8 @@ class Session(Model):
     current_round_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     phase_changed_at = fields.DatetimeField(auto_now_add=True)
+
+    proposals: fields.ReverseRelation[Proposal]
 
     class Meta:
         table = "session"
