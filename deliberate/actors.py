@@ -35,7 +35,7 @@ class Actor:
         return self.staff is not None and self.staff.role in (Role.OFFICIAL, Role.ADMIN)
 
     def participant_in(self, session: Session) -> Participant | None:
-        if self.participant is not None and self.participant.session_id == session.id:  # type: ignore[attr-defined]
+        if self.participant is not None and self.participant.session_id == session.id:
             return self.participant
         return None
 

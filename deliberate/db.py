@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as migrate_api
+from tortoise.queryset import QuerySet
 
 from deliberate.settings import Settings
 
@@ -64,3 +65,9 @@ async def migrate(settings: Settings) -> None:
     """Apply every migration in `migrations/` that the database has not seen yet."""
     await migrate_api(config=tortoise_config(settings.db_url))
     await Tortoise.close_connections()
+
+
+async def int_column(query: QuerySet[Any], name: str) -> list[int]:
+    """One integer column of the query's rows, as `values_list(name, flat=True)` gives it: Tortoise types
+    that as a list of tuples whatever `flat` says."""
+    return cast(list[int], await query.values_list(name, flat=True))

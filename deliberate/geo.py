@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import geothai
+from geothai.types import District, Subdistrict
 
 from deliberate.i18n import get_language
 
@@ -23,7 +24,7 @@ def is_subdistrict(code: object) -> bool:
 
 
 @cache
-def _province_groups(province_code: str) -> tuple[tuple[geothai.District, tuple[geothai.Subdistrict, ...]], ...]:
+def _province_groups(province_code: str) -> tuple[tuple[District, tuple[Subdistrict, ...]], ...]:
     return tuple((d, tuple(geothai.subdistricts(d.code))) for d in geothai.districts(province_code))
 
 

@@ -42,7 +42,7 @@ def read_catalogue(path: Path, language: str) -> dict[str, str]:
             continue
         if isinstance(m.id, tuple):
             # A plural entry: Thai has one form for both, English a singular and a plural.
-            forms = [str(f) for f in m.string]
+            forms = [str(f) for f in m.string or ()]
             if forms and all(forms):
                 out[str(m.id[0])], out[str(m.id[1])] = forms[0], forms[-1]
         elif m.string:

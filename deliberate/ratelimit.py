@@ -14,6 +14,7 @@ from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from starlette.applications import Starlette
 
 from deliberate.errors import TooManyRequests
 from deliberate.settings import Settings
@@ -22,8 +23,8 @@ log = logging.getLogger(__name__)
 
 
 class RateLimited(TooManyRequests):
-    def __init__(self, message: str, *, retry_after: int, **params: object) -> None:
-        super().__init__(message, seconds=retry_after, minutes=math.ceil(retry_after / 60), **params)
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None, **params: object) -> None:
+        super().__init__(message, field=field, seconds=retry_after, minutes=math.ceil(retry_after / 60), **params)
         self.retry_after = retry_after
 
     @property
@@ -116,13 +117,14 @@ def build_limiter(settings: Settings) -> Limiter:
         storage = storage_from_string(
             f"async+{settings.redis_url}", implementation="redispy", key_prefix=f"deliberate-limits:{namespace}"
         )
+        assert isinstance(storage, Storage)  # an "async+" URI always gives an asyncio store
         return Limiter(storage, settings)
     return Limiter(HallMemoryStorage(), settings)
 
 
-def limiter_for(app: object) -> Limiter:
+def limiter_for(app: Starlette) -> Limiter:
     """The app's limiter, made on first use (the app factory need not know about it)."""
-    state = app.state  # type: ignore[attr-defined]
+    state = app.state
     limiter = getattr(state, "limiter", None)
     if limiter is None:
         limiter = build_limiter(state.settings)

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         if env.get("DATABASE_URL"):
             values["database_url"] = env["DATABASE_URL"]
         if env.get("SECRET_KEY"):
@@ -63,7 +64,7 @@ class Settings:
             values["limits_namespace"] = env["DELIBERATE_LIMITS_NAMESPACE"]
         values["production"] = env.get("DELIBERATE_ENV", "") == "production"
         values.update(overrides)
-        settings = cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)
         if settings.production and not env.get("SECRET_KEY"):
             raise SystemExit("SECRET_KEY must be set when DELIBERATE_ENV=production")
         return settings

@@ -176,7 +176,7 @@ async def reset_password(raw: object, *, password: object, repeat: object = None
     digest = hash_password(secret)
     async with in_transaction():
         await _claim(link)
-        user = await StaffUser.get_or_none(id=link.user_id, is_active=True)  # type: ignore[attr-defined]
+        user = await StaffUser.get_or_none(id=link.user_id, is_active=True)
         if user is None:
             raise LinkGone(N_("This link is no longer valid. Please ask for a new one."))
         await StaffUser.filter(id=user.id).update(password_hash=digest)

@@ -37,6 +37,7 @@ class StaffToken(Model):
     user: fields.ForeignKeyRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     kind = fields.CharField(max_length=8)  # "api" or "web"
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -60,9 +61,11 @@ class StaffLink(Model):
     user: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name="links", null=True, on_delete=fields.CASCADE
     )
+    user_id: int | None
     created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)

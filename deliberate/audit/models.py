@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from deliberate.sessions.models import Session
 
 
 class AuditEntry(Model):
@@ -13,7 +18,10 @@ class AuditEntry(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    session = fields.ForeignKeyField("models.Session", related_name="audit_entries", on_delete=fields.CASCADE)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="audit_entries", on_delete=fields.CASCADE
+    )
+    session_id: int
     seq = fields.IntField()
     at = fields.DatetimeField()
     kind = fields.CharField(max_length=40)

@@ -86,7 +86,7 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
         await record(
             source.session_id,
             "support.moved",
-            staff,  # type: ignore[attr-defined]
+            staff,
             proposal=source.id,
             into=target.id,
             participants=people,
@@ -96,17 +96,18 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
 @post_save(ModerationAction)
 async def _chain_staff_act(sender: type[ModerationAction], act: ModerationAction, created: bool, *_: Any) -> None:
     # Names stay out: the free-text reason is not chained, only what was done, to what, and by whom.
+    # (The ignores go once moderation/models.py declares ModerationAction's *_id attributes.)
     if not created:
         return
     payload: dict[str, Any] = {
         "action": act.action,
         "proposal": act.proposal_id,  # type: ignore[attr-defined]
-        "comment": act.comment_id,
+        "comment": act.comment_id,  # type: ignore[attr-defined]
         "data": act.data,
-    }  # type: ignore[attr-defined]
+    }
     await record(
-        act.session_id,
-        STAFF_KINDS.get(act.action, f"staff.{act.action}"),  # type: ignore[attr-defined]
+        act.session_id,  # type: ignore[attr-defined]
+        STAFF_KINDS.get(act.action, f"staff.{act.action}"),
         f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
         **{k: v for k, v in payload.items() if v is not None},
     )

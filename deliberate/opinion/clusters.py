@@ -8,7 +8,7 @@ stable on a live map.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,15 +58,19 @@ class KSmoother:
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Index of the nearest centre; exact ties go to the last centre, as in Pol.is."""
     d2 = _squared_distances(points, centres)
-    return centres.shape[0] - 1 - np.argmin(d2[:, ::-1], axis=1)
+    nearest: np.ndarray = centres.shape[0] - 1 - np.argmin(d2[:, ::-1], axis=1)
+    return nearest
 
 
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # Per coordinate rather than a reduction over a length-2 axis: same values, several times faster.
-    return (a[:, None, 0] - b[None, :, 0]) ** 2 + (a[:, None, 1] - b[None, :, 1]) ** 2
+    d2: np.ndarray = (a[:, None, 0] - b[None, :, 0]) ** 2 + (a[:, None, 1] - b[None, :, 1]) ** 2
+    return d2
 
 
-def _weighted_means(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> tuple:
+def _weighted_means(
+    points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     mass = np.bincount(labels, weights=weights, minlength=k)
     sums = np.stack([np.bincount(labels, weights=weights * points[:, d], minlength=k) for d in range(2)], axis=1)
     counts = np.bincount(labels, minlength=k)
@@ -211,7 +215,7 @@ class GroupChoice:
 def choose_groups(
     centres: np.ndarray,
     sizes: np.ndarray,
-    previous: dict[int, Sequence[tuple[int, np.ndarray]]] | None,
+    previous: Mapping[int, Sequence[tuple[int, np.ndarray]]] | None,
     smoother: KSmoother | None,
 ) -> GroupChoice:
     """Weighted k-means on the base centres for every k in 2..K_max; pick k by silhouette, then smooth it."""

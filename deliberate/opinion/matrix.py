@@ -55,7 +55,8 @@ class VoteMatrix:
         """Statements the math treats as constant-zero columns: moderated out or meta."""
         if self.is_meta is None:
             return self.moderated_out
-        return self.moderated_out | self.is_meta
+        either: np.ndarray = self.moderated_out | self.is_meta
+        return either
 
 
 def _as_number(ts: float | int | dt.datetime) -> float:

@@ -89,12 +89,13 @@ def project(centred: sp.csr_matrix, comps: np.ndarray, row_counts: np.ndarray) -
     n_rows, n_cols = centred.shape
     raw = np.asarray(centred @ comps.T).reshape(n_rows, N_COMPONENTS)
     scale = np.sqrt(n_cols / np.maximum(row_counts, 1))
-    return raw * scale[:, None]
+    projected: np.ndarray = raw * scale[:, None]
+    return projected
 
 
 def statement_positions(comps: np.ndarray, column_means: np.ndarray, excluded: np.ndarray) -> np.ndarray:
     """Where a participant agreeing with only statement j would land: √C · (1 − c_j) · pc_j, shape (C, 2)."""
     n_cols = column_means.size
-    pos = (np.sqrt(n_cols) * (1.0 - column_means))[:, None] * comps.T
+    pos: np.ndarray = (np.sqrt(n_cols) * (1.0 - column_means))[:, None] * comps.T
     pos[excluded] = 0.0
     return pos

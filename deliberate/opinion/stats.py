@@ -35,7 +35,8 @@ class Counts:
 
     @property
     def passed(self) -> np.ndarray:
-        return self.voted - self.agree - self.disagree
+        passed: np.ndarray = self.voted - self.agree - self.disagree
+        return passed
 
 
 def group_counts(agree: np.ndarray, disagree: np.ndarray, voted: np.ndarray, groups: Sequence[np.ndarray]) -> Counts:
@@ -185,7 +186,7 @@ def consensus(z_all: Counts, excluded: np.ndarray, statement_ids: Sequence[int])
         ranked = sorted(ok, key=lambda j: -(p[j] * p_t[j]))[:MAX_CONSENSUS]
         lists.append(
             [
-                ConsensusStatement(int(statement_ids[j]), int(succ[j]), int(ns[j]), float(p[j]), float(p_t[j]))
+                ConsensusStatement(int(statement_ids[int(j)]), int(succ[j]), int(ns[j]), float(p[j]), float(p_t[j]))
                 for j in ranked
             ]
         )
@@ -196,7 +197,8 @@ def group_informed_consensus(raw: Counts) -> np.ndarray:
     """GIC_j = Π_g (A_gj + 1) / (S_gj + 2): high only when every group leans to agree. Shape (C,)."""
     if raw.agree.shape[0] == 0:
         return np.zeros(raw.agree.shape[1])
-    return np.prod((raw.agree + 1.0) / (raw.voted + 2.0), axis=0)
+    gic: np.ndarray = np.prod((raw.agree + 1.0) / (raw.voted + 2.0), axis=0)
+    return gic
 
 
 def divisiveness(raw: Counts) -> np.ndarray:
@@ -210,7 +212,8 @@ def divisiveness(raw: Counts) -> np.ndarray:
     if raw.agree.shape[0] < 2:
         return np.zeros(raw.agree.shape[1])
     pa = (raw.agree + 1.0) / (raw.voted + 2.0)
-    return pa.max(axis=0) - pa.min(axis=0)
+    spread: np.ndarray = pa.max(axis=0) - pa.min(axis=0)
+    return spread
 
 
 def uncertain(raw_all: Counts, excluded: np.ndarray, statement_ids: Sequence[int]) -> list[int]:
@@ -220,7 +223,7 @@ def uncertain(raw_all: Counts, excluded: np.ndarray, statement_ids: Sequence[int
     share = np.divide(passes, s, out=np.zeros_like(s), where=s > 0)
     ok = np.flatnonzero((share > UNCERTAIN_PASS_SHARE) & ~excluded)
     ranked = sorted(ok, key=lambda j: -(share[j] ** 2 * passes[j]))[:MAX_UNCERTAIN]
-    return [int(statement_ids[j]) for j in ranked]
+    return [int(statement_ids[int(j)]) for j in ranked]
 
 
 def priority(agree: np.ndarray, voted: np.ndarray, passed: np.ndarray, extremity: np.ndarray) -> np.ndarray:

@@ -8,11 +8,18 @@ progress, public for months after the assembly.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from deliberate.i18n import N_
+
+if TYPE_CHECKING:
+    from deliberate.accounts.models import StaffUser
+    from deliberate.proposals.models import Proposal
+    from deliberate.resolutions.models import Clause
+    from deliberate.sessions.models import Participant
 
 
 class AnswerState(StrEnum):
@@ -46,7 +53,10 @@ class ProposalAnswer(Model):
     """The assembly's answer to one proposal and, when carried forward, its place in the provincial plan."""
 
     id = fields.IntField(primary_key=True)
-    proposal = fields.OneToOneField("models.Proposal", related_name="answer", on_delete=fields.CASCADE)
+    proposal: fields.OneToOneRelation[Proposal] = fields.OneToOneField(
+        "models.Proposal", related_name="answer", on_delete=fields.CASCADE
+    )
+    proposal_id: int
     state = fields.CharField(max_length=16)
     reason = fields.TextField()
     # The plan's structure: strategic issue (the proposal's theme) -> programme or project -> agency.
@@ -55,7 +65,10 @@ class ProposalAnswer(Model):
     partners = fields.CharField(max_length=300, default="")
     budget = fields.BigIntField(null=True)  # whole baht: an estimate, not an accounting figure
     fiscal_year = fields.IntField(null=True)  # Buddhist era, October to September
-    answered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    answered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    answered_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -67,10 +80,14 @@ class Commitment(Model):
     """A pledge on a carried proposal: who, lead or support, what they will do, by when."""
 
     id = fields.IntField(primary_key=True)
-    proposal = fields.ForeignKeyField("models.Proposal", related_name="commitments", on_delete=fields.CASCADE)
-    participant = fields.ForeignKeyField(
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "models.Proposal", related_name="commitments", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    participant: fields.ForeignKeyNullableRelation[Participant] = fields.ForeignKeyField(
         "models.Participant", related_name="commitments", null=True, on_delete=fields.SET_NULL
     )
+    participant_id: int | None
     kind = fields.CharField(max_length=16)
     # The organisation or agency named; for a participant pledging for themselves, their organisation.
     who = fields.CharField(max_length=120, default="")
@@ -79,7 +96,10 @@ class Commitment(Model):
     due = fields.DateField()
     # A participant may choose to be named in the brief; otherwise only their sector is shown.
     credited = fields.BooleanField(default=False)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    entered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entered_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -92,18 +112,27 @@ class ActionItem(Model):
     the community and an agency."""
 
     id = fields.IntField(primary_key=True)
-    proposal = fields.ForeignKeyField(
+    proposal: fields.ForeignKeyNullableRelation[Proposal] = fields.ForeignKeyField(
         "models.Proposal", related_name="action_items", null=True, on_delete=fields.CASCADE
     )
-    clause = fields.ForeignKeyField("models.Clause", related_name="action_items", null=True, on_delete=fields.CASCADE)
+    proposal_id: int | None
+    clause: fields.ForeignKeyNullableRelation[Clause] = fields.ForeignKeyField(
+        "models.Clause", related_name="action_items", null=True, on_delete=fields.CASCADE
+    )
+    clause_id: int | None
     title = fields.CharField(max_length=200)
     community_owner = fields.CharField(max_length=120, default="")
     agency_owner = fields.CharField(max_length=120, default="")
     due = fields.DateField(null=True)
     status = fields.CharField(max_length=16, default="not_started")
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+
+    updates: fields.ReverseRelation[ProgressUpdate]
 
     class Meta:
         table = "action_item"
@@ -114,11 +143,17 @@ class ProgressUpdate(Model):
     """A dated note on an action item: the item takes the status of its latest update."""
 
     id = fields.IntField(primary_key=True)
-    item = fields.ForeignKeyField("models.ActionItem", related_name="updates", on_delete=fields.CASCADE)
+    item: fields.ForeignKeyRelation[ActionItem] = fields.ForeignKeyField(
+        "models.ActionItem", related_name="updates", on_delete=fields.CASCADE
+    )
+    item_id: int
     on = fields.DateField()
     status = fields.CharField(max_length=16)
     note = fields.CharField(max_length=1000)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    entered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entered_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -121,7 +122,7 @@ async def answer_proposal(
     staff = require_steward(actor)
     await _proposal_for_outcome(proposal)
     clean_state = choice(state, tuple(s.value for s in AnswerState), field="state")
-    values = {
+    values: dict[str, Any] = {
         "state": clean_state,
         "reason": clean_text(reason, field="reason", max_length=1000, multiline=True),
         "programme": clean_text(programme, field="programme", max_length=200, required=False),
@@ -133,7 +134,7 @@ async def answer_proposal(
     if clean_state == AnswerState.FORWARDED and not values["lead_agency"]:
         raise ValidationError(N_("Please name the agency it is forwarded to."), field="lead_agency")
     async with in_transaction():
-        answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id).select_for_update()
+        answer = await ProposalAnswer.filter(proposal_id=proposal.id).select_for_update().first()
         if answer is None:
             answer = await ProposalAnswer.create(proposal=proposal, answered_by=staff, **values)
         else:
@@ -141,7 +142,7 @@ async def answer_proposal(
         await ModerationAction.create(
             session_id=proposal.session_id,
             proposal=proposal,
-            action="answer",  # type: ignore[attr-defined]
+            action="answer",
             reason=values["reason"][:300],
             actor=staff,
             data={"state": clean_state},
@@ -149,7 +150,7 @@ async def answer_proposal(
     await events.publish(
         events.Event(
             "proposal.answered",
-            proposal.session_id,  # type: ignore[attr-defined]
+            proposal.session_id,
             proposal_ids=(proposal.id,),
         )
     )
@@ -179,7 +180,7 @@ async def pledge(
     participant = require_participant(actor, session)
     require_phase(session, "pledge")
     await _carried(proposal)
-    values = {
+    values: dict[str, Any] = {
         "role": choice(role, tuple(ROLES), field="role"),
         "what": clean_text(what, field="what", max_length=500, multiline=True),
         "due": clean_date(due, field="due"),
@@ -202,7 +203,7 @@ async def record_commitment(
     """Staff write down an agency's pledge, made in the room or by letter."""
     staff = require_steward(actor)
     await _carried(proposal)
-    values = {
+    values: dict[str, Any] = {
         "who": clean_text(who, field="who", max_length=120),
         "role": choice(role, tuple(ROLES), field="role"),
         "what": clean_text(what, field="what", max_length=500, multiline=True),
@@ -212,7 +213,7 @@ async def record_commitment(
     await events.publish(
         events.Event(
             "commitment.added",
-            proposal.session_id,  # type: ignore[attr-defined]
+            proposal.session_id,
             proposal_ids=(proposal.id,),
         )
     )
@@ -225,7 +226,7 @@ async def add_action_item(
 ) -> ActionItem:
     staff = require_steward(actor)
     await _carried(proposal)
-    values = {
+    values: dict[str, Any] = {
         "title": clean_text(title, field="title", max_length=200),
         "community_owner": clean_text(community_owner, field="community_owner", max_length=120),
         "agency_owner": clean_text(agency_owner, field="agency_owner", max_length=120),
@@ -274,12 +275,13 @@ async def follow_up(assembly: Assembly) -> list[FollowUpEntry]:
         .prefetch_related("proposal__session", "proposal__theme")
         .order_by("proposal__session_id", "proposal_id")
     )
-    ids = [a.proposal_id for a in answers]  # type: ignore[attr-defined]
-    entries = {a.proposal_id: FollowUpEntry(a.proposal, a, a.proposal.session) for a in answers}  # type: ignore[attr-defined]
+    ids = [a.proposal_id for a in answers]
+    entries = {a.proposal_id: FollowUpEntry(a.proposal, a, a.proposal.session) for a in answers}
     for item in await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates").order_by("id"):
-        entries[item.proposal_id].items.append(item)  # type: ignore[attr-defined]
+        assert item.proposal_id is not None  # by the filter
+        entries[item.proposal_id].items.append(item)
     for pledge in await Commitment.filter(proposal_id__in=ids).order_by("id"):
-        entries[pledge.proposal_id].commitments.append(pledge)  # type: ignore[attr-defined]
+        entries[pledge.proposal_id].commitments.append(pledge)
     return list(entries.values())
 
 
@@ -305,17 +307,19 @@ async def clause_follow_up(assembly: Assembly) -> list[ClauseFollowUp]:
     )
     items: dict[int, list[ActionItem]] = {}
     for i in await ActionItem.filter(clause_id__in=[c.id for c in clauses]).prefetch_related("updates"):
-        items.setdefault(i.clause_id, []).append(i)  # type: ignore[attr-defined]
-    out, numbers = [], {}
+        assert i.clause_id is not None  # by the filter
+        items.setdefault(i.clause_id, []).append(i)
+    out: list[ClauseFollowUp] = []
+    numbers: dict[int, int] = {}
     for c in clauses:
-        numbers[c.item_id] = numbers.get(c.item_id, 0) + 1  # type: ignore[attr-defined]
+        numbers[c.item_id] = numbers.get(c.item_id, 0) + 1
         out.append(
             ClauseFollowUp(
                 c.id,
                 c.item.title,
                 numbers[c.item_id],
                 c.text,
-                c.lead_agency,  # type: ignore[attr-defined]
+                c.lead_agency,
                 list(c.reservations),
                 items.get(c.id, []),
             )

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from deliberate import events, rawsql
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.comments.models import Comment
+from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
@@ -71,7 +72,7 @@ async def submit_proposal(
         require_phase(session, "propose")
     clean_title = clean_text(title, field="title", max_length=TITLE_MAX, min_length=3)
     clean_body = clean_text(body, field="body", max_length=BODY_MAX, multiline=True, required=False)
-    theme = await Theme.get_or_none(id=as_int(theme_id, field="theme_id"), assembly_id=session.assembly_id)  # type: ignore[attr-defined]
+    theme = await Theme.get_or_none(id=as_int(theme_id, field="theme_id"), assembly_id=session.assembly_id)
     if theme is None:
         raise ValidationError(N_("Please choose one of the strategic issues."), field="theme_id")
     groups = _clean_target_groups(target_groups)
@@ -128,11 +129,7 @@ def can_see(actor: Actor, proposal: Proposal) -> bool:
     if proposal.status == ProposalStatus.PUBLISHED or actor.is_facilitator():
         return True
     me = actor.participant
-    return (
-        me is not None
-        and proposal.author_id == me.id  # type: ignore[attr-defined]
-        and proposal.status == ProposalStatus.PENDING
-    )
+    return me is not None and proposal.author_id == me.id and proposal.status == ProposalStatus.PENDING
 
 
 async def visible_proposal(actor: Actor, proposal_id: object) -> Proposal:
@@ -170,9 +167,9 @@ async def credits(proposals: list[Proposal]) -> dict[int, tuple[str, ...]]:
     """Authors credited on each proposal: its own, then those of the duplicates merged into it."""
     ids = [p.id for p in proposals]
     rows = await Proposal.filter(merged_into_id__in=ids).values_list("merged_into_id", "author_id")
-    author_ids = {p.author_id for p in proposals} | {a for _, a in rows}  # type: ignore[attr-defined]
+    author_ids = {p.author_id for p in proposals} | {a for _, a in rows}
     names = dict(await Participant.filter(id__in=[a for a in author_ids if a]).values_list("id", "display_name"))
-    out: dict[int, list[str]] = {p.id: [names.get(p.author_id, "")] for p in proposals}  # type: ignore[attr-defined]
+    out: dict[int, list[str]] = {p.id: [names.get(p.author_id, "")] for p in proposals}
     for into, author in rows:
         if author in names and names[author] not in out[into]:
             out[into].append(names[author])
@@ -185,9 +182,7 @@ async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView
     mine: set[int] = set()
     if actor.participant is not None and ids:
         mine = set(
-            await Support.filter(participant_id=actor.participant.id, proposal_id__in=ids).values_list(
-                "proposal_id", flat=True
-            )
+            await int_column(Support.filter(participant_id=actor.participant.id, proposal_id__in=ids), "proposal_id")
         )
     me = actor.participant.id if actor.participant else None
     return [
@@ -198,7 +193,7 @@ async def decorate(actor: Actor, proposals: list[Proposal]) -> list[ProposalView
             p.id in mine,
             me is not None and p.author_id == me,
             names.get(p.id, ()),
-        )  # type: ignore[attr-defined]
+        )
         for p in proposals
     ]
 
@@ -218,10 +213,7 @@ async def personalise(actor: Actor, session: Session, shared: list[ProposalView]
     if me is None:
         return list(shared)
     backed, pending = await own_part(actor, session)
-    views = [
-        replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id)  # type: ignore[attr-defined]
-        for v in shared
-    ]
+    views = [replace(v, supported=v.id in backed, mine=v.proposal.author_id == me.id) for v in shared]
     if not pending:
         return views
     own = await Proposal.filter(

@@ -66,8 +66,12 @@ class Viewer:
     queue behind it, at most QUEUE_MAX; past that the viewer is dropped and its page resynchronises."""
 
     def __init__(
-        self, send: Callable[[str], Awaitable[None]], close: Callable[[int], Awaitable[None]], audience: str
+        self,
+        send: Callable[[str], Coroutine[Any, Any, None]],
+        close: Callable[[int], Awaitable[None]],
+        audience: str,
     ) -> None:
+        # `send` is driven by hand (`offer` steps its coroutine), so it must be an async function.
         self.send = send
         self.close = close
         self.audience = audience

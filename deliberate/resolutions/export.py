@@ -50,15 +50,15 @@ async def resolution_json(session: Session) -> dict[str, Any]:
         c.id: {"amendments": [], "versions": [], "checks": [], "comments": []} for c in clauses
     }
     for cm in comments:
-        by_clause[cm.clause_id]["comments"].append(cm)  # type: ignore[attr-defined]
+        by_clause[cm.clause_id]["comments"].append(cm)
     grouped = {pid for i in items for pid in i.proposal_ids}
     titles = dict(await Proposal.filter(id__in=list(grouped)).values_list("id", "title")) if grouped else {}
     for a in amendments:
-        by_clause[a.clause_id]["amendments"].append(a)  # type: ignore[attr-defined]
+        by_clause[a.clause_id]["amendments"].append(a)
     for v in versions:
-        by_clause[v.clause_id]["versions"].append(v)  # type: ignore[attr-defined]
+        by_clause[v.clause_id]["versions"].append(v)
     for ch in checks:
-        by_clause[ch.clause_id]["checks"].append(ch)  # type: ignore[attr-defined]
+        by_clause[ch.clause_id]["checks"].append(ch)
 
     def clause_out(c: Clause, number: int | None) -> dict[str, Any]:
         own = by_clause[c.id]
@@ -111,14 +111,14 @@ async def resolution_json(session: Session) -> dict[str, Any]:
             ],
             "comments": [{"id": cm.id, "body": cm.body, "created_at": _iso(cm.created_at)} for cm in own["comments"]],
             "history": [
-                {"version": v.version, "text": v.text, "status": v.status, "amendment_id": v.amendment_id}  # type: ignore[attr-defined]
+                {"version": v.version, "text": v.text, "status": v.status, "amendment_id": v.amendment_id}
                 for v in own["versions"]
             ],
         }
 
     out_items = []
     for item in items:
-        mine = [c for c in clauses if c.item_id == item.id]  # type: ignore[attr-defined]
+        mine = [c for c in clauses if c.item_id == item.id]
         number, rendered = 0, []
         for c in mine:
             if c.status != "removed":
@@ -135,7 +135,7 @@ async def resolution_json(session: Session) -> dict[str, Any]:
                 "proposals": [{"id": pid, "ref": f"P{pid}", "title": titles.get(pid, "")} for pid in item.proposal_ids],
             }
         )
-    assembly = await Assembly.get(id=session.assembly_id)  # type: ignore[attr-defined]
+    assembly = await Assembly.get(id=session.assembly_id)
     return {
         "schema": "deliberate.resolution/1",
         "language": get_language(),

@@ -80,7 +80,7 @@ async def set_rules(
         if key not in SECTOR_GROUPS or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValidationError(N_("Please give a share between 0 and 1."), field="sector_minimums")
         minimums[key] = float(value)
-    values = {
+    values: dict[str, Any] = {
         "voters": choice(voters, tuple(VOTERS), field="voters"),
         "amenders": choice(amenders, tuple(AMENDERS), field="amenders"),
         "max_reservation_share": share,
@@ -173,7 +173,7 @@ async def create_item(
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
         raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
-    values = {
+    values: dict[str, Any] = {
         "title": clean_text(title, field="title", max_length=200),
         "background": clean_text(background, field="background", max_length=5000, multiline=True, required=False),
         "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs],
@@ -221,7 +221,7 @@ async def edit_item(
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
         raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
-    values = {
+    values: dict[str, Any] = {
         "title": clean_text(title, field="title", max_length=200),
         "background": clean_text(background, field="background", max_length=5000, multiline=True, required=False),
         "preamble": [clean_text(p, field="preamble", max_length=TEXT_MAX, multiline=True) for p in paragraphs],
@@ -364,7 +364,7 @@ async def propose_amendment(
     if author is not None and rules.amenders == "delegates" and not await Delegate.exists(participant_id=author.id):
         raise PermissionDenied(N_("In this session only registered delegates may propose amendments."))
     clean_op = choice(op, tuple(AMENDMENT_OPS), field="op")
-    values = {
+    values: dict[str, Any] = {
         "op": clean_op,
         "reason": clean_text(reason, field="reason", max_length=500, multiline=True),
         "text": "" if clean_op == "delete" else clean_text(text, field="text", max_length=TEXT_MAX, multiline=True),
@@ -410,7 +410,7 @@ async def decide_amendment(actor: Actor, amendment: Amendment, decision: object)
     session = amendment.clause.item.session
     verdict = choice(decision, ("accept", "reject"), field="decision")
     async with in_transaction():
-        clause = await Clause.filter(id=amendment.clause_id).select_for_update().first()  # type: ignore[attr-defined]
+        clause = await Clause.filter(id=amendment.clause_id).select_for_update().first()
         current = await Amendment.filter(id=amendment.id).select_for_update().first()
         assert clause is not None and current is not None
         if current.status != "proposed":
@@ -438,18 +438,12 @@ async def _apply(clause: Clause, amendment: Amendment) -> Clause:
             is_open=False, outcome="void", closed_at=dt.datetime.now(dt.UTC)
         )
     if amendment.op == "insert":
-        after = (
-            await Clause.filter(item_id=clause.item_id, position__gt=clause.position)
-            .order_by(  # type: ignore[attr-defined]
-                "position"
-            )
-            .first()
-        )
+        after = await Clause.filter(item_id=clause.item_id, position__gt=clause.position).order_by("position").first()
         position = (clause.position + after.position) / 2 if after else clause.position + 1
         created = await Clause.create(
             item_id=clause.item_id,
             position=position,
-            text=amendment.text,  # type: ignore[attr-defined]
+            text=amendment.text,
             lead_agency=clause.lead_agency,
             partners=[],
         )
@@ -655,7 +649,7 @@ async def close_check(actor: Actor, check: ConsensusCheck) -> dict[str, Any]:
             raise Conflict(N_("This check is closed."))
         result = await tally(check)
         outcome = outcome_of(result)
-        clause = await Clause.get(id=check.clause_id)  # type: ignore[attr-defined]
+        clause = await Clause.get(id=check.clause_id)
         clause.status = outcome
         clause.reservations = [r["reason"] for r in result["reservations"]] if outcome == "adopted" else []
         await clause.save()

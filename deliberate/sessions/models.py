@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from deliberate.accounts.models import StaffUser
+    from deliberate.proposals.models import Proposal
 
 
 class Assembly(Model):
@@ -12,7 +18,10 @@ class Assembly(Model):
     venue = fields.CharField(max_length=200, default="")
     starts_on = fields.DateField(null=True)
     ends_on = fields.DateField(null=True)
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     themes: fields.ReverseRelation[Theme]
@@ -29,6 +38,7 @@ class Theme(Model):
     assembly: fields.ForeignKeyRelation[Assembly] = fields.ForeignKeyField(
         "models.Assembly", related_name="themes", on_delete=fields.CASCADE
     )
+    assembly_id: int
     name = fields.CharField(max_length=200)
     position = fields.IntField(default=0)
 
@@ -42,11 +52,12 @@ class Session(Model):
     assembly: fields.ForeignKeyRelation[Assembly] = fields.ForeignKeyField(
         "models.Assembly", related_name="sessions", on_delete=fields.CASCADE
     )
+    assembly_id: int
     title = fields.CharField(max_length=200)
     code = fields.CharField(max_length=6, unique=True)
     phase = fields.CharField(max_length=16, default="lobby")
     # Per-phase overrides of what participants may do: {"ideas": {"support": true}, ...}
-    permissions = fields.JSONField(default=dict)
+    permissions: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     premoderation = fields.BooleanField(default=False)
     timer_ends_at = fields.DatetimeField(null=True)
     timer_label = fields.CharField(max_length=80, default="")
@@ -57,6 +68,8 @@ class Session(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     phase_changed_at = fields.DatetimeField(auto_now_add=True)
 
+    proposals: fields.ReverseRelation[Proposal]
+
     class Meta:
         table = "session"
 
@@ -66,6 +79,7 @@ class Participant(Model):
     session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
         "models.Session", related_name="participants", on_delete=fields.CASCADE
     )
+    session_id: int
     display_name = fields.CharField(max_length=60)
     subdistrict_code = fields.CharField(max_length=6, default="")
     sector = fields.CharField(max_length=32, default="")
@@ -74,7 +88,10 @@ class Participant(Model):
     consent_at = fields.DatetimeField(null=True)
     # Entered by staff for someone without a phone.
     assisted = fields.BooleanField(default=False)
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    entered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entered_by_id: int | None
     # The id this person had where they were imported from (a Pol.is participant id).
     external_id = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from deliberate import audit, events, geo
 from deliberate.actors import Actor
 from deliberate.comments.models import Comment
+from deliberate.db import int_column
 from deliberate.errors import NotAuthenticated, PermissionDenied, ValidationError
 from deliberate.i18n import N_
 from deliberate.idempotency.models import IdempotencyRecord
@@ -70,7 +71,7 @@ def _me(actor: Actor) -> Participant:
 async def my_data(actor: Actor) -> MyData:
     """Everything stored about the participant acting, and everything they put in."""
     me = _me(actor)
-    session = await Session.get(id=me.session_id)  # type: ignore[attr-defined]
+    session = await Session.get(id=me.session_id)
     titles = dict(await Proposal.filter(session_id=session.id).values_list("id", "title"))
     supports = await Support.filter(participant_id=me.id).order_by("id").values("proposal_id", "created_at")
     ballots = (
@@ -117,7 +118,7 @@ async def erase_my_data(actor: Actor, *, confirmed: bool) -> int:
     me = _me(actor)
     if not confirmed:
         raise ValidationError(N_("Please confirm that you want your data deleted."), field="confirm")
-    session_id = me.session_id  # type: ignore[attr-defined]
+    session_id = me.session_id
     async with in_transaction():
         # Locked and re-read: a second tap, or a phone still sending, finds the row already erased.
         row = await Participant.filter(id=me.id).select_for_update().first()
@@ -136,6 +137,6 @@ async def erase_my_data(actor: Actor, *, confirmed: bool) -> int:
         await Commitment.filter(participant_id=me.id).update(credited=False)
         await IdempotencyRecord.filter(actor=f"participant:{me.id}").delete()
         await audit.record(session_id, "participant.erased", actor, participant=me.id)
-    shown = await Proposal.filter(author_id=me.id).values_list("id", flat=True)
+    shown = await int_column(Proposal.filter(author_id=me.id), "id")
     await events.publish(events.Event("participant.erased", session_id, proposal_ids=tuple(shown)))
     return me.id

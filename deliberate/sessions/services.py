@@ -64,18 +64,21 @@ async def create_assembly(
     province = clean_text(province_code, field="province_code", max_length=2, required=False)
     if province and not geo.province_name(province):
         raise ValidationError(N_("Please choose one of the options."), field="province_code")
-    values = {
-        "title": clean_title,
-        "subtitle": clean_text(subtitle, field="subtitle", max_length=200, required=False),
-        "province_code": province,
-        "venue": clean_text(venue, field="venue", max_length=200, required=False),
-        "starts_on": _clean_date(starts_on, "starts_on"),
-        "ends_on": _clean_date(ends_on, "ends_on"),
-    }
-    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
+    clean_subtitle = clean_text(subtitle, field="subtitle", max_length=200, required=False)
+    clean_venue = clean_text(venue, field="venue", max_length=200, required=False)
+    first, last = _clean_date(starts_on, "starts_on"), _clean_date(ends_on, "ends_on")
+    if first and last and last < first:
         raise ValidationError(N_("The end date must not be before the start date."), field="ends_on")
     async with in_transaction():
-        assembly = await Assembly.create(created_by=staff, **values)
+        assembly = await Assembly.create(
+            created_by=staff,
+            title=clean_title,
+            subtitle=clean_subtitle,
+            province_code=province,
+            venue=clean_venue,
+            starts_on=first,
+            ends_on=last,
+        )
         for position, name in enumerate(theme_names):
             await Theme.create(assembly=assembly, name=name, position=position)
     return assembly
@@ -130,7 +133,7 @@ async def get_session(code: object) -> Session:
 
 
 async def themes_of(session: Session) -> list[Theme]:
-    return await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id")  # type: ignore[attr-defined]
+    return await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id")
 
 
 def can(session: Session, action: str) -> bool:
@@ -241,8 +244,8 @@ async def join_session(
 ) -> Joined:
     """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
     assisted = actor is not None and actor.staff is not None
-    if assisted:
-        require_facilitator(actor)  # type: ignore[arg-type]
+    if actor is not None and assisted:
+        require_facilitator(actor)
     elif consent is not True:
         raise ValidationError(N_("Please read the personal-data notice and agree before joining."), field="consent")
     if not assisted:

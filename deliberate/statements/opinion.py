@@ -21,12 +21,12 @@ from collections.abc import Coroutine, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tortoise import Tortoise, connections
 
 from deliberate import events
-from deliberate.db import config_for
+from deliberate.db import config_for, int_column
 from deliberate.opinion import MapState, OpinionMap, VoteMatrix, compute, vote_matrix_from_events
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session
@@ -67,15 +67,17 @@ async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], s
         )
         # The driver's rows as they come: the ORM parses each created_at with a pure-Python parser, which
         # for 500,000 marks took seconds; `_seconds` does it in C.
-        _, rows = await Ballot._meta.db.execute_query(marks.sql(params_inline=True))  # ids only: safe inline
-    out_ids = (
-        await Proposal.filter(session_id=session_id, kind="statement")
+        _, found = await Ballot._meta.db.execute_query(marks.sql(params_inline=True))  # ids only: safe inline
+        # Tortoise types them as dicts; both drivers' rows (sqlite3.Row, asyncpg.Record) index by position.
+        rows = cast(Sequence[Sequence[Any]], found)
+    out_ids = await int_column(
+        Proposal.filter(session_id=session_id, kind="statement")
         .exclude(status=ProposalStatus.PUBLISHED)
-        .exclude(status=ProposalStatus.PENDING)
-        .values_list("id", flat=True)
+        .exclude(status=ProposalStatus.PENDING),
+        "id",
     )
-    meta = await Proposal.filter(session_id=session_id, kind="statement", meta=True).values_list("id", flat=True)
-    return rows, set(out_ids), set(meta)  # type: ignore[arg-type]
+    meta = await int_column(Proposal.filter(session_id=session_id, kind="statement", meta=True), "id")
+    return rows, set(out_ids), set(meta)
 
 
 def _seconds(value: Any) -> float:

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from deliberate import events
 from deliberate.actors import Actor, require_participant
+from deliberate.db import int_column
 from deliberate.errors import Conflict, ValidationError
 from deliberate.i18n import N_
 from deliberate.moderation.models import ModerationAction
@@ -37,7 +38,7 @@ async def write_statement(actor: Actor, session: Session, *, text: object) -> Pr
     body = clean_text(text, field="text", max_length=STATEMENT_MAX, min_length=3)
     if await Proposal.filter(session_id=session.id, kind=STATEMENT, title=body).exists():
         raise Conflict(N_("This statement is already there."), field="text")
-    theme = await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id").first()  # type: ignore[attr-defined]
+    theme = await Theme.filter(assembly_id=session.assembly_id).order_by("position", "id").first()
     if theme is None:
         raise ValidationError(N_("Please choose one of the strategic issues."), field="theme_id")
     status = ProposalStatus.PENDING if session.premoderation and not seeded else ProposalStatus.PUBLISHED
@@ -63,12 +64,13 @@ async def next_statement(actor: Actor, session: Session) -> Proposal | None:
     opinion map's priorities when it has been computed, else the statements with the fewest marks."""
     me = require_participant(actor, session)
     vote_round = await statement_round(session)
-    done = set(await Ballot.filter(round_id=vote_round.id, participant_id=me.id).values_list("proposal_id", flat=True))
+    done = set(await int_column(Ballot.filter(round_id=vote_round.id, participant_id=me.id), "proposal_id"))
     open_ids = [
         i
-        for i in await Proposal.filter(session_id=session.id, kind=STATEMENT, status=ProposalStatus.PUBLISHED)
-        .order_by("id")
-        .values_list("id", flat=True)
+        for i in await int_column(
+            Proposal.filter(session_id=session.id, kind=STATEMENT, status=ProposalStatus.PUBLISHED).order_by("id"),
+            "id",
+        )
         if i not in done
     ]
     if not open_ids:

@@ -68,7 +68,7 @@ async def export_session(code: str, key: bytes, *, compress: bool = False) -> by
         "session_uid": f"{instance}:{session.id}",
         "session_code": session.code,
         "session_title": session.title,
-        "assembly_key": await assembly_key(session.assembly_id, instance),  # type: ignore[attr-defined]
+        "assembly_key": await assembly_key(session.assembly_id, instance),
         "exported_at": dt.datetime.now(dt.UTC),
         "counts": {name: len(r) for name, r in rows.items()},
     }
@@ -78,12 +78,12 @@ async def export_session(code: str, key: bytes, *, compress: bool = False) -> by
 async def _collect(session: Session) -> dict[str, list[dict[str, Any]]]:
     """Every bundled table's rows of this session, walking down from the session through the owners."""
     rows: dict[str, list[dict[str, Any]]] = {}
-    ids: dict[str, list[int]] = {"session": [session.id], "assembly": [session.assembly_id]}  # type: ignore[attr-defined]
+    ids: dict[str, list[int]] = {"session": [session.id], "assembly": [session.assembly_id]}
     for table in TABLES:
         if table.name in ids:
             query = table.model.filter(id__in=ids[table.name])
         else:
-            belongs = [Q(**{f"{c}__in": ids[table.refs[c]]}) for c in table.owners]
+            belongs = [Q(**{f"{c}__in": ids[table.refs[c]]}, join_type="AND") for c in table.owners]
             query = table.model.filter(Q(*belongs, join_type="OR"))
         rows[table.name] = await query.order_by("id").values(*table.columns)
         ids[table.name] = [r["id"] for r in rows[table.name]]

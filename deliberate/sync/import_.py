@@ -211,10 +211,10 @@ class _Writer:
             values["token_hash"] = token_hash(new_token())
             values["external_id"] = values.get("external_id") or f"{self.header['source_instance']}:{row['id']}"[:64]
         obj = await table.model.create(**values)
-        self.ids[table.name][row["id"]] = obj.id
+        self.ids[table.name][row["id"]] = obj.pk  # `id` on every bundled table; a plain Model only knows `pk`
         for column, target in table.refs.items():
             if row.get(column) is not None and values.get(column) is None:
-                self.later.append((table.model, obj.id, column, target, row[column]))
+                self.later.append((table.model, obj.pk, column, target, row[column]))
 
     def _values(self, table: Table, row: dict[str, Any], *, deferrable: bool) -> dict[str, Any]:
         fields_map = table.model._meta.fields_map

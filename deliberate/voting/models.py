@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from deliberate.accounts.models import StaffUser
+    from deliberate.proposals.models import Proposal
+    from deliberate.sessions.models import Participant, Session
 
 
 class VoteRound(Model):
@@ -12,13 +19,19 @@ class VoteRound(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    session = fields.ForeignKeyField("models.Session", related_name="rounds", on_delete=fields.CASCADE)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="rounds", on_delete=fields.CASCADE
+    )
+    session_id: int
     method = fields.CharField(max_length=16)
     title = fields.CharField(max_length=140, default="")
-    options = fields.JSONField(default=dict)
+    options: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     is_open = fields.BooleanField(default=True)
     revealed = fields.BooleanField(default=False)
-    created_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 
@@ -35,16 +48,26 @@ class Ballot(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    round = fields.ForeignKeyField("models.VoteRound", related_name="ballots", on_delete=fields.CASCADE)
-    proposal = fields.ForeignKeyField("models.Proposal", related_name="ballots", on_delete=fields.CASCADE)
-    participant = fields.ForeignKeyField(
+    round: fields.ForeignKeyRelation[VoteRound] = fields.ForeignKeyField(
+        "models.VoteRound", related_name="ballots", on_delete=fields.CASCADE
+    )
+    round_id: int
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "models.Proposal", related_name="ballots", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    participant: fields.ForeignKeyNullableRelation[Participant] = fields.ForeignKeyField(
         "models.Participant", related_name="ballots", null=True, on_delete=fields.CASCADE
     )
+    participant_id: int | None
     value = fields.IntField()
     source = fields.CharField(max_length=8, default="phone")
     # A paper ranking is several rows that belong together: they share this key.
     paper_key = fields.CharField(max_length=32, default="")
-    entered_by = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    entered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entered_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

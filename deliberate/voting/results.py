@@ -20,7 +20,7 @@ from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.vocab import SECTORS
 from deliberate.votes.models import Support
 from deliberate.voting import tally
-from deliberate.voting.methods import METHOD_LABELS, SOURCE_LABELS, options_of
+from deliberate.voting.methods import METHOD_LABELS, SOURCE_LABELS, SOURCES, options_of
 from deliberate.voting.models import Ballot, VoteRound
 
 MIN_GROUP = 5
@@ -113,12 +113,12 @@ async def round_results(
     items = []
     for p in proposals:
         # A proposal nobody marked has no row in the tally (rankings list every candidate).
-        row = figures.get(p.id) or {"backers": 0, "by_source": dict.fromkeys(tally.SOURCES, 0)}
+        row = figures.get(p.id) or {"backers": 0, "by_source": dict.fromkeys(SOURCES, 0)}
         row = {
             "id": p.id,
             "title": p.title,
             "theme_id": p.theme_id,
-            "external_id": p.external_id or None,  # type: ignore[attr-defined]
+            "external_id": p.external_id or None,
             **row,
             "supports": supports.get(p.id, 0),
             "comments": comments.get(p.id, 0),

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator, require_participant
+from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
 from deliberate.moderation.models import ModerationAction
@@ -120,7 +121,7 @@ async def _voter(
 
 
 def _check_target(proposal: Proposal, session: Session, kind: str) -> None:
-    if proposal.session_id != session.id:  # type: ignore[attr-defined]
+    if proposal.session_id != session.id:
         raise NotFound(N_("No such proposal."))
     if proposal.status != ProposalStatus.PUBLISHED:
         raise PermissionDenied(N_("This proposal cannot be voted on."))
@@ -161,10 +162,9 @@ async def cast_vote(
         await Participant.select_for_update().get(id=person.id)
         existing = await Ballot.get_or_none(round_id=vote_round.id, proposal_id=proposal.id, participant_id=person.id)
         if chosen == "dots":
-            others = (
-                await Ballot.filter(round_id=vote_round.id, participant_id=person.id)
-                .exclude(proposal_id=proposal.id)
-                .values_list("value", flat=True)
+            others = await int_column(
+                Ballot.filter(round_id=vote_round.id, participant_id=person.id).exclude(proposal_id=proposal.id),
+                "value",
             )
             if sum(others) + number > options.budget:
                 raise Conflict(
@@ -261,6 +261,7 @@ async def enter_paper(
     if session.phase == "closed":
         raise PermissionDenied(N_("This session is closed."))
     key = secrets.token_hex(8)
+    rows: list[tuple[Any, int]]  # (proposal id, value): ids from the form, checked below
     if vote_round.method == "rank":
         ids = await _ranking_ids(session, order, options.k)
         rows = [(pid, i + 1) for i, pid in enumerate(ids)]
@@ -323,4 +324,4 @@ async def my_marks(session: Session, vote_round: VoteRound, participant: Partici
     rows = await Ballot.filter(round_id=vote_round.id, participant_id=participant.id).values_list(
         "proposal_id", "value"
     )
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)

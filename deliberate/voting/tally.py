@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -173,7 +174,10 @@ def items_for(
     return support_items(marks)
 
 
-SORT_KEYS = {
+# A tally row: figures by name, as the results page, the brief and the audit read them.
+Row = dict[str, Any]
+
+SORT_KEYS: dict[str, Callable[[Row], tuple[float, ...]]] = {
     "support": lambda r: (-r.get("supports", 0), -r.get("comments", 0)),
     "dots": lambda r: (-r.get("dots", 0), -r.get("backers", 0)),
     "score": lambda r: (-r.get("mean", 0), -r.get("n", 0)),
@@ -183,11 +187,11 @@ SORT_KEYS = {
 MAIN_FIGURE = {"support": "supports", "dots": "dots", "score": "mean", "rank": "borda", "agree": "agree_rate"}
 
 
-def passes(method: str, options: Options, item: dict[str, object], voter_count: int) -> bool | None:
+def passes(method: str, options: Options, item: Row, voter_count: int) -> bool | None:
     """Whether an item clears the pass line, or None when the round has none."""
     if options.threshold is None:
         return None
     if method == "score":
-        return item.get("n", 0) > 0 and float(item.get("mean", 0)) >= options.threshold  # type: ignore[arg-type]
-    backers = int(item.get("backers", 0))  # type: ignore[arg-type]
+        return item.get("n", 0) > 0 and float(item.get("mean", 0)) >= options.threshold
+    backers = int(item.get("backers", 0))
     return voter_count > 0 and backers * 100 >= options.threshold * voter_count
