@@ -62,7 +62,7 @@ async def test_sign_out_ends_the_staff_login(browser: Callable[[], Browser]) -> 
 async def test_staff_pages_send_strangers_to_sign_in(browser: Callable[[], Browser]) -> None:
     r = await browser().get("/staff")
     assert r.status_code == 303
-    assert r.headers["location"] == "http://testserver/staff/login?next=/staff"
+    assert r.headers["location"] == "/staff/login?next=/staff"
 
 
 async def test_create_an_assembly_and_a_session_with_the_forms(browser: Callable[[], Browser]) -> None:

@@ -28,7 +28,7 @@ from deliberate.text import as_int
 from deliberate.votes.services import add_support, support_count, withdraw_support
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
-from deliberate.web.views.participant import join_url
+from deliberate.web.views.participant.join import join_url
 
 MAX_JSON_BYTES = 64 * 1024
 
