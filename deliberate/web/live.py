@@ -40,6 +40,7 @@ CHANGES_LEADERS = {
     "proposal.merged",
     "comment.added",
     "comment.hidden",
+    "comment.restored",
 }
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
 # Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:

@@ -318,6 +318,12 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
             name="api_moderation",
         ),
+        Route(
+            "/api/v1/comments/{comment_id}/moderation",
+            v1.write(v1.comment_moderation),
+            methods=["POST"],
+            name="api_comment_moderation",
+        ),
         # live
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),
         Route("/s/{code}/live", live.live_poll, name="live_poll"),

@@ -76,6 +76,7 @@ class World:
     other_code: str
     assembly_id: int
     proposal_id: int
+    comment_id: int
     round_id: int
     item_id: int
     clause_id: int
@@ -161,6 +162,13 @@ class Matrix:
         )
         assert r.status_code == 201, r.text
         proposal = r.json()["id"]
+        r = await self.client.post(
+            f"/api/v1/proposals/{proposal}/comments",
+            headers={"authorization": f"Bearer {token}"},
+            json={"body": "เห็นด้วย ควรเริ่มที่ตำบลเรา", "stance": "for"},
+        )
+        assert r.status_code == 201, r.text
+        comment = r.json()["id"]
         await self.api(
             "POST",
             f"/api/v1/proposals/{proposal}/answer",
@@ -207,6 +215,7 @@ class Matrix:
             other_code=self.other_code,
             assembly_id=s["assembly_id"],
             proposal_id=proposal,
+            comment_id=comment,
             round_id=vote_round["id"],
             item_id=item["id"],
             clause_id=first["id"],
@@ -241,6 +250,7 @@ class Matrix:
         params: dict[str, Any] = {
             "code": world.code,
             "proposal_id": world.proposal_id,
+            "comment_id": world.comment_id,
             "assembly_id": world.assembly_id,
             "round_id": world.round_id,
             "clause_id": world.clause_id,
