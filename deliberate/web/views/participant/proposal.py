@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -45,7 +47,7 @@ async def _page(
     proposal: Proposal,
     *,
     errors: dict[str, str] | None = None,
-    values: dict[str, object] | None = None,
+    values: Mapping[str, object] | None = None,
     status: int = 200,
 ) -> Response:
     from deliberate.outcomes.models import ANSWER_LABELS, CARRIED, ROLES, Commitment, ProposalAnswer

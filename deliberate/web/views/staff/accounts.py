@@ -41,6 +41,7 @@ async def login(request: Request) -> Response:
     status = 200
     email = ""
     headers: dict[str, str] = {}
+    response: Response
     if request.method == "POST":
         try:
             form = await read_form(request)

@@ -135,7 +135,7 @@ async def permissions(request: Request) -> Response:
     """What participants may do in a phase."""
 
     async def act(session: Session, actor: Actor, form: FormData) -> object:
-        chosen = {a: form.get(a) == "on" for a in ACTIONS}
+        chosen: dict[str, object] = {a: form.get(a) == "on" for a in ACTIONS}
         return await sessions.set_permissions(actor, session, form.get("phase"), chosen)
 
     return await _act(request, "permissions", act)
@@ -217,7 +217,9 @@ async def assisted_support(request: Request) -> Response:
 
 async def open_round(request: Request) -> Response:
     async def act(session: Session, actor: Actor, form: FormData) -> object:
-        options = {k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold") if form.get(k)}
+        options: dict[str, object] = {
+            k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold") if form.get(k)
+        }
         options |= {k: form.get(k) == "on" for k in ("hidden", "allow_assisted", "allow_paper")}
         return await voting.open_round(
             actor, session, method=form.get("method"), options=options, title=form.get("title") or ""

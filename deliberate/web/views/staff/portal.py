@@ -29,7 +29,7 @@ async def portal(request: Request) -> Response:
     from deliberate.briefs import portal as finder
 
     actor = await staff(request)
-    raw = dict(request.query_params)
+    raw: dict[str, object] = dict(request.query_params)
     errors: dict[str, str] = {}
     try:
         filters = finder.clean_filters(raw)
