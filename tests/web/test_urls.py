@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
-from starlette.routing import NoMatchFound
+from starlette.routing import Match, NoMatchFound, Route
 
+from deliberate.accounts.services import create_staff_user
+from deliberate.web.routes import routes
 from deliberate.web.urls import url
+from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
 
 
 async def test_a_route_name_gives_its_path_with_the_parameters_put_in(client: httpx.AsyncClient) -> None:
@@ -20,3 +25,57 @@ async def test_an_unknown_name_or_a_missing_parameter_is_refused_by_name(client:
         url("no_such_route")
     with pytest.raises(NoMatchFound):
         url("console")
+
+
+# Every button of a page is its own route, named by one rule: the act as in the URL, `-` as `_`.
+ACT_FAMILIES = {
+    "/staff/s/{code}/outcomes/": "outcomes_",
+    "/staff/s/{code}/resolutions/": "resolutions_desk_",
+    "/s/{code}/resolutions/": "resolutions_",
+    "/staff/s/{code}/": "console_",
+}
+
+
+def test_every_button_route_is_named_by_its_act() -> None:
+    seen = set()
+    for route in routes():
+        if not isinstance(route, Route) or route.methods != {"POST"}:
+            continue
+        for prefix, name in ACT_FAMILIES.items():
+            act = route.path.removeprefix(prefix)
+            if act != route.path and "/" not in act and "{" not in act:
+                assert route.name == name + act.replace("-", "_"), route.path
+                seen.add(name)
+                break
+    assert seen == set(ACT_FAMILIES.values())
+    assert url("console_slow_mode", code="AB12CD") == "/staff/s/AB12CD/slow-mode"
+    assert url("resolutions_desk_close_check", code="AB12CD") == "/staff/s/AB12CD/resolutions/close-check"
+
+
+async def test_an_unknown_act_is_a_missing_page_and_downloads_reach_their_own_routes(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code = (await api.new_session(facilitator))["code"]
+    email = unique_email()
+    await create_staff_user(email, "facilitator", PASSWORD)
+    desk = browser()
+    await desk.sign_in(email)
+    csrf = desk.csrf(desk.page(await desk.get(f"/staff/s/{code}")))
+    before = await row_counts()
+    for path in (
+        f"/staff/s/{code}/no-such-act",
+        f"/staff/s/{code}/outcomes/no-such-act",
+        f"/staff/s/{code}/resolutions/no-such-act",
+        f"/s/{code}/resolutions/no-such-act",
+    ):
+        assert (await desk.post(path, {"csrf_token": csrf})).status_code == 404, path
+    assert await row_counts() == before
+    assert reached("GET", f"/staff/s/{code}/brief.json") == "staff_brief"
+    assert reached("GET", f"/staff/s/{code}/minutes.docx") == "staff_minutes"
+    assert reached("POST", f"/staff/s/{code}/phase") == "console_phase"
+
+
+def reached(method: str, path: str) -> str:
+    """The name of the route the table sends this request to (the first full match, as the router does)."""
+    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
+    return next(r.name for r in routes() if isinstance(r, Route) and r.matches(scope)[0] is Match.FULL)
