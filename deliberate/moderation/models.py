@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "restore": N_("Restored"),
     "merge": N_("Merged"),
     "hide_comment": N_("Comment hidden"),
+    "restore_comment": N_("Comment restored"),
     "slow_mode": N_("Slow mode changed"),
     "phase": N_("Phase changed"),
     "permissions": N_("Phase switches changed"),

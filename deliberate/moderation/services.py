@@ -1,4 +1,4 @@
-"""Screening submissions: approve, hide with a reason, restore, merge duplicates.
+"""Screening submissions: approve, hide with a reason, restore, merge duplicates; hide and restore comments.
 
 Nothing is ever deleted: hiding and merging change a status, and every act is recorded with who and when.
 """
@@ -168,6 +168,31 @@ async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Com
         )
     await events.publish(events.Event("comment.hidden", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
     return comment
+
+
+async def restore_comment(actor: Actor, comment: Comment, *, reason: object = "") -> Comment:
+    """Show a hidden comment again; like hiding it, the act is recorded with who, when and why."""
+    staff = require_facilitator(actor)
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
+    proposal = await Proposal.get(id=comment.proposal_id)  # type: ignore[attr-defined]
+    async with in_transaction():
+        current = await Comment.filter(id=comment.id).select_for_update().first()
+        if current is None:
+            raise NotFound(N_("No such comment."))
+        if not current.hidden:
+            raise Conflict(N_("Only hidden comments can be restored."))
+        current.hidden = False
+        current.hidden_reason = ""
+        await current.save(update_fields=["hidden", "hidden_reason"])
+        await ModerationAction.create(
+            session_id=proposal.session_id,
+            comment=current,
+            action="restore_comment",  # type: ignore[attr-defined]
+            reason=why,
+            actor=staff,
+        )
+    await events.publish(events.Event("comment.restored", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
+    return current
 
 
 async def queue(actor: Actor, session_id: int) -> list[Proposal]:

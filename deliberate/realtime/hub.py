@@ -38,7 +38,7 @@ TICK_MAX_S = 0.25
 SENDS_PER_TURN = 50
 # Events that change only numbers on a page (a proposal's supports or comments), never what it shows.
 SUPPORT_COUNTS = frozenset({"support.added", "support.withdrawn"})
-COMMENT_COUNTS = frozenset({"comment.added", "comment.hidden"})
+COMMENT_COUNTS = frozenset({"comment.added", "comment.hidden", "comment.restored"})
 COUNTS_ONLY = SUPPORT_COUNTS | COMMENT_COUNTS
 
 

@@ -40,6 +40,7 @@ CHANGES_LEADERS = {
     "proposal.merged",
     "comment.added",
     "comment.hidden",
+    "comment.restored",
 }
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
 # Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:
@@ -120,7 +121,7 @@ async def _resolutions_changed(session: Session, dirty: Dirty, key: str) -> bool
         return False
     if dirty.everything or not key.startswith("participant"):
         return True  # a snapshot (for one page) leaves the mark alone: the next tick compares with it
-    from deliberate.web.views.resolutions import phone_fingerprint
+    from deliberate.web.views.participant.resolutions import phone_fingerprint
 
     mark = await phone_fingerprint(session)
     seen = _phone_marks.get((session.id, key))

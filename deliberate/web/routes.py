@@ -1,4 +1,9 @@
-"""The one route table. Every page, API endpoint and websocket is named here."""
+"""The one route table. Every page, API endpoint and websocket is named here.
+
+Every button is its own route to its own handler: `/staff/s/{code}/<act>` is `console_<act>`,
+`/staff/s/{code}/outcomes/<act>` is `outcomes_<act>`, `/staff/s/{code}/resolutions/<act>` is
+`resolutions_desk_<act>` and the phone's `/s/{code}/resolutions/<act>` is `resolutions_<act>`, with `_` for
+`-` (`slow-mode` is `console_slow_mode`). A path no route names answers 404 from the router."""
 
 from __future__ import annotations
 
@@ -12,68 +17,139 @@ from deliberate.web import live, ops
 from deliberate.web.api import accounts as api_accounts
 from deliberate.web.api import openapi, outcomes, resolutions, v1, voting
 from deliberate.web.assets import AssetFiles, ShortCacheFiles
-from deliberate.web.views import accounts, participant, staff
-from deliberate.web.views import outcomes as outcome_views
-from deliberate.web.views import resolutions as resolution_views
-from deliberate.web.views import voting as voting_views
+from deliberate.web.views.participant import board, follow_up, join, my_data, proposal, vote
+from deliberate.web.views.participant import resolutions as phone
+from deliberate.web.views.staff import accounts, assemblies, console, portal, projector
+from deliberate.web.views.staff import outcomes as outcome_desk
+from deliberate.web.views.staff import resolutions as desk
 
 NODE = ROOT / "node_modules"
 
 
 def routes() -> list[BaseRoute]:
     return [
-        Route("/", participant.home, name="home"),
+        Route("/", join.home, name="home"),
         # operations (see web/ops.py)
         Route("/healthz", ops.healthz, name="healthz"),
         Route("/readyz", ops.readyz, name="readyz"),
         Route("/metrics", ops.metrics, name="metrics"),
         # participants
-        Route("/s/{code}/join", participant.join, methods=["GET", "POST"], name="join"),
-        Route("/s/{code}", participant.session_page, name="session_page"),
-        Route("/s/{code}/proposals", participant.propose, methods=["POST"], name="propose"),
-        Route("/s/{code}/p/{proposal_id:int}", participant.proposal_page, name="proposal_page"),
-        Route("/s/{code}/p/{proposal_id:int}/comments", participant.comment, methods=["POST"], name="comment"),
-        Route("/s/{code}/p/{proposal_id:int}/support", participant.support, methods=["POST"], name="support"),
-        Route("/s/{code}/p/{proposal_id:int}/pledge", participant.pledge, methods=["POST"], name="pledge"),
-        Route("/a/{assembly_id:int}/follow-up", outcome_views.follow_up_page, name="follow_up"),
-        Route("/s/{code}/vote", voting_views.vote_page, name="vote_page"),
-        Route("/s/{code}/vote", voting_views.vote, methods=["POST"], name="vote"),
-        Route("/s/{code}/similar", voting_views.similar_hint, name="similar"),
-        Route("/s/{code}/rank", voting_views.rank, methods=["POST"], name="rank"),
-        Route("/s/{code}/statements", voting_views.statement, methods=["POST"], name="write_statement"),
-        Route("/s/{code}/resolutions", resolution_views.phone_page, name="resolutions_page"),
-        Route(
-            "/s/{code}/resolutions/{action}", resolution_views.phone_action, methods=["POST"], name="resolutions_action"
-        ),
-        Route("/geo/subdistricts", participant.subdistricts, name="subdistricts"),
-        Route("/s/{code}/me", participant.my_data_page, methods=["GET", "POST"], name="my_data"),
-        Route("/s/{code}/qr.svg", participant.qr_svg, name="qr"),
-        Route("/s/{code}/screen", staff.projector, name="projector"),
+        Route("/s/{code}/join", join.join, methods=["GET", "POST"], name="join"),
+        Route("/s/{code}", board.session_page, name="session_page"),
+        Route("/s/{code}/proposals", board.propose, methods=["POST"], name="propose"),
+        Route("/s/{code}/p/{proposal_id:int}", proposal.proposal_page, name="proposal_page"),
+        Route("/s/{code}/p/{proposal_id:int}/comments", proposal.comment, methods=["POST"], name="comment"),
+        Route("/s/{code}/p/{proposal_id:int}/support", proposal.support, methods=["POST"], name="support"),
+        Route("/s/{code}/p/{proposal_id:int}/pledge", proposal.pledge, methods=["POST"], name="pledge"),
+        Route("/a/{assembly_id:int}/follow-up", follow_up.follow_up_page, name="follow_up"),
+        Route("/s/{code}/vote", vote.vote_page, name="vote_page"),
+        Route("/s/{code}/vote", vote.vote, methods=["POST"], name="vote"),
+        Route("/s/{code}/similar", vote.similar_hint, name="similar"),
+        Route("/s/{code}/rank", vote.rank, methods=["POST"], name="rank"),
+        Route("/s/{code}/statements", vote.statement, methods=["POST"], name="write_statement"),
+        Route("/s/{code}/resolutions", phone.phone_page, name="resolutions_page"),
+        Route("/s/{code}/resolutions/amend", phone.amend, methods=["POST"], name="resolutions_amend"),
+        Route("/s/{code}/resolutions/back", phone.back, methods=["POST"], name="resolutions_back"),
+        Route("/s/{code}/resolutions/answer", phone.answer, methods=["POST"], name="resolutions_answer"),
+        Route("/s/{code}/resolutions/comment", phone.comment, methods=["POST"], name="resolutions_comment"),
+        Route("/geo/subdistricts", join.subdistricts, name="subdistricts"),
+        Route("/s/{code}/me", my_data.my_data_page, methods=["GET", "POST"], name="my_data"),
+        Route("/s/{code}/qr.svg", join.qr_svg, name="qr"),
+        Route("/s/{code}/screen", projector.projector, name="projector"),
         # staff
-        Route("/staff/login", staff.login, methods=["GET", "POST"], name="login"),
-        Route("/staff/logout", staff.logout, methods=["POST"], name="logout"),
+        Route("/staff/login", accounts.login, methods=["GET", "POST"], name="login"),
+        Route("/staff/logout", accounts.logout, methods=["POST"], name="logout"),
         Route("/staff/invitations", accounts.invitations, methods=["GET", "POST"], name="invitations"),
         Route("/staff/users", accounts.staff_users, methods=["GET", "POST"], name="staff_users"),
         Route("/staff/invite", accounts.accept_invitation, methods=["GET", "POST"], name="accept_invitation"),
         Route("/staff/reset", accounts.reset_password, methods=["GET", "POST"], name="reset_password"),
-        Route("/staff", staff.dashboard, methods=["GET", "POST"], name="dashboard"),
+        Route("/staff", assemblies.dashboard, methods=["GET", "POST"], name="dashboard"),
         Route(
-            "/staff/assemblies/{assembly_id:int}", staff.assembly_page, methods=["GET", "POST"], name="assembly_page"
+            "/staff/assemblies/{assembly_id:int}",
+            assemblies.assembly_page,
+            methods=["GET", "POST"],
+            name="assembly_page",
         ),
-        Route("/staff/portal", outcome_views.portal, name="portal"),
-        Route("/staff/s/{code}", staff.console, name="console"),
-        Route("/staff/s/{code}/outcomes", outcome_views.desk, name="outcomes_desk"),
-        Route("/staff/s/{code}/outcomes/{action}", outcome_views.desk_action, methods=["POST"], name="outcomes_action"),
-        Route("/staff/s/{code}/resolutions", resolution_views.desk, name="resolutions_desk"),
+        Route("/staff/portal", portal.portal, name="portal"),
+        Route("/staff/s/{code}", console.console, name="console"),
+        Route("/staff/s/{code}/outcomes", outcome_desk.desk, name="outcomes_desk"),
+        Route("/staff/s/{code}/outcomes/answer", outcome_desk.answer, methods=["POST"], name="outcomes_answer"),
         Route(
-            "/staff/s/{code}/resolutions/{action}",
-            resolution_views.desk_action,
+            "/staff/s/{code}/outcomes/commitment", outcome_desk.commitment, methods=["POST"], name="outcomes_commitment"
+        ),
+        Route(
+            "/staff/s/{code}/outcomes/action-item",
+            outcome_desk.action_item,
             methods=["POST"],
-            name="resolutions_desk_action",
+            name="outcomes_action_item",
         ),
-        Route("/staff/s/{code}/brief.{fmt}", outcome_views.download_brief, name="staff_brief"),
-        Route("/staff/s/{code}/minutes.{fmt}", outcome_views.download_minutes, name="staff_minutes"),
-        Route("/staff/s/{code}/{action}", staff.console_action, methods=["POST"], name="console_action"),
+        Route("/staff/s/{code}/outcomes/progress", outcome_desk.progress, methods=["POST"], name="outcomes_progress"),
+        Route("/staff/s/{code}/resolutions", desk.desk, name="resolutions_desk"),
+        Route("/staff/s/{code}/resolutions/item", desk.item, methods=["POST"], name="resolutions_desk_item"),
+        Route(
+            "/staff/s/{code}/resolutions/revise-item",
+            desk.revise_item,
+            methods=["POST"],
+            name="resolutions_desk_revise_item",
+        ),
+        Route(
+            "/staff/s/{code}/resolutions/add-clause",
+            desk.add_clause,
+            methods=["POST"],
+            name="resolutions_desk_add_clause",
+        ),
+        Route("/staff/s/{code}/resolutions/redraft", desk.redraft, methods=["POST"], name="resolutions_desk_redraft"),
+        Route(
+            "/staff/s/{code}/resolutions/criteria", desk.criteria, methods=["POST"], name="resolutions_desk_criteria"
+        ),
+        Route("/staff/s/{code}/resolutions/screen", desk.screen, methods=["POST"], name="resolutions_desk_screen"),
+        Route("/staff/s/{code}/resolutions/merge", desk.merge, methods=["POST"], name="resolutions_desk_merge"),
+        Route("/staff/s/{code}/resolutions/rules", desk.rules, methods=["POST"], name="resolutions_desk_rules"),
+        Route(
+            "/staff/s/{code}/resolutions/delegate", desk.delegate, methods=["POST"], name="resolutions_desk_delegate"
+        ),
+        Route("/staff/s/{code}/resolutions/decide", desk.decide, methods=["POST"], name="resolutions_desk_decide"),
+        Route(
+            "/staff/s/{code}/resolutions/open-check",
+            desk.open_check,
+            methods=["POST"],
+            name="resolutions_desk_open_check",
+        ),
+        Route(
+            "/staff/s/{code}/resolutions/close-check",
+            desk.close_check,
+            methods=["POST"],
+            name="resolutions_desk_close_check",
+        ),
+        Route("/staff/s/{code}/brief.{fmt}", outcome_desk.download_brief, name="staff_brief"),
+        Route("/staff/s/{code}/minutes.{fmt}", outcome_desk.download_minutes, name="staff_minutes"),
+        Route("/staff/s/{code}/phase", console.phase, methods=["POST"], name="console_phase"),
+        Route("/staff/s/{code}/permissions", console.permissions, methods=["POST"], name="console_permissions"),
+        Route("/staff/s/{code}/timer", console.timer, methods=["POST"], name="console_timer"),
+        Route("/staff/s/{code}/premoderation", console.premoderation, methods=["POST"], name="console_premoderation"),
+        Route("/staff/s/{code}/slow-mode", console.slow_mode, methods=["POST"], name="console_slow_mode"),
+        Route("/staff/s/{code}/spotlight", console.spotlight, methods=["POST"], name="console_spotlight"),
+        Route("/staff/s/{code}/moderate", console.moderate, methods=["POST"], name="console_moderate"),
+        Route(
+            "/staff/s/{code}/assisted-proposal",
+            console.assisted_proposal,
+            methods=["POST"],
+            name="console_assisted_proposal",
+        ),
+        Route(
+            "/staff/s/{code}/assisted-support",
+            console.assisted_support,
+            methods=["POST"],
+            name="console_assisted_support",
+        ),
+        Route("/staff/s/{code}/open-round", console.open_round, methods=["POST"], name="console_open_round"),
+        Route("/staff/s/{code}/close-round", console.close_round, methods=["POST"], name="console_close_round"),
+        Route("/staff/s/{code}/reveal-round", console.reveal_round, methods=["POST"], name="console_reveal_round"),
+        Route("/staff/s/{code}/hide-results", console.hide_results, methods=["POST"], name="console_hide_results"),
+        Route("/staff/s/{code}/paper", console.paper, methods=["POST"], name="console_paper"),
+        Route(
+            "/staff/s/{code}/seed-statement", console.seed_statement, methods=["POST"], name="console_seed_statement"
+        ),
         # JSON API
         Route("/api/v1/openapi.json", openapi.openapi, name="openapi"),
         Route("/api/v1/auth/token", v1.token, methods=["POST"], name="api_token"),
@@ -241,6 +317,12 @@ def routes() -> list[BaseRoute]:
             v1.write(v1.moderation),
             methods=["POST"],
             name="api_moderation",
+        ),
+        Route(
+            "/api/v1/comments/{comment_id}/moderation",
+            v1.write(v1.comment_moderation),
+            methods=["POST"],
+            name="api_comment_moderation",
         ),
         # live
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),

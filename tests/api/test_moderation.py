@@ -1,10 +1,11 @@
-"""Moderation over the JSON API: approve, hide, restore, merge."""
+"""Moderation over the JSON API: approve, hide, restore, merge; hide and restore comments."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
+from deliberate.audit.models import AuditEntry
 from deliberate.comments.models import Comment
 from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
@@ -170,3 +171,81 @@ async def test_only_facilitators_moderate(api: Api, facilitator: dict[str, str],
     assert r.status_code == (401 if who == "anonymous" else 403)
     assert await row_counts() == before
     assert (await Proposal.get(id=pid)).status == "published"
+
+
+# -- comments ---------------------------------------------------------------------------------------------
+async def moderate_comment(
+    client: httpx.AsyncClient, who: dict[str, str], comment_id: int, **body: object
+) -> httpx.Response:
+    return await client.post(f"/api/v1/comments/{comment_id}/moderation", json=body, headers=who)
+
+
+async def commented(api: Api, facilitator: dict[str, str]) -> tuple[dict, dict[str, str], int, int]:
+    s, author = await ideas_session(api, facilitator)
+    pid = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
+    cid = (await api.comment(author, pid, body="ข้อความที่ไม่เกี่ยวกับประเด็น", stance="note"))["id"]
+    return s, author, pid, cid
+
+
+async def test_hiding_and_restoring_a_comment_keeps_it_and_records_both(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    s, author, pid, cid = await commented(api, facilitator)
+    r = await moderate_comment(client, facilitator, cid, action="hide", reason="นอกประเด็น")
+    assert r.status_code == 200
+    assert r.json() == {"id": cid, "proposal_id": pid, "hidden": True, "hidden_reason": "นอกประเด็น"}
+    assert (await api.proposals(facilitator, s["code"]))[pid]["comments"] == 0
+    stored = await Comment.get(id=cid)
+    assert (stored.hidden, stored.body) == (True, "ข้อความที่ไม่เกี่ยวกับประเด็น")
+
+    r = await moderate_comment(client, facilitator, cid, action="restore", reason="ผู้เขียนชี้แจงแล้ว")
+    assert r.status_code == 200
+    assert r.json() == {"id": cid, "proposal_id": pid, "hidden": False, "hidden_reason": ""}
+    assert (await api.proposals(facilitator, s["code"]))[pid]["comments"] == 1
+    acts = await ModerationAction.filter(comment_id=cid).order_by("id").prefetch_related("actor")
+    assert [(a.action, a.reason) for a in acts] == [
+        ("hide_comment", "นอกประเด็น"),
+        ("restore_comment", "ผู้เขียนชี้แจงแล้ว"),
+    ]
+    assert all(a.actor is not None and a.actor.role == "facilitator" for a in acts)
+    kinds = await AuditEntry.filter(session__code=s["code"]).values_list("kind", flat=True)
+    assert {"staff.hide_comment", "staff.restore_comment"} <= set(kinds)
+
+
+async def test_comment_moderation_refusals_say_why_in_the_users_language(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    _, _, _, cid = await commented(api, facilitator)
+    english = facilitator | {"accept-language": "en"}
+    before = await row_counts()
+    r = await moderate_comment(client, english, cid, action="hide")
+    assert (r.status_code, r.json()["field"]) == (422, "reason")
+    r = await moderate_comment(client, english, cid, action="restore")
+    assert r.status_code == 409
+    assert r.json()["message"] == "Only hidden comments can be restored."
+    r = await moderate_comment(client, facilitator, cid, action="delete")
+    assert (r.status_code, r.json()["field"]) == (422, "action")
+    r = await moderate_comment(client, english, cid + 10_000, action="hide", reason="ไม่มีอยู่")
+    assert r.status_code == 404
+    assert r.json()["message"] == "No such comment."
+    r = await moderate_comment(client, facilitator, cid + 10_000, action="hide", reason="ไม่มีอยู่")
+    assert r.json()["message"] == "ไม่พบความเห็นนี้"
+    assert await row_counts() == before
+    assert not (await Comment.get(id=cid)).hidden
+
+
+@pytest.mark.parametrize("who", ["participant", "official", "anonymous"])
+async def test_only_facilitators_moderate_comments(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], who: str
+) -> None:
+    _, author, _, cid = await commented(api, facilitator)
+    if who == "official":
+        headers = await api.staff("official")
+    else:
+        headers = author if who == "participant" else {}
+    before = await row_counts()
+    r = await moderate_comment(client, headers, cid, action="hide", reason="ไม่ชอบ")
+    assert r.status_code == (401 if who == "anonymous" else 403)
+    assert r.json()["message"]
+    assert await row_counts() == before
+    assert not (await Comment.get(id=cid)).hidden

@@ -76,6 +76,7 @@ class World:
     other_code: str
     assembly_id: int
     proposal_id: int
+    comment_id: int
     round_id: int
     item_id: int
     clause_id: int
@@ -161,6 +162,13 @@ class Matrix:
         )
         assert r.status_code == 201, r.text
         proposal = r.json()["id"]
+        r = await self.client.post(
+            f"/api/v1/proposals/{proposal}/comments",
+            headers={"authorization": f"Bearer {token}"},
+            json={"body": "เห็นด้วย ควรเริ่มที่ตำบลเรา", "stance": "for"},
+        )
+        assert r.status_code == 201, r.text
+        comment = r.json()["id"]
         await self.api(
             "POST",
             f"/api/v1/proposals/{proposal}/answer",
@@ -207,6 +215,7 @@ class Matrix:
             other_code=self.other_code,
             assembly_id=s["assembly_id"],
             proposal_id=proposal,
+            comment_id=comment,
             round_id=vote_round["id"],
             item_id=item["id"],
             clause_id=first["id"],
@@ -241,6 +250,7 @@ class Matrix:
         params: dict[str, Any] = {
             "code": world.code,
             "proposal_id": world.proposal_id,
+            "comment_id": world.comment_id,
             "assembly_id": world.assembly_id,
             "round_id": world.round_id,
             "clause_id": world.clause_id,
@@ -248,7 +258,6 @@ class Matrix:
             "amendment_id": world.amendment_id,
             "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
-            "action": ACTIONS.get(route.name, ""),  # type: ignore[attr-defined]
         }
         names = route.param_convertors  # type: ignore[attr-defined]
         return str(route.url_path_for(route.name, **{k: params[k] for k in names}))  # type: ignore[attr-defined]
@@ -309,19 +318,13 @@ class Matrix:
         return "accept" if first["type"] == "websocket.accept" else int(first.get("code", 1000))
 
 
-# Which file format and which console action each parameterised route is asked with.
+# Which file format each parameterised route is asked with.
 FORMATS = {
     "staff_brief": "json",
     "api_brief": "json",
     "staff_minutes": "docx",
     "api_minutes": "docx",
     "api_resolution": "json",
-}
-ACTIONS = {
-    "console_action": "timer",
-    "outcomes_action": "answer",
-    "resolutions_action": "comment",
-    "resolutions_desk_action": "rules",
 }
 
 
@@ -334,7 +337,16 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
         "rank": {"order": str(world.proposal_id)},
         "api_rankings": {"order": [world.proposal_id]},
         "api_check_in": {"from_assembly_id": world.assembly_id},
-        "resolutions_action": {"clause_id": world.clause_id, "body": "เห็นด้วยกับข้อนี้"},
+        "resolutions_comment": {"clause_id": world.clause_id, "body": "เห็นด้วยกับข้อนี้"},
+        "resolutions_amend": {
+            "clause_id": world.clause_id,
+            "op": "replace",
+            "text": "ขอให้ อบต. จัดตั้งศูนย์",
+            "base_version": "1",
+        },
+        "resolutions_back": {"amendment_id": world.amendment_id},
+        "resolutions_answer": {"check_id": world.check_id, "answer": "agree"},
+        "console_assisted_proposal": {"title": "ลานกีฬาชุมชน", "on_behalf_of": "ป้าสมศรี"},
         "api_clause_comments": {"body": "เห็นด้วยกับข้อนี้"},
     }
 
@@ -351,7 +363,10 @@ PHASES = {
         "api_clause_comments",
         "api_backers",
         "api_check_answers",
-        "resolutions_action",
+        "resolutions_amend",
+        "resolutions_back",
+        "resolutions_answer",
+        "resolutions_comment",
     )
 }
 ONE_SHOT = {
@@ -362,6 +377,8 @@ ONE_SHOT = {
     "support",
     "api_resolution_rules",
     "api_checks",
+    "resolutions_back",
+    "resolutions_answer",
 }
 
 Runner = Callable[[BaseRoute, str, str, World], Awaitable[int | str]]

@@ -132,6 +132,7 @@ def base_bodies(w: World) -> dict[str, dict[str, Any]]:
         },
         "POST /api/v1/action-items/{item_id}/updates": {"status": "started", "note": PLAIN, "on": "2030-01-01"},
         "POST /api/v1/proposals/{proposal_id}/moderation": {"action": "approve", "reason": PLAIN},
+        "POST /api/v1/comments/{comment_id}/moderation": {"action": "hide", "reason": PLAIN},
         "POST /api/v1/checks/{check_id}/answers": {"answer": "reservation", "reason": PLAIN},
         "POST /api/v1/assemblies/{assembly_id}/check-in": {"from_assembly_id": w.assembly_id, "title": PLAIN},
     }
@@ -192,6 +193,7 @@ def api_path(template: str, w: World) -> str:
         "clause_id": w.clause_id,
         "check_id": w.check_id,
         "amendment_id": w.amendment_id,
+        "comment_id": w.comment_id,
         "item_id": w.action_item_id if "action-items" in template else w.item_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)

@@ -62,7 +62,7 @@ async def test_sign_out_ends_the_staff_login(browser: Callable[[], Browser]) -> 
 async def test_staff_pages_send_strangers_to_sign_in(browser: Callable[[], Browser]) -> None:
     r = await browser().get("/staff")
     assert r.status_code == 303
-    assert r.headers["location"] == "http://testserver/staff/login?next=/staff"
+    assert r.headers["location"] == "/staff/login?next=/staff"
 
 
 async def test_create_an_assembly_and_a_session_with_the_forms(browser: Callable[[], Browser]) -> None:
@@ -178,3 +178,17 @@ async def test_projector_shows_code_and_leaders(
     assert page.find(class_="join-code-big").get_text(strip=True) == s["code"]
     assert page.find("img", attrs={"src": f"/s/{s['code']}/qr.svg"}) is not None
     assert page.find(id="leaders").find(id=f"leader-{pid}-supports").get_text(strip=True) == "0"
+
+
+async def test_a_refused_console_act_shows_the_refusal_not_the_console(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code = (await api.new_session(facilitator))["code"]
+    official = await staff_browser(browser, "official")
+    csrf = official.csrf(official.page(await official.get("/staff")))
+    r = await official.post(f"/staff/s/{code}/timer", {"csrf_token": csrf, "minutes": "5"})
+    assert r.status_code == 403
+    assert official.page(r).find("form", attrs={"action": f"/staff/s/{code}/phase"}) is None
+    stranger = browser()
+    r = await stranger.post(f"/staff/s/{code}/timer", {"minutes": "5"})
+    assert (r.status_code, r.headers["location"]) == (303, f"/staff/login?next=/staff/s/{code}/timer")

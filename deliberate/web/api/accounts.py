@@ -13,7 +13,7 @@ from deliberate.i18n import N_
 from deliberate.sessions.my_data import erase_my_data, my_data
 from deliberate.web.api.v1 import ok, read_json
 from deliberate.web.identity import api_actor
-from deliberate.web.views.accounts import link_url
+from deliberate.web.views.staff.accounts import link_url
 
 
 def _issued(request: Request, issued: links.Issued) -> dict[str, object]:

@@ -93,6 +93,7 @@ ITEM = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "i
 ASSEMBLY = {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+COMMENT = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
 def document() -> dict[str, object]:
@@ -718,6 +719,20 @@ def document() -> dict[str, object]:
                         "action": {"type": "string", "enum": ["approve", "hide", "restore", "merge"]},
                         "reason": {"type": "string", "maxLength": 300},
                         "into_id": {"type": "integer"},
+                    },
+                    ["action"],
+                ),
+            ),
+        },
+        "/api/v1/comments/{comment_id}/moderation": {
+            "parameters": [COMMENT],
+            "post": _op(
+                "Hide a comment with a reason, or restore a hidden one (facilitator)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "action": {"type": "string", "enum": ["hide", "restore"]},
+                        "reason": {"type": "string", "maxLength": 300},
                     },
                     ["action"],
                 ),

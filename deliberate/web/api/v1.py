@@ -13,13 +13,14 @@ from starlette.responses import JSONResponse, Response
 
 from deliberate.accounts.services import issue_token, sign_in
 from deliberate.actors import Actor, require_facilitator
+from deliberate.comments.models import Comment
 from deliberate.comments.services import add_comment
-from deliberate.errors import DomainError, NotAuthenticated, ValidationError
+from deliberate.errors import DomainError, NotAuthenticated, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
-from deliberate.moderation.services import moderate
+from deliberate.moderation.services import hide_comment, moderate, restore_comment
 from deliberate.privacy import PRIVACY_NOTICE
-from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, ranked, submit_proposal
+from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, submit_proposal
 from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
@@ -28,7 +29,7 @@ from deliberate.text import as_int
 from deliberate.votes.services import add_support, support_count, withdraw_support
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
-from deliberate.web.views.participant import join_url
+from deliberate.web.views.participant.join import join_url
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -168,6 +169,28 @@ async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
     return 200, {"id": result.id, "status": result.status.value, "merged_into": result.merged_into_id}  # type: ignore[attr-defined]
 
 
+async def comment_moderation(request: Request, actor: Actor) -> tuple[int, object]:
+    """Hide a comment with a reason, or show a hidden one again (facilitators)."""
+    require_facilitator(actor)
+    comment = await Comment.get_or_none(id=as_int(request.path_params["comment_id"], field="id"))
+    if comment is None:
+        raise NotFound(N_("No such comment."))
+    data = await read_json(request)
+    action = data.get("action")
+    if action == "hide":
+        comment = await hide_comment(actor, comment, reason=data.get("reason"))
+    elif action == "restore":
+        comment = await restore_comment(actor, comment, reason=data.get("reason", ""))
+    else:
+        raise ValidationError(N_("Please choose one of the options."), field="action")
+    return 200, {
+        "id": comment.id,
+        "proposal_id": comment.proposal_id,  # type: ignore[attr-defined]
+        "hidden": comment.hidden,
+        "hidden_reason": comment.hidden_reason,
+    }
+
+
 # -- anyone with the code ---------------------------------------------------------------------------------
 async def session_detail(request: Request) -> Response:
     session = await _session(request)
@@ -184,18 +207,6 @@ async def session_detail(request: Request) -> Response:
             "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
             "spotlight_id": session.spotlight_id,
             "slow_mode": slow_mode_of(session.permissions),
-        }
-    )
-
-
-async def results(request: Request) -> Response:
-    session = await _session(request)
-    views = await ranked(session)
-    return ok(
-        {
-            "code": session.code,
-            "phase": session.phase,
-            "items": [{"rank": i, **proposal_json(v)} for i, v in enumerate(views, start=1)],
         }
     )
 

@@ -21,9 +21,9 @@ from deliberate.voting import services as voting
 from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, options_of
 from deliberate.voting.results import round_results
 from deliberate.web.forms import read_form, write_once
-from deliberate.web.identity import page_actor
+from deliberate.web.guards import guarded, phone, session_of, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render
-from deliberate.web.views.participant import _session_or_error, join_url
+from deliberate.web.urls import url
 
 
 async def _context(session: Session, actor: Actor) -> dict[str, object]:
@@ -70,13 +70,14 @@ async def _context(session: Session, actor: Actor) -> dict[str, object]:
     return ctx
 
 
-async def vote_page(request: Request, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    session = await _session_or_error(request)
-    if isinstance(session, Response):
-        return session
-    actor = await page_actor(request, session)
-    if actor.participant is None:
-        return redirect(join_url(request, session.code))
+@guarded
+async def vote_page(request: Request) -> Response:
+    return await _page(request, *await phone(request))
+
+
+async def _page(
+    request: Request, session: Session, actor: Actor, *, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
     ctx = await _context(session, actor)
     return render(
         request, "participant/vote.html", ctx | {"errors": errors or {}, "values": {}}, status=status, actor=actor
@@ -91,13 +92,11 @@ async def _proposal_of(session: Session, raw: object) -> Proposal:
     return proposal
 
 
+@guarded
 async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaitable[str]]) -> Response:
     """A phone's voting form: run the service (once per idempotency key), then back to the voting page at the
     anchor `do` names, or the page again with the message when it was refused."""
-    session = await _session_or_error(request)
-    if isinstance(session, Response):
-        return session
-    actor = await page_actor(request, session)
+    session, actor = await visitor(request)
     try:
         form = await read_form(request)
 
@@ -108,8 +107,8 @@ async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaita
     except DomainError as exc:
         if actor.participant is None:
             return error_page(request, exc)
-        return await vote_page(request, errors=form_errors(exc), status=exc.status)
-    return redirect(str(request.url_for("vote_page", code=session.code)) + anchor)
+        return await _page(request, session, actor, errors=form_errors(exc), status=exc.status)
+    return redirect(url("vote_page", code=session.code) + anchor)
 
 
 async def vote(request: Request) -> Response:
@@ -140,13 +139,12 @@ async def statement(request: Request) -> Response:
     return await _act(request, do)
 
 
+@guarded
 async def similar_hint(request: Request) -> Response:
     """Similar proposals (or statements) already there, shown while someone types a new one."""
     from deliberate.thaitext import similar
 
-    session = await _session_or_error(request)
-    if isinstance(session, Response):
-        return session
+    session = await session_of(request)
     kind = "statement" if request.query_params.get("kind") == "statement" else "proposal"
     text = (request.query_params.get("title") or request.query_params.get("text") or "")[:300]
     matches = []

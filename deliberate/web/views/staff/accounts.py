@@ -1,4 +1,4 @@
-"""Staff accounts: inviting people, reset links, and the two one-time pages the links open.
+"""Staff accounts: signing in and out, inviting people, reset links, and the two one-time pages the links open.
 
 The token rides in the query string of the link (`/staff/invite?t=...`), which the request log leaves
 out; the page hands it on in a hidden field, so the form's own post carries it in the body.
@@ -11,13 +11,16 @@ from starlette.responses import Response
 
 from deliberate.accounts import links
 from deliberate.accounts.models import ROLE_LABELS, Role, StaffUser
-from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD, issue_token, revoke_token
-from deliberate.actors import Actor
+from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD, issue_token, revoke_token, sign_in
 from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import N_, gettext
+from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.web.forms import read_form
-from deliberate.web.identity import STAFF_COOKIE, page_actor
+from deliberate.web.guards import guarded, staff
+from deliberate.web.identity import STAFF_COOKIE
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie
+from deliberate.web.throttle import client_address
+from deliberate.web.urls import url
 
 STAFF_COOKIE_AGE = 12 * 60 * 60
 LINK_FIELD = "t"
@@ -28,22 +31,58 @@ def role_labels() -> dict[str, str]:
 
 
 def link_url(request: Request, issued: links.Issued) -> str:
+    """The link to send, with its host: it is opened from an e-mail or a chat message."""
     name = "accept_invitation" if issued.link.kind == "invite" else "reset_password"
-    return f"{request.url_for(name)}?{LINK_FIELD}={issued.token}"
+    return str(request.url_for(name).include_query_params(**{LINK_FIELD: issued.token}))
 
 
-async def _staff(request: Request) -> Actor | Response:
-    actor = await page_actor(request)
-    if actor.staff is None:
-        return redirect(str(request.url_for("login")) + "?next=" + request.url.path)
-    return actor
+async def login(request: Request) -> Response:
+    errors: dict[str, str] = {}
+    status = 200
+    email = ""
+    headers: dict[str, str] = {}
+    response: Response
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            email = str(form.get("email") or "")[:254]
+            user = await sign_in(
+                form.get("email"),
+                form.get("password"),
+                address=client_address(request),
+                limiter=limiter_for(request.app),
+            )
+        except DomainError as exc:
+            errors, status = form_errors(exc), exc.status
+            headers = exc.headers if isinstance(exc, RateLimited) else {}
+        else:
+            # A new token on every login, the old one revoked: no session fixation.
+            await revoke_token(request.cookies.get(STAFF_COOKIE))
+            raw = await issue_token(user, "web")
+            nxt = request.query_params.get("next", "")
+            response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else url("dashboard"))
+            set_cookie(response, request, STAFF_COOKIE, raw, STAFF_COOKIE_AGE)
+            return response
+    response = render(request, "staff/login.html", {"errors": errors, "email": email}, status=status)
+    response.headers.update(headers)
+    return response
 
 
+async def logout(request: Request) -> Response:
+    try:
+        await read_form(request)
+    except DomainError as exc:
+        return error_page(request, exc)
+    await revoke_token(request.cookies.get(STAFF_COOKIE))
+    response = redirect(url("home"))
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response
+
+
+@guarded
 async def invitations(request: Request) -> Response:
     """Invite someone (admins: any role; facilitators: facilitators and officials) and copy the link."""
-    actor = await _staff(request)
-    if isinstance(actor, Response):
-        return actor
+    actor = await staff(request)
     if not links.invitable_roles(actor):
         return error_page(request, PermissionDenied(N_("Only facilitators and administrators can invite staff.")))
     errors: dict[str, str] = {}
@@ -77,11 +116,10 @@ async def invitations(request: Request) -> Response:
     )
 
 
+@guarded
 async def staff_users(request: Request) -> Response:
     """The staff list, with a reset link for each account (administrators only)."""
-    actor = await _staff(request)
-    if isinstance(actor, Response):
-        return actor
+    actor = await staff(request)
     if actor.staff is None or actor.staff.role != Role.ADMIN:
         return error_page(request, PermissionDenied(N_("Only administrators can reset passwords.")))
     errors: dict[str, str] = {}
@@ -112,7 +150,7 @@ async def staff_users(request: Request) -> Response:
 
 
 def _signed_in(request: Request, raw: str) -> Response:
-    response = redirect("/staff")
+    response = redirect(url("dashboard"))
     set_cookie(response, request, STAFF_COOKIE, raw, STAFF_COOKIE_AGE)
     return response
 

@@ -1,0 +1,270 @@
+"""The facilitator's console: the phase and what participants may do in it, the timer, pre-moderation and
+slow mode, the moderation queue, the spotlight, proposals and supports entered for people without phones,
+and the voting panel. Each button posts to its own route; `_act` runs its one service call and answers with
+the console (the whole page for htmx, else a redirect to it), or the console again with the message."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.actors import Actor
+from deliberate.errors import DomainError, NotFound
+from deliberate.i18n import N_
+from deliberate.moderation import services as moderation
+from deliberate.proposals.models import Proposal
+from deliberate.proposals.services import list_proposals, submit_proposal
+from deliberate.sessions import services as sessions
+from deliberate.sessions.models import Session
+from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
+from deliberate.statements.services import write_statement
+from deliberate.text import as_int
+from deliberate.votes.services import add_support
+from deliberate.voting import services as voting
+from deliberate.voting.models import VoteRound
+from deliberate.web.forms import is_htmx, read_form
+from deliberate.web.guards import facilitator, guarded
+from deliberate.web.pages import form_errors, redirect, render
+from deliberate.web.urls import url
+from deliberate.web.views.participant.join import join_url
+
+
+async def _console_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
+    views = await list_proposals(actor, session, include_all=True)
+    return {
+        "session": session,
+        "assembly": session.assembly,
+        "themes": await sessions.themes_of(session),
+        "proposals": views,
+        "published": [v for v in views if v.proposal.status == "published"],
+        "queue": [v for v in views if v.proposal.status == "pending"],
+        "counts": await sessions.counts(session),
+        "phases": PHASES,
+        "actions": ACTIONS,
+        "allowed": allowed_actions(session.phase, session.permissions),
+        "slow_mode": slow_mode_of(session.permissions),
+        "history": await moderation.history(actor, session.id, 20),
+        "join_url": join_url(request, session.code),
+        **await _voting_context(actor, session, request.query_params.get("by")),
+    }
+
+
+async def _voting_context(actor: Actor, session: Session, by: str | None) -> dict[str, object]:
+    """The console's voting panel: the open round and its results, statements, merge suggestions."""
+    from deliberate.thaitext import merge_suggestions
+    from deliberate.voting.methods import METHOD_LABELS, SCALES
+    from deliberate.voting.results import GROUPING_LABELS, GROUPINGS, round_results
+
+    vote_round = await voting.current_round(session)
+    grouping = by if by in GROUPINGS else None
+    statements = await Proposal.filter(session_id=session.id, kind="statement").order_by("id")
+    open_proposals = await Proposal.filter(
+        session_id=session.id, kind="proposal", status__in=["published", "pending"]
+    ).order_by("id")
+    titles = {p.id: p.title for p in open_proposals}
+    pairs = merge_suggestions([(p.id, f"{p.title} {p.body}") for p in open_proposals], limit=10)
+    return {
+        "round": vote_round,
+        "methods": METHOD_LABELS,
+        "scales": list(SCALES),
+        "groupings": GROUPINGS,
+        "grouping": grouping,
+        "grouping_labels": GROUPING_LABELS,
+        "round_results": await round_results(actor, session, vote_round, by=grouping),
+        "statements": statements,
+        "merge_pairs": [(pair, titles[pair.a], titles[pair.b]) for pair in pairs],
+    }
+
+
+@guarded
+async def console(request: Request) -> Response:
+    session, actor = await facilitator(request)
+    part = request.query_params.get("part")
+    name = "staff/_proposals.html" if part == "proposals" else "staff/console.html"
+    return render(request, name, await _console_context(request, session, actor) | {"errors": {}}, actor=actor)
+
+
+# An act: one service call with the session, the facilitator and the form.
+Act = Callable[[Session, Actor, FormData], Awaitable[object]]
+
+
+@guarded
+async def _act(request: Request, action: str, act: Act) -> Response:
+    session, actor = await facilitator(request)
+    try:
+        await act(session, actor, await read_form(request))
+    except DomainError as exc:
+        ctx = await _console_context(request, session, actor)
+        return render(
+            request,
+            "staff/console.html",
+            ctx | {"errors": form_errors(exc), "failed": action},
+            status=exc.status,
+            actor=actor,
+        )
+    if is_htmx(request):
+        ctx = await _console_context(request, session, actor)
+        return render(request, "staff/console.html", ctx | {"errors": {}, "done": action}, actor=actor)
+    return redirect(url("console", code=session.code))
+
+
+async def _proposal_in(session: Session, raw: object) -> Proposal:
+    proposal = await Proposal.get_or_none(id=as_int(raw, field="proposal_id"), session_id=session.id)
+    if proposal is None:
+        raise NotFound(N_("No such proposal."), field="proposal_id")
+    proposal.session = session
+    return proposal
+
+
+async def _round_in(session: Session, form: FormData) -> VoteRound:
+    return await voting.get_round(session, as_int(form.get("round_id"), field="round_id"))
+
+
+async def phase(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await sessions.set_phase(actor, session, form.get("phase"))
+
+    return await _act(request, "phase", act)
+
+
+async def permissions(request: Request) -> Response:
+    """What participants may do in a phase."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        chosen: dict[str, object] = {a: form.get(a) == "on" for a in ACTIONS}
+        return await sessions.set_permissions(actor, session, form.get("phase"), chosen)
+
+    return await _act(request, "permissions", act)
+
+
+async def timer(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await sessions.set_timer(actor, session, form.get("minutes"), form.get("label"))
+
+    return await _act(request, "timer", act)
+
+
+async def premoderation(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await sessions.set_premoderation(actor, session, form.get("on") == "1")
+
+    return await _act(request, "premoderation", act)
+
+
+async def slow_mode(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await set_slow_mode(actor, session, form.get("seconds"))
+
+    return await _act(request, "slow-mode", act)
+
+
+async def spotlight(request: Request) -> Response:
+    """Put a proposal on the projector, or (with none) take it off."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        raw = form.get("proposal_id")
+        return await sessions.set_spotlight(actor, session, as_int(raw, field="proposal_id") if raw else None)
+
+    return await _act(request, "spotlight", act)
+
+
+async def moderate(request: Request) -> Response:
+    """Approve, hide, restore or merge a proposal."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        proposal = await Proposal.get_or_none(
+            id=as_int(form.get("proposal_id"), field="proposal_id"), session_id=session.id
+        )
+        if proposal is None:
+            raise NotFound(N_("No such proposal."))
+        return await moderation.moderate(
+            actor, proposal, action=form.get("do"), reason=form.get("reason"), into_id=form.get("into_id") or None
+        )
+
+    return await _act(request, "moderate", act)
+
+
+async def assisted_proposal(request: Request) -> Response:
+    """A proposal entered for someone without a phone."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await submit_proposal(
+            actor,
+            session,
+            title=form.get("title"),
+            body=form.get("body"),
+            theme_id=form.get("theme_id"),
+            on_behalf_of=form.get("on_behalf_of"),
+        )
+
+    return await _act(request, "assisted-proposal", act)
+
+
+async def assisted_support(request: Request) -> Response:
+    """A support given for someone without a phone."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        proposal = await _proposal_in(session, form.get("proposal_id"))
+        person = await sessions.assisted_participant(actor, session, form.get("on_behalf_of"))
+        return await add_support(actor, proposal, on_behalf_of=person)
+
+    return await _act(request, "assisted-support", act)
+
+
+async def open_round(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        options: dict[str, object] = {
+            k: form.get(k) for k in ("budget", "max_per", "scale", "k", "quorum", "threshold") if form.get(k)
+        }
+        options |= {k: form.get(k) == "on" for k in ("hidden", "allow_assisted", "allow_paper")}
+        return await voting.open_round(
+            actor, session, method=form.get("method"), options=options, title=form.get("title") or ""
+        )
+
+    return await _act(request, "open-round", act)
+
+
+async def close_round(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await voting.close_round(actor, session, await _round_in(session, form))
+
+    return await _act(request, "close-round", act)
+
+
+async def reveal_round(request: Request) -> Response:
+    """Show a hidden round's results to everyone."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await voting.reveal(actor, session, await _round_in(session, form), True)
+
+    return await _act(request, "reveal-round", act)
+
+
+async def hide_results(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await voting.reveal(actor, session, await _round_in(session, form), False)
+
+    return await _act(request, "hide-results", act)
+
+
+async def paper(request: Request) -> Response:
+    """A paper ballot's mark, entered by the facilitator."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        mark = {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}
+        return await voting.enter_paper(actor, session, await _round_in(session, form), marks=[mark])
+
+    return await _act(request, "paper", act)
+
+
+async def seed_statement(request: Request) -> Response:
+    """A statement the facilitator seeds for the opinion map."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await write_statement(actor, session, text=form.get("text"))
+
+    return await _act(request, "seed-statement", act)
