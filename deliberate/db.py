@@ -16,7 +16,7 @@ MODEL_MODULES = [
     "deliberate.sessions.models",
     "deliberate.proposals.models",
     "deliberate.comments.models",
-    "deliberate.votes.models",
+    "deliberate.supports.models",
     "deliberate.voting.models",
     "deliberate.moderation.models",
     "deliberate.idempotency.models",

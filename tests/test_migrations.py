@@ -102,7 +102,7 @@ async def test_migrating_twice_changes_nothing(empty_database: str) -> None:
 async def test_migrated_schema_enforces_one_support_per_person(empty_database: str) -> None:
     from deliberate.proposals.models import Proposal
     from deliberate.sessions.models import Assembly, Participant, Session, Theme
-    from deliberate.votes.models import Support
+    from deliberate.supports.models import Support
 
     await migrate(Settings(database_url=empty_database))
     await Tortoise.init(config=separate_config(empty_database))

@@ -19,7 +19,7 @@ from deliberate.audit.chain import GENESIS, canonical, entry_hash
 from deliberate.audit.models import AuditEntry
 from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 
 # The payload key that names what an entry is about, in order of preference.
 SUBJECT_KEYS = ("proposal", "comment", "amendment", "check", "clause", "item", "round")

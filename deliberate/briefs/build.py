@@ -31,7 +31,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.phases import PHASE_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
 

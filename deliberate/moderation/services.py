@@ -14,8 +14,8 @@ from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.supports.models import Support
 from deliberate.text import as_int, clean_text
-from deliberate.votes.models import Support
 
 REASON_MAX = 300
 ACTIONS = ("approve", "hide", "restore", "merge")

@@ -27,7 +27,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.resolutions.models import Amendment, AmendmentBacker, CheckAnswer, ClauseComment, Delegate
 from deliberate.retention import PURGED_PREFIX
 from deliberate.sessions.models import Participant, Session
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot
 
 

@@ -19,10 +19,10 @@ from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.vocab import SECTORS
+from deliberate.supports.models import Support
 from deliberate.text import choice, clean_text, is_id
 from deliberate.text import display_name as clean_name
 from deliberate.tokens import new_token, token_hash
-from deliberate.votes.models import Support
 
 MAX_THEMES = 30
 MAX_TIMER_MINUTES = 240

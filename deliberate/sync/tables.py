@@ -36,7 +36,7 @@ from deliberate.resolutions.models import (
     ScreeningCriterion,
 )
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 
 STAFF = "staff_user"

@@ -13,8 +13,8 @@ from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import credits, list_proposals, ranked
 from deliberate.sessions.services import counts, set_premoderation
-from deliberate.votes.models import Support
-from deliberate.votes.services import add_support
+from deliberate.supports.models import Support
+from deliberate.supports.services import add_support
 from tests.conftest import World
 
 

@@ -24,8 +24,8 @@ from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
+from deliberate.supports.services import add_support, support_count, withdraw_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support, support_count, withdraw_support
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
 from deliberate.web.views.participant import join_url

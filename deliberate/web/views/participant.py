@@ -29,8 +29,8 @@ from deliberate.sessions.codes import normalise_code
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, join_session, themes_of
+from deliberate.supports.services import add_support, withdraw_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support, withdraw_support
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.identity import page_actor, participant_cookie
 from deliberate.web.pages import error_page, form_errors, redirect, render, set_cookie

@@ -21,8 +21,8 @@ from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.statements.services import write_statement
+from deliberate.supports.services import add_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support
 from deliberate.voting import services as voting
 from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
 from deliberate.web.forms import is_htmx, read_form
