@@ -18,7 +18,7 @@ MODEL_MODULES = [
     "deliberate.comments.models",
     "deliberate.supports.models",
     "deliberate.voting.models",
-    "deliberate.moderation.models",
+    "deliberate.staffrecord.models",
     "deliberate.idempotency.models",
     "deliberate.outcomes.models",
     "deliberate.briefs.models",

@@ -1,7 +1,7 @@
 """Appending to a session's audit chain, from inside the transaction of the act being recorded.
 
 Domain services call `record(...)` right after their write, inside their own transaction, so a vote and its
-entry commit or roll back together. Every staff record (`ModerationAction`) is chained by a post-save
+entry commit or roll back together. Every staff record (`StaffAction`) is chained by a post-save
 receiver, in the same transaction as the row, wherever it is written. There is no update or delete here.
 """
 
@@ -17,8 +17,8 @@ from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor
 from deliberate.audit.chain import GENESIS, canonical, entry_hash
 from deliberate.audit.models import AuditEntry
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
+from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
 
 # The payload key that names what an entry is about, in order of preference.
@@ -84,30 +84,30 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
     if support_ids:
         people = sorted(await Support.filter(id__in=support_ids).values_list("participant_id", flat=True))
         await record(
-            source.session_id,
+            source.session_id,  # type: ignore[attr-defined]
             "support.moved",
-            staff,  # type: ignore[attr-defined]
+            staff,
             proposal=source.id,
             into=target.id,
             participants=people,
         )
 
 
-@post_save(ModerationAction)
-async def _chain_staff_act(sender: type[ModerationAction], act: ModerationAction, created: bool, *_: Any) -> None:
+@post_save(StaffAction)
+async def _chain_staff_act(sender: type[StaffAction], act: StaffAction, created: bool, *_: Any) -> None:
     # Names stay out: the free-text reason is not chained, only what was done, to what, and by whom.
     if not created:
         return
     payload: dict[str, Any] = {
         "action": act.action,
-        "proposal": act.proposal_id,  # type: ignore[attr-defined]
+        "proposal": act.proposal_id,
         "comment": act.comment_id,
         "data": act.data,
-    }  # type: ignore[attr-defined]
+    }
     await record(
         act.session_id,
-        STAFF_KINDS.get(act.action, f"staff.{act.action}"),  # type: ignore[attr-defined]
-        f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
+        STAFF_KINDS.get(act.action, f"staff.{act.action}"),
+        f"staff:{act.actor_id}" if act.actor_id else None,
         **{k: v for k, v in payload.items() if v is not None},
     )
 

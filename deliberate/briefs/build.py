@@ -17,7 +17,6 @@ from deliberate.audit import chain_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
 from deliberate.i18n import BANGKOK, N_, gettext, language
-from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
     CARRIED,
@@ -31,6 +30,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.phases import PHASE_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
+from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
@@ -257,7 +257,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "follow_up": [_item_json(i) for i in items],
     }
     phases = (
-        await ModerationAction.filter(session_id=session.id, action="phase")
+        await StaffAction.filter(session_id=session.id, action="phase")
         .order_by("id")
         .values_list("created_at", flat=True)
     )
