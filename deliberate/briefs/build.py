@@ -17,6 +17,7 @@ from deliberate.audit import chain_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
 from deliberate.i18n import BANGKOK, N_, gettext, language
+from deliberate.opinion import group_name
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
     CARRIED,
@@ -414,7 +415,6 @@ async def _rounds(session: Session) -> list[dict[str, Any]]:
 
 async def _opinion(session: Session) -> dict[str, Any] | None:
     from deliberate.statements import opinion
-    from deliberate.web.templating import group_name
 
     if not await Proposal.filter(session_id=session.id, kind="statement").exists():
         return None
