@@ -10,7 +10,7 @@ from starlette.templating import Jinja2Templates
 from deliberate import geo
 from deliberate.i18n import BANGKOK, get_language, gettext, ngettext
 from deliberate.opinion import group_name
-from deliberate.privacy import PRIVACY_NOTICE
+from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS, STATUS_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT

@@ -18,7 +18,7 @@ from deliberate.errors import DomainError, NotAuthenticated, ValidationError
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
 from deliberate.moderation.services import moderate
-from deliberate.privacy import PRIVACY_NOTICE
+from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, ranked, submit_proposal
 from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions

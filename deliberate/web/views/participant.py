@@ -451,7 +451,7 @@ async def qr_svg(request: Request) -> Response:
 
 async def my_data_page(request: Request) -> Response:
     """ "My data": everything stored about this phone's participant, and the two-step "delete my data"."""
-    from deliberate.sessions.my_data import erase_my_data, my_data
+    from deliberate.privacy.my_data import erase_my_data, my_data
 
     session = await _session_or_error(request)
     if isinstance(session, Response):

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from deliberate.idempotency.models import IdempotencyRecord
 from deliberate.outcomes.models import Commitment
-from deliberate.privacy import RETENTION_DAYS
+from deliberate.privacy.notice import RETENTION_DAYS
 from deliberate.sessions.models import Participant, Session
 from deliberate.staffrecord.models import StaffAction
 
