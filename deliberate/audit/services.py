@@ -116,7 +116,3 @@ async def chain_head(session_id: int) -> str | None:
     """The hash of the session's latest entry: publishing it pins everything recorded before."""
     head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
     return head.hash if head else None
-
-
-async def chain_length(session_id: int) -> int:
-    return await AuditEntry.filter(session_id=session_id).count()

@@ -110,7 +110,7 @@ async def opened(database_url: str) -> AsyncIterator[Api]:
     # Tortoise caches each table's INSERT by connection name, not by dialect: moving this process from
     # SQLite to PostgreSQL would reuse SQLite's `?` placeholders.
     EXECUTOR_CACHE.clear()
-    app = create_app(Settings(database_url=database_url, live_tick_s=0.05, fast_password_hashing=True))
+    app = create_app(Settings(database_url=database_url, live_tick_s=0.05))
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
             yield Api(c)
