@@ -109,7 +109,7 @@ def render(template: str, brief: dict[str, Any], thai_digits: bool, **context: A
 
 @cache
 def environment() -> Environment:
-    # Same settings as deliberate/web/templating.py (and the babel extraction), without the web globals.
+    # Same settings as the web layer's templating.py (and the babel extraction), without the web globals.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True, default=True),
