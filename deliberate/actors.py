@@ -40,9 +40,6 @@ class Actor:
         return None
 
 
-ANONYMOUS = Actor()
-
-
 def require_facilitator(actor: Actor) -> StaffUser:
     if actor.is_anonymous:
         raise NotAuthenticated(N_("Please sign in as staff to do this."))

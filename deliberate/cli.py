@@ -214,8 +214,8 @@ def privacy_purge(days: int | None, dry_run: bool) -> None:
     from tortoise import Tortoise
 
     from deliberate.db import tortoise_config
-    from deliberate.privacy import RETENTION_DAYS
-    from deliberate.retention import REPLAY_DAYS, purge_personal_data
+    from deliberate.privacy.notice import RETENTION_DAYS
+    from deliberate.privacy.retention import REPLAY_DAYS, purge_personal_data
 
     async def run() -> None:
         await Tortoise.init(config=tortoise_config(Settings.from_env().db_url))

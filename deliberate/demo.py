@@ -297,7 +297,7 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
     from deliberate.comments.services import add_comment
     from deliberate.proposals.services import get_proposal, submit_proposal
     from deliberate.sessions import services as sessions
-    from deliberate.votes.services import add_support
+    from deliberate.supports.services import add_support
 
     staff = Actor(staff=facilitator)
     themes = await sessions.themes_of(session)

@@ -36,9 +36,6 @@ class Settings:
     production: bool = False
     # How often the live channel renders and sends what changed (coalescing window).
     live_tick_s: float = 0.1
-    # Cheaper argon2 parameters make test suites fast; never used outside tests.
-    fast_password_hashing: bool = False
-    default_language: str = "th"
     # Abuse limits, in the `limits` notation ("5/15minutes;20/day"). These are the production numbers;
     # a hall shares one address behind its router, so per-address limits count only failures.
     login_failures_per_account: str = "5/15minutes"
@@ -72,7 +69,3 @@ class Settings:
     @property
     def db_url(self) -> str:
         return normalise_database_url(self.database_url)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")

@@ -115,7 +115,6 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         live_tick_s=0.05,
-        fast_password_hashing=True,
         limits_namespace=f"tests-{uuid.uuid4().hex[:8]}",
     )
 

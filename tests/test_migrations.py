@@ -12,6 +12,7 @@ import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError
+from tortoise.migrations.api import migrate as migrate_api
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from deliberate.db import MODEL_MODULES, migrate, tortoise_config
@@ -87,7 +88,7 @@ async def test_migrations_build_every_table_from_nothing(empty_database: str) ->
     await migrate(Settings(database_url=empty_database))
     tables = await tables_in(empty_database)
     expected = model_tables()
-    assert {"staff_user", "session", "proposal", "support", "moderation_action"} <= expected
+    assert {"staff_user", "session", "proposal", "support", "staff_action"} <= expected
     assert expected <= tables
     assert "tortoise_migrations" in tables
 
@@ -102,7 +103,7 @@ async def test_migrating_twice_changes_nothing(empty_database: str) -> None:
 async def test_migrated_schema_enforces_one_support_per_person(empty_database: str) -> None:
     from deliberate.proposals.models import Proposal
     from deliberate.sessions.models import Assembly, Participant, Session, Theme
-    from deliberate.votes.models import Support
+    from deliberate.supports.models import Support
 
     await migrate(Settings(database_url=empty_database))
     await Tortoise.init(config=separate_config(empty_database))
@@ -118,6 +119,40 @@ async def test_migrated_schema_enforces_one_support_per_person(empty_database: s
         with pytest.raises(IntegrityError):
             await Session.create(assembly=assembly, title="รหัสซ้ำ", code="ACDEFG")
         assert await Support.all().count() == 1
+    finally:
+        await Tortoise.close_connections()
+
+
+async def test_renaming_the_staff_record_keeps_its_rows(empty_database: str) -> None:
+    """0010 renames moderation_action to staff_action: a database with a record keeps every row of it."""
+    config = separate_config(empty_database)
+    await migrate_api(config=config, target="models.0009_staff_tokens")
+    await Tortoise.close_connections()
+    assert "moderation_action" in await tables_in(empty_database)
+    await Tortoise.init(config=config)
+    try:
+        db = Tortoise.get_connection(config["apps"]["models"]["default_connection"])
+        await db.execute_script(
+            "INSERT INTO assembly (id, title, subtitle, province_code, venue, created_at) "
+            "VALUES (1, 'a', '', '83', '', '2026-11-15 09:00:00');"
+            "INSERT INTO session (id, title, code, phase, permissions, premoderation, timer_label, created_at, "
+            "phase_changed_at, assembly_id) VALUES (1, 's', 'ACDEFG', 'setup', '{}', FALSE, '', "
+            "'2026-11-15 09:00:00', '2026-11-15 09:00:00', 1);"
+            "INSERT INTO moderation_action (id, session_id, action, reason, data, created_at) "
+            "VALUES (7, 1, 'phase', 'เปิดเวที', '{\"to\": \"propose\"}', '2026-11-15 09:05:00');"
+        )
+    finally:
+        await Tortoise.close_connections()
+    await migrate(Settings(database_url=empty_database))
+    tables = await tables_in(empty_database)
+    assert "staff_action" in tables and "moderation_action" not in tables
+    from deliberate.staffrecord.models import StaffAction
+
+    await Tortoise.init(config=config)
+    try:
+        act = await StaffAction.get(id=7)
+        assert (act.session_id, act.action, act.reason, act.data) == (1, "phase", "เปิดเวที", {"to": "propose"})
+        assert [a.id for a in await StaffAction.filter(session_id=1)] == [7]
     finally:
         await Tortoise.close_connections()
 

@@ -1,7 +1,7 @@
 """Appending to a session's audit chain, from inside the transaction of the act being recorded.
 
 Domain services call `record(...)` right after their write, inside their own transaction, so a vote and its
-entry commit or roll back together. Every staff record (`ModerationAction`) is chained by a post-save
+entry commit or roll back together. Every staff record (`StaffAction`) is chained by a post-save
 receiver, in the same transaction as the row, wherever it is written. There is no update or delete here.
 """
 
@@ -17,9 +17,9 @@ from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor
 from deliberate.audit.chain import GENESIS, canonical, entry_hash
 from deliberate.audit.models import AuditEntry
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
-from deliberate.votes.models import Support
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
 
 # The payload key that names what an entry is about, in order of preference.
 SUBJECT_KEYS = ("proposal", "comment", "amendment", "check", "clause", "item", "round")
@@ -84,7 +84,7 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
     if support_ids:
         people = sorted(await Support.filter(id__in=support_ids).values_list("participant_id", flat=True))
         await record(
-            source.session_id,
+            source.session_id,  # type: ignore[attr-defined]
             "support.moved",
             staff,
             proposal=source.id,
@@ -93,22 +93,22 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
         )
 
 
-@post_save(ModerationAction)
-async def _chain_staff_act(sender: type[ModerationAction], act: ModerationAction, created: bool, *_: Any) -> None:
+@post_save(StaffAction)
+async def _chain_staff_act(sender: type[StaffAction], act: StaffAction, created: bool, *_: Any) -> None:
     # Names stay out: the free-text reason is not chained, only what was done, to what, and by whom.
-    # (The ignores go once moderation/models.py declares ModerationAction's *_id attributes.)
+    # (The ignores go once moderation/models.py declares StaffAction's *_id attributes.)
     if not created:
         return
     payload: dict[str, Any] = {
         "action": act.action,
-        "proposal": act.proposal_id,  # type: ignore[attr-defined]
-        "comment": act.comment_id,  # type: ignore[attr-defined]
+        "proposal": act.proposal_id,
+        "comment": act.comment_id,
         "data": act.data,
     }
     await record(
-        act.session_id,  # type: ignore[attr-defined]
+        act.session_id,
         STAFF_KINDS.get(act.action, f"staff.{act.action}"),
-        f"staff:{act.actor_id}" if act.actor_id else None,  # type: ignore[attr-defined]
+        f"staff:{act.actor_id}" if act.actor_id else None,
         **{k: v for k, v in payload.items() if v is not None},
     )
 
@@ -117,7 +117,3 @@ async def chain_head(session_id: int) -> str | None:
     """The hash of the session's latest entry: publishing it pins everything recorded before."""
     head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
     return head.hash if head else None
-
-
-async def chain_length(session_id: int) -> int:
-    return await AuditEntry.filter(session_id=session_id).count()

@@ -18,7 +18,7 @@ from deliberate.audit.models import AuditEntry
 from deliberate.i18n import N_, gettext
 from deliberate.resolutions.models import CheckAnswer
 from deliberate.sessions.models import Session
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting import tally
 from deliberate.voting.methods import Options, options_of
 from deliberate.voting.models import Ballot, VoteRound

@@ -66,7 +66,7 @@ async def seed(n_proposals: int, n_votes: int, n_comments: int, n_people: int, s
     from deliberate.proposals.models import Proposal
     from deliberate.sessions import services as sessions
     from deliberate.sessions.models import Participant, Theme
-    from deliberate.votes.models import Support
+    from deliberate.supports.models import Support
 
     rng = random.Random(seed_value)
     staff = Actor(

@@ -35,7 +35,7 @@ import numpy as np
 import psutil
 
 from deliberate.bench import map_seed
-from deliberate.bench.live import (
+from deliberate.bench.live_rig import (
     HTTP_CONNECTIONS,
     Server,
     Tally,

@@ -21,7 +21,7 @@ import random
 import time
 from typing import Any
 
-from deliberate.bench.live import (
+from deliberate.bench.live_rig import (
     CpuWatch,
     Pages,
     Rig,

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from deliberate.bench.live import (
+from deliberate.bench.live_rig import (
     CONNECT_CONCURRENCY,
     PROPOSALS,
     SEQ_RE,

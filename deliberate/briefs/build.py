@@ -17,7 +17,7 @@ from deliberate.audit import chain_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
 from deliberate.i18n import BANGKOK, N_, gettext, language
-from deliberate.moderation.models import ModerationAction
+from deliberate.opinion import group_name
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
     CARRIED,
@@ -31,7 +31,8 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.phases import PHASE_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
-from deliberate.votes.models import Support
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
 
@@ -257,7 +258,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "follow_up": [_item_json(i) for i in items],
     }
     phases = (
-        await ModerationAction.filter(session_id=session.id, action="phase")
+        await StaffAction.filter(session_id=session.id, action="phase")
         .order_by("id")
         .values_list("created_at", flat=True)
     )
@@ -414,7 +415,6 @@ async def _rounds(session: Session) -> list[dict[str, Any]]:
 
 async def _opinion(session: Session) -> dict[str, Any] | None:
     from deliberate.statements import opinion
-    from deliberate.web.templating import group_name
 
     if not await Proposal.filter(session_id=session.id, kind="statement").exists():
         return None

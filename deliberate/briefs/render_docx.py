@@ -1,9 +1,9 @@
 """The brief and the minutes as editable Word files, in the house style of a Thai government office.
 
-The content is `render_md.outline(brief)` / `minutes_outline(brief)`: the same blocks, order and wording as
-the Markdown, and the wording of the PDF. This module only lays them out: A4, margins 3 cm left, 2 cm right,
-2.5 cm top, 2 cm bottom; TH SarabunIT๙ 16 pt; page numbers "- ๒ -" centred at the top from page two;
-the plan rows (ส่วนที่ ๖) and the annex tables on landscape pages. With `memo=True` a บันทึกข้อความ cover
+The content is `outline(brief)` / `minutes_outline(brief)` (briefs/outline.py): the same blocks, order and
+wording as the Markdown, and the wording of the PDF. This module only lays them out: A4, margins 3 cm left,
+2 cm right, 2.5 cm top, 2 cm bottom; TH SarabunIT๙ 16 pt; page numbers "- ๒ -" centred at the top from page
+two; the plan rows (ส่วนที่ ๖) and the annex tables on landscape pages. With `memo=True` a บันทึกข้อความ cover
 memo comes first, for the receiving officer to complete and sign.
 
 Fonts. Thai is a complex script to Word: it takes the font from `w:rFonts/@w:cs`, the size from `w:szCs`
@@ -33,7 +33,8 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from deliberate.briefs.render_md import (
+from deliberate.briefs.officialese import Voice
+from deliberate.briefs.outline import (
     DOTS,
     Block,
     Break,
@@ -45,7 +46,6 @@ from deliberate.briefs.render_md import (
     Para,
     Run,
     Table,
-    Voice,
     minutes_outline,
     outline,
 )
@@ -148,7 +148,7 @@ def set_fonts(
                     rpr.remove(old)
 
 
-def _run(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
     """Add text; bold and size set both the Latin and the complex-script property; a newline breaks the line."""
     for i, piece in enumerate(text.split("\n")):
         if i:
@@ -160,7 +160,7 @@ def _run(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | N
 
 def _hyperlink(paragraph: Paragraph, url: str, text: str, size: float | None = None) -> None:
     if not url.startswith(("http://", "https://")):
-        _run(paragraph, text, size=size)
+        add_text(paragraph, text, size=size)
         return
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
@@ -184,7 +184,7 @@ def _runs(paragraph: Paragraph, runs: Iterable[Run], size: float | None = None) 
         if r.link:
             _hyperlink(paragraph, r.link, r.text, size)
         else:
-            _run(paragraph, r.text, bold=r.bold, size=size)
+            add_text(paragraph, r.text, bold=r.bold, size=size)
 
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
@@ -215,7 +215,8 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
 # --- document and styles -----------------------------------------------------------------------------------------
 
 
-def _document(voice: Voice) -> DocumentObject:
+def new_document(voice: Voice) -> DocumentObject:
+    """An empty document in the house style (fonts, sizes, spacing, language); the resolutions use it too."""
     doc = Document()
     styles = doc.styles
     lang = {"val": "th-TH" if voice.lang == "th" else "en-GB", "eastAsia": "th-TH", "bidi": "th-TH"}
@@ -263,7 +264,8 @@ def _document(voice: Voice) -> DocumentObject:
     return doc
 
 
-def _page(section: Section, *, landscape: bool = False) -> None:
+def set_page(section: Section, *, landscape: bool = False) -> None:
+    """A4 with the office's margins."""
     width, height = A4
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
@@ -272,7 +274,7 @@ def _page(section: Section, *, landscape: bool = False) -> None:
     section.header_distance, section.footer_distance = Cm(1.2), Cm(1)
 
 
-def _page_numbers(section: Section, voice: Voice) -> None:
+def number_pages(section: Section, voice: Voice) -> None:
     """Page numbers from page two: "- ๒ -" centred in the header, none on the section's first page.
 
     The number is a PAGE field. TH SarabunIT๙ draws the digits 0-9 as Thai digit shapes anyway; with Thai
@@ -303,9 +305,9 @@ def _page_numbers(section: Section, voice: Voice) -> None:
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, "- ")
+    add_text(p, "- ")
     _field(p, "PAGE", voice.d(2))
-    _run(p, " -")
+    add_text(p, " -")
     section.first_page_header.is_linked_to_previous = False  # an empty header on the first page
 
 
@@ -323,7 +325,7 @@ def _new_section(
     if previous is not None and previous.tag == qn("w:p") and (previous.pPr is None or previous.pPr.sectPr is None):
         previous.set_sectPr(holder.pPr.sectPr)
         body.remove(holder)
-    _page(section, landscape=landscape)
+    set_page(section, landscape=landscape)
     pg = section._sectPr.find(qn("w:pgNumType"))
     if pg is not None:
         pg.attrib.pop(qn("w:start"), None)
@@ -344,7 +346,7 @@ def _stamp(doc: DocumentObject, brief: dict[str, Any]) -> None:
         core.created = core.modified = moment
 
 
-def _to_bytes(doc: DocumentObject) -> bytes:
+def to_bytes(doc: DocumentObject) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -383,7 +385,7 @@ class Writer:
                 self.cover(block)
             elif isinstance(block, Heading):
                 p = self.paragraph(f"Heading {block.level}")
-                _run(p, block.text)
+                add_text(p, block.text)
             elif isinstance(block, Para):
                 self.para(block)
             elif isinstance(block, Bullets):
@@ -411,18 +413,18 @@ class Writer:
         p.paragraph_format.space_before = Cm(3)
         p.paragraph_format.space_after = Cm(1)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, cover.kicker, bold=True, size=18)
+        add_text(p, cover.kicker, bold=True, size=18)
         p = self.paragraph("Title")
-        _run(p, cover.title)
+        add_text(p, cover.title)
         if cover.subtitle:
             p = self.paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.space_after = Cm(0.8)
-            _run(p, cover.subtitle, size=18)
+            add_text(p, cover.subtitle, size=18)
         for i, line in enumerate(cover.lines):
             p = self.paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(p, line, bold=i == 0, size=18 if i == 0 else None)
+            add_text(p, line, bold=i == 0, size=18 if i == 0 else None)
         if cover.link:
             p = self.paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -464,7 +466,7 @@ class Writer:
         fmt.left_indent = INDENT + Cm(0.6 + 1.25 * level)
         fmt.first_line_indent = Cm(-0.6)
         fmt.tab_stops.add_tab_stop(fmt.left_indent)
-        _run(p, "-\t", size=size)
+        add_text(p, "-\t", size=size)
         _runs(p, runs, size)
 
     def clauses(self, block: Clauses) -> None:
@@ -474,7 +476,7 @@ class Writer:
             p.paragraph_format.keep_with_next = bool(clause.notes)  # a clause and its notes stay together
             if self.voice.lang == "th":
                 p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
-            _run(p, f"{clause.number} {clause.text}")
+            add_text(p, f"{clause.number} {clause.text}")
             for i, note in enumerate(clause.notes):
                 n = self.paragraph()
                 n.paragraph_format.left_indent = INDENT + Cm(0.75)
@@ -499,7 +501,7 @@ class Writer:
                 q = right.add_paragraph()
                 q.paragraph_format.left_indent = Cm(0.5)
                 q.paragraph_format.first_line_indent = Cm(-0.5)
-                _run(q, "- " + item, size=TABLE_PT)
+                add_text(q, "- " + item, size=TABLE_PT)
         _widths(table, [label_width, Emu(width - label_width)])
 
     def table(self, block: Table) -> None:
@@ -508,7 +510,7 @@ class Writer:
             p = self.paragraph()
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.space_before = Pt(6)
-            _run(p, block.caption, bold=True, size=size)
+            add_text(p, block.caption, bold=True, size=size)
         table = self.doc.add_table(rows=1, cols=len(block.headers))
         table.style = self.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -552,7 +554,7 @@ def _cell_text(c: _Cell, text: str, *, bold: bool = False, size: float | None = 
         p = c.paragraphs[0] if i == 0 else c.add_paragraph()
         if right:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(p, line, bold=bold, size=size)
+        add_text(p, line, bold=bold, size=size)
 
 
 def _shade(c: _Cell, fill: str) -> None:
@@ -623,7 +625,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(6)
-    _run(p, _("Memorandum"), bold=True, size=MEMO_TITLE_PT)
+    add_text(p, _("Memorandum"), bold=True, size=MEMO_TITLE_PT)
 
     def line(*fields: tuple[str, str, int]) -> None:
         """Labels in bold 20 pt, each followed by its value and a dotted leader to `stop`."""
@@ -631,9 +633,9 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
         q.paragraph_format.space_after = Pt(2)
         for label, value, stop in fields:
             q.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
-            _run(q, label, bold=True, size=LABEL_PT)
-            _run(q, f" {value}" if value else " ")
-            _run(q, "\t")
+            add_text(q, label, bold=True, size=LABEL_PT)
+            add_text(q, f" {value}" if value else " ")
+            add_text(q, "\t")
 
     line((_("Government unit"), "", width))
     line((_("Our ref."), "", Cm(8)), ("  " + _("Date"), voice.date(brief.get("generated_at")), width))
@@ -641,7 +643,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(8)
     p.paragraph_format.tab_stops.add_tab_stop(Cm(10), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
-    _run(p, _("Addressed to") + " \t")
+    add_text(p, _("Addressed to") + " \t")
 
     body = [
         _(
@@ -671,7 +673,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
         q.paragraph_format.space_before = Pt(8 if i == 0 else 4)
         if voice.lang == "th":
             q.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
-        _run(q, text)
+        add_text(q, text)
 
     for i, text in enumerate((f"({DOTS})", _("Position") + " " + DOTS)):
         q = doc.add_paragraph()
@@ -679,7 +681,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
         q.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if i == 0:
             q.paragraph_format.space_before = Cm(2.2)
-        _run(q, text)
+        add_text(q, text)
 
 
 # --- public ------------------------------------------------------------------------------------------------------
@@ -690,9 +692,9 @@ def brief_docx(brief: dict[str, Any], *, thai_digits: bool = True, memo: bool = 
     voice = Voice.of(brief, thai_digits)
     blocks = outline(brief, thai_digits=thai_digits)
     with language(voice.lang):
-        doc = _document(voice)
-        _page(doc.sections[0])
-        _page_numbers(doc.sections[0], voice)
+        doc = new_document(voice)
+        set_page(doc.sections[0])
+        number_pages(doc.sections[0], voice)
         if memo:
             _memo(doc, brief, voice)
             # The brief starts a new section: its own first page (the cover) unnumbered, numbering from 1.
@@ -703,7 +705,7 @@ def brief_docx(brief: dict[str, Any], *, thai_digits: bool = True, memo: bool = 
         doc.core_properties.subject = _("Assembly brief")
         doc.core_properties.keywords = brief.get("content_hash", "")
         _stamp(doc, brief)
-        return _to_bytes(doc)
+        return to_bytes(doc)
 
 
 def minutes_docx(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
@@ -711,11 +713,11 @@ def minutes_docx(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     voice = Voice.of(brief, thai_digits)
     blocks = minutes_outline(brief, thai_digits=thai_digits)
     with language(voice.lang):
-        doc = _document(voice)
-        _page(doc.sections[0])
-        _page_numbers(doc.sections[0], voice)
+        doc = new_document(voice)
+        set_page(doc.sections[0])
+        number_pages(doc.sections[0], voice)
         Writer(doc, voice).write(blocks)
         m = brief.get("minutes") or {}
         doc.core_properties.title = _("Minutes of {body}", body=m.get("body", ""))
         _stamp(doc, brief)
-        return _to_bytes(doc)
+        return to_bytes(doc)

@@ -12,10 +12,8 @@ numbering; counts and budgets in tables stay Arabic, as offices do. An English b
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,8 +31,8 @@ from pythainlp.util import Trie, dict_trie
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from deliberate.briefs import officialese
-from deliberate.i18n import BANGKOK, DEFAULT_LANGUAGE, LANGUAGES, gettext, language, ngettext
+from deliberate.briefs.officialese import NBSP, Voice
+from deliberate.i18n import gettext, language, ngettext
 from deliberate.settings import ROOT
 
 TEMPLATES = ROOT / "templates"
@@ -43,24 +41,8 @@ FONTS = {
     "regular": SARABUN / "400Regular" / "Sarabun_400Regular.ttf",
     "bold": SARABUN / "700Bold" / "Sarabun_700Bold.ttf",
 }
-EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 ZWSP = "\u200b"
-NBSP = "\u00a0"
 # A word with more letters than this (about 2.7 cm at 14 pt) may break between the words it is made of.
 LONG_WORD = 10
 _BODY = re.compile(r"<body\b[^>]*>")
@@ -70,7 +52,7 @@ _THAI = re.compile("[\u0e01-\u0e5b]+")  # letters, vowels, marks and digits; no 
 # Spaces that must not break a line: before a number, after a number followed by a word, before ๆ / ฯ.
 _GLUED_SPACE = re.compile(r"(?<=\d) (?=[^\W\d])|(?<=\S) (?=[\d\u0e46\u0e2f])")  # \d: Arabic and Thai digits
 
-# The ActualText patch below was checked against this WeasyPrint only; see _install_actual_text.
+# The ActualText patch below was checked against this WeasyPrint only; see install_actual_text.
 PINNED_WEASYPRINT = "70.0"
 
 
@@ -86,27 +68,28 @@ ANNEX_LIMIT = 200
 def brief_pdf(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     """The brief: cover, parts 1-7 (summary, participation, findings, resolution, commitments, plan
     rows, follow-up), annexes, and a last line with the content hash and the audit chain head."""
-    return _render("briefs/brief.html", brief, thai_digits)
+    return render("briefs/brief.html", brief, thai_digits)
 
 
 def minutes_pdf(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     """The session's record as minutes in the form-11 layout (รายงานการประชุม)."""
-    return _render("briefs/minutes.html", brief, thai_digits)
+    return render("briefs/minutes.html", brief, thai_digits)
 
 
-def _render(template: str, brief: dict[str, Any], thai_digits: bool, **context: Any) -> bytes:
+def render(template: str, brief: dict[str, Any], thai_digits: bool, **context: Any) -> bytes:
     """Lay out `template` with the brief (or any document dictionary with a "language") as `brief`, the
-    formats, the fonts, and the extra `context`; other documents (resolutions/render.py) reuse it."""
-    _install_actual_text()
-    lang = brief.get("language") if brief.get("language") in LANGUAGES else DEFAULT_LANGUAGE
+    voice (as `f`), the fonts, and the extra `context`; other documents (resolutions/render.py) reuse it."""
+    install_actual_text()
+    voice = Voice.of(brief, thai_digits, unbroken=True)
+    lang = voice.lang
     with language(lang):
         html = (
-            _environment()
+            environment()
             .get_template(template)
             .render(
                 brief=brief,
                 lang=lang,
-                f=Formats(lang=lang, thai=thai_digits and lang == "th"),
+                f=voice,
                 fonts={name: path.as_uri() for name, path in FONTS.items()},
                 qr=_qr_svg((brief.get("links") or {}).get("open_data")),
                 proposal_by_id={p["id"]: p for p in brief.get("proposals") or []},
@@ -125,8 +108,8 @@ def _render(template: str, brief: dict[str, Any], thai_digits: bool, **context: 
 
 
 @cache
-def _environment() -> Environment:
-    # Same settings as deliberate/web/templating.py (and the babel extraction), without the web globals.
+def environment() -> Environment:
+    # Same settings as the web layer's templating.py (and the babel extraction), without the web globals.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(("html", "xml", "svg"), default_for_string=True, default=True),
@@ -155,7 +138,7 @@ def keep_thai_words(html: str) -> str:
     Compounds longer than LONG_WORD letters ("แสดงความคิดเห็น") may break between their parts, or
     they would leave half-empty lines. A space before or after a number ("พ.ศ. ๒๕๖๙", "๓๑๒ คน") and
     before ๆ or ฯ becomes a no-break space. The text layer drops the zero-width spaces and turns the
-    no-break spaces back into spaces (see _install_actual_text).
+    no-break spaces back into spaces (see install_actual_text).
     """
     body = _BODY.search(html)
     if body is None:
@@ -175,7 +158,7 @@ def _glue_unit(match: re.Match[str]) -> str:
         return unit
     groups, start = [""], 0
     for run in _THAI.finditer(unit):
-        words = _thai_words(run.group())
+        words = thai_words_of(run.group())
         groups[-1] += unit[start : run.start()] + words[0]
         groups += list(words[1:])
         start = run.end()
@@ -184,7 +167,7 @@ def _glue_unit(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=50_000)  # theme names, labels and agency names recur on every page
-def _thai_words(run: str) -> tuple[str, ...]:
+def thai_words_of(run: str) -> tuple[str, ...]:
     words: list[str] = []
     for word in word_tokenize(run, engine="newmm"):
         if _letters(word) > LONG_WORD:
@@ -217,7 +200,7 @@ class RepositoryFiles(URLFetcher):
         return super().fetch(url, headers)
 
 
-def _install_actual_text() -> None:
+def install_actual_text() -> None:
     """Make the PDF text layer say exactly what the page shows.
 
     WeasyPrint builds each font's ToUnicode map one glyph to one character. HarfBuzz shapes SARA AM (ำ)
@@ -252,92 +235,3 @@ def _install_actual_text() -> None:
 
     draw_first_line.deliberate_actual_text = True  # type: ignore[attr-defined]
     weasy_text.draw_first_line = draw_first_line
-
-
-def _unbroken(text: str) -> str:
-    """A date or a time is never split across lines ("๑๕ พฤศจิกายน | พ.ศ. ๒๕๖๙" reads badly)."""
-    return text.replace(" ", NBSP)
-
-
-def _moment(value: str | dt.date | None) -> dt.date | dt.datetime | None:
-    """ISO text from the brief -> a date, or a datetime in Bangkok time."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(BANGKOK) if value.tzinfo else value
-    if isinstance(value, dt.date):
-        return value
-    if len(value) <= 10:
-        return dt.date.fromisoformat(value)
-    moment = dt.datetime.fromisoformat(value)
-    return moment.astimezone(BANGKOK) if moment.tzinfo else moment
-
-
-@dataclass(frozen=True)
-class Formats:
-    """Numbers, dates and times for one rendering: Thai official style, or plain English."""
-
-    lang: str
-    thai: bool  # Thai digits in prose, dates and numbering
-
-    def d(self, value: object) -> str:
-        """Digits as the document writes them (section numbers, clause numbers, meeting numbers)."""
-        return "" if value is None else officialese.digits(value, self.thai)
-
-    def num(self, value: float | int) -> str:
-        """A count in running text: "1,234" or "๑,๒๓๔"."""
-        return officialese.number(value, self.thai)
-
-    def people(self, n: int) -> str:
-        """ "3 people" / "๓ คน" (English needs the singular; Thai has one form)."""
-        return gettext("{n} person", n=self.num(n)) if n == 1 else gettext("{n} people", n=self.num(n))
-
-    def tnum(self, value: float | int | None, places: int = 0) -> str:
-        """A count or an amount in a table: always Arabic, "-" when there is none."""
-        return "-" if value is None else officialese.number(value, False, places)
-
-    def pct(self, share: float | None) -> str:
-        """A share in running text: "ร้อยละ ๘๒" / "82%"."""
-        return "" if share is None else gettext("{p}%", p=self.d(round(share * 100)))
-
-    def tpct(self, share: float | None) -> str:
-        return "-" if share is None else f"{round(share * 100)}%"
-
-    def date(self, value: str | dt.date | None) -> str:
-        """ "๑๕ พฤศจิกายน ๒๕๖๙" / "15 November 2026"."""
-        day = _moment(value)
-        if day is None:
-            return ""
-        if self.lang == "th":
-            return _unbroken(officialese.date_line(day, self.thai))
-        return _unbroken(f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}")
-
-    def date_full(self, value: str | dt.date | None) -> str:
-        """ "วันที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "15 November 2026", for running text."""
-        day = _moment(value)
-        if day is None:
-            return ""
-        return _unbroken(officialese.date_full(day, self.thai)) if self.lang == "th" else self.date(day)
-
-    def date_span(self, start: str | None, end: str | None, full: bool = True) -> str:
-        """An assembly's days, as running text ("วันที่ ... พ.ศ. ...") or as a date line (the cover)."""
-        write = self.date_full if full else self.date
-        if not end or end == start:
-            return write(start)
-        return gettext("{start} to {end}", start=write(start), end=write(end))
-
-    def meeting_date(self, value: str | dt.date | None) -> str:
-        """Minutes' "เมื่อ" line: "วันอาทิตย์ที่ ๑๕ พฤศจิกายน พ.ศ. ๒๕๖๙" / "Sunday 15 November 2026"."""
-        day = _moment(value)
-        if day is None:
-            return ""
-        if self.lang == "th":
-            return _unbroken(officialese.meeting_date(day, self.thai))
-        return _unbroken(f"{EN_DAYS[day.weekday()]} {self.date(day)}")
-
-    def time(self, value: str | dt.datetime | None) -> str:
-        """ "๐๙.๐๐ น." / "09:00"."""
-        moment = _moment(value)
-        if not isinstance(moment, dt.datetime):
-            return ""
-        return _unbroken(officialese.time_of_day(moment, self.thai)) if self.lang == "th" else f"{moment:%H:%M}"

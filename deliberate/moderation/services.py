@@ -12,10 +12,10 @@ from deliberate.actors import Actor, require_facilitator
 from deliberate.comments.models import Comment
 from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
 from deliberate.text import as_int, clean_text
-from deliberate.votes.models import Support
 
 REASON_MAX = 300
 ACTIONS = ("approve", "hide", "restore", "merge")
@@ -39,7 +39,7 @@ async def approve(actor: Actor, proposal: Proposal) -> Proposal:
             raise Conflict(N_("Only proposals waiting for moderation can be approved."))
         current.status = ProposalStatus.PUBLISHED
         await current.save(update_fields=["status"])
-        await ModerationAction.create(session_id=current.session_id, proposal=current, action="approve", actor=staff)  # type: ignore[attr-defined]
+        await StaffAction.create(session_id=current.session_id, proposal=current, action="approve", actor=staff)  # type: ignore[attr-defined]
     await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
     return current
 
@@ -54,7 +54,7 @@ async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
         current.status = ProposalStatus.HIDDEN
         current.hidden_reason = why
         await current.save(update_fields=["status", "hidden_reason"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=current.session_id,
             proposal=current,
             action="hide",  # type: ignore[attr-defined]
@@ -75,7 +75,7 @@ async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> P
         current.status = ProposalStatus.PUBLISHED
         current.hidden_reason = ""
         await current.save(update_fields=["status", "hidden_reason"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=current.session_id,
             proposal=current,
             action="restore",  # type: ignore[attr-defined]
@@ -116,7 +116,7 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
         source.status = ProposalStatus.MERGED
         source.merged_into_id = target.id  # type: ignore[attr-defined]
         await source.save(update_fields=["status", "merged_into_id"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=source.session_id,
             proposal=source,
             action="merge",
@@ -159,7 +159,7 @@ async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Com
         comment.hidden = True
         comment.hidden_reason = why
         await comment.save(update_fields=["hidden", "hidden_reason"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=proposal.session_id,
             comment=comment,
             action="hide_comment",  # type: ignore[attr-defined]
@@ -184,7 +184,7 @@ async def restore_comment(actor: Actor, comment: Comment, *, reason: object = ""
         current.hidden = False
         current.hidden_reason = ""
         await current.save(update_fields=["hidden", "hidden_reason"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=proposal.session_id,
             comment=current,
             action="restore_comment",  # type: ignore[attr-defined]
@@ -204,6 +204,6 @@ async def queue(actor: Actor, session_id: int) -> list[Proposal]:
     )
 
 
-async def history(actor: Actor, session_id: int, limit: int = 50) -> list[ModerationAction]:
+async def history(actor: Actor, session_id: int, limit: int = 50) -> list[StaffAction]:
     require_facilitator(actor)
-    return await ModerationAction.filter(session_id=session_id).order_by("-id").limit(limit).prefetch_related("actor")
+    return await StaffAction.filter(session_id=session_id).order_by("-id").limit(limit).prefetch_related("actor")

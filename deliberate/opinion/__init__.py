@@ -30,6 +30,7 @@ from deliberate.opinion.compute import (
     OpinionMap,
     compute,
     group_informed_consensus,
+    group_name,
     group_statistics,
 )
 from deliberate.opinion.matrix import VoteMatrix, vote_matrix_from_arrays, vote_matrix_from_events
@@ -54,6 +55,7 @@ __all__ = [
     "VoteMatrix",
     "compute",
     "group_informed_consensus",
+    "group_name",
     "group_statistics",
     "read_polis_export",
     "vote_matrix_from_arrays",

@@ -67,6 +67,11 @@ class Group:
     base_clusters: list[int]
 
 
+def group_name(group_id: object) -> str:
+    """Opinion groups are named A, B, C... on every screen and in the brief, as Pol.is does."""
+    return chr(ord("A") + group_id) if isinstance(group_id, int) and 0 <= group_id < 26 else str(group_id)
+
+
 @dataclass
 class GroupTally:
     """Raw votes of the group's members, aligned with OpinionMap.statement_ids."""

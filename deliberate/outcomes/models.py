@@ -39,7 +39,6 @@ ANSWER_LABELS = {
 CARRIED = (AnswerState.ADOPTED.value, AnswerState.FORWARDED.value)
 
 ROLES = {"lead": N_("Lead"), "support": N_("Support")}
-COMMITMENT_KINDS = {"participant": N_("Participant"), "organisation": N_("Organisation"), "agency": N_("Agency")}
 
 STATUS_LABELS = {
     "not_started": N_("Not started"),

@@ -14,7 +14,6 @@ from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor, require_participant
 from deliberate.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import BANGKOK, N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
     CARRIED,
@@ -29,6 +28,7 @@ from deliberate.outcomes.models import (
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.services import require_phase
+from deliberate.staffrecord.models import StaffAction
 from deliberate.text import choice, clean_text
 
 MAX_BUDGET = 100_000_000_000  # one hundred billion baht: above any provincial project
@@ -139,7 +139,7 @@ async def answer_proposal(
             answer = await ProposalAnswer.create(proposal=proposal, answered_by=staff, **values)
         else:
             await answer.update_from_dict(values | {"answered_by_id": staff.id}).save()
-        await ModerationAction.create(
+        await StaffAction.create(
             session_id=proposal.session_id,
             proposal=proposal,
             action="answer",

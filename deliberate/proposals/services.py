@@ -18,8 +18,8 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.services import join_session, require_phase
 from deliberate.sessions.vocab import TARGET_GROUPS
+from deliberate.supports.models import Support
 from deliberate.text import as_int, clean_text, display_name, is_id
-from deliberate.votes.models import Support
 
 TITLE_MAX = 140
 BODY_MAX = 2000

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from deliberate.briefs import render_docx as office
 from deliberate.briefs import render_pdf
-from deliberate.briefs.render_md import Voice
+from deliberate.briefs.officialese import Voice
 from deliberate.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext, language
 from deliberate.resolutions.export import STATUS_LABELS
 from deliberate.resolutions.models import AMENDMENT_OPS, ANSWERS
@@ -110,7 +110,7 @@ def outline(data: dict[str, Any], *, thai_digits: bool = True) -> Outline:
     """What the resolution says, in order, in its language (call inside `language(...)` or not: it sets it)."""
     lang = _language(data)
     with language(lang):
-        f = render_pdf.Formats(lang=lang, thai=thai_digits and lang == "th")
+        f = Voice(lang, thai_digits and lang == "th", unbroken=True)
         a = data.get("assembly") or {}
         assembly = a.get("title") or ""
         when = f.date_span(a.get("starts_on"), a.get("ends_on"))
@@ -138,7 +138,7 @@ def outline(data: dict[str, Any], *, thai_digits: bool = True) -> Outline:
         )
 
 
-def _item(item: dict[str, Any], n: int, assembly: str, answers: dict[str, str], f: render_pdf.Formats) -> ItemOut:
+def _item(item: dict[str, Any], n: int, assembly: str, answers: dict[str, str], f: Voice) -> ItemOut:
     clauses = tuple(_clause(c, answers, f) for c in item.get("clauses") or [])
     unsettled = any(c.get("status") != "adopted" for c in item.get("clauses") or [] if c.get("status") != "removed")
     return ItemOut(
@@ -168,7 +168,7 @@ def _join(names: list[str], lang: str) -> str:
     return _("{first} and {last}", first=head, last=names[-1])
 
 
-def _clause(c: dict[str, Any], answers: dict[str, str], f: render_pdf.Formats) -> ClauseOut:
+def _clause(c: dict[str, Any], answers: dict[str, str], f: Voice) -> ClauseOut:
     removed = c.get("status") == "removed" or c.get("number") is None
     agencies = []
     if c.get("lead_agency"):
@@ -191,7 +191,7 @@ def _clause(c: dict[str, Any], answers: dict[str, str], f: render_pdf.Formats) -
     )
 
 
-def _check(check: dict[str, Any] | None, answers: dict[str, str], f: render_pdf.Formats) -> Markup:
+def _check(check: dict[str, Any] | None, answers: dict[str, str], f: Voice) -> Markup:
     """The last closed check. Markup, because each count stays on one line in the PDF ("ข้อสงวน ๑" must
     not break between ข้อ and สงวน); the DOCX takes its plain text."""
     if not check:
@@ -218,7 +218,7 @@ DECISIONS = {
 }
 
 
-def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: render_pdf.Formats) -> AmendmentOut:
+def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: Voice) -> AmendmentOut:
     op = a.get("op")
     label = _(AMENDMENT_OPS[op]) if op in AMENDMENT_OPS else a.get("op_label") or ""
     status = a.get("status") if a.get("status") in DECISIONS else "proposed"
@@ -244,7 +244,7 @@ def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: rend
     )
 
 
-def _version(v: dict[str, Any], index: dict[int, int], f: render_pdf.Formats) -> Version:
+def _version(v: dict[str, Any], index: dict[int, int], f: Voice) -> Version:
     n = f.d(v.get("version"))
     if v.get("amendment_id") in index:
         label = _("Version {n} (by amendment {a})", n=n, a=f.d(index[v["amendment_id"]]))
@@ -261,7 +261,7 @@ def _version(v: dict[str, Any], index: dict[int, int], f: render_pdf.Formats) ->
 def resolution_pdf(data: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     """The resolutions as an A4 PDF: each agenda item from a new page, then the annex."""
     doc = outline(data, thai_digits=thai_digits)
-    return render_pdf._render("resolutions/resolution_print.html", data, thai_digits, doc=doc)
+    return render_pdf.render("resolutions/resolution_print.html", data, thai_digits, doc=doc)
 
 
 # --- DOCX --------------------------------------------------------------------------------------------------
@@ -274,13 +274,13 @@ def resolution_docx(data: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     doc_out = outline(data, thai_digits=thai_digits)
     voice = Voice(doc_out.lang, doc_out.thai)
     with language(voice.lang):
-        doc = office._document(voice)
-        office._page(doc.sections[0])
-        office._page_numbers(doc.sections[0], voice)
+        doc = office.new_document(voice)
+        office.set_page(doc.sections[0])
+        office.number_pages(doc.sections[0], voice)
         _Word(doc, voice).write(doc_out)
         doc.core_properties.title = doc_out.title
         doc.core_properties.subject = doc_out.title
-        return office._to_bytes(doc)
+        return office.to_bytes(doc)
 
 
 class _Word:
@@ -316,7 +316,7 @@ class _Word:
         return p
 
     def text(self, p: Paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
-        office._run(p, text, bold=bold, size=size)
+        office.add_text(p, text, bold=bold, size=size)
 
     def heading(self, text: str, *, size: float, before: float = 0, center: bool = False) -> None:
         p = self.paragraph(before=before, keep=True, center=center)
@@ -392,7 +392,7 @@ class _Word:
                 and pieces[i - 1].op == "removed"
                 and not (piece.text[:1].isspace() or pieces[i - 1].text[-1:].isspace())
             ):
-                office._run(p, " ", size=META_PT)  # "old new" rather than "oldnew", as the PDF spaces them
+                office.add_text(p, " ", size=META_PT)  # "old new" rather than "oldnew", as the PDF spaces them
             run = p.add_run(piece.text)
             office.set_fonts(run._r.get_or_add_rPr(), size=META_PT, name=False)
             if piece.op == "added":

@@ -14,7 +14,6 @@ from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_, gettext
-from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import ActionItem
 from deliberate.resolutions.models import (
     AMENDERS,
@@ -36,6 +35,7 @@ from deliberate.resolutions.models import (
     ResolutionRules,
 )
 from deliberate.sessions.models import Participant, Session
+from deliberate.staffrecord.models import StaffAction
 from deliberate.text import choice, clean_text, is_id
 
 T = TypeVar("T", AgendaItem, Clause, Amendment, ConsensusCheck)
@@ -92,7 +92,7 @@ async def set_rules(
             rules = await ResolutionRules.create(session=session, **values)
         else:
             await rules.update_from_dict(values).save()
-        await ModerationAction.create(session=session, action="resolution_rules", actor=staff, data=values)
+        await StaffAction.create(session=session, action="resolution_rules", actor=staff, data=values)
     await events.publish(_event(session.id))
     return rules
 
@@ -110,7 +110,7 @@ async def register_delegate(actor: Actor, session: Session, participant_id: obje
         else:
             delegate.network = name
             await delegate.save()
-        await ModerationAction.create(session=session, action="delegate", actor=staff, data={"network": name})
+        await StaffAction.create(session=session, action="delegate", actor=staff, data={"network": name})
     await events.publish(_event(session.id))
     return delegate
 
@@ -189,7 +189,7 @@ async def create_item(
         for n, c in enumerate(drafted, start=1):
             clause = await Clause.create(item=item, position=float(n), **c)
             await ClauseVersion.create(clause=clause, version=1, text=clause.text)
-        await ModerationAction.create(session=session, action="item_drafted", actor=staff, data={"title": item.title})
+        await StaffAction.create(session=session, action="item_drafted", actor=staff, data={"title": item.title})
     await events.publish(_event(session.id))
     return item
 
@@ -238,7 +238,7 @@ async def edit_item(
             )
         await current.update_from_dict(values | {"version": current.version + 1}).save()
         await AgendaItemVersion.create(item=current, version=current.version, edited_by=staff, **values)
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="item_revised", actor=staff, data={"item": current.id, "version": current.version}
         )
     await events.publish(_event(session.id))
@@ -272,7 +272,7 @@ async def add_clause(
             position = (siblings[index].position + after) / 2
         clause = await Clause.create(item=item, position=position, **values)
         await ClauseVersion.create(clause=clause, version=1, text=clause.text)
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="clause_drafted", actor=staff, data={"item": item.id, "clause": clause.id}
         )
     await events.publish(_event(session.id))
@@ -307,7 +307,7 @@ async def revise_clause(
         )
         await current.update_from_dict(values | {"version": current.version + 1, "status": "open"}).save()
         await ClauseVersion.create(clause=current, version=current.version, text=current.text)
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session,
             action="clause_revised",
             actor=staff,
@@ -422,7 +422,7 @@ async def decide_amendment(actor: Actor, amendment: Amendment, decision: object)
         current.status = "accepted" if verdict == "accept" else "rejected"
         current.decided_by, current.decided_at = staff, dt.datetime.now(dt.UTC)
         await current.save()
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session,
             action=f"amendment_{current.status}",
             actor=staff,
@@ -500,7 +500,7 @@ async def merge_amendments(
         await Amendment.filter(id__in=[a.id for a in merged]).update(
             status="merged", merged_into_id=combined.id, decided_by_id=staff.id, decided_at=dt.datetime.now(dt.UTC)
         )
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session,
             action="amendments_merged",
             actor=staff,
@@ -541,7 +541,7 @@ async def open_check(actor: Actor, clause: Clause) -> ConsensusCheck:
         if await ConsensusCheck.exists(clause_id=clause.id, is_open=True):
             raise Conflict(N_("A check on this clause is already open."))
         check = await ConsensusCheck.create(clause=clause, clause_version=clause.version, opened_by=staff)
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="check_opened", actor=staff, data={"clause": clause.id, "version": clause.version}
         )
     await events.publish(_event(session.id))
@@ -661,7 +661,7 @@ async def close_check(actor: Actor, check: ConsensusCheck) -> dict[str, Any]:
             await ActionItem.create(
                 clause=clause, title=clause.text[:200], agency_owner=clause.lead_agency[:120], created_by=staff
             )
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session,
             action="check_closed",
             actor=staff,

@@ -13,16 +13,16 @@ from deliberate import events, geo, rawsql
 from deliberate.actors import Actor, require_facilitator
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.vocab import SECTORS
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
 from deliberate.text import choice, clean_text, is_id
 from deliberate.text import display_name as clean_name
 from deliberate.tokens import new_token, token_hash
-from deliberate.votes.models import Support
 
 MAX_THEMES = 30
 MAX_TIMER_MINUTES = 240
@@ -162,9 +162,7 @@ async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
             session.phase = new_phase
             session.phase_changed_at = datetime.now(UTC)
             await session.save(update_fields=["phase", "phase_changed_at"])
-            await ModerationAction.create(
-                session=session, action="phase", actor=staff, data={"from": old, "to": new_phase}
-            )
+            await StaffAction.create(session=session, action="phase", actor=staff, data={"from": old, "to": new_phase})
         await events.publish(events.Event("phase.changed", session.id, data={"phase": new_phase}))
     return session
 
@@ -177,7 +175,7 @@ async def set_permissions(actor: Actor, session: Session, phase: object, switche
     session.permissions = current
     async with in_transaction():
         await session.save(update_fields=["permissions"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="permissions", actor=staff, data={"phase": target, "switches": current[target]}
         )
     await events.publish(events.Event("phase.changed", session.id, data={"phase": session.phase}))
@@ -189,7 +187,7 @@ async def set_premoderation(actor: Actor, session: Session, on: bool) -> Session
     session.premoderation = bool(on)
     async with in_transaction():
         await session.save(update_fields=["premoderation"])
-        await ModerationAction.create(session=session, action="premoderation", actor=staff, data={"on": bool(on)})
+        await StaffAction.create(session=session, action="premoderation", actor=staff, data={"on": bool(on)})
     return session
 
 
@@ -205,7 +203,7 @@ async def set_timer(actor: Actor, session: Session, minutes: object, label: obje
     session.timer_label = clean_text(label, field="label", max_length=80, required=False)
     async with in_transaction():
         await session.save(update_fields=["timer_ends_at", "timer_label"])
-        await ModerationAction.create(session=session, action="timer", actor=staff, data={"minutes": mins})
+        await StaffAction.create(session=session, action="timer", actor=staff, data={"minutes": mins})
     await events.publish(events.Event("timer.set", session.id))
     return session
 
@@ -219,7 +217,7 @@ async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None)
     session.spotlight_id = proposal_id
     async with in_transaction():
         await session.save(update_fields=["spotlight_id"])
-        await ModerationAction.create(session=session, action="spotlight", actor=staff, proposal_id=proposal_id)
+        await StaffAction.create(session=session, action="spotlight", actor=staff, proposal_id=proposal_id)
     await events.publish(
         events.Event("spotlight.changed", session.id, proposal_ids=(proposal_id,) if proposal_id else ())
     )

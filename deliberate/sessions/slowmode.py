@@ -11,8 +11,8 @@ from tortoise.transactions import in_transaction
 from deliberate.actors import Actor, require_facilitator
 from deliberate.errors import ValidationError
 from deliberate.i18n import N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.sessions.models import Session
+from deliberate.staffrecord.models import StaffAction
 
 KEY = "slow_mode_s"
 MAX_SECONDS = 600
@@ -36,5 +36,5 @@ async def set_slow_mode(actor: Actor, session: Session, seconds: object) -> Sess
     session.permissions = current
     async with in_transaction():
         await session.save(update_fields=["permissions"])
-        await ModerationAction.create(session=session, action="slow_mode", actor=staff, data={"seconds": value})
+        await StaffAction.create(session=session, action="slow_mode", actor=staff, data={"seconds": value})
     return session

@@ -216,10 +216,6 @@ async def current(session: Session) -> Entry:
     return _maps.get(session.id) or await recompute(session)
 
 
-def forget(session_id: int) -> None:
-    _maps.pop(session_id, None)
-
-
 async def as_json(session: Session, entry: Entry) -> dict[str, Any]:
     """The map as the API gives it: groups with members (and their Pol.is ids when imported), consensus,
     representative statements per group, group-informed consensus and divisiveness per statement."""

@@ -14,10 +14,10 @@ from deliberate.actors import Actor, require_participant
 from deliberate.db import int_column
 from deliberate.errors import Conflict, ValidationError
 from deliberate.i18n import N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.services import require_phase
+from deliberate.staffrecord.models import StaffAction
 from deliberate.statements import opinion
 from deliberate.text import clean_text
 from deliberate.voting.models import Ballot
@@ -48,9 +48,7 @@ async def write_statement(actor: Actor, session: Session, *, text: object) -> Pr
         )
         await statement_round(session)
         if seeded:
-            await ModerationAction.create(
-                session=session, proposal=statement, action="statement_seeded", actor=actor.staff
-            )
+            await StaffAction.create(session=session, proposal=statement, action="statement_seeded", actor=actor.staff)
     await events.publish(
         events.Event(
             f"proposal.{'submitted' if status == 'pending' else 'published'}", session.id, proposal_ids=(statement.id,)

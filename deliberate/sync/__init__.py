@@ -27,7 +27,7 @@ laptop's bundle, which is not the threat here; a stolen laptop leaks the signing
 What the import decides
 -----------------------
 - Ids: every id (foreign keys, the plain id columns `spotlight_id`, `current_round_id`, `merged_into_id`,
-  `created_clause_id`, the ids inside `AgendaItem.proposal_ids` and `ModerationAction.data`, and the
+  `created_clause_id`, the ids inside `AgendaItem.proposal_ids` and `StaffAction.data`, and the
   participant in a consensus check's `voice`) is remapped to the ids the rows get centrally. Rows keep
   their timestamps. Briefs are carried as built (their data and content hash untouched), so the ids
   inside a stored brief are the laptop's; the next brief built centrally is a new version.

@@ -25,6 +25,9 @@ SIGNATURE_PREFIX = b'{"signature": "hmac-sha256:'
 GZIP_MAGIC = b"\x1f\x8b"
 # A bundle bigger than this is not a hall's session; refuse before decompressing it all.
 MAX_BYTES = 512 * 1024 * 1024
+# Tables renamed since version 1 bundles were first written, old name -> new: a laptop not yet updated
+# still exports under the old name, and those rows must land in the table, not be skipped as unknown.
+RENAMED_TABLES = {"moderation_action": "staff_action"}  # migrations/0010_staff_action.py
 
 
 class BundleError(DomainError):
@@ -117,8 +120,10 @@ def read_bundle(data: bytes, key: bytes) -> Bundle:
         table, row = line.get("table"), line.get("row")
         if not isinstance(table, str) or not isinstance(row, dict):
             raise BundleError(N_("The bundle is malformed (line {n})."), n=number)
-        rows.setdefault(table, []).append(row)
+        rows.setdefault(RENAMED_TABLES.get(table, table), []).append(row)
     counts = header.get("counts")
+    if isinstance(counts, dict):
+        counts = {RENAMED_TABLES.get(t, t): n for t, n in counts.items()}
     if (
         not isinstance(counts, dict)
         or any(len(rows.get(t, [])) != n for t, n in counts.items())

@@ -242,7 +242,7 @@ class _Writer:
             values["proposal_ids"] = [
                 self.ids["proposal"][i] for i in row.get("proposal_ids", []) if i in self.ids["proposal"]
             ]
-        elif table.name == "moderation_action":
+        elif table.name == "staff_action":
             values["data"] = remap_action_data(str(row.get("action", "")), row.get("data") or {}, self._known)
         elif table.name == "check_answer":
             values["voice"] = voice(str(row["voice"]), self._known)

@@ -17,7 +17,6 @@ from tortoise.models import Model
 from deliberate.audit.models import AuditEntry
 from deliberate.briefs.models import Brief
 from deliberate.comments.models import Comment
-from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
 from deliberate.proposals.models import Proposal
 from deliberate.resolutions.models import (
@@ -36,7 +35,8 @@ from deliberate.resolutions.models import (
     ScreeningCriterion,
 )
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
-from deliberate.votes.models import Support
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot, VoteRound
 
 STAFF = "staff_user"
@@ -109,7 +109,7 @@ TABLES: tuple[Table, ...] = (
     Table(ActionItem, {"proposal_id": P, "clause_id": "clause"}, ("proposal_id", "clause_id"), ("created_by_id",)),
     Table(ProgressUpdate, {"item_id": "action_item"}, ("item_id",), ("entered_by_id",)),
     Table(
-        ModerationAction,
+        StaffAction,
         {"session_id": "session", "proposal_id": P, "comment_id": "comment"},
         ("session_id",),
         ("actor_id",),
@@ -124,7 +124,7 @@ BY_NAME = {t.name: t for t in TABLES}
 # Tables other rows point at: an import needs each new id, so these are written row by row.
 REFERENCED = {target for t in TABLES for target in t.refs.values()}
 
-# Ids inside ModerationAction.data, by key; "into" names a proposal, or an amendment when amendments merge.
+# Ids inside StaffAction.data, by key; "into" names a proposal, or an amendment when amendments merge.
 ACTION_DATA_REFS = {
     "round": "vote_round",
     "item": "agenda_item",

@@ -18,7 +18,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import comment_counts, support_counts
 from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.vocab import SECTORS
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting import tally
 from deliberate.voting.methods import METHOD_LABELS, SOURCE_LABELS, SOURCES, options_of
 from deliberate.voting.models import Ballot, VoteRound

@@ -14,10 +14,10 @@ from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.services import assisted_participant, require_phase
+from deliberate.staffrecord.models import StaffAction
 from deliberate.text import clean_text, is_id
 from deliberate.voting.methods import Options, clean_method, clean_options, clean_value, options_of
 from deliberate.voting.models import Ballot, VoteRound
@@ -46,7 +46,7 @@ async def open_round(
         )
         session.current_round_id = vote_round.id
         await session.save(update_fields=["current_round_id"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="round_opened", actor=staff, data={"round": vote_round.id, "method": chosen}
         )
     await events.publish(events.Event("round.changed", session.id))
@@ -80,9 +80,7 @@ async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> 
     vote_round.closed_at = datetime.now(UTC)
     async with in_transaction():
         await vote_round.save(update_fields=["is_open", "closed_at"])
-        await ModerationAction.create(
-            session=session, action="round_closed", actor=staff, data={"round": vote_round.id}
-        )
+        await StaffAction.create(session=session, action="round_closed", actor=staff, data={"round": vote_round.id})
     await events.publish(events.Event("round.changed", session.id))
     return vote_round
 
@@ -92,7 +90,7 @@ async def reveal(actor: Actor, session: Session, vote_round: VoteRound, shown: b
     vote_round.revealed = shown
     async with in_transaction():
         await vote_round.save(update_fields=["revealed"])
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session,
             action="results_revealed" if shown else "results_hidden",
             actor=staff,
@@ -313,7 +311,7 @@ async def enter_paper(
             key=key,
             marks=[[pid, v] for pid, v in rows],
         )
-        await ModerationAction.create(
+        await StaffAction.create(
             session=session, action="paper_ballot", actor=staff, data={"round": vote_round.id, "rows": len(rows)}
         )
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(pid for pid, _ in rows)))

@@ -9,7 +9,8 @@ from starlette.templating import Jinja2Templates
 
 from deliberate import geo
 from deliberate.i18n import BANGKOK, get_language, gettext, ngettext
-from deliberate.privacy import PRIVACY_NOTICE
+from deliberate.opinion import group_name
+from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS, STATUS_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
@@ -63,11 +64,6 @@ def clock(value: datetime | None) -> str:
 
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
-
-
-def group_name(group_id: object) -> str:
-    """Opinion groups are named A, B, C... on every screen, as Pol.is does."""
-    return chr(ord("A") + group_id) if isinstance(group_id, int) and 0 <= group_id < 26 else str(group_id)
 
 
 def build_environment() -> Environment:

@@ -7,8 +7,8 @@ import pytest
 
 from deliberate.audit.models import AuditEntry
 from deliberate.comments.models import Comment
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
+from deliberate.staffrecord.models import StaffAction
 from tests.conftest import Api, row_counts
 
 
@@ -35,7 +35,7 @@ async def test_approving_twice_records_one_action(api: Api, facilitator: dict[st
     pid = (await api.propose(author, s["code"], s["themes"][0]["id"]))["id"]
     assert (await api.moderate(facilitator, pid, action="approve")).json()["status"] == "published"
     assert (await api.moderate(facilitator, pid, action="approve")).status_code == 200
-    assert await ModerationAction.filter(proposal_id=pid, action="approve").count() == 1
+    assert await StaffAction.filter(proposal_id=pid, action="approve").count() == 1
 
 
 async def test_hide_keeps_the_row_and_records_who_and_why(
@@ -53,7 +53,7 @@ async def test_hide_keeps_the_row_and_records_who_and_why(
     assert (await api.proposals(facilitator, s["code"]))[pid]["status"] == "hidden"
     stored = await Proposal.get(id=pid)
     assert (stored.status, stored.hidden_reason) == ("hidden", "ข้อความไม่สุภาพ")
-    action = await ModerationAction.get(proposal_id=pid, action="hide").prefetch_related("actor")
+    action = await StaffAction.get(proposal_id=pid, action="hide").prefetch_related("actor")
     assert action.reason == "ข้อความไม่สุภาพ"
     assert action.actor is not None and action.actor.role == "facilitator"
     assert (await client.get(f"/api/v1/sessions/{s['code']}")).json()["counts"]["proposals"] == 0
@@ -61,7 +61,7 @@ async def test_hide_keeps_the_row_and_records_who_and_why(
     r = await api.moderate(facilitator, pid, action="restore", reason="ผู้เสนอแก้ไขแล้ว")
     assert r.json()["status"] == "published"
     assert pid in await api.proposals(reader, s["code"])
-    assert await ModerationAction.filter(proposal_id=pid, action="restore").count() == 1
+    assert await StaffAction.filter(proposal_id=pid, action="restore").count() == 1
 
 
 async def test_hide_needs_a_reason(api: Api, facilitator: dict[str, str]) -> None:
@@ -113,7 +113,7 @@ async def test_merge_carries_supports_and_comments_and_counts_people_once(
         "ควรมีทุกตำบล",
         "งบประมาณมาจากไหน",
     }
-    action = await ModerationAction.get(proposal_id=dup, action="merge")
+    action = await StaffAction.get(proposal_id=dup, action="merge")
     assert action.data == {"into": keep, "supports_moved": 1}
     results = (await client.get(f"/api/v1/sessions/{code}/results")).json()["items"]
     assert [(i["id"], i["supports"]) for i in results] == [(keep, 3)]
@@ -202,7 +202,7 @@ async def test_hiding_and_restoring_a_comment_keeps_it_and_records_both(
     assert r.status_code == 200
     assert r.json() == {"id": cid, "proposal_id": pid, "hidden": False, "hidden_reason": ""}
     assert (await api.proposals(facilitator, s["code"]))[pid]["comments"] == 1
-    acts = await ModerationAction.filter(comment_id=cid).order_by("id").prefetch_related("actor")
+    acts = await StaffAction.filter(comment_id=cid).order_by("id").prefetch_related("actor")
     assert [(a.action, a.reason) for a in acts] == [
         ("hide_comment", "นอกประเด็น"),
         ("restore_comment", "ผู้เขียนชี้แจงแล้ว"),

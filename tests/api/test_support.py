@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from deliberate.idempotency.models import IdempotencyRecord
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from tests.conftest import Api, row_counts
 
 

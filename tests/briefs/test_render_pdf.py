@@ -258,7 +258,7 @@ def test_no_thai_word_is_split_across_lines(pdfs: dict[str, Path]) -> None:
             end = needle.find(" ", offset)
             phrase = needle[start : end if end > 0 else len(needle)]
             cuts, at = set(), 0
-            for word in render_pdf._thai_words(phrase):
+            for word in render_pdf.thai_words_of(phrase):
                 at += len(word)
                 cuts.add(at)
             assert offset - start in cuts, (
@@ -297,11 +297,11 @@ def test_fetcher_allows_only_repository_files() -> None:
 
 
 def test_actual_text_patch_is_installed_once_and_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
-    render_pdf._install_actual_text()
+    render_pdf.install_actual_text()
     installed = weasy_text.draw_first_line
-    render_pdf._install_actual_text()
+    render_pdf.install_actual_text()
     assert weasy_text.draw_first_line is installed
     assert getattr(installed, "deliberate_actual_text", False)
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="re-check"):
-        render_pdf._install_actual_text()
+        render_pdf.install_actual_text()

@@ -9,12 +9,12 @@ from deliberate.comments.models import Comment
 from deliberate.comments.services import add_comment, list_comments
 from deliberate.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationError
 from deliberate.moderation import services as moderation
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import credits, list_proposals, ranked
 from deliberate.sessions.services import counts, set_premoderation
-from deliberate.votes.models import Support
-from deliberate.votes.services import add_support
+from deliberate.staffrecord.models import StaffAction
+from deliberate.supports.models import Support
+from deliberate.supports.services import add_support
 from tests.conftest import World
 
 
@@ -28,7 +28,7 @@ async def test_hide_never_deletes_and_records_the_act(world: World) -> None:
     stored = await Proposal.get(id=proposal.id)
     assert (stored.status, stored.hidden_reason, stored.title) == ("hidden", "ถ้อยคำรุนแรง", "ข้อความยั่วยุ")
     assert await Comment.filter(proposal_id=proposal.id).count() == 1
-    action = await ModerationAction.get(proposal_id=proposal.id, action="hide")
+    action = await StaffAction.get(proposal_id=proposal.id, action="hide")
     assert action.actor_id == world.staff.staff.id  # type: ignore[attr-defined]
     assert action.session_id == world.session.id  # type: ignore[attr-defined]
     assert action.reason == "ถ้อยคำรุนแรง"
@@ -47,7 +47,7 @@ async def test_restore_only_hidden(world: World) -> None:
     proposal = await world.proposal(await world.person())
     with pytest.raises(Conflict):
         await moderation.restore(world.staff, proposal)
-    assert await ModerationAction.filter(proposal_id=proposal.id).count() == 0
+    assert await StaffAction.filter(proposal_id=proposal.id).count() == 0
 
 
 async def test_approve_moves_pending_to_published_once(world: World) -> None:
@@ -60,7 +60,7 @@ async def test_approve_moves_pending_to_published_once(world: World) -> None:
     first = await moderation.approve(world.staff, proposal)
     second = await moderation.approve(world.staff, proposal)
     assert first.status == second.status == ProposalStatus.PUBLISHED
-    assert await ModerationAction.filter(proposal_id=proposal.id, action="approve").count() == 1
+    assert await StaffAction.filter(proposal_id=proposal.id, action="approve").count() == 1
     assert await moderation.queue(world.staff, world.session.id) == []
 
     await moderation.hide(world.staff, proposal, reason="ซ้ำ")
@@ -98,7 +98,7 @@ async def test_merge_moves_supports_and_comments_counting_each_person_once(world
     c = await counts(world.session)
     assert (c.proposals, c.supports) == (1, 4)
 
-    action = await ModerationAction.get(proposal_id=dup.id, action="merge")
+    action = await StaffAction.get(proposal_id=dup.id, action="merge")
     assert (action.reason, action.data) == ("เรื่องเดียวกัน", {"into": keep.id, "supports_moved": 2})
     assert await Proposal.filter(session_id=world.session.id).count() == 2  # nothing deleted
 
@@ -116,7 +116,7 @@ async def test_merge_refusals(world: World) -> None:
         await moderation.merge(world.staff, dup, into_id=keep.id)
     with pytest.raises(Conflict):
         await moderation.hide(world.staff, dup, reason="ซ่อนข้อที่รวมแล้ว")
-    assert await ModerationAction.filter(session_id=world.session.id, action="merge").count() == 1
+    assert await StaffAction.filter(session_id=world.session.id, action="merge").count() == 1
 
 
 async def test_hide_comment_keeps_it_for_the_record(world: World) -> None:
@@ -127,7 +127,7 @@ async def test_hide_comment_keeps_it_for_the_record(world: World) -> None:
     assert await list_comments(proposal) == []
     kept = await list_comments(proposal, include_hidden=True)
     assert [(c.id, c.hidden, c.hidden_reason) for c in kept] == [(comment.id, True, "ไม่สุภาพ")]
-    assert (await ModerationAction.get(comment_id=comment.id)).action == "hide_comment"
+    assert (await StaffAction.get(comment_id=comment.id)).action == "hide_comment"
     assert (await ranked(world.session))[0].comments == 0
 
 
@@ -141,4 +141,4 @@ async def test_only_facilitators_moderate(world: World) -> None:
     with pytest.raises(ValidationError):
         await moderation.moderate(world.staff, proposal, action="delete")
     assert (await Proposal.get(id=proposal.id)).status == ProposalStatus.PUBLISHED
-    assert await ModerationAction.filter(proposal_id=proposal.id).count() == 0
+    assert await StaffAction.filter(proposal_id=proposal.id).count() == 0

@@ -17,7 +17,7 @@ from deliberate.proposals.services import (
     visible_proposal,
 )
 from deliberate.sessions.services import set_premoderation
-from deliberate.votes.services import add_support
+from deliberate.supports.services import add_support
 from tests.conftest import World
 
 

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from deliberate.briefs import render_pdf
+from deliberate.briefs.officialese import Voice
 from deliberate.i18n import gettext, language
 from deliberate.resolutions.render import level_of_agreement, outline, resolution_docx, resolution_pdf
 
@@ -198,9 +199,9 @@ def test_print_html_marks_the_diff_and_escapes() -> None:
     data = with_removed_clause()
     with language("th"):
         html = (
-            render_pdf._environment()
+            render_pdf.environment()
             .get_template("resolutions/resolution_print.html")
-            .render(brief=data, lang="th", f=render_pdf.Formats(lang="th", thai=True), fonts={}, doc=outline(data))
+            .render(brief=data, lang="th", f=Voice("th", True, unbroken=True), fonts={}, doc=outline(data))
         )
     assert "<del>๒๕๗๐</del><ins>๒๕๖๙</ins>" in html
     assert "<ins>ติดเตียง</ins>" in html

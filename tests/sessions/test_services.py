@@ -7,10 +7,10 @@ import pytest
 from deliberate import events
 from deliberate.actors import Actor
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
-from deliberate.moderation.models import ModerationAction
 from deliberate.sessions import services as sessions
 from deliberate.sessions.codes import looks_like_code
 from deliberate.sessions.models import Participant, Session
+from deliberate.staffrecord.models import StaffAction
 from tests.conftest import World
 
 
@@ -52,7 +52,7 @@ async def test_set_phase_records_and_publishes_after_writing(world: World) -> No
     finally:
         events.unsubscribe(listener)
     assert seen == [("phase.changed", "voting")]
-    actions = await ModerationAction.filter(session_id=world.session.id, action="phase").order_by("id")
+    actions = await StaffAction.filter(session_id=world.session.id, action="phase").order_by("id")
     assert [a.data for a in actions] == [{"from": "lobby", "to": "ideas"}, {"from": "ideas", "to": "voting"}]
 
 

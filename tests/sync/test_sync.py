@@ -28,6 +28,7 @@ from deliberate.db import MODEL_MODULES, migrate
 from deliberate.i18n import gettext, language
 from deliberate.sessions.models import Session
 from deliberate.settings import Settings
+from deliberate.staffrecord.models import StaffAction
 from deliberate.sync.bundle import read_bundle, write_bundle
 from deliberate.sync.tables import LEFT_OUT, TABLES
 from deliberate.voting.models import VoteRound
@@ -109,7 +110,7 @@ async def opened(database_url: str) -> AsyncIterator[Api]:
     # Tortoise caches each table's INSERT by connection name, not by dialect: moving this process from
     # SQLite to PostgreSQL would reuse SQLite's `?` placeholders.
     EXECUTOR_CACHE.clear()
-    app = create_app(Settings(database_url=database_url, live_tick_s=0.05, fast_password_hashing=True))
+    app = create_app(Settings(database_url=database_url, live_tick_s=0.05))
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
             yield Api(c)
@@ -579,6 +580,27 @@ async def test_a_taken_code_a_later_export_and_bundles_that_cannot_apply(
     )
     async with opened(central) as api:
         assert await row_counts() == counts
+
+
+async def test_a_bundle_from_before_the_staff_record_was_renamed_keeps_its_staff_actions(
+    laptop: str, central: str
+) -> None:
+    """A laptop not yet updated exports the staff record as `moderation_action` (its table before
+    migration 0010): the import puts those rows in `staff_action`."""
+    async with opened(laptop) as api:
+        code, *_ = await a_small_session(api)
+        acts = await StaffAction.filter(session__code=code).count()
+    assert acts > 0
+    bundle = read_bundle(export(laptop, code), KEY.encode())
+    old_name = {"staff_action": "moderation_action"}
+    rows = [(old_name.get(t, t), r) for t in ("staff_user", *(t.name for t in TABLES)) for r in bundle.rows.get(t, [])]
+    counts = {old_name.get(t, t): n for t, n in bundle.header["counts"].items()}
+    assert "moderation_action" in counts
+    older = write_bundle(bundle.header | {"counts": counts}, rows, KEY.encode())
+    done = cli(central, "import", "-", data=older)
+    assert done.returncode == 0, done.stderr.decode()
+    async with opened(central) as api:
+        assert await StaffAction.filter(session__code=done.stdout.decode().strip()).count() == acts
 
 
 async def test_a_broken_laptop_chain_is_refused_not_laundered(laptop: str, central: str) -> None:

@@ -12,7 +12,7 @@ from deliberate.comments.models import Comment
 from deliberate.i18n import gettext
 from deliberate.proposals.models import Proposal
 from deliberate.resolutions.models import ClauseComment
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot
 from tests.conftest import Api, Browser, row_counts
 from tests.web.test_resolution_pages import drafted, phone_in

@@ -11,7 +11,7 @@ from deliberate.audit.verify import verify
 from deliberate.outcomes.models import Commitment
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot
 from tests.conftest import Api, Browser, auth
 

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from deliberate.comments.models import Comment
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from tests.conftest import Api, Browser, row_counts
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from deliberate.accounts.services import create_staff_user
-from deliberate.moderation.models import ModerationAction
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Assembly, Session
+from deliberate.staffrecord.models import StaffAction
 from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
 
 
@@ -143,7 +143,7 @@ async def test_console_changes_phase_and_moderates(
     assert r.status_code == 303
     page = desk.page(await desk.get(f"/staff/s/{code}"))
     assert "status-hidden" in page.find(id=f"row-{pending}")["class"]
-    assert await ModerationAction.filter(proposal_id=pending).count() == 2
+    assert await StaffAction.filter(proposal_id=pending).count() == 2
     record = [li.get_text(" ", strip=True) for li in page.find("ul", class_="history").find_all("li")]
     assert any("ซ่อนแล้ว" in line and "นอกประเด็น" in line for line in record), record
     assert any("อนุมัติแล้ว" in line for line in record) and not any(" approve" in line for line in record)

@@ -10,7 +10,7 @@ from deliberate.accounts.services import issue_token
 from deliberate.actors import Actor
 from deliberate.errors import NotAuthenticated
 from deliberate.i18n import N_
-from deliberate.sessions.my_data import erase_my_data, my_data
+from deliberate.privacy.my_data import erase_my_data, my_data
 from deliberate.web.api.v1 import ok, read_json
 from deliberate.web.identity import api_actor
 from deliberate.web.views.staff.accounts import link_url

@@ -19,14 +19,14 @@ from deliberate.errors import DomainError, NotAuthenticated, NotFound, Validatio
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
 from deliberate.moderation.services import hide_comment, moderate, restore_comment
-from deliberate.privacy import PRIVACY_NOTICE
+from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, submit_proposal
 from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
+from deliberate.supports.services import add_support, support_count, withdraw_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support, support_count, withdraw_support
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
 from deliberate.web.views.participant.join import join_url

@@ -16,7 +16,7 @@ from deliberate.web.urls import url
 @guarded
 async def my_data_page(request: Request) -> Response:
     """ "My data": everything stored about this phone's participant, and the two-step "delete my data"."""
-    from deliberate.sessions.my_data import erase_my_data, my_data
+    from deliberate.privacy.my_data import erase_my_data, my_data
 
     session, actor = await visitor(request)
     if request.method == "GET":

@@ -15,8 +15,8 @@ from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import visible_proposal
 from deliberate.sessions.models import Session
 from deliberate.sessions.services import can
+from deliberate.supports.services import add_support, withdraw_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support, withdraw_support
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.guards import Refused, guarded, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render

@@ -22,8 +22,8 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.statements.services import write_statement
+from deliberate.supports.services import add_support
 from deliberate.text import as_int
-from deliberate.votes.services import add_support
 from deliberate.voting import services as voting
 from deliberate.voting.models import VoteRound
 from deliberate.web.forms import is_htmx, read_form

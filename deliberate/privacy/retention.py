@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from deliberate.idempotency.models import IdempotencyRecord
-from deliberate.moderation.models import ModerationAction
 from deliberate.outcomes.models import Commitment
-from deliberate.privacy import RETENTION_DAYS
+from deliberate.privacy.notice import RETENTION_DAYS
 from deliberate.sessions.models import Participant, Session
+from deliberate.staffrecord.models import StaffAction
 
 PURGED_PREFIX = "purged:"
 REPLAY_DAYS = 2  # a retry comes within minutes; two days covers a hall that synced the next morning
@@ -60,5 +60,5 @@ async def purge_personal_data(
                     display_name="", organization="", token_hash=f"{PURGED_PREFIX}{pid}"
                 )
             await Commitment.filter(proposal__session_id=session.id, kind="participant").update(credited=False)
-            await ModerationAction.create(session=session, action="purged", data={"participants": count})
+            await StaffAction.create(session=session, action="purged", data={"participants": count})
     return PurgeReport(codes, total, replies)

@@ -73,7 +73,7 @@ async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(
     import datetime as dt
 
     from deliberate.idempotency.models import IdempotencyRecord
-    from deliberate.retention import REPLAY_DAYS, purge_personal_data
+    from deliberate.privacy.retention import REPLAY_DAYS, purge_personal_data
 
     code = (await api.new_session(facilitator))["code"]
     r = await api.client.post(

@@ -9,8 +9,8 @@ import pytest
 from deliberate.errors import PermissionDenied
 from deliberate.moderation.services import hide
 from deliberate.sessions.services import set_permissions
-from deliberate.votes.models import Support
-from deliberate.votes.services import add_support, withdraw_support
+from deliberate.supports.models import Support
+from deliberate.supports.services import add_support, withdraw_support
 from tests.conftest import World
 
 

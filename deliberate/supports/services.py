@@ -13,7 +13,7 @@ from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant
 from deliberate.sessions.services import require_phase
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 
 
 def _check_open(proposal: Proposal) -> None:

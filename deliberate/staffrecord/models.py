@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from deliberate.i18n import N_
 
+if TYPE_CHECKING:
+    from deliberate.accounts.models import StaffUser
+    from deliberate.comments.models import Comment
+    from deliberate.proposals.models import Proposal
+    from deliberate.sessions.models import Session
+
 # What the record of staff actions says for each kind of act.
-ACTION_LABELS = {
+STAFF_ACTION_LABELS = {
     "approve": N_("Approved"),
     "hide": N_("Hidden"),
     "restore": N_("Restored"),
@@ -41,23 +49,35 @@ ACTION_LABELS = {
 }
 
 
-class ModerationAction(Model):
-    """Every staff act on a submission, kept for the record: who, what, when and why."""
+class StaffAction(Model):
+    """One staff act, kept for the record: who, what, when and why. Never changed or deleted by the app."""
 
     id = fields.IntField(primary_key=True)
-    session = fields.ForeignKeyField("models.Session", related_name="moderation_actions", on_delete=fields.CASCADE)
-    proposal = fields.ForeignKeyField("models.Proposal", related_name=False, null=True, on_delete=fields.SET_NULL)
-    comment = fields.ForeignKeyField("models.Comment", related_name=False, null=True, on_delete=fields.SET_NULL)
-    action = fields.CharField(max_length=32)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="staff_actions", on_delete=fields.CASCADE
+    )
+    session_id: int
+    proposal: fields.ForeignKeyNullableRelation[Proposal] = fields.ForeignKeyField(
+        "models.Proposal", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    proposal_id: int | None
+    comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "models.Comment", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    comment_id: int | None
+    action = fields.CharField(max_length=32)  # a key of STAFF_ACTION_LABELS
     reason = fields.CharField(max_length=300, default="")
-    data = fields.JSONField(default=dict)
-    actor = fields.ForeignKeyField("models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    actor: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    actor_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     @property
     def label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return STAFF_ACTION_LABELS.get(self.action, self.action)
 
     class Meta:
-        table = "moderation_action"
+        table = "staff_action"
         ordering = ["-id"]

@@ -24,11 +24,11 @@ from deliberate.errors import NotAuthenticated, PermissionDenied, ValidationErro
 from deliberate.i18n import N_
 from deliberate.idempotency.models import IdempotencyRecord
 from deliberate.outcomes.models import Commitment
+from deliberate.privacy.retention import PURGED_PREFIX
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.resolutions.models import Amendment, AmendmentBacker, CheckAnswer, ClauseComment, Delegate
-from deliberate.retention import PURGED_PREFIX
 from deliberate.sessions.models import Participant, Session
-from deliberate.votes.models import Support
+from deliberate.supports.models import Support
 from deliberate.voting.models import Ballot
 
 
