@@ -169,11 +169,22 @@ def ensure_python_env() -> None:
         stamp.write_text(digest)
 
 
+def _npm() -> list[str]:
+    npm = shutil.which("npm") or "npm"
+    version = subprocess.run([npm, "--version"], capture_output=True, text=True, check=True).stdout
+    if int(version.split(".")[0]) >= 10:
+        return [npm]
+    # Debian 12's npm 9.2 throws "Invalid comparator: latest" on package.json's override of a package that
+    # lighthouse's trace_engine asks for as "latest" (npm/cli#5955); npm 10, which runs on the same Node
+    # (18.17+), is fetched from the npm registry by npm itself, into its cache, the system's left as it is.
+    return [npm, "exec", "--yes", "--package=npm@10", "--", "npm"]
+
+
 def ensure_node_packages() -> None:
     stamp = ROOT / "node_modules" / ".deliberate-installed"
     digest = _digest(ROOT / "package.json", ROOT / "package-lock.json")
     if _stale(stamp, digest):
-        _run(shutil.which("npm") or "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+        _run(*_npm(), "ci", "--no-audit", "--no-fund", "--loglevel=error")
         stamp.write_text(digest)
 
 
