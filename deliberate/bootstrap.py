@@ -17,6 +17,7 @@ not changed since the last successful run, so repeating a command is quick.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import hashlib
 import importlib.util
@@ -118,24 +119,36 @@ def _install_command(manager: str, packages: list[str]) -> list[str]:
     return [*sudo, manager, "install", *yes, *packages]
 
 
+def _packages(needs: list[Need], manager: str) -> list[str]:
+    return list(dict.fromkeys(p for n in needs for p in n.packages.get(manager, ())))
+
+
+def _apt_install(missing: list[Need]) -> list[Need]:
+    """Installs what apt has of `missing`; returns what is still missing and apt could have installed."""
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    _run("apt-get", "update", "-q", env=env)
+    # Only what this release has (Ubuntu's Chromium, for one, is a snap): apt-get refuses a list with one
+    # unknown name in it, and a need it has no package for does not block the command.
+    known = [n for n in missing if all(_run_ok("apt-cache", "show", p) for p in n.packages.get("apt-get", ()))]
+    if _packages(known, "apt-get"):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            _run(*_install_command("apt-get", _packages(known, "apt-get")), env=env)
+    return [n for n in known if not n.present()]
+
+
 def ensure_system(command: str) -> None:
     manager = _manager()
+    missing = [n for n in NEEDS[command] if not n.present()]
+    if missing and manager == "apt-get" and os.geteuid() == 0:
+        missing = _apt_install(missing)
     # What this platform has no package for does not block the command; the tests that need it say so.
-    missing = [n for n in NEEDS[command] if not n.present() and (manager is None or manager in n.packages)]
-    if not missing:
+    blocking = [n for n in missing if manager is None or n.packages.get(manager)]
+    if not blocking:
         return
-    packages = list(dict.fromkeys(p for n in missing for p in n.packages.get(manager or "", ())))
-    if manager == "apt-get" and os.geteuid() == 0:
-        env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-        _run("apt-get", "update", "-q", env=env)
-        _run(*_install_command(manager, packages), env=env)
-        missing = [n for n in missing if not n.present()]
-        if not missing:
-            return
-    needs = f"`{command}` needs from the system:\n" + "".join(f"  - {n.what}\n" for n in missing)
+    needs = f"`{command}` needs from the system:\n" + "".join(f"  - {n.what}\n" for n in blocking)
     if manager is None:
         sys.exit(f"{needs}Install them with this platform's package manager, then run the command again.")
-    install = " ".join(_install_command(manager, packages))
+    install = " ".join(_install_command(manager, _packages(blocking, manager)))
     sys.exit(f"{needs}Install them, then run the command again:\n\n    {install}\n")
 
 
@@ -153,6 +166,10 @@ def _stale(stamp: Path, digest: str) -> bool:
 def _run(*cmd: str | Path, **kw: object) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)  # type: ignore[call-overload]
+
+
+def _run_ok(*cmd: str) -> bool:
+    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
 
 
 def ensure_python_env() -> None:
