@@ -130,6 +130,9 @@ def _apt_install(missing: list[Need]) -> list[Need]:
     # Only what this release has (Ubuntu's Chromium, for one, is a snap): apt-get refuses a list with one
     # unknown name in it, and a need it has no package for does not block the command.
     known = [n for n in missing if all(_run_ok("apt-cache", "show", p) for p in n.packages.get("apt-get", ()))]
+    for n in missing:
+        if n not in known:
+            print(f"apt has no {' '.join(n.packages['apt-get'])} here: without {n.what}, its tests say they skip")
     if _packages(known, "apt-get"):
         with contextlib.suppress(subprocess.CalledProcessError):
             _run(*_install_command("apt-get", _packages(known, "apt-get")), env=env)
@@ -143,6 +146,9 @@ def ensure_system(command: str) -> None:
         missing = _apt_install(missing)
     # What this platform has no package for does not block the command; the tests that need it say so.
     blocking = [n for n in missing if manager is None or n.packages.get(manager)]
+    for n in missing:
+        if n not in blocking:
+            print(f"{manager} has no package for {n.what} here: its tests say they skip")
     if not blocking:
         return
     needs = f"`{command}` needs from the system:\n" + "".join(f"  - {n.what}\n" for n in blocking)
