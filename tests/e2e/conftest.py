@@ -1,7 +1,8 @@
 """Real Chromium driving `deliberate serve`: Debian's system Chromium through Playwright, never a download.
 
-`playwright install` cannot download here, so the browser is the one `.ci/run` installs with apt. When it is
-missing every journey is skipped with that reason, and no server is started for them.
+`playwright install` cannot download here, so the browser is the one `python3 -m deliberate.bootstrap test`
+installs with apt. When it is missing every journey is skipped with that reason, and no server is started for
+them.
 """
 
 from __future__ import annotations

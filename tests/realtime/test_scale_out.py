@@ -1,8 +1,9 @@
 """Several app processes on one database and one Redis: every change reaches every page, numbered the same.
 
 Two `deliberate serve` processes (as behind a proxy) share the test database and a Redis. With REDIS_URL set
-(CI sets it on both runs when a Redis answers) they use it; the fault test starts a Redis of its own so it
-can stop it. Without a redis-server binary or REDIS_URL these tests say they were skipped.
+(CI sets it for the PostgreSQL run) they use it; otherwise they start a Redis of their own, as the fault test
+always does so it can stop it. `python3 -m deliberate.bootstrap test` installs redis-server; without it and
+without REDIS_URL these tests say they were skipped.
 """
 
 from __future__ import annotations
@@ -103,11 +104,20 @@ def supports_of(message: Message, pid: int) -> int | None:
 
 @pytest.fixture(scope="module")
 def two_processes(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Served]]:
-    if not REDIS_URL:
-        pytest.skip("set REDIS_URL (a real Redis) to run two app processes on one bus")
+    if not REDIS_URL and not (REDIS_SERVER and shutil.which("redis-cli")):
+        pytest.skip("no Redis for two app processes: set REDIS_URL or install redis-server")
     logs = tmp_path_factory.mktemp("two")
-    with serve(database_url, REDIS_URL, logs / "a.log") as a, serve(database_url, REDIS_URL, logs / "b.log") as b:
-        yield a, b
+    own, url = None, REDIS_URL
+    if not url:
+        own = OwnRedis(logs)
+        own.start()
+        url = own.url
+    try:
+        with serve(database_url, url, logs / "a.log") as a, serve(database_url, url, logs / "b.log") as b:
+            yield a, b
+    finally:
+        if own is not None:
+            own.stop()
 
 
 async def test_a_change_taken_by_one_process_reaches_pages_on_the_other(two_processes: tuple[Served, Served]) -> None:
