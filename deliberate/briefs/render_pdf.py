@@ -236,5 +236,7 @@ def install_actual_text() -> None:
         finally:
             stream.end_marked_content()
 
+    # The mark lives on the installed function itself, so it survives a re-import of this module; mypy
+    # types a function without attributes of its own.
     draw_first_line.deliberate_actual_text = True  # type: ignore[attr-defined]
     weasy_text.draw_first_line = draw_first_line
