@@ -105,6 +105,7 @@ class HallMemoryStorage(MemoryStorage):
         now = time.monotonic()
         if now - self._swept >= self.SWEEP_EVERY_S:
             self._swept = now
+            # limits' types leave its private hook out, so mypy cannot see the method this overrides.
             await MemoryStorage._MemoryStorage__schedule_expiry(self)  # type: ignore[attr-defined]
 
 

@@ -84,7 +84,7 @@ async def supports_moved(staff: StaffUser, source: Proposal, target: Proposal, s
     if support_ids:
         people = sorted(await Support.filter(id__in=support_ids).values_list("participant_id", flat=True))
         await record(
-            source.session_id,  # type: ignore[attr-defined]
+            source.session_id,
             "support.moved",
             staff,
             proposal=source.id,

@@ -62,6 +62,7 @@ async def seed(n_proposals: int, n_votes: int, n_comments: int, n_people: int, s
     from deliberate.accounts.services import create_staff_user
     from deliberate.actors import Actor
     from deliberate.comments.models import Comment
+    from deliberate.db import int_column
     from deliberate.outcomes.models import ProposalAnswer
     from deliberate.proposals.models import Proposal
     from deliberate.sessions import services as sessions
@@ -97,7 +98,7 @@ async def seed(n_proposals: int, n_votes: int, n_comments: int, n_people: int, s
         ],
         batch_size=1000,
     )
-    people = list(await Participant.filter(session_id=session.id).values_list("id", flat=True))
+    people = await int_column(Participant.filter(session_id=session.id), "id")
     await Proposal.bulk_create(
         [
             Proposal(
@@ -111,7 +112,7 @@ async def seed(n_proposals: int, n_votes: int, n_comments: int, n_people: int, s
         ],
         batch_size=500,
     )
-    proposals = list(await Proposal.filter(session_id=session.id).values_list("id", flat=True))
+    proposals = await int_column(Proposal.filter(session_id=session.id), "id")
     pairs: set[tuple[int, int]] = set()
     weights = [1 / (rank + 1) ** 0.7 for rank in range(len(proposals))]  # a few popular, a long tail
     while len(pairs) < min(n_votes, len(proposals) * len(people)):

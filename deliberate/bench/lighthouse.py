@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 import httpx
@@ -89,7 +89,8 @@ def lighthouse(url: str, report: Path, chrome: str, headers: dict[str, str] | No
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0 or not report.exists():
         raise click.ClickException(f"lighthouse failed on {url} ({done.returncode}): {done.stderr[-2000:]}")
-    return json.loads(report.read_text())
+    # json.loads returns Any: the report is Lighthouse's JSON object.
+    return cast(dict[str, Any], json.loads(report.read_text()))
 
 
 def scores(result: dict[str, Any]) -> dict[str, int]:

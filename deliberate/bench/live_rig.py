@@ -39,6 +39,7 @@ try:
 except ImportError:
     # httpcore tries `import sniffio` on every request; a failed import is not cached and costs a
     # search of sys.path each time. Mark it missing once so the load generator does not pay for it.
+    # None there is what the import system documents for "known missing"; typeshed's sys.modules omits it.
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 PROPOSALS = 20
@@ -364,7 +365,8 @@ class ViewerProtocol(asyncio.Protocol):
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's transports are not asyncio.Transport subclasses, yet have what this protocol uses.
+        # uvloop's transports are not asyncio.Transport subclasses, yet have what this protocol uses: its
+        # types say less than it does.
         self.transport = transport  # type: ignore[assignment]
         self.ws.send_request(self.ws.connect())
         self._flush()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from tortoise import Tortoise
 
-from deliberate.db import tortoise_config
+from deliberate.db import int_column, tortoise_config
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.codes import new_code
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
@@ -110,12 +110,8 @@ async def _seed(participants: int, statements: int, density: float, seed_value: 
         ],
         batch_size=BATCH,
     )
-    statement_ids = list(
-        await Proposal.filter(session_id=session.id, kind="statement").order_by("id").values_list("id", flat=True)
-    )
-    proposal_ids = list(
-        await Proposal.filter(session_id=session.id, kind="proposal").order_by("id").values_list("id", flat=True)
-    )
+    statement_ids = await int_column(Proposal.filter(session_id=session.id, kind="statement").order_by("id"), "id")
+    proposal_ids = await int_column(Proposal.filter(session_id=session.id, kind="proposal").order_by("id"), "id")
 
     marks = 0
     insert, as_db = _ballot_insert()

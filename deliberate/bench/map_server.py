@@ -51,7 +51,7 @@ class BenchControl:
             self.recomputes.append((started, time.time() - started, entry.seconds))
             return entry
 
-        opinion.recompute = recompute  # type: ignore[assignment]
+        opinion.recompute = recompute
 
     async def _lag_probe(self) -> None:
         while True:

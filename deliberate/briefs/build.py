@@ -116,7 +116,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         .values_list("proposal_id", "stance", "body", "author_id")
     )
     ballots = await Ballot.filter(round__session_id=session.id).values_list("participant_id", flat=True)
-    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}  # type: ignore[attr-defined]
+    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}
     pledges = await Commitment.filter(proposal_id__in=ids).order_by("id")
     items = await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates").order_by("id")
 
@@ -134,26 +134,26 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
 
     took_part = (
         {p.author_id for p in proposals}
-        | {a for *_, a in comments}  # type: ignore[attr-defined]
+        | {a for *_, a in comments}
         | all_supporters
         | set(ballots)
         | {c.participant_id for c in pledges}
-    ) - {None}  # type: ignore[attr-defined]
+    ) - {None}
     by_sector, withheld_sector = _pooled(Counter(p["sector"] for p in people), _sector_label)
     by_area, withheld_area = _pooled(Counter(p["subdistrict_code"] for p in people), _subdistrict_label)
 
     merged_from: dict[int, list[int]] = defaultdict(list)
     authors_of: dict[int, list[int]] = defaultdict(list)
     for p in proposals:
-        target = p.merged_into_id if p.status == ProposalStatus.MERGED else p.id  # type: ignore[attr-defined]
-        if target is not None and p.author_id:  # type: ignore[attr-defined]
-            authors_of[target].append(p.author_id)  # type: ignore[attr-defined]
-        if p.status == ProposalStatus.MERGED and p.merged_into_id:  # type: ignore[attr-defined]
-            merged_from[p.merged_into_id].append(p.id)  # type: ignore[attr-defined]
+        target = p.merged_into_id if p.status == ProposalStatus.MERGED else p.id
+        if target is not None and p.author_id:
+            authors_of[target].append(p.author_id)
+        if p.status == ProposalStatus.MERGED and p.merged_into_id:
+            merged_from[p.merged_into_id].append(p.id)
 
     ranked = sorted(published, key=lambda p: (-len(supporters_of[p.id]), -stance_count[p.id]["for"], p.id))
     base_count = len(all_supporters)
-    out_proposals = []
+    out_proposals: list[dict[str, Any]] = []
     for rank, p in enumerate(ranked, start=1):
         n = len(supporters_of[p.id])
         share = round(n / base_count, 4) if base_count else 0.0
@@ -169,10 +169,10 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
                 "id": p.id,
                 "ref": f"P{p.id}",
                 "rank": rank,
-                "theme_id": p.theme_id,  # type: ignore[attr-defined]
+                "theme_id": p.theme_id,
                 "theme": theme_name.get(p.theme_id, ""),
                 "title": p.title,
-                "body": p.body,  # type: ignore[attr-defined]
+                "body": p.body,
                 "target_groups": [gettext(TARGET_GROUPS[t]) for t in p.target_groups if t in TARGET_GROUPS],
                 "supports": n,
                 "support_share": share,
@@ -257,13 +257,9 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "plan_rows": [_plan_row(p, area_of[p["id"]]) for p in carried],
         "follow_up": [_item_json(i) for i in items],
     }
-    phases = (
-        await StaffAction.filter(session_id=session.id, action="phase")
-        .order_by("id")
-        .values_list("created_at", flat=True)
-    )
+    first_phase = await StaffAction.filter(session_id=session.id, action="phase").order_by("id").first()
     number = await Session.filter(assembly_id=assembly.id, id__lte=session.id).count()
-    brief["minutes"] = _minutes(session, brief, number, phases[0] if phases else session.created_at)
+    brief["minutes"] = _minutes(session, brief, number, first_phase.created_at if first_phase else session.created_at)
     return brief
 
 
@@ -301,7 +297,7 @@ def _clause(p: Proposal, answer: ProposalAnswer | None) -> str | None:
 def _commitment_json(c: Commitment, person: dict[int, dict[str, Any]]) -> dict[str, Any]:
     who = c.who
     if c.kind == "participant":
-        p = person.get(c.participant_id) or {}  # type: ignore[attr-defined]
+        p = (person.get(c.participant_id) if c.participant_id is not None else None) or {}
         who = (p.get("display_name") if c.credited else "") or gettext(
             "A participant ({sector})", sector=_sector_label(p.get("sector", ""))
         )
@@ -310,7 +306,7 @@ def _commitment_json(c: Commitment, person: dict[int, dict[str, Any]]) -> dict[s
         "proposal_id": c.proposal_id,
         "who": who,
         "kind": c.kind,
-        "role": c.role,  # type: ignore[attr-defined]
+        "role": c.role,
         "role_label": gettext(ROLES[c.role]),
         "what": c.what,
         "due": _iso(c.due),
@@ -348,7 +344,7 @@ def _item_json(item: ActionItem) -> dict[str, Any]:
     return {
         "id": item.id,
         "proposal_id": item.proposal_id,
-        "title": item.title,  # type: ignore[attr-defined]
+        "title": item.title,
         "community_owner": item.community_owner,
         "agency_owner": item.agency_owner,
         "due": _iso(item.due),

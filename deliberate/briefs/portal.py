@@ -110,12 +110,9 @@ async def search(actor: Actor, f: Filters) -> tuple[list[AssemblyRow], list[Hit]
     found = [p for p in candidates if not wanted or matches(f"{p.title} {p.body}", wanted)]
     ids = [p.id for p in found]
     counts = await support_counts(ids)
-    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)} if ids else {}  # type: ignore[attr-defined]
+    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)} if ids else {}
     hits = sorted(
-        (
-            Hit(p, rows[p.session.assembly_id].assembly, counts.get(p.id, 0), answers.get(p.id))  # type: ignore[attr-defined]
-            for p in found
-        ),
+        (Hit(p, rows[p.session.assembly_id].assembly, counts.get(p.id, 0), answers.get(p.id)) for p in found),
         key=lambda h: (-h.supports, h.proposal.id),
     )
     for h in hits:

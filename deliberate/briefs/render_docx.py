@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docx import Document
@@ -28,7 +28,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm, Emu, Length, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -274,6 +274,15 @@ def set_page(section: Section, *, landscape: bool = False) -> None:
     section.header_distance, section.footer_distance = Cm(1.2), Cm(1)
 
 
+def text_width(section: Section) -> Emu:
+    """The width between the margins. python-docx reads a size the section leaves out as None; `set_page`
+    writes them all, so a missing one is a bug here, not a document to lay out."""
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        raise ValueError("the section has no page width or margins: lay it out with set_page first")
+    return Emu(width - left - right)
+
+
 def number_pages(section: Section, voice: Voice) -> None:
     """Page numbers from page two: "- ๒ -" centred in the header, none on the section's first page.
 
@@ -316,7 +325,7 @@ def _new_section(
 ) -> Section:
     """A new section on a new page; its numbering continues (or restarts at 1) and, unless
     `numbered_from_start` is false, its first page carries the number too."""
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section: Section = doc.add_section(WD_SECTION.NEW_PAGE)  # python-docx leaves add_section's return unannotated
     # python-docx puts the previous section's end in a new empty paragraph, which would be a blank line
     # (or a blank page when the page is full): move it into the last paragraph when there is one.
     body = doc.element.body
@@ -366,8 +375,7 @@ class Writer:
         }  # a lookup by name is slow
 
     def text_width(self) -> Emu:
-        section = self.doc.sections[-1]
-        return Emu(section.page_width - section.left_margin - section.right_margin)
+        return text_width(self.doc.sections[-1])
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         p = self.doc.add_paragraph(style=self.styles[style] if style else None)
@@ -576,7 +584,7 @@ def _no_split(row: Any) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def _widths(table: DocxTable, widths: list[Emu]) -> None:
+def _widths(table: DocxTable, widths: Sequence[Length]) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
@@ -619,8 +627,7 @@ def _memo(doc: DocumentObject, brief: dict[str, Any], voice: Voice) -> None:
     leaders, เรียน, three paragraphs ending "จึงเรียนมาเพื่อโปรดพิจารณา", and a signature block to sign."""
     a, s = brief.get("assembly") or {}, brief.get("session") or {}
     summary, part = brief.get("summary") or {}, brief.get("participation") or {}
-    section = doc.sections[-1]
-    width = Emu(section.page_width - section.left_margin - section.right_margin)
+    width = text_width(doc.sections[-1])
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -523,7 +523,8 @@ def brief_xlsx(brief: Brief) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:  # the blank sheet a new workbook starts with: every sheet here is named
+        wb.remove(wb.active)
     body_font = Font(name=FONT, size=14)
     plain = NamedStyle(name="deliberate", font=body_font, alignment=Alignment(vertical="top", wrap_text=True))
     wb.add_named_style(plain)

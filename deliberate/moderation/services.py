@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from deliberate import audit, events
 from deliberate.actors import Actor, require_facilitator
 from deliberate.comments.models import Comment
+from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
@@ -39,8 +40,8 @@ async def approve(actor: Actor, proposal: Proposal) -> Proposal:
             raise Conflict(N_("Only proposals waiting for moderation can be approved."))
         current.status = ProposalStatus.PUBLISHED
         await current.save(update_fields=["status"])
-        await StaffAction.create(session_id=current.session_id, proposal=current, action="approve", actor=staff)  # type: ignore[attr-defined]
-    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+        await StaffAction.create(session_id=current.session_id, proposal=current, action="approve", actor=staff)
+    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))
     return current
 
 
@@ -57,11 +58,11 @@ async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
         await StaffAction.create(
             session_id=current.session_id,
             proposal=current,
-            action="hide",  # type: ignore[attr-defined]
+            action="hide",
             reason=why,
             actor=staff,
         )
-    await events.publish(events.Event("proposal.hidden", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+    await events.publish(events.Event("proposal.hidden", current.session_id, proposal_ids=(current.id,)))
     return current
 
 
@@ -78,11 +79,11 @@ async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> P
         await StaffAction.create(
             session_id=current.session_id,
             proposal=current,
-            action="restore",  # type: ignore[attr-defined]
+            action="restore",
             reason=why,
             actor=staff,
         )
-    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))  # type: ignore[attr-defined]
+    await events.publish(events.Event("proposal.published", current.session_id, proposal_ids=(current.id,)))
     return current
 
 
@@ -97,37 +98,33 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
     async with in_transaction():
         source = await _locked(duplicate.id)
         target = await Proposal.filter(id=target_id).select_for_update().first()
-        if target is None or target.session_id != source.session_id:  # type: ignore[attr-defined]
+        if target is None or target.session_id != source.session_id:
             raise ValidationError(N_("Choose a proposal of the same session to merge into."), field="into_id")
         if source.status == ProposalStatus.MERGED:
             raise Conflict(N_("This proposal was merged into another one."))
         if target.status != ProposalStatus.PUBLISHED:
             raise Conflict(N_("You can only merge into a published proposal."))
         already = set(await Support.filter(proposal_id=target.id).values_list("participant_id", flat=True))
-        moving = (
-            await Support.filter(proposal_id=source.id)
-            .exclude(participant_id__in=list(already))
-            .values_list("id", flat=True)
-        )
+        moving = await int_column(Support.filter(proposal_id=source.id).exclude(participant_id__in=list(already)), "id")
         if moving:
             await Support.filter(id__in=list(moving)).update(proposal_id=target.id, carried_from_id=source.id)
             await audit.supports_moved(staff, source, target, list(moving))
         await Comment.filter(proposal_id=source.id).update(proposal_id=target.id, carried_from_id=source.id)
         source.status = ProposalStatus.MERGED
-        source.merged_into_id = target.id  # type: ignore[attr-defined]
+        source.merged_into_id = target.id
         await source.save(update_fields=["status", "merged_into_id"])
         await StaffAction.create(
             session_id=source.session_id,
             proposal=source,
             action="merge",
-            reason=why,  # type: ignore[attr-defined]
+            reason=why,
             actor=staff,
             data={"into": target.id, "supports_moved": len(moving)},
         )
     await events.publish(
         events.Event(
             "proposal.merged",
-            source.session_id,  # type: ignore[attr-defined]
+            source.session_id,
             proposal_ids=(source.id, target.id),
         )
     )
@@ -154,7 +151,7 @@ async def moderate(
 async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Comment:
     staff = require_facilitator(actor)
     why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
-    proposal = await Proposal.get(id=comment.proposal_id)  # type: ignore[attr-defined]
+    proposal = await Proposal.get(id=comment.proposal_id)
     async with in_transaction():
         comment.hidden = True
         comment.hidden_reason = why
@@ -162,11 +159,11 @@ async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Com
         await StaffAction.create(
             session_id=proposal.session_id,
             comment=comment,
-            action="hide_comment",  # type: ignore[attr-defined]
+            action="hide_comment",
             reason=why,
             actor=staff,
         )
-    await events.publish(events.Event("comment.hidden", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
+    await events.publish(events.Event("comment.hidden", proposal.session_id, proposal_ids=(proposal.id,)))
     return comment
 
 
@@ -174,7 +171,7 @@ async def restore_comment(actor: Actor, comment: Comment, *, reason: object = ""
     """Show a hidden comment again; like hiding it, the act is recorded with who, when and why."""
     staff = require_facilitator(actor)
     why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
-    proposal = await Proposal.get(id=comment.proposal_id)  # type: ignore[attr-defined]
+    proposal = await Proposal.get(id=comment.proposal_id)
     async with in_transaction():
         current = await Comment.filter(id=comment.id).select_for_update().first()
         if current is None:
@@ -187,11 +184,11 @@ async def restore_comment(actor: Actor, comment: Comment, *, reason: object = ""
         await StaffAction.create(
             session_id=proposal.session_id,
             comment=current,
-            action="restore_comment",  # type: ignore[attr-defined]
+            action="restore_comment",
             reason=why,
             actor=staff,
         )
-    await events.publish(events.Event("comment.restored", proposal.session_id, proposal_ids=(proposal.id,)))  # type: ignore[attr-defined]
+    await events.publish(events.Event("comment.restored", proposal.session_id, proposal_ids=(proposal.id,)))
     return current
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from markupsafe import Markup, escape
 
@@ -221,7 +222,7 @@ DECISIONS = {
 def _amendment(a: dict[str, Any], n: int, history: list[dict[str, Any]], f: Voice) -> AmendmentOut:
     op = a.get("op")
     label = _(AMENDMENT_OPS[op]) if op in AMENDMENT_OPS else a.get("op_label") or ""
-    status = a.get("status") if a.get("status") in DECISIONS else "proposed"
+    status: str = a["status"] if a.get("status") in DECISIONS else "proposed"
     lines = [_("Decision: {status}", status=_(DECISIONS[status]))]
     if a.get("reason"):
         lines.append(_("Reason: {reason}", reason=a["reason"]))
@@ -284,15 +285,15 @@ def resolution_docx(data: dict[str, Any], *, thai_digits: bool = True) -> bytes:
 
 
 class _Word:
-    def __init__(self, doc: Any, voice: Voice) -> None:
+    def __init__(self, doc: DocumentObject, voice: Voice) -> None:
         self.doc, self.voice = doc, voice
         self.break_before = False
 
     def paragraph(
         self,
         *,
-        indent: Any = None,
-        left: Any = None,
+        indent: Length | None = None,
+        left: Length | None = None,
         size: float | None = None,
         before: float = 0,
         keep: bool = False,
@@ -352,7 +353,7 @@ class _Word:
             self.text(p, f"{c.number} {c.text}")
             notes = (c.level, *c.reservations, *c.agencies)
             for n, note in enumerate(notes):
-                q = self.paragraph(left=office.INDENT + Cm(0.75), keep=n < len(notes) - 1)
+                q = self.paragraph(left=Emu(office.INDENT + Cm(0.75)), keep=n < len(notes) - 1)
                 self.text(q, note, size=META_PT)
 
     def annex(self, out: Outline) -> None:

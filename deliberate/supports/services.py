@@ -27,7 +27,7 @@ async def add_support(actor: Actor, proposal: Proposal, *, on_behalf_of: Partici
     if on_behalf_of is not None:
         staff = require_facilitator(actor)
         participant = on_behalf_of
-        if participant.session_id != session.id:  # type: ignore[attr-defined]
+        if participant.session_id != session.id:
             raise PermissionDenied(N_("You are not a participant of this session."))
     else:
         staff = None

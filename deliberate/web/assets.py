@@ -125,7 +125,8 @@ class Asset:
 
 
 def _brotli(body: bytes) -> bytes:
-    return brotli.compress(body, quality=11)
+    compressed: bytes = brotli.compress(body, quality=11)  # brotli ships no types
+    return compressed
 
 
 def _gzip(body: bytes) -> bytes:

@@ -38,7 +38,7 @@ async def page_actor(conn: HTTPConnection, session: Session | None = None) -> Ac
     participant = None
     if session is not None:
         participant = await participant_of(conn, conn.cookies.get(participant_cookie(session.code)))
-        if participant is not None and participant.session_id != session.id:  # type: ignore[attr-defined]
+        if participant is not None and participant.session_id != session.id:
             participant = None
     return Actor(participant=participant, staff=staff)
 

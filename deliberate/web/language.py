@@ -15,7 +15,8 @@ LANG_COOKIE = "lang"
 
 
 def pick_language(scope: Scope) -> str:
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    query_string: bytes = scope.get("query_string", b"")  # the ASGI scope is a dict of Any
+    query = parse_qs(query_string.decode("latin-1"))
     asked = (query.get("lang") or [""])[0]
     if asked in LANGUAGES:
         return asked

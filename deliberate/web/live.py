@@ -19,10 +19,10 @@ from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, gettext, language
 from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal, ProposalStatus
-from deliberate.proposals.services import decorate, ranked
+from deliberate.proposals.services import ProposalView, decorate, ranked
 from deliberate.ratelimit import limiter_for
 from deliberate.realtime.hub import AUDIENCES, COMMENT_COUNTS, SUPPORT_COUNTS, Dirty, Hub, Viewer
-from deliberate.sessions.models import Session
+from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.web.frames import text_frame, writer_for
@@ -52,11 +52,11 @@ CLOSE_TOO_BIG, CLOSE_TOO_FAST = 1009, 4429
 _phone_marks: dict[tuple[int, str], int] = {}
 
 
-async def leaders(session: Session, per_theme: int = 3) -> list[tuple[object, list[object]]]:
+async def leaders(session: Session, per_theme: int = 3) -> list[tuple[Theme, list[ProposalView]]]:
     views = await ranked(session)
     out = []
     for theme in await themes_of(session):
-        top = [v for v in views if v.proposal.theme_id == theme.id][:per_theme]  # type: ignore[attr-defined]
+        top = [v for v in views if v.proposal.theme_id == theme.id][:per_theme]
         out.append((theme, top))
     return out
 

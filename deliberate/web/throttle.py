@@ -48,7 +48,7 @@ TEXT_WRITES = {
 
 def client_address(conn: HTTPConnection | Scope) -> str:
     """The caller's address (behind a reverse proxy, uvicorn's --proxy-headers puts the real one here)."""
-    scope = conn if isinstance(conn, dict) else conn.scope
+    scope = conn.scope if isinstance(conn, HTTPConnection) else conn
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 
@@ -157,9 +157,7 @@ class ThrottleMiddleware:
             ), None
         if name not in TEXT_WRITES:
             return None, None
-        seconds = slow_mode_of(
-            await Session.get(id=participant.session_id).values_list("permissions", flat=True)  # type: ignore[attr-defined]
-        )
+        seconds = slow_mode_of(await Session.get(id=participant.session_id).values_list("permissions", flat=True))
         if not seconds:
             return None, None
         policy = slow_mode_policy(seconds)

@@ -24,7 +24,7 @@ def answer_json(a: ProposalAnswer) -> dict[str, Any]:
         "proposal_id": a.proposal_id,
         "state": a.state,
         "reason": a.reason,
-        "programme": a.programme,  # type: ignore[attr-defined]
+        "programme": a.programme,
         "lead_agency": a.lead_agency,
         "partners": a.partners,
         "budget": a.budget,
@@ -38,7 +38,7 @@ def commitment_json(c: Commitment) -> dict[str, Any]:
         "proposal_id": c.proposal_id,
         "kind": c.kind,
         "who": c.who,
-        "role": c.role,  # type: ignore[attr-defined]
+        "role": c.role,
         "what": c.what,
         "due": c.due.isoformat(),
         "credited": c.credited,
@@ -50,7 +50,7 @@ def item_json(i: ActionItem, updates: list[ProgressUpdate] | None = None) -> dic
         "id": i.id,
         "proposal_id": i.proposal_id,
         "clause_id": i.clause_id,
-        "title": i.title,  # type: ignore[attr-defined]
+        "title": i.title,
         "community_owner": i.community_owner,
         "agency_owner": i.agency_owner,
         "due": i.due.isoformat() if i.due else None,

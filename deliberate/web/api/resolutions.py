@@ -71,7 +71,7 @@ async def delegates(request: Request, actor: Actor) -> tuple[int, object]:
     session = await _session(request)
     d = await read_json(request)
     delegate = await resolutions.register_delegate(actor, session, d.get("participant_id"), d.get("network"))
-    return 201, {"participant_id": delegate.participant_id, "network": delegate.network}  # type: ignore[attr-defined]
+    return 201, {"participant_id": delegate.participant_id, "network": delegate.network}
 
 
 async def amendments(request: Request, actor: Actor) -> tuple[int, object]:
@@ -126,7 +126,7 @@ async def check_result(request: Request) -> Response:
         {
             "id": check.id,
             "clause_id": check.clause_id,
-            "is_open": check.is_open,  # type: ignore[attr-defined]
+            "is_open": check.is_open,
             "outcome": check.outcome or None,
             **(check.result if not check.is_open and check.result else await resolutions.tally(check)),
         }

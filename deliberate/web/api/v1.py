@@ -97,7 +97,7 @@ def proposal_json(v: ProposalView) -> dict[str, object]:
         "id": p.id,
         "title": p.title,
         "body": p.body,
-        "theme_id": p.theme_id,  # type: ignore[attr-defined]
+        "theme_id": p.theme_id,
         "status": p.status.value,
         "supports": v.supports,
         "comments": v.comments,
@@ -166,7 +166,7 @@ async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
     result = await moderate(
         actor, proposal, action=data.get("action"), reason=data.get("reason", ""), into_id=data.get("into_id")
     )
-    return 200, {"id": result.id, "status": result.status.value, "merged_into": result.merged_into_id}  # type: ignore[attr-defined]
+    return 200, {"id": result.id, "status": result.status.value, "merged_into": result.merged_into_id}
 
 
 async def comment_moderation(request: Request, actor: Actor) -> tuple[int, object]:
@@ -185,7 +185,7 @@ async def comment_moderation(request: Request, actor: Actor) -> tuple[int, objec
         raise ValidationError(N_("Please choose one of the options."), field="action")
     return 200, {
         "id": comment.id,
-        "proposal_id": comment.proposal_id,  # type: ignore[attr-defined]
+        "proposal_id": comment.proposal_id,
         "hidden": comment.hidden,
         "hidden_reason": comment.hidden_reason,
     }

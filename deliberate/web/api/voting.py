@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from deliberate.actors import Actor
 from deliberate.proposals.services import get_proposal
+from deliberate.sessions.models import Session
 from deliberate.statements import opinion
 from deliberate.statements.services import next_statement, write_statement
 from deliberate.text import as_int
@@ -37,26 +38,26 @@ async def open_round(request: Request, actor: Actor) -> tuple[int, object]:
     return 201, round_json(r)
 
 
-async def _round(request: Request) -> tuple[object, VoteRound]:
+async def _round(request: Request) -> tuple[Session, VoteRound]:
     session = await _session(request)
     return session, await voting.get_round(session, as_int(request.path_params["round_id"], field="round_id"))
 
 
 async def close_round(request: Request, actor: Actor) -> tuple[int, object]:
     session, r = await _round(request)
-    return 200, round_json(await voting.close_round(actor, session, r))  # type: ignore[arg-type]
+    return 200, round_json(await voting.close_round(actor, session, r))
 
 
 async def reveal_round(request: Request, actor: Actor) -> tuple[int, object]:
     session, r = await _round(request)
     data = await read_json(request)
-    return 200, round_json(await voting.reveal(actor, session, r, data.get("shown", True) is not False))  # type: ignore[arg-type]
+    return 200, round_json(await voting.reveal(actor, session, r, data.get("shown", True) is not False))
 
 
 async def paper_ballot(request: Request, actor: Actor) -> tuple[int, object]:
     session, r = await _round(request)
     data = await read_json(request)
-    stored = await voting.enter_paper(actor, session, r, marks=data.get("marks"), order=data.get("order"))  # type: ignore[arg-type]
+    stored = await voting.enter_paper(actor, session, r, marks=data.get("marks"), order=data.get("order"))
     return 201, {"round_id": r.id, "rows": stored}
 
 

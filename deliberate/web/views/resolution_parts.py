@@ -44,28 +44,28 @@ templates.env.filters.setdefault("words", words)
 
 async def item_in(session: Session, raw: object) -> AgendaItem:
     item = await resolutions.get_item(as_int(raw, field="item_id"))
-    if item.session_id != session.id:  # type: ignore[attr-defined]
+    if item.session_id != session.id:
         raise NotFound(N_("No such agenda item."))
     return item
 
 
 async def clause_in(session: Session, raw: object) -> Clause:
     clause = await resolutions.get_clause(as_int(raw, field="clause_id"))
-    if clause.item.session_id != session.id:  # type: ignore[attr-defined]
+    if clause.item.session_id != session.id:
         raise NotFound(N_("No such clause."))
     return clause
 
 
 async def amendment_in(session: Session, raw: object) -> Amendment:
     amendment = await resolutions.get_amendment(as_int(raw, field="amendment_id"))
-    if amendment.clause.item.session_id != session.id:  # type: ignore[attr-defined]
+    if amendment.clause.item.session_id != session.id:
         raise NotFound(N_("No such amendment."))
     return amendment
 
 
 async def check_in(session: Session, raw: object) -> ConsensusCheck:
     check = await resolutions.get_check(as_int(raw, field="check_id"))
-    if check.clause.item.session_id != session.id:  # type: ignore[attr-defined]
+    if check.clause.item.session_id != session.id:
         raise NotFound(N_("No such consensus check."))
     return check
 

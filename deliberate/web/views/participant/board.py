@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -15,6 +15,7 @@ from deliberate.actors import Actor
 from deliberate.errors import DomainError
 from deliberate.i18n import get_language
 from deliberate.proposals.services import (
+    ProposalView,
     live_counts,
     own_part,
     personalise,
@@ -22,9 +23,9 @@ from deliberate.proposals.services import (
     submit_proposal,
     visible_proposal,
 )
-from deliberate.sessions.models import Session
+from deliberate.sessions.models import Assembly, Session, Theme
 from deliberate.sessions.phases import ACTIONS
-from deliberate.sessions.services import can, counts, get_session, themes_of
+from deliberate.sessions.services import Counts, can, counts, get_session, themes_of
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.guards import guarded, phone, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render
@@ -53,7 +54,17 @@ async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
     return dict(await channel.share("board", channel.seq, BOARD_SHARED_S, make))
 
 
-async def _board_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
+class BoardContext(TypedDict):
+    session: Session
+    assembly: Assembly
+    themes: list[Theme]
+    by_theme: dict[int, list[ProposalView]]
+    pending: list[ProposalView]
+    counts: Counts
+    can: dict[str, bool]
+
+
+async def _board_context(request: Request, session: Session, actor: Actor) -> BoardContext:
     shared = await _board_shared(request, session)
     views = await personalise(actor, session, shared["views"])
     themes = shared["themes"]
@@ -79,6 +90,23 @@ async def _board_context(request: Request, session: Session, actor: Actor) -> di
 _STAND_IN = secrets.token_hex(8)  # never leaves the server: every answer replaces each stand-in
 _TOKEN_STAND_IN = f"{_STAND_IN}-token"
 _COUNT = re.compile(rf"{_STAND_IN}-([sc])-(\d+)")
+
+
+class _CountStandIn(int):
+    """A card's count in the shared drawing: an int where a view holds a count, drawn as its stand-in text."""
+
+    text: str
+
+    def __new__(cls, kind: str, proposal_id: int) -> _CountStandIn:
+        made = super().__new__(cls, 0)
+        made.text = f"{_STAND_IN}-{kind}-{proposal_id}"
+        return made
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> str:  # what an autoescaping template draws
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -108,22 +136,24 @@ async def _hall_board(request: Request, session: Session) -> HallBoard | None:
         # Read after the number, like the rest of what is kept under it: the phase may have changed since
         # this request loaded the session.
         fresh = await get_session(session.code)
-        ctx = await _board_context(request, fresh, Actor()) | {
+        board = await _board_context(request, fresh, Actor())
+        by_theme = {
+            tid: [replace(v, supports=_CountStandIn("s", v.id), comments=_CountStandIn("c", v.id)) for v in views]
+            for tid, views in board["by_theme"].items()
+        }
+        ctx = board | {
             "values": {},
             "errors": {},
             "csrf_token": _TOKEN_STAND_IN,
             "actor": Actor(),
             "current_lang": get_language(),
             "htmx": True,
+            "by_theme": by_theme,
         }
-        ctx["by_theme"] = {
-            tid: [replace(v, supports=f"{_STAND_IN}-s-{v.id}", comments=f"{_STAND_IN}-c-{v.id}") for v in views]
-            for tid, views in ctx["by_theme"].items()
-        }  # type: ignore[attr-defined]
         html = templates.get_template("participant/_board.html").render(ctx)
         button = templates.get_template("participant/_support.html")
         buttons = {}
-        for views in ctx["by_theme"].values():
+        for views in by_theme.values():
             for view in views:
                 plain = button.render(ctx | {"view": view})
                 if html.count(plain) != 1:

@@ -28,7 +28,7 @@ async def _proposal(request: Request) -> tuple[Session, Actor, Proposal]:
     session, actor = await visitor(request)
     try:
         proposal = await visible_proposal(actor, as_int(request.path_params["proposal_id"], field="id"))
-        if proposal.session_id != session.id:  # type: ignore[attr-defined]
+        if proposal.session_id != session.id:
             raise NotFound(N_("No such proposal."))
     except DomainError as exc:
         raise Refused(error_page(request, exc)) from exc
@@ -111,7 +111,7 @@ async def pledge(request: Request) -> Response:
                 actor,
                 proposal,
                 role=form.get("role"),
-                what=form.get("what"),  # type: ignore[arg-type]
+                what=form.get("what"),
                 due=form.get("due"),
                 organisation=form.get("organisation"),
                 credited=form.get("credited") == "on",

@@ -51,12 +51,7 @@ async def _phone_context(session: Session, actor: Actor) -> dict[str, Any]:
         else set()
     )
     mine = (
-        {
-            row.check_id: row
-            for row in await CheckAnswer.filter(  # type: ignore[attr-defined]
-                check_id__in=check_ids, participant_id=person.id
-            )
-        }
+        {row.check_id: row for row in await CheckAnswer.filter(check_id__in=check_ids, participant_id=person.id)}
         if check_ids
         else {}
     )
@@ -146,7 +141,7 @@ async def back(request: Request) -> Response:
 
     async def act(session: Session, actor: Actor, form: dict[str, Any], where: Where) -> str:
         amendment = await amendment_in(session, form.get("amendment_id"))
-        where.clause, where.target = amendment.clause_id, amendment.id  # type: ignore[attr-defined]
+        where.clause, where.target = amendment.clause_id, amendment.id
         await resolutions.back_amendment(actor, amendment)
         return f"amendment-{amendment.id}"
 
@@ -158,9 +153,9 @@ async def answer(request: Request) -> Response:
 
     async def act(session: Session, actor: Actor, form: dict[str, Any], where: Where) -> str:
         check = await check_in(session, form.get("check_id"))
-        where.clause, where.target = check.clause_id, check.id  # type: ignore[attr-defined]
+        where.clause, where.target = check.clause_id, check.id
         await resolutions.answer_check(actor, check, answer=form.get("answer"), reason=form.get("reason", ""))
-        return f"clause-{check.clause_id}"  # type: ignore[attr-defined]
+        return f"clause-{check.clause_id}"
 
     return await _act(request, "answer", act)
 

@@ -42,13 +42,14 @@ async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
     )
     views = sorted(await decorate(actor, list(proposals)), key=lambda v: (-v.supports, v.id))
     ids = [v.id for v in views]
-    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}  # type: ignore[attr-defined]
+    answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}
     pledges: dict[int, list[Commitment]] = {}
     for c in await Commitment.filter(proposal_id__in=ids).prefetch_related("participant"):
-        pledges.setdefault(c.proposal_id, []).append(c)  # type: ignore[attr-defined]
+        pledges.setdefault(c.proposal_id, []).append(c)
     items: dict[int, list[ActionItem]] = {}
     for i in await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates"):
-        items.setdefault(i.proposal_id, []).append(i)  # type: ignore[attr-defined]
+        if i.proposal_id is not None:  # always, as filtered: an item drafted from a clause has none
+            items.setdefault(i.proposal_id, []).append(i)
     return {
         "session": session,
         "assembly": session.assembly,
@@ -120,11 +121,16 @@ async def progress(request: Request) -> Response:
 
     async def act(session: Session, actor: Actor, form: dict[str, Any]) -> object:
         item = await outcomes.get_action_item(as_int(form.get("item_id"), field="item_id"))
-        owner = item.proposal.session_id if item.proposal else item.clause.item.session_id  # type: ignore[union-attr]
+        if item.proposal is not None:
+            owner = item.proposal.session_id
+        elif item.clause is not None:
+            owner = item.clause.item.session_id
+        else:  # every item answers a proposal or a clause; one with neither belongs to no session
+            owner = None
         if owner != session.id:
             raise NotFound(N_("No such action item."), field="item_id")
         await outcomes.report_progress(actor, item, status=form.get("status"), note=form.get("note"), on=form.get("on"))
-        return item.proposal_id or f"clause-{item.clause_id}"  # type: ignore[attr-defined]
+        return item.proposal_id or f"clause-{item.clause_id}"
 
     return await _act(request, "progress", act)
 

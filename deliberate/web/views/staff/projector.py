@@ -88,8 +88,8 @@ async def _projector_extra(session: Session, show: str, by: str | None = None) -
             f"{t} {b}"
             for t, b in await Proposal.filter(session_id=session.id, status="published").values_list("title", "body")
         ]
-        texts += list(
-            await Comment.filter(proposal__session_id=session.id, hidden=False).values_list("body", flat=True)
-        )
+        texts += [
+            body for (body,) in await Comment.filter(proposal__session_id=session.id, hidden=False).values_list("body")
+        ]
         return {"cloud_svg": wordcloud_svg(frequencies(texts), title=gettext("What the room is talking about"))}
     return {}

@@ -63,9 +63,9 @@ async def _desk_context(session: Session) -> dict[str, Any]:
     for check in await ConsensusCheck.filter(
         id__in=[c["open_check_id"] for _, c in pairs if c["open_check_id"]]
     ).prefetch_related("clause", "clause__item", "clause__item__session"):
-        live[check.clause_id] = await resolutions.tally(check)  # type: ignore[attr-defined]
+        live[check.clause_id] = await resolutions.tally(check)
     closed = {
-        ch.clause_id: ch.result | {"outcome": ch.outcome}  # type: ignore[attr-defined]
+        ch.clause_id: ch.result | {"outcome": ch.outcome}
         for ch in await ConsensusCheck.filter(id__in=[c["last_check"]["id"] for _, c in pairs if c["last_check"]])
     }
     rules = await resolutions.rules_of(session)
@@ -232,7 +232,7 @@ async def screen(request: Request) -> Response:
 
     async def act(session: Session, actor: Actor, form: dict[str, Any], raw: FormData, where: Where) -> str:
         proposal = await get_proposal(as_int(form.get("proposal_id"), field="proposal_id"))
-        if proposal.session_id != session.id:  # type: ignore[attr-defined]
+        if proposal.session_id != session.id:
             raise NotFound(N_("No such proposal."))
         where.target = proposal.id
         scores = {
@@ -298,9 +298,9 @@ async def decide(request: Request) -> Response:
 
     async def act(session: Session, actor: Actor, form: dict[str, Any], raw: FormData, where: Where) -> str:
         amendment = await amendment_in(session, form.get("amendment_id"))
-        where.clause, where.target = amendment.clause_id, amendment.id  # type: ignore[attr-defined]
+        where.clause, where.target = amendment.clause_id, amendment.id
         await resolutions.decide_amendment(actor, amendment, form.get("decision"))
-        return f"clause-{amendment.clause_id}"  # type: ignore[attr-defined]
+        return f"clause-{amendment.clause_id}"
 
     return await _act(request, "decide", act)
 
@@ -318,9 +318,9 @@ async def open_check(request: Request) -> Response:
 async def close_check(request: Request) -> Response:
     async def act(session: Session, actor: Actor, form: dict[str, Any], raw: FormData, where: Where) -> str:
         check = await check_in(session, form.get("check_id"))
-        where.clause = check.clause_id  # type: ignore[attr-defined]
+        where.clause = check.clause_id
         await resolutions.close_check(actor, check)
-        return f"clause-{check.clause_id}"  # type: ignore[attr-defined]
+        return f"clause-{check.clause_id}"
 
     return await _act(request, "close-check", act)
 
