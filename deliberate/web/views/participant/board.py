@@ -108,6 +108,13 @@ class _CountStandIn(int):
     def __html__(self) -> str:  # what an autoescaping template draws
         return self.text
 
+    # Its value is no count: a template that branched on it would draw the zero branch into every phone's board.
+    # Refuse, as the text stand-in it replaces did, so such a template fails loudly in the tests instead.
+    def _refuse(self, *_: object) -> bool:
+        raise TypeError("a shared board's count is drawn, never compared")
+
+    __bool__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+
 
 @dataclass(frozen=True)
 class HallBoard:
