@@ -169,9 +169,9 @@ def _stale(stamp: Path, digest: str) -> bool:
     return not stamp.exists() or stamp.read_text() != digest
 
 
-def _run(*cmd: str | Path) -> None:
+def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
 def _run_ok(*cmd: str) -> bool:
