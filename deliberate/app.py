@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(FrameMiddleware),  # websockets only: first, to see the server's own send
             Middleware(GZipMiddleware, exclude_content_types=NOT_GZIPPED),  # HTML and JSON; http only
             Middleware(WriteTimer),
-            Middleware(LanguageMiddleware),
+            Middleware(LanguageMiddleware, secure_cookies=settings.production),
             Middleware(SecurityMiddleware, secure_cookies=settings.production),
             Middleware(ThrottleMiddleware),
         ],
