@@ -162,7 +162,11 @@ async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
             old = session.phase
             session.phase = new_phase
             session.phase_changed_at = datetime.now(UTC)
-            await session.save(update_fields=["phase", "phase_changed_at"])
+            # A timer belongs to the phase it was set in: left running, it would sit on every screen as a red
+            # "0:00" through the phases after. The live update redraws the phase banner, timer and all.
+            session.timer_ends_at = None
+            session.timer_label = ""
+            await session.save(update_fields=["phase", "phase_changed_at", "timer_ends_at", "timer_label"])
             await StaffAction.create(session=session, action="phase", actor=staff, data={"from": old, "to": new_phase})
         await events.publish(events.Event("phase.changed", session.id, data={"phase": new_phase}))
     return session

@@ -1,5 +1,5 @@
-"""Moderation live, end to end against `deliberate serve`: a spotlighted proposal that is hidden or
-merged leaves the projector within a second."""
+"""Moderation and phases live, end to end against `deliberate serve`: a spotlighted proposal that is hidden or
+merged leaves the projector within a second, and a phase change takes a running timer off every screen."""
 
 from __future__ import annotations
 
@@ -60,6 +60,22 @@ def spotlight_of(message: Message) -> Any:
     return message.element("spotlight")
 
 
+def phase_of(message: Message) -> str | None:
+    banner = message.element("phase-banner")
+    return (
+        next(
+            (c.removeprefix("phase-") for c in banner["class"] if c.startswith("phase-") and c != "phase-banner"), None
+        )
+        if banner is not None
+        else None
+    )
+
+
+def timer_of(message: Message) -> Any:
+    banner = message.element("phase-banner")
+    return banner.find(id="timer") if banner is not None else None
+
+
 async def test_hiding_the_spotlighted_proposal_clears_the_projector_live(remote: Remote, desk: Desk) -> None:
     code, theme = await remote.session("ideas")
     author = await remote.join(code, "ผู้เสนอ")
@@ -96,3 +112,18 @@ async def test_merging_the_spotlighted_proposal_clears_the_projector_live(remote
         cleared, _ = await wait_for(screen, lambda m: spotlight_of(m) is not None)
         assert cleared.element("spotlight").has_attr("hidden")
         assert "ไฟถนนซอยมืด" not in cleared.text
+
+
+async def test_a_phase_change_takes_the_timer_off_every_screen_live(remote: Remote, desk: Desk) -> None:
+    code, _ = await remote.session("ideas")
+    async with remote.ws(code, "?view=projector") as screen, remote.ws(code) as phone:
+        await desk.post(code, "timer", minutes="5", label="อภิปรายกลุ่ม")
+        for ws in (screen, phone):
+            running, _ = await wait_for(ws, lambda m: timer_of(m) is not None)
+            assert not timer_of(running).has_attr("hidden") and "อภิปรายกลุ่ม" in timer_of(running).get_text()
+
+        await remote.phase(code, "voting")
+        for ws in (screen, phone):
+            changed, _ = await wait_for(ws, lambda m: phase_of(m) == "voting")
+            assert timer_of(changed).has_attr("hidden")
+            assert "อภิปรายกลุ่ม" not in timer_of(changed).get_text()
