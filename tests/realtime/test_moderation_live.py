@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 from bs4 import BeautifulSoup
 
+from deliberate.web.identity import STAFF_COOKIE
 from tests.conftest import Served
 from tests.realtime.test_websocket import Message, Remote, wait_for
 
@@ -39,6 +41,11 @@ class Desk:
         field = BeautifulSoup(r.text, "html.parser").find("input", attrs={"name": "csrf_token"})
         assert field is not None, r.text[:300]
         return str(field["value"])
+
+    def ws(self, code: str) -> Any:
+        cookie = f"{STAFF_COOKIE}={self.http.cookies[STAFF_COOKIE]}"
+        url = f"{self.http.base_url}".replace("http", "ws", 1).rstrip("/")
+        return websockets.connect(f"{url}/ws/sessions/{code}?view=console", additional_headers={"cookie": cookie})
 
     async def post(self, code: str, what: str, **form: Any) -> None:
         page = await self.http.get(f"/staff/s/{code}")
@@ -80,7 +87,7 @@ async def test_hiding_the_spotlighted_proposal_clears_the_projector_live(remote:
     code, theme = await remote.session("ideas")
     author = await remote.join(code, "ผู้เสนอ")
     pid = await remote.propose(code, author, theme, "ถ้อยคำยั่วยุบนจอ")
-    async with remote.ws(code, "?view=projector") as screen:
+    async with remote.ws(code, "?view=projector") as screen, desk.ws(code) as console:
         await desk.post(code, "spotlight", proposal_id=pid)
         shown, _ = await wait_for(screen, lambda m: spotlight_of(m) is not None)
         assert not shown.element("spotlight").has_attr("hidden")
@@ -92,6 +99,12 @@ async def test_hiding_the_spotlighted_proposal_clears_the_projector_live(remote:
         cleared, _ = await wait_for(screen, lambda m: spotlight_of(m) is not None)
         assert cleared.element("spotlight").has_attr("hidden")
         assert "ถ้อยคำยั่วยุบนจอ" not in cleared.text
+        # Another facilitator's console re-fetches its proposal list: the hidden row offers no spotlight.
+        told, _ = await wait_for(console, lambda m: m.seq >= cleared.seq)
+        region = await desk.http.get(told.element("console-refresh")["data-hx-get"], headers={"hx-request": "true"})
+        row = BeautifulSoup(region.text, "html.parser").find(id=f"row-{pid}")
+        assert "status-hidden" in row["class"]
+        assert row.find("form", attrs={"action": f"/staff/s/{code}/spotlight"}) is None
 
 
 async def test_merging_the_spotlighted_proposal_clears_the_projector_live(remote: Remote, desk: Desk) -> None:
