@@ -1,6 +1,7 @@
 """Screening submissions: approve, hide with a reason, restore, merge duplicates; hide and restore comments.
 
 Nothing is ever deleted: hiding and merging change a status, and every act is recorded with who and when.
+A proposal hidden or merged away also leaves the projector's spotlight, in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.sessions.services import drop_spotlight, spotlight_cleared
 from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
 from deliberate.text import as_int, clean_text
@@ -62,7 +64,10 @@ async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
             reason=why,
             actor=staff,
         )
+        unspotlit = await drop_spotlight(staff, current)
     await events.publish(events.Event("proposal.hidden", current.session_id, proposal_ids=(current.id,)))
+    if unspotlit:
+        await events.publish(spotlight_cleared(current.session_id))
     return current
 
 
@@ -121,6 +126,7 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
             actor=staff,
             data={"into": target.id, "supports_moved": len(moving)},
         )
+        unspotlit = await drop_spotlight(staff, source)
     await events.publish(
         events.Event(
             "proposal.merged",
@@ -128,6 +134,8 @@ async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: o
             proposal_ids=(source.id, target.id),
         )
     )
+    if unspotlit:
+        await events.publish(spotlight_cleared(source.session_id))
     return target
 
 

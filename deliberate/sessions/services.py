@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from deliberate import events, geo, rawsql
+from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor, require_facilitator
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
@@ -161,7 +162,11 @@ async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
             old = session.phase
             session.phase = new_phase
             session.phase_changed_at = datetime.now(UTC)
-            await session.save(update_fields=["phase", "phase_changed_at"])
+            # A timer belongs to the phase it was set in: left running, it would sit on every screen as a red
+            # "0:00" through the phases after. The live update redraws the phase banner, timer and all.
+            session.timer_ends_at = None
+            session.timer_label = ""
+            await session.save(update_fields=["phase", "phase_changed_at", "timer_ends_at", "timer_label"])
             await StaffAction.create(session=session, action="phase", actor=staff, data={"from": old, "to": new_phase})
         await events.publish(events.Event("phase.changed", session.id, data={"phase": new_phase}))
     return session
@@ -222,6 +227,21 @@ async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None)
         events.Event("spotlight.changed", session.id, proposal_ids=(proposal_id,) if proposal_id else ())
     )
     return session
+
+
+async def drop_spotlight(staff: StaffUser, proposal: Proposal) -> bool:
+    """Take `proposal` off the projector if it is in the spotlight there, recorded as `set_spotlight` records a
+    clearing. For a hide or a merge: call it inside their transaction, and when it answers True publish
+    `spotlight_cleared` after the commit, so no screen goes on showing what was just taken off the board."""
+    # One conditional write, so a facilitator spotlighting another proposal meanwhile is never undone.
+    cleared = await Session.filter(id=proposal.session_id, spotlight_id=proposal.id).update(spotlight_id=None)
+    if cleared:
+        await StaffAction.create(session_id=proposal.session_id, action="spotlight", actor=staff, proposal_id=None)
+    return bool(cleared)
+
+
+def spotlight_cleared(session_id: int) -> events.Event:
+    return events.Event("spotlight.changed", session_id)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from deliberate.actors import Actor
@@ -15,7 +17,8 @@ from deliberate.sessions.services import counts, set_premoderation
 from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
 from deliberate.supports.services import add_support
-from tests.conftest import World
+from tests.conftest import Api, Browser, World
+from tests.web.test_staff_pages import staff_browser
 
 
 async def test_hide_never_deletes_and_records_the_act(world: World) -> None:
@@ -142,3 +145,76 @@ async def test_only_facilitators_moderate(world: World) -> None:
         await moderation.moderate(world.staff, proposal, action="delete")
     assert (await Proposal.get(id=proposal.id)).status == ProposalStatus.PUBLISHED
     assert await StaffAction.filter(proposal_id=proposal.id).count() == 0
+
+
+# -- the spotlight, through the app: the console's forms, then the projector page and the API --------------------
+async def console_post(desk: Browser, code: str, what: str, **form: object) -> None:
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    r = await desk.post(f"/staff/s/{code}/{what}", {"csrf_token": desk.csrf(page), **form})
+    assert r.status_code == 303, r.text
+
+
+async def on_projector(screen: Browser, code: str) -> str | None:
+    """The title in the projector's spotlight, or None when the spotlight is empty."""
+    spot = screen.page(await screen.get(f"/s/{code}/screen")).find(id="spotlight")
+    if spot.has_attr("hidden"):
+        assert spot.find("h2") is None
+        return None
+    return str(spot.find("h2").get_text(strip=True))
+
+
+async def spotlit_session(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str], titles: list[str]
+) -> tuple[str, list[int], Browser]:
+    """A session with a proposal per title, the first in the spotlight; and the console that put it there."""
+    s = await api.new_session(facilitator, phase="ideas")
+    author = await api.join(s["code"])
+    ids = [(await api.propose(author, s["code"], s["themes"][0]["id"], title=t))["id"] for t in titles]
+    desk = await staff_browser(browser)
+    await console_post(desk, s["code"], "spotlight", proposal_id=ids[0])
+    assert await on_projector(browser(), s["code"]) == titles[0]
+    return s["code"], ids, desk
+
+
+async def spotlight_records(code: str) -> list[tuple[str, int | None]]:
+    actions = await StaffAction.filter(session__code=code).order_by("id")
+    return [(a.action, a.proposal_id) for a in actions if a.action in ("spotlight", "hide", "merge")]
+
+
+async def test_hiding_the_spotlighted_proposal_clears_the_spotlight(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code, (pid,), desk = await spotlit_session(api, browser, facilitator, ["ถ้อยคำยั่วยุ"])
+    await console_post(desk, code, "moderate", proposal_id=pid, do="hide", reason="ถ้อยคำรุนแรง")
+
+    assert await on_projector(browser(), code) is None
+    assert (await api.client.get(f"/api/v1/sessions/{code}")).json()["spotlight_id"] is None
+    # recorded like a facilitator's own "clear the spotlight", right after the hide that caused it
+    assert await spotlight_records(code) == [("spotlight", pid), ("hide", pid), ("spotlight", None)]
+    clear = desk.page(await desk.get(f"/staff/s/{code}")).find("form", attrs={"action": f"/staff/s/{code}/spotlight"})
+    assert clear.find("button").has_attr("disabled")
+
+
+async def test_merging_the_spotlighted_proposal_clears_the_spotlight(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code, (duplicate, kept), desk = await spotlit_session(api, browser, facilitator, ["ไฟถนนซอยมืด", "ไฟส่องสว่างในซอย"])
+    await console_post(desk, code, "moderate", proposal_id=duplicate, do="merge", into_id=kept)
+
+    assert await on_projector(browser(), code) is None
+    assert (await api.client.get(f"/api/v1/sessions/{code}")).json()["spotlight_id"] is None
+    assert await spotlight_records(code) == [("spotlight", duplicate), ("merge", duplicate), ("spotlight", None)]
+
+
+async def test_hiding_or_merging_another_proposal_leaves_the_spotlight(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code, (spotlit, other, duplicate), desk = await spotlit_session(
+        api, browser, facilitator, ["ธนาคารอาหารชุมชน", "ข้อความนอกเรื่อง", "ธนาคารอาหารในชุมชน"]
+    )
+    await console_post(desk, code, "moderate", proposal_id=other, do="hide", reason="นอกประเด็น")
+    await console_post(desk, code, "moderate", proposal_id=duplicate, do="merge", into_id=spotlit)
+
+    assert await on_projector(browser(), code) == "ธนาคารอาหารชุมชน"
+    assert (await api.client.get(f"/api/v1/sessions/{code}")).json()["spotlight_id"] == spotlit
+    assert await spotlight_records(code) == [("spotlight", spotlit), ("hide", other), ("merge", duplicate)]

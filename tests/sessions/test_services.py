@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from deliberate import events
@@ -11,7 +14,8 @@ from deliberate.sessions import services as sessions
 from deliberate.sessions.codes import looks_like_code
 from deliberate.sessions.models import Participant, Session
 from deliberate.staffrecord.models import StaffAction
-from tests.conftest import World
+from tests.conftest import Api, Browser, World
+from tests.web.test_staff_pages import staff_browser
 
 
 async def test_new_session_starts_in_the_lobby(staff_actor: Actor) -> None:
@@ -100,3 +104,31 @@ async def test_timer_is_bounded(world: World) -> None:
     for bad in ("-1", "241", "ห้า"):
         with pytest.raises(ValidationError):
             await sessions.set_timer(world.staff, world.session, bad)
+
+
+async def test_a_phase_change_stops_the_timer_on_every_screen(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    code = (await api.new_session(facilitator, phase="ideas"))["code"]
+    desk = await staff_browser(browser)
+    screen, phone = browser(), browser()
+    await phone.join(code)
+
+    async def timers() -> list[Any]:
+        pages = [screen.page(await screen.get(f"/s/{code}/screen")), phone.page(await phone.get(f"/s/{code}"))]
+        return [page.find(id="phase-banner").find(id="timer") for page in pages]
+
+    desk.page(await desk.get(f"/staff/s/{code}"))
+    r = await desk.post(f"/staff/s/{code}/timer", {"csrf_token": desk.csrf(), "minutes": "5", "label": "อภิปรายกลุ่ม"})
+    assert r.status_code == 303, r.text
+    for timer in await timers():
+        assert not timer.has_attr("hidden") and "อภิปรายกลุ่ม" in timer.get_text()
+
+    desk.page(await desk.get(f"/staff/s/{code}"))
+    r = await desk.post(f"/staff/s/{code}/phase", {"csrf_token": desk.csrf(), "phase": "voting"})
+    assert r.status_code == 303, r.text
+    for timer in await timers():
+        assert timer.has_attr("hidden") and "อภิปรายกลุ่ม" not in timer.get_text()
+    assert (await api.client.get(f"/api/v1/sessions/{code}")).json()["timer_ends_at"] is None
+    stored = await Session.get(code=code)
+    assert (stored.phase, stored.timer_ends_at, stored.timer_label) == ("voting", None, "")
