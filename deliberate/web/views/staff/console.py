@@ -252,11 +252,17 @@ async def hide_results(request: Request) -> Response:
 
 
 async def paper(request: Request) -> Response:
-    """A paper ballot's mark, entered by the facilitator."""
+    """A pile of identical paper ballots, entered by the facilitator in one act: one proposal's mark, or
+    for a ranking the proposals in order of choice (blank choices left out)."""
 
     async def act(session: Session, actor: Actor, form: FormData) -> object:
+        vote_round = await _round_in(session, form)
+        sheets = form.get("sheets")
+        if vote_round.method == "rank":
+            order = [as_int(v, field="order") for v in form.getlist("order") if v not in ("", None)]
+            return await voting.enter_paper(actor, session, vote_round, order=order, sheets=sheets)
         mark = {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}
-        return await voting.enter_paper(actor, session, await _round_in(session, form), marks=[mark])
+        return await voting.enter_paper(actor, session, vote_round, marks=[mark], sheets=sheets)
 
     return await _act(request, "paper", act)
 
