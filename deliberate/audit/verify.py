@@ -24,6 +24,7 @@ from deliberate.voting.methods import Options, options_of
 from deliberate.voting.models import Ballot, VoteRound
 
 BallotKey = tuple[int, int, str]  # round, proposal, voter ("p:<participant>" or "paper:<key>")
+Stored = tuple[int, str, int]  # value, source, sheets (a pile of paper sheets; 1 for a person)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Replay:
     """What the log says is stored now: supports, ballots and consensus answers."""
 
     supports: dict[tuple[int, int], str] = field(default_factory=dict)  # (proposal, participant) -> source
-    ballots: dict[BallotKey, tuple[int, str]] = field(default_factory=dict)  # -> (value, source)
+    ballots: dict[BallotKey, Stored] = field(default_factory=dict)
     answers: dict[tuple[int, str], str] = field(default_factory=dict)  # (check, voice) -> answer
 
     def apply(self, kind: str, p: dict[str, Any]) -> None:
@@ -82,7 +83,7 @@ class Replay:
                 source = self.supports.pop((p["proposal"], person), "phone")
                 self.supports[(p["into"], person)] = source
         elif kind in ("vote.cast", "vote.changed"):
-            self.ballots[(p["round"], p["proposal"], f"p:{p['participant']}")] = (p["value"], p["source"])
+            self.ballots[(p["round"], p["proposal"], f"p:{p['participant']}")] = (p["value"], p["source"], 1)
         elif kind == "vote.removed":
             self.ballots.pop((p["round"], p["proposal"], f"p:{p['participant']}"), None)
         elif kind == "vote.ranked":
@@ -90,13 +91,13 @@ class Replay:
             for key in [k for k in self.ballots if k[0] == p["round"] and k[2] == voter]:
                 del self.ballots[key]
             for position, pid in enumerate(p["order"]):
-                self.ballots[(p["round"], pid, voter)] = (position + 1, p["source"])
+                self.ballots[(p["round"], pid, voter)] = (position + 1, p["source"], 1)
         elif kind == "votes.imported":  # a whole Pol.is export, one entry: [[proposal, participant, value], ...]
             for pid, who, value in p["imported"]:
-                self.ballots[(p["round"], pid, f"p:{who}")] = (value, p["source"])
-        elif kind == "vote.paper":
+                self.ballots[(p["round"], pid, f"p:{who}")] = (value, p["source"], 1)
+        elif kind == "vote.paper":  # a pile of identical sheets; entries from before piles hold one
             for pid, value in p["marks"]:
-                self.ballots[(p["round"], pid, f"paper:{p['key']}")] = (value, "paper")
+                self.ballots[(p["round"], pid, f"paper:{p['key']}")] = (value, "paper", p.get("sheets", 1))
         elif kind == "check.answered":
             self.answers[(p["check"], p["voice"])] = p["answer"]
 
@@ -183,13 +184,14 @@ async def _check_ballots(session: Session, replay: Replay, report: Report) -> No
     rounds = {r.id: r for r in await VoteRound.filter(session_id=session.id)}
     rows = (
         await Ballot.filter(round_id__in=list(rounds)).values_list(
-            "round_id", "proposal_id", "participant_id", "paper_key", "value", "source"
+            "round_id", "proposal_id", "participant_id", "paper_key", "value", "source", "sheets"
         )
         if rounds
         else []
     )
-    stored: dict[BallotKey, tuple[int, str]] = {
-        (rid, pid, f"p:{who}" if who else f"paper:{key}"): (value, source) for rid, pid, who, key, value, source in rows
+    stored: dict[BallotKey, Stored] = {
+        (rid, pid, f"p:{who}" if who else f"paper:{key}"): (value, source, sheets)
+        for rid, pid, who, key, value, source, sheets in rows
     }
     report.rows_checked += len(stored)
     for rid, pid, voter in sorted(replay.ballots.keys() - stored.keys()):
@@ -249,14 +251,15 @@ async def _check_answers(session: Session, replay: Replay, report: Report) -> No
     report.tallies_checked += len({cid for cid, _ in stored})
 
 
-def _mark(value_source: tuple[int, str]) -> str:
-    return f"{value_source[0]} ({value_source[1]})"
+def _mark(stored: Stored) -> str:
+    value, source, sheets = stored
+    return f"{value} ({source})" if sheets == 1 else f"{value} ({source} ×{sheets})"
 
 
-def _marks(ballots: dict[BallotKey, tuple[int, str]], round_id: int) -> list[tally.Mark]:
+def _marks(ballots: dict[BallotKey, Stored], round_id: int) -> list[tally.Mark]:
     return [
-        tally.Mark(pid, voter, value, source)
-        for (rid, pid, voter), (value, source) in ballots.items()
+        tally.Mark(pid, voter, value, source, sheets)
+        for (rid, pid, voter), (value, source, sheets) in ballots.items()
         if rid == round_id
     ]
 

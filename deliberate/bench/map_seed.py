@@ -28,7 +28,17 @@ BATCH = 5000
 GROUPS = 3
 PROPOSALS = 20
 SEEDED_OVER_S = 3600.0  # the seeded marks are spread over the hour before the run
-COLUMNS = ("round_id", "proposal_id", "participant_id", "value", "source", "paper_key", "created_at", "updated_at")
+COLUMNS = (
+    "round_id",
+    "proposal_id",
+    "participant_id",
+    "value",
+    "source",
+    "paper_key",
+    "sheets",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass
@@ -126,7 +136,7 @@ async def _seed(participants: int, statements: int, density: float, seed_value: 
         await Ballot._meta.db.execute_many(
             insert,
             [
-                [vote_round.id, statement_ids[c], people[lo + r], int(value[r, c]), "phone", "", w, w]
+                [vote_round.id, statement_ids[c], people[lo + r], int(value[r, c]), "phone", "", 1, w, w]
                 for r, c, w in zip(rows.tolist(), cols.tolist(), when, strict=True)
             ],
         )

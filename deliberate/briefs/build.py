@@ -391,6 +391,8 @@ async def _rounds(session: Session) -> list[dict[str, Any]]:
                         "title": i["title"],
                         "rank": i["rank"],
                         "figure": i.get(main),
+                        "count": i["count"],
+                        "by_source": i["by_source"],
                         "figure_label": FIGURE_TEXT[r.method](i),
                         "passes": i["passes"],
                     }

@@ -123,6 +123,14 @@ def options_of(stored: dict[str, Any]) -> Options:
     return Options(**known)
 
 
+MAX_SHEETS = 10_000  # the most identical paper sheets one pile may hold
+
+
+def clean_sheets(value: object) -> int:
+    """How many identical paper sheets a pile holds: 1 when not said, at most MAX_SHEETS."""
+    return _int({"sheets": value}, "sheets", 1, 1, MAX_SHEETS)
+
+
 def clean_value(method: str, options: Options, value: object) -> int:
     """One mark on one proposal: dots on it, a score, or agree (1) / disagree (-1) / pass (0)."""
     if isinstance(value, bool) or not isinstance(value, int | str):

@@ -44,7 +44,8 @@ class Ballot(Model):
     """One mark in a round: dots on a proposal, a score, a rank position or an agree/disagree/pass.
 
     `source` says where it came from: the person's own phone, staff entering it on behalf of someone
-    without a phone (assisted), or a paper ballot counted by staff (no participant). Every tally shows it.
+    without a phone (assisted), or a pile of identical paper ballots counted by staff (no participant,
+    `sheets` of them). Every tally counts all three as one and shows the breakdown.
     """
 
     id = fields.IntField(primary_key=True)
@@ -64,6 +65,9 @@ class Ballot(Model):
     source = fields.CharField(max_length=8, default="phone")
     # A paper ranking is several rows that belong together: they share this key.
     paper_key = fields.CharField(max_length=32, default="")
+    # A pile of identical paper sheets is entered in one act and stored once, weighing `sheets` ballots in
+    # every tally (one row per sheet would be up to 10,000 copies of the same marks). Always 1 for a person.
+    sheets = fields.IntField(default=1)
     entered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
     )

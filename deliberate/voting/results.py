@@ -58,7 +58,8 @@ def _group_label(key: str, by: str, sample: str) -> str:
 
 
 async def marks_of(session: Session, vote_round: VoteRound | None) -> list[tally.Mark]:
-    """Every mark of a round. Supports live in their own table; their paper ballots in the round's."""
+    """Every mark of a round, whatever its source. Supports live in their own table; their paper ballots
+    in the round's. A pile of paper sheets is one mark weighing as many ballots as it holds."""
     marks: list[tally.Mark] = []
     if vote_round is None or vote_round.method == "support":
         rows = await Support.filter(
@@ -67,11 +68,11 @@ async def marks_of(session: Session, vote_round: VoteRound | None) -> list[tally
         marks += [tally.Mark(pid, f"p:{who}", 1, "assisted" if assisted else "phone") for pid, who, assisted in rows]
     if vote_round is not None:
         rows = await Ballot.filter(round_id=vote_round.id).values_list(
-            "proposal_id", "participant_id", "value", "source", "paper_key"
+            "proposal_id", "participant_id", "value", "source", "paper_key", "sheets"
         )
         marks += [
-            tally.Mark(pid, f"p:{who}" if who else f"paper:{key}", value, source)
-            for pid, who, value, source, key in rows
+            tally.Mark(pid, f"p:{who}" if who else f"paper:{key}", value, source, sheets)
+            for pid, who, value, source, key, sheets in rows
         ]
     return marks
 
@@ -86,7 +87,7 @@ async def round_results(
     candidates = [p.id for p in proposals]
     known = set(candidates)
     marks = [m for m in await marks_of(session, vote_round) if m.proposal_id in known]
-    voter_count = len(tally.voters(marks))
+    voter_count = tally.voter_count(marks)
     head: dict[str, Any] = {
         "round": None
         if vote_round is None
@@ -110,6 +111,7 @@ async def round_results(
         return head | {"hidden": True, "items": []}
     figures = tally.items_for(method, options, marks, candidates)
     supports, comments = await support_counts(candidates), await comment_counts(candidates)
+    count_key = tally.COUNT[method]
     items = []
     for p in proposals:
         # A proposal nobody marked has no row in the tally (rankings list every candidate).
@@ -119,10 +121,15 @@ async def round_results(
             "title": p.title,
             "theme_id": p.theme_id,
             "external_id": p.external_id or None,
-            **row,
+            # Outside a support round, `supports` is the proposal's phone and assisted supports, for context.
+            # In a support round it is the round's own figure (paper included), never overwritten by that.
             "supports": supports.get(p.id, 0),
+            **row,
             "comments": comments.get(p.id, 0),
         }
+        # The one count: what ranks the proposal, the same figure in the API, the console, the projector,
+        # the brief and the exports; `by_source` beside it splits it into phone, assisted and paper.
+        row["count"] = row.get(count_key) or 0
         row["passes"] = tally.passes(method, options, row, voter_count) if head["quorum_met"] else False
         items.append(row)
     items.sort(key=lambda r: (*tally.SORT_KEYS[method](r), r["id"]))
@@ -147,7 +154,7 @@ async def breakdown(
         if m.voter in key_of:
             by_group[key_of[m.voter]].append(m)
         else:
-            paper += 1
+            paper += m.weight
     small = [k for k, ms in by_group.items() if len(tally.voters(ms)) < MIN_GROUP]
     for k in small:
         by_group[OTHER].extend(by_group.pop(k))

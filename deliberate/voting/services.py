@@ -19,7 +19,7 @@ from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.services import assisted_participant, require_phase
 from deliberate.staffrecord.models import StaffAction
 from deliberate.text import clean_text, is_id
-from deliberate.voting.methods import Options, clean_method, clean_options, clean_value, options_of
+from deliberate.voting.methods import Options, clean_method, clean_options, clean_sheets, clean_value, options_of
 from deliberate.voting.models import Ballot, VoteRound
 
 STATEMENT = "statement"
@@ -248,16 +248,24 @@ async def rank(actor: Actor, session: Session, *, order: object, on_behalf_of: o
 
 
 async def enter_paper(
-    actor: Actor, session: Session, vote_round: VoteRound, *, marks: object = None, order: object = None
+    actor: Actor,
+    session: Session,
+    vote_round: VoteRound,
+    *,
+    marks: object = None,
+    order: object = None,
+    sheets: object = None,
 ) -> int:
-    """One counted paper ballot: `marks` [{proposal_id, value}] (support: value 1), or `order` for a
-    ranking. Stored without a participant and shown as paper in every tally. Returns the rows stored."""
+    """A pile of `sheets` identical counted paper ballots (1 when not said), in one act: `marks`
+    [{proposal_id, value}] (support: value may be left out), or `order` for a ranking. Stored once without
+    a participant, weighing `sheets` ballots and shown as paper in every tally. Returns the rows stored."""
     staff = require_facilitator(actor)
     options = options_of(vote_round.options)
     if not options.allow_paper:
         raise PermissionDenied(N_("This round does not take paper ballots."))
     if session.phase == "closed":
         raise PermissionDenied(N_("This session is closed."))
+    pile = clean_sheets(sheets)
     key = secrets.token_hex(8)
     rows: list[tuple[Any, int]]  # (proposal id, value): ids from the form, checked below
     if vote_round.method == "rank":
@@ -297,6 +305,7 @@ async def enter_paper(
                     value=v,
                     source="paper",
                     paper_key=key,
+                    sheets=pile,
                     entered_by=staff,
                 )
                 for pid, v in rows
@@ -309,10 +318,14 @@ async def enter_paper(
             round=vote_round.id,
             method=vote_round.method,
             key=key,
+            sheets=pile,
             marks=[[pid, v] for pid, v in rows],
         )
         await StaffAction.create(
-            session=session, action="paper_ballot", actor=staff, data={"round": vote_round.id, "rows": len(rows)}
+            session=session,
+            action="paper_ballot",
+            actor=staff,
+            data={"round": vote_round.id, "rows": len(rows), "sheets": pile},
         )
     await events.publish(events.Event("vote.cast", session.id, proposal_ids=tuple(pid for pid, _ in rows)))
     return len(rows)

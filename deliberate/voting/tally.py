@@ -1,9 +1,12 @@
 """Counting a round: pure functions over its marks, so the console, the projector, the API and the brief
-all show the same figures. Rankings give Borda and Schulze side by side."""
+all show the same figures. Rankings give Borda and Schulze side by side.
+
+Phone, assisted and paper marks are one tally: a mark weighs `weight` ballots (a pile of identical paper
+sheets is one mark of weight N), and every figure, including a ranking's Borda points and Schulze
+pairwise counts, counts it N times. `COUNT` names the figure each method ranks by."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,16 +23,25 @@ class Mark:
     voter: str  # "p:<participant id>", or "paper:<key>" for a counted paper ballot
     value: int
     source: str
+    weight: int = 1  # how many identical ballots this mark stands for (a pile of paper sheets)
 
 
 def voters(marks: Iterable[Mark]) -> set[str]:
     return {m.voter for m in marks}
 
 
+def voter_count(marks: Iterable[Mark]) -> int:
+    """How many ballots the marks come from: a person once, a pile of paper sheets as many as it holds."""
+    weights: dict[str, int] = {}
+    for m in marks:
+        weights[m.voter] = m.weight
+    return sum(weights.values())
+
+
 def _by_source(marks: Iterable[Mark], weight: bool = False) -> dict[str, int]:
     out = dict.fromkeys(SOURCES, 0)
     for m in marks:
-        out[m.source] += m.value if weight else 1
+        out[m.source] += (m.value if weight else 1) * m.weight
     return out
 
 
@@ -37,7 +49,11 @@ def support_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
     by: dict[int, list[Mark]] = defaultdict(list)
     for m in marks:
         by[m.proposal_id].append(m)
-    return {pid: {"supports": len(ms), "backers": len(ms), "by_source": _by_source(ms)} for pid, ms in by.items()}
+    out: dict[int, dict[str, object]] = {}
+    for pid, ms in by.items():
+        n = sum(m.weight for m in ms)
+        out[pid] = {"supports": n, "backers": n, "by_source": _by_source(ms)}
+    return out
 
 
 def dots_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
@@ -47,8 +63,8 @@ def dots_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
             by[m.proposal_id].append(m)
     return {
         pid: {
-            "dots": sum(m.value for m in ms),
-            "backers": len({m.voter for m in ms}),
+            "dots": sum(m.value * m.weight for m in ms),
+            "backers": voter_count(ms),
             "by_source": _by_source(ms, weight=True),
         }
         for pid, ms in by.items()
@@ -61,16 +77,32 @@ def score_items(marks: Sequence[Mark], low: int, high: int) -> dict[int, dict[st
         by[m.proposal_id].append(m)
     out: dict[int, dict[str, object]] = {}
     for pid, ms in by.items():
-        values = [m.value for m in ms]
-        counts = Counter(values)
+        counts: Counter[int] = Counter()
+        for m in ms:
+            counts[m.value] += m.weight
+        n = sum(counts.values())
         out[pid] = {
-            "mean": round(statistics.fmean(values), 3),
-            "median": statistics.median(values),
-            "n": len(values),
+            "mean": round(sum(v * c for v, c in counts.items()) / n, 3),
+            "median": _median(counts, n),
+            "n": n,
             "distribution": {str(s): counts.get(s, 0) for s in range(low, high + 1)},
             "by_source": _by_source(ms),
         }
     return out
+
+
+def _median(counts: Counter[int], n: int) -> float:
+    """statistics.median of the values each repeated as often as counted, without writing them all out."""
+    low_at, high_at = (n - 1) // 2, n // 2  # the middle position(s) of the sorted values
+    seen, low, high = 0, 0, 0
+    for value in sorted(counts):
+        if seen <= low_at < seen + counts[value]:
+            low = value
+        if seen <= high_at < seen + counts[value]:
+            high = value
+            break
+        seen += counts[value]
+    return high if n % 2 else (low + high) / 2
 
 
 def agree_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
@@ -79,8 +111,10 @@ def agree_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
         by[m.proposal_id].append(m)
     out: dict[int, dict[str, object]] = {}
     for pid, ms in by.items():
-        c = Counter(m.value for m in ms)
-        n = len(ms)
+        c: Counter[int] = Counter()
+        for m in ms:
+            c[m.value] += m.weight
+        n = sum(c.values())
         out[pid] = {
             "agree": c[AGREE],
             "disagree": c[DISAGREE],
@@ -95,22 +129,33 @@ def agree_items(marks: Sequence[Mark]) -> dict[int, dict[str, object]]:
 
 def ballots_of(marks: Sequence[Mark]) -> list[list[int]]:
     """Each voter's ranking, best first (a mark's value is its 1-based position)."""
+    return [ballot for ballot, _ in weighted_ballots(marks)]
+
+
+def weighted_ballots(marks: Sequence[Mark]) -> list[tuple[list[int], int]]:
+    """Each voter's ranking, best first, with how many identical ballots it stands for."""
     by: dict[str, list[Mark]] = defaultdict(list)
     for m in marks:
         by[m.voter].append(m)
-    return [[m.proposal_id for m in sorted(ms, key=lambda m: m.value)] for ms in by.values()]
+    return [([m.proposal_id for m in sorted(ms, key=lambda m: m.value)], ms[0].weight) for ms in by.values()]
 
 
-def borda(ballots: Sequence[Sequence[int]], k: int) -> dict[int, int]:
-    """Top-k Borda: first place gets k points, the k-th gets 1, unranked 0."""
+def _weighted(ballots: Sequence[Sequence[int]], weights: Sequence[int] | None) -> list[tuple[Sequence[int], int]]:
+    return list(zip(ballots, weights if weights is not None else [1] * len(ballots), strict=True))
+
+
+def borda(ballots: Sequence[Sequence[int]], k: int, weights: Sequence[int] | None = None) -> dict[int, int]:
+    """Top-k Borda: first place gets k points, the k-th gets 1, unranked 0; a ballot counts `weights` times."""
     points: Counter[int] = Counter()
-    for ballot in ballots:
+    for ballot, w in _weighted(ballots, weights):
         for position, pid in enumerate(ballot[:k]):
-            points[pid] += k - position
+            points[pid] += (k - position) * w
     return dict(points)
 
 
-def schulze(ballots: Sequence[Sequence[int]], candidates: Sequence[int]) -> list[list[int]]:
+def schulze(
+    ballots: Sequence[Sequence[int]], candidates: Sequence[int], weights: Sequence[int] | None = None
+) -> list[list[int]]:
     """The Schulze method (beatpath). Ranked candidates beat unranked ones on a ballot; unranked tie.
 
     Returns the candidates in tiers, best first: a tier holds candidates none of which beats another.
@@ -121,11 +166,11 @@ def schulze(ballots: Sequence[Sequence[int]], candidates: Sequence[int]) -> list
     index = {c: i for i, c in enumerate(ids)}
     n = len(ids)
     d = np.zeros((n, n), dtype=np.int64)
-    for ballot in ballots:
+    for ballot, w in _weighted(ballots, weights):
         ranked = [index[c] for c in ballot if c in index]
         rank = np.full(n, n + 1)  # unranked: below every ranked candidate
         rank[ranked] = np.arange(len(ranked))
-        d += rank[:, None] < rank[None, :]
+        d += (rank[:, None] < rank[None, :]) * w
     p = np.where(d > d.T, d, 0)
     for k in range(n):  # widest paths (Floyd-Warshall with min/max)
         p = np.maximum(p, np.minimum(p[:, k : k + 1], p[k : k + 1, :]))
@@ -138,22 +183,24 @@ def schulze(ballots: Sequence[Sequence[int]], candidates: Sequence[int]) -> list
 
 
 def rank_items(marks: Sequence[Mark], candidates: Sequence[int], k: int) -> dict[int, dict[str, object]]:
-    ballots = ballots_of(marks)
-    points = borda(ballots, k)
-    tiers = schulze(ballots, candidates)
+    pairs = weighted_ballots(marks)
+    ballots, weights = [b for b, _ in pairs], [w for _, w in pairs]
+    points = borda(ballots, k, weights)
+    tiers = schulze(ballots, candidates, weights)
     place = {c: i + 1 for i, tier in enumerate(tiers) for c in tier}
-    firsts = Counter(b[0] for b in ballots if b)
-    ranked_by: dict[int, set[str]] = defaultdict(set)
+    firsts: Counter[int] = Counter()
+    for b, w in pairs:
+        if b:
+            firsts[b[0]] += w
     sources: dict[int, list[Mark]] = defaultdict(list)
     for m in marks:
-        ranked_by[m.proposal_id].add(m.voter)
         sources[m.proposal_id].append(m)
     return {
         c: {
             "borda": points.get(c, 0),
             "schulze_place": place.get(c),
             "first_choices": firsts.get(c, 0),
-            "backers": len(ranked_by.get(c, ())),
+            "backers": voter_count(sources.get(c, [])),
             "by_source": _by_source(sources.get(c, [])),
         }
         for c in candidates
@@ -181,10 +228,13 @@ SORT_KEYS: dict[str, Callable[[Row], tuple[float, ...]]] = {
     "support": lambda r: (-r.get("supports", 0), -r.get("comments", 0)),
     "dots": lambda r: (-r.get("dots", 0), -r.get("backers", 0)),
     "score": lambda r: (-r.get("mean", 0), -r.get("n", 0)),
-    "rank": lambda r: (r.get("schulze_place") or 10**6, -r.get("borda", 0)),
+    # Borda is the one count a ranking is shown and ranked by; Schulze's place breaks its ties.
+    "rank": lambda r: (-r.get("borda", 0), r.get("schulze_place") or 10**6),
     "agree": lambda r: (-r.get("agree_rate", 0), -r.get("n", 0)),
 }
 MAIN_FIGURE = {"support": "supports", "dots": "dots", "score": "mean", "rank": "borda", "agree": "agree_rate"}
+# The one count: the figure each method ranks by, shown as `count` wherever results appear.
+COUNT = MAIN_FIGURE
 
 
 def passes(method: str, options: Options, item: Row, voter_count: int) -> bool | None:

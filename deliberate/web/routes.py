@@ -142,6 +142,12 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
             name="console_assisted_support",
         ),
+        Route(
+            "/staff/s/{code}/assisted-vote",
+            console.assisted_vote,
+            methods=["POST"],
+            name="console_assisted_vote",
+        ),
         Route("/staff/s/{code}/open-round", console.open_round, methods=["POST"], name="console_open_round"),
         Route("/staff/s/{code}/close-round", console.close_round, methods=["POST"], name="console_close_round"),
         Route("/staff/s/{code}/reveal-round", console.reveal_round, methods=["POST"], name="console_reveal_round"),

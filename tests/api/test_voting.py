@@ -6,7 +6,13 @@ from typing import Any
 
 import httpx
 
+from deliberate.actors import Actor
+from deliberate.proposals.models import Proposal
+from deliberate.sessions.models import Session
+from deliberate.sessions.services import assisted_participant
+from deliberate.supports.services import add_support
 from deliberate.voting.models import Ballot
+from tests.audit.test_cli import audit_verify
 from tests.conftest import Api, row_counts
 
 
@@ -237,3 +243,148 @@ async def test_statements_agree_disagree_and_idempotency(
     assert (await client.get(f"/api/v1/sessions/{code}/statements/next", headers=me)).json()["statement"] is None
     # A statement cannot be supported like a proposal.
     assert (await client.post(f"/api/v1/proposals/{first['id']}/support", headers=me)).status_code in (403, 409)
+
+
+# -- the one count: phone, assisted and paper ballots together -----------------------------------------------------
+def paper_url(code: str, round_id: int) -> str:
+    return f"/api/v1/sessions/{code}/rounds/{round_id}/paper"
+
+
+async def paper(client: httpx.AsyncClient, staff: dict[str, str], code: str, round_id: int, **body: Any) -> None:
+    r = await client.post(paper_url(code, round_id), headers=staff, json=body)
+    assert r.status_code == 201, r.text
+
+
+async def test_paper_and_assisted_supports_rank_in_the_one_count(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], staff_actor: Actor
+) -> None:
+    # The testers' case: 2 phone supports, 1 entered by staff, a pile of 3 paper ballots: 6, ahead of the 4s.
+    s, people, (x, four, other_four), rnd = await setup_round(api, facilitator, "support", n_people=5, allow_paper=True)
+    for who in people[:4]:
+        await api.support(who, four)
+        await api.support(who, other_four)
+    for who in people[:2]:
+        await api.support(who, x)
+    session = await Session.get(code=s["code"])
+    helped = await assisted_participant(staff_actor, session, "ยายมา ไม่มีมือถือ")
+    assert await add_support(staff_actor, await Proposal.get(id=x).prefetch_related("session"), on_behalf_of=helped)
+    await paper(client, facilitator, s["code"], rnd["id"], marks=[{"proposal_id": x}], sheets=3)
+    body = await results(client, s["code"])
+    first = body["items"][0]
+    assert (first["id"], first["rank"], first["count"], first["supports"]) == (x, 1, 6, 6)
+    assert first["by_source"] == {"phone": 2, "assisted": 1, "paper": 3}
+    assert [i["count"] for i in body["items"]] == [6, 4, 4]
+    for item in body["items"]:
+        assert sum(item["by_source"].values()) == item["count"]
+    assert body["voters"] == 5 + 3  # four phones, one person helped by staff, three paper sheets
+    # The projector draws the same figure from the same results: 6, with the paper pile beside it.
+    page = await client.get(f"/s/{s['code']}/screen", params={"show": "results"})
+    assert page.status_code == 200, page.text
+    row = page.text.split(f'id="result-{x}"', 1)[1].split("</tr>", 1)[0]
+    assert ">1<" in row and "6" in row and "3" in row and "2" in row, row
+
+
+async def test_a_pile_of_paper_sheets_counts_as_that_many_ballots_in_every_method(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    # Dots: one phone voter, then 12 identical sheets in one act.
+    s, people, (a, b, c), rnd = await setup_round(api, facilitator, "dots", allow_paper=True, budget=5, max_per=3)
+    assert (await vote(client, people[0], a, "dots", 3)).status_code == 201
+    r = await client.post(
+        paper_url(s["code"], rnd["id"]),
+        headers=facilitator,
+        json={"marks": [{"proposal_id": b, "value": 2}, {"proposal_id": c, "value": 1}], "sheets": 12},
+    )
+    assert r.status_code == 201 and r.json() == {"round_id": rnd["id"], "rows": 2, "sheets": 12}
+    body = await results(client, s["code"])
+    assert [(i["id"], i["count"], i["dots"]) for i in body["items"]] == [(b, 24, 24), (c, 12, 12), (a, 3, 3)]
+    assert body["items"][0]["by_source"] == {"phone": 0, "assisted": 0, "paper": 24}
+    assert body["items"][0]["backers"] == 12 and body["voters"] == 13
+    # The same pile entered as 12 single sheets in another round counts the same.
+    await twelve_single_sheets_count_the_same(
+        client, facilitator, s["code"], "dots", {"marks": [{"proposal_id": b, "value": 2}]}
+    )
+
+    # Scores: two phones give a 5 and a 4; 12 sheets give a 1, and a 3 to another proposal.
+    s, people, (a, b, _), rnd = await setup_round(api, facilitator, "score", allow_paper=True, scale="1-5")
+    assert (await vote(client, people[0], a, "score", 5)).status_code == 201
+    assert (await vote(client, people[1], a, "score", 4)).status_code == 201
+    marks = [{"proposal_id": a, "value": 1}, {"proposal_id": b, "value": 3}]
+    await paper(client, facilitator, s["code"], rnd["id"], marks=marks, sheets=12)
+    by_id = {i["id"]: i for i in (await results(client, s["code"]))["items"]}
+    assert (by_id[a]["count"], by_id[a]["mean"], by_id[a]["median"], by_id[a]["n"]) == (1.5, 1.5, 1.0, 14)
+    assert by_id[a]["distribution"] == {"1": 12, "2": 0, "3": 0, "4": 1, "5": 1}
+    assert by_id[a]["by_source"] == {"phone": 2, "assisted": 0, "paper": 12}
+    assert (by_id[b]["count"], by_id[b]["rank"], by_id[a]["rank"]) == (3.0, 1, 2)
+    await twelve_single_sheets_count_the_same(client, facilitator, s["code"], "score", {"marks": marks})
+
+    # Rankings: 3 phones rank a > b > c; a pile of 12 sheets ranks c > b > a. Borda a 3*3+12=21, b 30, c 39.
+    s, people, (a, b, c), rnd = await setup_round(api, facilitator, "rank", n_people=3, allow_paper=True, k=3)
+    for who in people:
+        r = await client.post(f"/api/v1/sessions/{s['code']}/rankings", headers=who, json={"order": [a, b, c]})
+        assert r.status_code == 201
+    await paper(client, facilitator, s["code"], rnd["id"], order=[c, b, a], sheets=12)
+    body = await results(client, s["code"])
+    assert [(i["id"], i["count"], i["borda"]) for i in body["items"]] == [(c, 39, 39), (b, 30, 30), (a, 21, 21)]
+    by_id = {i["id"]: i for i in body["items"]}
+    assert (by_id[c]["schulze_place"], by_id[c]["first_choices"], by_id[a]["first_choices"]) == (1, 12, 3)
+    assert by_id[c]["by_source"] == {"phone": 3, "assisted": 0, "paper": 12} and body["voters"] == 15
+    await twelve_single_sheets_count_the_same(client, facilitator, s["code"], "rank", {"order": [c, b, a]})
+
+
+async def twelve_single_sheets_count_the_same(
+    client: httpx.AsyncClient, staff: dict[str, str], code: str, method: str, sheet: dict[str, Any]
+) -> None:
+    """A new round holding one pile of 12 of `sheet` and one holding 12 single posts of it count alike."""
+    figures = []
+    for pile in (True, False):
+        r = await client.post(
+            f"/api/v1/sessions/{code}/rounds", headers=staff, json={"method": method, "options": {"allow_paper": True}}
+        )
+        assert r.status_code == 201, r.text
+        rid = r.json()["id"]
+        for _ in range(1 if pile else 12):
+            await paper(client, staff, code, rid, **sheet, **({"sheets": 12} if pile else {}))
+        body = await results(client, code, round=rid)
+        figures.append((body["items"], body["voters"]))
+    assert figures[0] == figures[1] and figures[0][1] == 12
+
+
+async def test_paper_piles_are_refused_whole_when_out_of_bounds(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    s, _, (a, _, _), rnd = await setup_round(api, facilitator, "dots", allow_paper=True)
+    elsewhere, _, (foreign, _, _), _ = await setup_round(api, facilitator, "dots", allow_paper=True)
+    url = paper_url(s["code"], rnd["id"])
+    before = await row_counts()
+    for sheets in (0, 10_001, -3, "many", True, 2.5):
+        r = await client.post(
+            url, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 1}], "sheets": sheets}
+        )
+        assert r.status_code == 422 and r.json()["field"] == "sheets", (sheets, r.text)
+        assert any("\u0e00" <= ch <= "\u0e7f" for ch in r.json()["message"]), r.text  # Thai by default
+    r = await client.post(url, headers=facilitator, json={"marks": [{"proposal_id": foreign, "value": 1}], "sheets": 5})
+    assert r.status_code == 422 and r.json()["field"] == "marks", r.text
+    r = await client.post(url, headers=facilitator, json={"marks": [{"proposal_id": a, "value": 9}], "sheets": 5})
+    assert r.status_code == 422, r.text
+    assert await row_counts() == before
+    assert elsewhere["code"] != s["code"]
+    # The largest pile is taken, in one row per mark.
+    await paper(client, facilitator, s["code"], rnd["id"], marks=[{"proposal_id": a, "value": 1}], sheets=10_000)
+    assert await Ballot.filter(round_id=rnd["id"]).count() == 1
+    assert (await results(client, s["code"]))["items"][0]["count"] == 10_000
+
+
+async def test_audit_verify_recounts_paper_piles(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str
+) -> None:
+    s, people, (a, b, _), rnd = await setup_round(api, facilitator, "dots", allow_paper=True)
+    assert (await vote(client, people[0], a, "dots", 2)).status_code == 201
+    await paper(client, facilitator, s["code"], rnd["id"], marks=[{"proposal_id": b, "value": 3}], sheets=40)
+    ok = audit_verify(database_url, s["code"], "--lang", "en")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "every tally matches" in ok.stdout
+    # A pile changed behind the app's back is named: its sheets are part of what the log vouches for.
+    await Ballot.filter(round_id=rnd["id"], source="paper").update(sheets=41)
+    bad = audit_verify(database_url, s["code"], "--lang", "en")
+    assert bad.returncode == 1 and f"Tally differs for proposal {b} in round {rnd['id']}" in bad.stdout, bad.stdout

@@ -95,6 +95,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("console_moderate", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_assisted_proposal", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_assisted_support", "POST"): row("login", "login", "login", 422, 403, 422),
+    ("console_assisted_vote", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_open_round", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_close_round", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_reveal_round", "POST"): row("login", "login", "login", 422, 403, 422),

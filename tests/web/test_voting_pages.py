@@ -133,3 +133,63 @@ async def test_projector_shows_who_backs_what_by_sector(
     assert "ไม่แสดงแยก" in stage.get_text(" ", strip=True)  # the two community voters are withheld, and it says so
     plain = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=religion"))
     assert len(plain.find(id="projector-extra").find_all("table")) == 1  # an unknown grouping is ignored
+
+
+async def test_console_enters_a_pile_of_paper_rankings_and_the_projector_counts_it(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    author = await api.join(code, "ผู้เสนอ")
+    a, b = [(await api.propose(author, code, theme, title=t))["id"] for t in ("ลานกีฬาชุมชน", "ห้องสมุดวัด")]
+    await api.set_phase(facilitator, code, "voting")
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    r = await desk.post(
+        f"/staff/s/{code}/open-round", {"csrf_token": desk.csrf(page), "method": "rank", "k": "2", "allow_paper": "on"}
+    )
+    assert r.status_code == 303, r.text
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    form = page.find("form", attrs={"action": f"/staff/s/{code}/paper"})
+    assert form is not None and len(form.find_all("select", attrs={"name": "order"})) == 2
+    assert form.find("input", attrs={"name": "sheets"}) is not None
+    data = {i["name"]: i["value"] for i in form.find_all("input")} | {"order": [str(b), str(a)], "sheets": "12"}
+    r = await desk.post(f"/staff/s/{code}/paper", data)
+    assert r.status_code == 303, r.text
+    before = await row_counts()
+    r = await desk.post(f"/staff/s/{code}/paper", data | {"sheets": "10001"})
+    assert r.status_code == 422 and await row_counts() == before
+    ballots = await Ballot.filter(proposal_id__in=[a, b]).order_by("value")
+    assert [(x.proposal_id, x.value, x.sheets, x.source) for x in ballots] == [(b, 1, 12, "paper"), (a, 2, 12, "paper")]
+    hall = browser()
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=results"))
+    assert "บอร์ดา 24" in screen.find(id=f"result-{b}").get_text(" ", strip=True)
+    assert "บอร์ดา 12" in screen.find(id=f"result-{a}").get_text(" ", strip=True)
+
+
+async def test_console_enters_any_methods_vote_for_someone_without_a_phone(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    author = await api.join(code, "ผู้เสนอ")
+    a, b = [(await api.propose(author, code, theme, title=t))["id"] for t in ("ลานกีฬาชุมชน", "ห้องสมุดวัด")]
+    await api.set_phase(facilitator, code, "voting")
+    for method, extra in (("score", {"proposal_id": str(a), "value": "4"}), ("rank", {"order": [str(b), str(a)]})):
+        page = desk.page(await desk.get(f"/staff/s/{code}"))
+        opening = {"csrf_token": desk.csrf(page), "method": method, "allow_assisted": "on"}
+        r = await desk.post(f"/staff/s/{code}/open-round", opening)
+        assert r.status_code == 303, r.text
+        page = desk.page(await desk.get(f"/staff/s/{code}"))
+        form = page.find("form", attrs={"action": f"/staff/s/{code}/assisted-vote"})
+        assert form is not None, method
+        data = {i["name"]: i.get("value", "") for i in form.find_all("input")} | {"on_behalf_of": "ยายมา"} | extra
+        r = await desk.post(f"/staff/s/{code}/assisted-vote", data)
+        assert r.status_code == 303, r.text
+    score_round, rank_round = await VoteRound.filter(session__code=code).order_by("id")
+    score = await Ballot.get(round_id=score_round.id)
+    assert (score.proposal_id, score.value, score.source) == (a, 4, "assisted")
+    ranked = await Ballot.filter(round_id=rank_round.id).order_by("value")
+    assert [(x.proposal_id, x.source) for x in ranked] == [(b, "assisted"), (a, "assisted")]
+    assert ranked[0].participant_id == score.participant_id  # the same person, found by name

@@ -12,6 +12,7 @@ from deliberate.statements import opinion
 from deliberate.statements.services import next_statement, write_statement
 from deliberate.text import as_int
 from deliberate.voting import services as voting
+from deliberate.voting.methods import clean_sheets
 from deliberate.voting.models import VoteRound
 from deliberate.voting.results import clean_grouping, round_results
 from deliberate.web.api.v1 import _session, ok, read_json
@@ -57,8 +58,10 @@ async def reveal_round(request: Request, actor: Actor) -> tuple[int, object]:
 async def paper_ballot(request: Request, actor: Actor) -> tuple[int, object]:
     session, r = await _round(request)
     data = await read_json(request)
-    stored = await voting.enter_paper(actor, session, r, marks=data.get("marks"), order=data.get("order"))
-    return 201, {"round_id": r.id, "rows": stored}
+    stored = await voting.enter_paper(
+        actor, session, r, marks=data.get("marks"), order=data.get("order"), sheets=data.get("sheets")
+    )
+    return 201, {"round_id": r.id, "rows": stored, "sheets": clean_sheets(data.get("sheets"))}
 
 
 async def vote(request: Request, actor: Actor) -> tuple[int, object]:

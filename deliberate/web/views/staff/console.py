@@ -215,6 +215,28 @@ async def assisted_support(request: Request) -> Response:
     return await _act(request, "assisted-support", act)
 
 
+async def assisted_vote(request: Request) -> Response:
+    """A vote in the open round entered for someone without a phone, whatever its method: a support, dots,
+    a score or a ranking (the proposals in order of choice, blank choices left out)."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        vote_round = await _round_in(session, form)
+        name = form.get("on_behalf_of")
+        if vote_round.method == "rank":
+            order = [as_int(v, field="order") for v in form.getlist("order") if v not in ("", None)]
+            return await voting.rank(actor, session, order=order, on_behalf_of=name)
+        proposal = await _proposal_in(session, form.get("proposal_id"))
+        if vote_round.method == "support":
+            return await add_support(
+                actor, proposal, on_behalf_of=await sessions.assisted_participant(actor, session, name)
+            )
+        return await voting.cast_vote(
+            actor, proposal, method=vote_round.method, value=form.get("value"), on_behalf_of=name
+        )
+
+    return await _act(request, "assisted-vote", act)
+
+
 async def open_round(request: Request) -> Response:
     async def act(session: Session, actor: Actor, form: FormData) -> object:
         options: dict[str, object] = {
@@ -252,11 +274,17 @@ async def hide_results(request: Request) -> Response:
 
 
 async def paper(request: Request) -> Response:
-    """A paper ballot's mark, entered by the facilitator."""
+    """A pile of identical paper ballots, entered by the facilitator in one act: one proposal's mark, or
+    for a ranking the proposals in order of choice (blank choices left out)."""
 
     async def act(session: Session, actor: Actor, form: FormData) -> object:
+        vote_round = await _round_in(session, form)
+        sheets = form.get("sheets")
+        if vote_round.method == "rank":
+            order = [as_int(v, field="order") for v in form.getlist("order") if v not in ("", None)]
+            return await voting.enter_paper(actor, session, vote_round, order=order, sheets=sheets)
         mark = {"proposal_id": as_int(form.get("proposal_id"), field="proposal_id"), "value": form.get("value")}
-        return await voting.enter_paper(actor, session, await _round_in(session, form), marks=[mark])
+        return await voting.enter_paper(actor, session, vote_round, marks=[mark], sheets=sheets)
 
     return await _act(request, "paper", act)
 
