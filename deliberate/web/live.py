@@ -109,6 +109,11 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
                 ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
         if audience == "console":
             ctx["refresh_queue"] = True
+            # The count on the console's moderation tab, sent with the update itself: it is outside the
+            # region the console re-fetches, and a tab not showing the queue still says what waits.
+            ctx["pending"] = await Proposal.filter(
+                session_id=session.id, kind="proposal", status=ProposalStatus.PENDING
+            ).count()
         ctx["refresh_resolutions"] = await _resolutions_changed(session, dirty, key)
         return templates.get_template("live/_update.html").render(ctx)
 

@@ -120,6 +120,26 @@
     kept = null;
   });
 
+  // The console's tabs are links to ?tab=... (a page each without JavaScript). Here a click only shows the
+  // panel, by the data-tab of the box around the panels, and puts the tab in the address: a reload, or the
+  // page a form's redirect leads to, opens the same panel (each form also names its panel).
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest("[data-tab-link]");
+    if (!link || evt.button !== 0 || evt.ctrlKey || evt.metaKey || evt.shiftKey || evt.altKey) return;
+    var box = link.closest("[data-tab]");
+    if (!box) return;
+    evt.preventDefault();
+    var key = link.getAttribute("data-tab-link");
+    box.setAttribute("data-tab", key);
+    box.querySelectorAll("[data-tab-link]").forEach(function (other) {
+      if (other === link) other.setAttribute("aria-current", "page");
+      else other.removeAttribute("aria-current");
+    });
+    var params = new URLSearchParams(window.location.search);
+    params.set("tab", key);
+    window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  });
+
   // The hall's screen cannot be scrolled. Each piece of it is clamped to a few lines (app.css), and when a
   // session still holds more than a projector shows (thirty strategic issues, say), the whole screen is
   // drawn smaller until it fits, instead of losing its last rows below the edge.

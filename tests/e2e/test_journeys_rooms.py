@@ -196,14 +196,17 @@ async def test_the_facilitator_runs_the_room_and_the_projector_follows(
     console = await window(LAPTOP)
     await sign_in(console, *staff_login)
     await console.goto(f"/staff/s/{code}")
+    await console.locator("#tab-proposals").click()
     await expect(console.locator(f"#row-{keep}")).to_be_visible()
 
     # phases: the projector's banner follows without a reload
+    await console.locator("#tab-phase").click()
     await console.locator(".phase-buttons button[value=voting]").click()
     await expect(console.locator(".phase-buttons button[value=voting]")).to_have_attribute("aria-current", "step")
     await expect(projector.locator("#phase-banner")).to_have_class(re.compile("phase-voting"), timeout=LIVE_MS)
 
     # moderation: hide with a reason
+    await console.locator("#tab-proposals").click()
     row = console.locator(f"#row-{rude}")
     await row.locator("input[name=reason]").fill("Offensive language")
     await expect(row.locator("input[name=reason]")).to_have_value("Offensive language")

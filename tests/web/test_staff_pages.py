@@ -149,6 +149,38 @@ async def test_console_changes_phase_and_moderates(
     assert any("อนุมัติแล้ว" in line for line in record) and not any(" approve" in line for line in record)
 
 
+async def test_console_tabs_are_pages_and_a_form_comes_back_to_its_tab(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas", premoderation=True)
+    code = s["code"]
+    author = await api.join(code, "ผู้เสนอ")
+    pending = (await api.propose(author, code, s["themes"][0]["id"], title="ห้องสมุดชุมชน"))["id"]
+    page = desk.page(await desk.get(f"/staff/s/{code}"))
+    assert page.find(id="console-tabs")["data-tab"] == "phase"
+    assert page.find(id="tab-phase")["aria-current"] == "page"
+    assert page.find(id="queue-count").get_text(strip=True) == "1"
+    assert page.find(id="tab-queue")["href"] == "?tab=queue"
+    page = desk.page(await desk.get(f"/staff/s/{code}?tab=queue"))
+    assert page.find(id="console-tabs")["data-tab"] == "queue"
+    assert page.find(id="tab-queue")["aria-current"] == "page" and not page.find(id="tab-phase").has_attr(
+        "aria-current"
+    )
+    row = page.find(id=f"row-{pending}")
+    assert row.find_parent(attrs={"data-panel": True})["data-panel"] == "queue"
+    assert row.find("input", attrs={"name": "tab"})["value"] == "queue"
+
+    form = {"csrf_token": desk.csrf(page), "proposal_id": str(pending), "do": "approve"}
+    r = await desk.post(f"/staff/s/{code}/moderate", form | {"tab": "queue"})
+    assert (r.status_code, r.headers["location"]) == (303, f"/staff/s/{code}?tab=queue")
+    r = await desk.post(f"/staff/s/{code}/timer", {"csrf_token": desk.csrf(page), "minutes": "5", "tab": "elsewhere"})
+    assert (r.status_code, r.headers["location"]) == (303, f"/staff/s/{code}")
+    page = desk.page(await desk.get(f"/staff/s/{code}?tab=nonsense"))
+    assert page.find(id="console-tabs")["data-tab"] == "phase"
+    assert page.find(id="queue-count").get_text(strip=True) == "0"
+
+
 async def test_console_actions_need_csrf_and_a_facilitator(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:

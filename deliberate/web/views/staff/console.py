@@ -1,7 +1,11 @@
 """The facilitator's console: the phase and what participants may do in it, the timer, pre-moderation and
 slow mode, the moderation queue, the spotlight, proposals and supports entered for people without phones,
 and the voting panel. Each button posts to its own route; `_act` runs its one service call and answers with
-the console (the whole page for htmx, else a redirect to it), or the console again with the message."""
+the console (the whole page for htmx, else a redirect to it), or the console again with the message.
+
+The page is a header and a bar of tabs, one panel each (TABS). A tab is `?tab=...`, so every panel is a page
+of its own without JavaScript; each form names its panel in a `tab` field, and the answer to it shows that
+panel again."""
 
 from __future__ import annotations
 
@@ -32,16 +36,41 @@ from deliberate.web.pages import form_errors, redirect, render
 from deliberate.web.urls import url
 from deliberate.web.views.participant.join import join_url
 
+# The console's panels, in the order of its tab bar, with their labels.
+TABS = (
+    ("phase", N_("Phase")),
+    ("queue", N_("To moderate")),
+    ("voting", N_("Rounds and ballots")),
+    ("proposals", N_("Proposals")),
+    ("assist", N_("Entered for others")),
+    ("record", N_("Record")),
+)
+TAB_KEYS = frozenset(key for key, _ in TABS)
 
-async def _console_context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
+
+def _tab(raw: object) -> str | None:
+    return raw if isinstance(raw, str) and raw in TAB_KEYS else None
+
+
+def console_url(code: str, tab: str | None = None) -> str:
+    return url("console", code=code) + (f"?tab={tab}" if tab else "")
+
+
+async def _console_context(
+    request: Request, session: Session, actor: Actor, tab: str | None = None
+) -> dict[str, object]:
     views = await list_proposals(actor, session, include_all=True)
+    queue = [v for v in views if v.proposal.status == "pending"]
     return {
+        "tabs": TABS,
+        "tab": tab or _tab(request.query_params.get("tab")) or TABS[0][0],
+        "pending": len(queue),
         "session": session,
         "assembly": session.assembly,
         "themes": await sessions.themes_of(session),
         "proposals": views,
         "published": [v for v in views if v.proposal.status == "published"],
-        "queue": [v for v in views if v.proposal.status == "pending"],
+        "queue": queue,
         "counts": await sessions.counts(session),
         "phases": PHASES,
         "actions": ACTIONS,
@@ -95,10 +124,13 @@ Act = Callable[[Session, Actor, FormData], Awaitable[object]]
 @guarded
 async def _act(request: Request, action: str, act: Act) -> Response:
     session, actor = await facilitator(request)
+    tab = None
     try:
-        await act(session, actor, await read_form(request))
+        form = await read_form(request)
+        tab = _tab(form.get("tab"))
+        await act(session, actor, form)
     except DomainError as exc:
-        ctx = await _console_context(request, session, actor)
+        ctx = await _console_context(request, session, actor, tab)
         return render(
             request,
             "staff/console.html",
@@ -107,9 +139,9 @@ async def _act(request: Request, action: str, act: Act) -> Response:
             actor=actor,
         )
     if is_htmx(request):
-        ctx = await _console_context(request, session, actor)
+        ctx = await _console_context(request, session, actor, tab)
         return render(request, "staff/console.html", ctx | {"errors": {}, "done": action}, actor=actor)
-    return redirect(url("console", code=session.code))
+    return redirect(console_url(session.code, tab))
 
 
 async def _proposal_in(session: Session, raw: object) -> Proposal:
