@@ -30,7 +30,9 @@ async def test_join_page_is_thai_with_a_consent_form(
     assert not consent.has_attr("checked")
     assert form.find("input", attrs={"name": "display_name"}) is not None
     assert form.find("input", attrs={"name": "organization"}) is not None
-    assert form.find("select", attrs={"name": "sector"}) is not None
+    sectors = form.find_all("input", attrs={"name": "sector", "type": "radio"})  # big radio buttons, not a select
+    assert [r["value"] for r in sectors if r.has_attr("checked")] == [""]  # "not saying" until one is picked
+    assert "volunteer" in {r["value"] for r in sectors}
     subdistricts = form.find("select", attrs={"name": "subdistrict_code"})
     assert subdistricts.find("option", attrs={"value": "830101"}).get_text(strip=True) == "ตลาดใหญ่"
     assert form.find("input", attrs={"name": "csrf_token", "type": "hidden"})["value"] == r.cookies["dlb_csrf"]
