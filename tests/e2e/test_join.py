@@ -9,6 +9,8 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.conftest import Facilitator, PhoneFactory
+from tests.e2e.pages import AXE
+from tests.e2e.test_accessibility import RUN, TAGS, readable
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -104,3 +106,16 @@ async def test_the_optional_fields_still_save_when_used(phone: PhoneFactory, fac
     await expect(about).to_contain_text("ตลาดใหญ่")
     await expect(about).to_contain_text("อาสาสมัครพัฒนาสังคม")
     await expect(about).to_contain_text("อพม.ตำบลตลาดใหญ่")
+
+
+async def test_opened_the_join_page_is_still_accessible(phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    """tests/e2e/test_accessibility.py audits the page as it opens; this audits what the two taps reveal."""
+    _, link = await qr_link(facilitator_api)
+    page = await phone(SMALL_PHONE)
+    await page.goto(f"{link}?lang=en")
+    for toggle in (".more-about-you summary", ".full-notice summary"):
+        await page.locator(toggle).tap()
+    await expect(page.locator(".full-notice h2")).to_be_visible()
+    await page.evaluate(AXE.read_text())
+    result = await page.evaluate(RUN, TAGS)
+    assert not result["violations"], "\n".join(readable("join, opened", result["violations"]))
