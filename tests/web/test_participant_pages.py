@@ -380,10 +380,12 @@ async def test_people_from_any_province_can_name_their_subdistrict(
     page = phone.page(await phone.get(f"/s/{s['code']}/join"))
     provinces = page.find("select", attrs={"name": "province"}).find_all("option")
     assert len(provinces) == 78  # "not saying" and Thailand's 77 provinces
+    assert not page.find("details", class_="more-about-you").has_attr("open")  # optional: closed until wanted
     # Without JavaScript the form asks for the province's sub-districts with a GET that keeps what was typed.
     r = await phone.get(f"/s/{s['code']}/join", params={"display_name": "ป้าแดง", "province": "50"})
     page = phone.page(r)
     assert page.find("input", attrs={"name": "display_name"})["value"] == "ป้าแดง"
+    assert page.find("details", class_="more-about-you").has_attr("open")  # the picker stays in sight
     options = {
         o["value"]: o.get_text(strip=True)
         for o in page.find("select", attrs={"name": "subdistrict_code"}).find_all("option")
