@@ -12,14 +12,25 @@ RETENTION_DAYS = 365
 @dataclass(frozen=True)
 class Notice:
     title: str
+    # The few lines shown beside the consent box: who controls the data, what is kept and why, for how long.
+    # The paragraphs are the full notice, one tap away.
+    summary: str
     paragraphs: tuple[str, ...]
 
     def translated(self) -> dict[str, object]:
-        return {"title": gettext(self.title), "paragraphs": [gettext(p, days=RETENTION_DAYS) for p in self.paragraphs]}
+        return {
+            "title": gettext(self.title),
+            "summary": gettext(self.summary, days=RETENTION_DAYS),
+            "paragraphs": [gettext(p, days=RETENTION_DAYS) for p in self.paragraphs],
+        }
 
 
 PRIVACY_NOTICE = Notice(
     N_("Your personal data"),
+    N_(
+        "The organiser of this assembly (the data controller) keeps the name you give to run this session and "
+        "count who took part, and deletes it {days} days after the session."
+    ),
     (
         N_(
             "The organiser of this assembly collects the name you choose to show, and, if you wish, your "

@@ -172,6 +172,7 @@ async def test_the_waiting_count_follows_a_phone_live_and_the_chosen_tab_stays(
     await mine.locator("#display_name").fill("สมศรี รักถิ่น")
     subdistrict = mine.locator("#subdistrict_code")
     if await subdistrict.count():
+        await mine.locator(".more-about-you summary").click()  # the optional fields open on a tap
         await subdistrict.select_option(label="ตลาดใหญ่")
     await mine.locator("input[name=consent]").check()
     await mine.get_by_role("button", name="เข้าร่วม", exact=True).click()

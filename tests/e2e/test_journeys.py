@@ -25,6 +25,7 @@ async def join(page: Page, code: str, name: str) -> None:
     await page.locator("#display_name").fill(name)
     subdistrict = page.locator("#subdistrict_code")
     if await subdistrict.count():
+        await page.locator(".more-about-you summary").click()  # the optional fields open on a tap
         await subdistrict.select_option(label="ตลาดใหญ่")
     await page.get_by_label("ข้าพเจ้าได้อ่านประกาศข้างต้นแล้ว").check()
     await page.get_by_role("button", name="เข้าร่วม", exact=True).click()

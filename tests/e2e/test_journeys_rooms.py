@@ -78,6 +78,7 @@ async def join(page: Page, code: str, name: str) -> None:
     await page.locator("#display_name").fill(name)
     subdistrict = page.locator("#subdistrict_code")
     if await subdistrict.count():
+        await page.locator(".more-about-you summary").click()  # the optional fields open on a tap
         await subdistrict.select_option(index=1)
     await page.locator("input[name=consent]").check()
     await page.locator("form button[type=submit], form button:not([type])").last.click()

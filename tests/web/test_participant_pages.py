@@ -30,7 +30,9 @@ async def test_join_page_is_thai_with_a_consent_form(
     assert not consent.has_attr("checked")
     assert form.find("input", attrs={"name": "display_name"}) is not None
     assert form.find("input", attrs={"name": "organization"}) is not None
-    assert form.find("select", attrs={"name": "sector"}) is not None
+    sectors = form.find_all("input", attrs={"name": "sector", "type": "radio"})  # big radio buttons, not a select
+    assert [r["value"] for r in sectors if r.has_attr("checked")] == [""]  # "not saying" until one is picked
+    assert "volunteer" in {r["value"] for r in sectors}
     subdistricts = form.find("select", attrs={"name": "subdistrict_code"})
     assert subdistricts.find("option", attrs={"value": "830101"}).get_text(strip=True) == "ตลาดใหญ่"
     assert form.find("input", attrs={"name": "csrf_token", "type": "hidden"})["value"] == r.cookies["dlb_csrf"]
@@ -378,10 +380,12 @@ async def test_people_from_any_province_can_name_their_subdistrict(
     page = phone.page(await phone.get(f"/s/{s['code']}/join"))
     provinces = page.find("select", attrs={"name": "province"}).find_all("option")
     assert len(provinces) == 78  # "not saying" and Thailand's 77 provinces
+    assert not page.find("details", class_="more-about-you").has_attr("open")  # optional: closed until wanted
     # Without JavaScript the form asks for the province's sub-districts with a GET that keeps what was typed.
     r = await phone.get(f"/s/{s['code']}/join", params={"display_name": "ป้าแดง", "province": "50"})
     page = phone.page(r)
     assert page.find("input", attrs={"name": "display_name"})["value"] == "ป้าแดง"
+    assert page.find("details", class_="more-about-you").has_attr("open")  # the picker stays in sight
     options = {
         o["value"]: o.get_text(strip=True)
         for o in page.find("select", attrs={"name": "subdistrict_code"}).find_all("option")

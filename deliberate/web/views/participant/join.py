@@ -21,6 +21,7 @@ from deliberate.web.urls import url
 
 PARTICIPANT_COOKIE_AGE = 60 * 60 * 24 * 30
 JOIN_FIELDS = ("display_name", "province", "subdistrict_code", "sector", "organization")
+OPTIONAL_FIELDS = ("subdistrict_code", "sector", "organization")
 
 
 def join_url(request: Request, code: str) -> str:
@@ -78,6 +79,7 @@ async def join(request: Request) -> Response:
             "errors": errors,
             "open": can(session, "join"),
             "join_url": join_url(request, session.code),
+            "more_open": _more_open(request, values, errors, session.assembly.province_code),
             **_place_choices(values, session.assembly.province_code),
         },
         status=status,
@@ -97,6 +99,16 @@ def _place_choices(values: dict[str, object], default_province: str) -> dict[str
         "province": province,
         "districts": geo.subdistrict_choices(province) if province else [],
     }
+
+
+def _more_open(request: Request, values: dict[str, object], errors: dict[str, str], default_province: str) -> bool:
+    """Whether "more about you" starts open: when the person has used it, so that what they picked (or what is
+    wrong with it) stays in sight. A GET with fields is the no-JavaScript "show sub-districts" button inside it."""
+    if request.method == "GET" and values:
+        return True
+    if any(values.get(k) for k in OPTIONAL_FIELDS) or any(k in errors for k in OPTIONAL_FIELDS):
+        return True
+    return str(values.get("province", default_province)) != default_province
 
 
 async def subdistricts(request: Request) -> Response:
