@@ -223,7 +223,8 @@
   // What the person has typed: a form is reset after its post only if this is still what was sent.
   function typed(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(hidden|radio|checkbox|submit|button)$/.test(el.type));
+      return el.tagName === "TEXTAREA" ||
+        (el.tagName === "INPUT" && !/^(hidden|radio|checkbox|submit|button)$/.test(el.type));
     }).map(function (el) { return el.value; }).join("\u0000");
   }
   function busy(form) {
