@@ -6,7 +6,10 @@
 // as "waiting to send" by the thing acted on; it is sent again, in order and with the same key, when the
 // network returns, the live socket reconnects, or a retry timer fires (backing off up to a minute).
 // Plain forms are sent through htmx too, swapping the page's <main> as the redirect leaves it; without
-// JavaScript they post as ordinary forms.
+// JavaScript they post as ordinary forms. A form is busy from the tap until its answer is in: its buttons are
+// disabled and a second submit is dropped, so a double tap sends once. Once the server has accepted it, the
+// form is reset to the fresh one the server drew, so what is typed next is a new post with a new key (never
+// a retry of the old one, nor added to its text), and the confirmation by its button is scrolled into view.
 (function () {
   "use strict";
   var STORE = "dlb-outbox";
@@ -178,7 +181,7 @@
           var here = entry.page === location.pathname;
           if (resp.ok) {
             sentHere = sentHere || here;
-            if (here) showMarker(entry.key, entry.anchor, "sent");
+            if (here) { showMarker(entry.key, entry.anchor, "sent"); resetSent(entry); }
           } else if (here) {
             showMarker(entry.key, entry.anchor, "failed", refusal(html));
           }
@@ -207,6 +210,63 @@
     next();
   }
 
+  // -- forms ---------------------------------------------------------------------------------------------------
+  function formOf(el) {
+    return el ? el.form || (el.closest && el.closest("form")) || null : null;
+  }
+  // The confirmation by the form's button (shared/_sent.html): in the form, or in its part of the page.
+  function sentNote(form) {
+    var part = form.querySelector(".sent-note") ? form : form.closest("[id]");
+    var el = part && part.querySelector(".sent-note");
+    return el ? el.id : null;
+  }
+  // What the person has typed: a form is reset after its post only if this is still what was sent.
+  function typed(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "TEXTAREA" ||
+        (el.tagName === "INPUT" && !/^(hidden|radio|checkbox|submit|button)$/.test(el.type));
+    }).map(function (el) { return el.value; }).join("\u0000");
+  }
+  function busy(form) {
+    form.setAttribute("aria-busy", "true");
+    Array.prototype.forEach.call(form.querySelectorAll("button, input[type=submit]"), function (b) {
+      if (!b.disabled) { b.disabled = true; b.setAttribute("data-outbox-held", ""); }
+    });
+    var note = document.getElementById(sentNote(form) || "");
+    if (note) note.textContent = "";  // cleared, so the confirmation of this post is heard when it comes
+  }
+  // After the answer was swapped in. A morph has already given the buttons the state the server drew (and
+  // dropped the held mark); buttons it did not touch are released here.
+  function release(form, accepted, noteId, sent) {
+    form.removeAttribute("aria-busy");
+    Array.prototype.forEach.call(form.querySelectorAll("[data-outbox-held]"), function (b) {
+      b.removeAttribute("data-outbox-held");
+      b.disabled = false;
+    });
+    if (!accepted) return;  // refused or waiting to send: the text stays for the person to fix or see go
+    // To the defaults the server drew (empty text fields), unless the person typed on while it was sent.
+    if (form.isConnected && typed(form) === sent) form.reset();
+    var note = noteId && document.getElementById(noteId);
+    if (note && note.textContent.trim()) note.scrollIntoView({ block: "nearest" });
+  }
+  // A write that waited was sent later: if its form still holds exactly what was sent, start it afresh.
+  function resetSent(entry) {
+    var part = entry.anchor && document.getElementById(entry.anchor);
+    if (!part) return;
+    var forms = part.tagName === "FORM" ? [part] : Array.prototype.slice.call(part.querySelectorAll("form"));
+    forms.forEach(function (f) {
+      if (pathOf(f.action) === entry.url && signature(f.action, new FormData(f)) === entry.sig) f.reset();
+    });
+  }
+  // A tap on a busy form's button (or Enter in its field) sends nothing more: stopped before htmx sees it.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (form instanceof HTMLFormElement && form.getAttribute("aria-busy") === "true") {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+    }
+  }, true);
+
   // -- htmx requests -------------------------------------------------------------------------------------------
   document.addEventListener("htmx-config-request", function (evt) {
     var ctx = evt.detail && evt.detail.ctx, req = ctx && ctx.request;
@@ -218,6 +278,15 @@
     req.headers["Idempotency-Key"] = key;
     if (req.timeout == null) req.timeout = TIMEOUT_MS;
     var full = ctx.target && ctx.target.id === "main";
+    var form = formOf(source), noteId = form && sentNote(form), sent = form && typed(form), accepted = false;
+    if (form) {
+      busy(form);
+      source.addEventListener("htmx-finally-request", function finished(e) {
+        if (e.detail && e.detail.ctx !== ctx) return;
+        source.removeEventListener("htmx-finally-request", finished);
+        release(form, accepted, noteId, sent);
+      });
+    }
     ctx.fetch = function (url, init) {
       // Older writes still waiting go first: this one waits behind them.
       if (queue.length) { setTimeout(flush); return Promise.resolve(hold(url, init.body, key, source)); }
@@ -233,6 +302,7 @@
             return new Response(null, { status: 204 });
           });
         }
+        accepted = resp.ok;
         return resp;
       }, function (err) {
         delete inflight[sig];

@@ -213,14 +213,20 @@ async def test_propose_with_the_form(api: Api, browser: Callable[[], Browser], f
     )
     assert r.status_code == 303
     proposal = await Proposal.get(session__code=s["code"])
-    assert r.headers["location"].endswith(f"/s/{s['code']}#proposal-{proposal.id}")
+    # back to a fresh form with the thank-you by its button (no personal data in the address)
+    assert r.headers["location"].endswith(f"/s/{s['code']}?sent=propose#propose")
     assert (proposal.title, proposal.theme_id, proposal.target_groups) == (  # type: ignore[attr-defined]
         "กองทุนสวัสดิการชุมชน",
         theme,
         ["elderly", "women"],
     )
-    board = phone.page(await phone.get(f"/s/{s['code']}"))
+    board = phone.page(await phone.get(r.headers["location"]))
     assert board.find(id=f"proposal-{proposal.id}").find_parent("section", id=f"theme-{theme}") is not None
+    sent = board.find("form", attrs={"action": f"/s/{s['code']}/proposals"}).find(id="propose-sent")
+    assert sent["role"] == "status" and sent.get_text(strip=True).startswith("ส่งแล้ว")
+    assert board.find(id="title").get("value", "") == ""
+    plain = phone.page(await phone.get(f"/s/{s['code']}"))
+    assert plain.find(id="propose-sent").get_text(strip=True) == ""
 
 
 async def test_propose_with_htmx_answers_the_form_fragment(
@@ -295,7 +301,11 @@ async def test_support_and_comment_with_the_forms(
         {"csrf_token": phone.csrf(page), "stance": "against", "body": "ควรหาที่ตั้งใกล้โรงเรียน"},
     )
     assert r.status_code == 303
-    page = phone.page(await phone.get(f"/s/{s['code']}/p/{pid}"))
+    assert r.headers["location"] == f"/s/{s['code']}/p/{pid}?sent=comments#comments"
+    page = phone.page(await phone.get(r.headers["location"]))
+    comment_form = page.find("form", class_="comment-form")
+    assert comment_form.find(id="comments-sent").get_text(strip=True) == "ส่งแล้ว"  # by the button, fresh form
+    assert comment_form.find("textarea").get_text() == ""
     comment = await Comment.get(proposal_id=pid)
     shown = page.find(id=f"comment-{comment.id}")
     assert "stance-against" in shown["class"]

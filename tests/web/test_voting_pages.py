@@ -41,7 +41,9 @@ async def test_dot_round_from_console_to_phone_to_projector(
     for _ in range(2):
         r = await phone.post(f"/s/{code}/vote", data)
         assert r.status_code == 303
-        page = phone.page(await phone.get(f"/s/{code}/vote"))
+        assert r.headers["location"] == f"/s/{code}/vote?sent=vote-{first}#vote-{first}"
+        page = phone.page(await phone.get(r.headers["location"]))
+        assert page.find(id=f"vote-{first}-sent").get_text(strip=True) == "ส่งแล้ว"  # by the proposal voted on
         plus = [f for f in page.find(id=f"vote-{first}").find_all("form")][1]
         data = {i["name"]: i["value"] for i in plus.find_all("input")}
     assert plus.find("button").has_attr("disabled")  # at the cap of 2 per proposal

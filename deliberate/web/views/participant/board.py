@@ -186,7 +186,9 @@ async def session_page(request: Request) -> Response:
             return HTMLResponse(html, headers={"cache-control": "no-store"})
     ctx = await _board_context(request, session, actor)
     name = "participant/_board.html" if part else "participant/session.html"
-    return render(request, name, ctx | {"values": {}, "errors": {}}, actor=actor)
+    # After a proposal posted without JavaScript: the thank-you by the form's button (never in the hall's board).
+    sent = "" if part else request.query_params.get("sent", "")
+    return render(request, name, ctx | {"values": {}, "errors": {}, "sent": sent}, actor=actor)
 
 
 @guarded
@@ -227,4 +229,6 @@ async def propose(request: Request) -> Response:
             ctx | {"values": {}, "errors": {}, "submitted": proposal},
             actor=actor,
         )
-    return redirect(url("session_page", code=session.code) + f"#proposal-{proposal.id}")
+    # Back to the form, fresh, with the thank-you by its button (the proposal itself is on the board below).
+    sent = "propose-pending" if proposal.status == "pending" else "propose"
+    return redirect(url("session_page", code=session.code) + f"?sent={sent}#propose")

@@ -68,6 +68,7 @@ async def _page(
             "can": {a: can(session, a) for a in ("comment", "support", "pledge")},
             "errors": errors or {},
             "values": values or {},
+            "sent": request.query_params.get("sent", ""),  # the form whose post was just accepted
             "answer": answer,
             "answer_labels": ANSWER_LABELS,
             "carried": CARRIED,
@@ -94,7 +95,7 @@ async def comment(request: Request) -> Response:
     except DomainError as exc:
         values = dict(form) if "form" in locals() else {}
         return await _page(request, session, actor, proposal, errors=form_errors(exc), values=values, status=exc.status)
-    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "#comments")
+    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "?sent=comments#comments")
 
 
 @guarded
@@ -122,7 +123,7 @@ async def pledge(request: Request) -> Response:
     except DomainError as exc:
         values = dict(form) if "form" in locals() else {}
         return await _page(request, session, actor, proposal, errors=form_errors(exc), values=values, status=exc.status)
-    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "?pledged=1#pledge")
+    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "?sent=pledge#pledge")
 
 
 @guarded

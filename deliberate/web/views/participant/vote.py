@@ -79,8 +79,13 @@ async def _page(
     request: Request, session: Session, actor: Actor, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
     ctx = await _context(session, actor)
+    sent = request.query_params.get("sent", "")  # the form whose post was just accepted (shared/_sent.html)
     return render(
-        request, "participant/vote.html", ctx | {"errors": errors or {}, "values": {}}, status=status, actor=actor
+        request,
+        "participant/vote.html",
+        ctx | {"errors": errors or {}, "values": {}, "sent": sent},
+        status=status,
+        actor=actor,
     )
 
 
@@ -108,7 +113,8 @@ async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaita
         if actor.participant is None:
             return error_page(request, exc)
         return await _page(request, session, actor, errors=form_errors(exc), status=exc.status)
-    return redirect(url("vote_page", code=session.code) + anchor)
+    # The anchor names the form's part of the page, where the confirmation shows (shared/_sent.html).
+    return redirect(url("vote_page", code=session.code) + f"?sent={anchor.lstrip('#')}" + anchor)
 
 
 async def vote(request: Request) -> Response:
