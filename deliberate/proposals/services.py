@@ -16,7 +16,7 @@ from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
-from deliberate.sessions.services import join_session, require_phase
+from deliberate.sessions.services import assisted_participant, require_phase
 from deliberate.sessions.vocab import TARGET_GROUPS
 from deliberate.supports.models import Support
 from deliberate.text import as_int, clean_text, display_name, is_id
@@ -79,7 +79,8 @@ async def submit_proposal(
     if session.phase == "closed":
         require_phase(session, "propose")
     if assisted:
-        author = (await join_session(session, display_name=author_name, consent=False, actor=actor)).participant
+        # The same person as their earlier proposals, supports and votes entered by staff: one name, one person.
+        author = await assisted_participant(actor, session, author_name)
     elif await Proposal.filter(session_id=session.id, author_id=author.id, title=clean_title).exists():
         raise Conflict(N_("You have already put a proposal with this title."), field="title")
     status = ProposalStatus.PENDING if session.premoderation and not assisted else ProposalStatus.PUBLISHED

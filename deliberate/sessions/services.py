@@ -296,7 +296,11 @@ async def assisted_participant(actor: Actor, session: Session, name: object) -> 
     """The person without a phone that staff act for, found by name, or entered now the first time."""
     require_facilitator(actor)
     person_name = clean_name(name, field="on_behalf_of")
-    person = await Participant.get_or_none(session_id=session.id, display_name=person_name, assisted=True)
+    # The first one entered under this name: sessions from before assisted proposals reused the person may hold
+    # several, and one of them must answer rather than none (a 500).
+    person = (
+        await Participant.filter(session_id=session.id, display_name=person_name, assisted=True).order_by("id").first()
+    )
     if person is None:
         person = (await join_session(session, display_name=person_name, consent=False, actor=actor)).participant
     return person

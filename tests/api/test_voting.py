@@ -8,7 +8,7 @@ import httpx
 
 from deliberate.actors import Actor
 from deliberate.proposals.models import Proposal
-from deliberate.sessions.models import Session
+from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.services import assisted_participant
 from deliberate.supports.services import add_support
 from deliberate.voting.models import Ballot
@@ -388,3 +388,24 @@ async def test_audit_verify_recounts_paper_piles(
     await Ballot.filter(round_id=rnd["id"], source="paper").update(sheets=41)
     bad = audit_verify(database_url, s["code"], "--lang", "en")
     assert bad.returncode == 1 and f"Tally differs for proposal {b} in round {rnd['id']}" in bad.stdout, bad.stdout
+
+
+async def test_one_name_entered_by_staff_is_one_person_whatever_they_do(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    # Two proposals, then a vote, for the same person without a phone: the vote once found two people of that name
+    # and answered 500.
+    s, _, (a, _, _), _ = await setup_round(api, facilitator, "dots", budget=4)
+    ids = []
+    for title in ("ทางลาดสำหรับรถเข็น", "ห้องน้ำผู้สูงอายุ"):
+        r = await client.post(
+            f"/api/v1/sessions/{s['code']}/proposals",
+            headers=facilitator,
+            json={"title": title, "theme_id": s["themes"][0]["id"], "on_behalf_of": "ป้าศรี"},
+        )
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    assisted = await vote(client, facilitator, a, "dots", 1, on_behalf_of="ป้าศรี")
+    assert assisted.status_code == 201, assisted.text
+    assert len({p.author_id for p in await Proposal.filter(id__in=ids)}) == 1
+    assert await Participant.filter(session__code=s["code"], display_name="ป้าศรี").count() == 1
