@@ -165,8 +165,11 @@ async def test_console_enters_a_pile_of_paper_rankings_and_the_projector_counts_
     assert [(x.proposal_id, x.value, x.sheets, x.source) for x in ballots] == [(b, 1, 12, "paper"), (a, 2, 12, "paper")]
     hall = browser()
     screen = hall.page(await hall.get(f"/s/{code}/screen?show=results"))
-    assert "บอร์ดา 24" in screen.find(id=f"result-{b}").get_text(" ", strip=True)
-    assert "บอร์ดา 12" in screen.find(id=f"result-{a}").get_text(" ", strip=True)
+    # The hall reads points; Borda and Schulze are named on the console only.
+    assert "24 คะแนน" in screen.find(id=f"result-{b}").get_text(" ", strip=True)
+    assert "12 คะแนน" in screen.find(id=f"result-{a}").get_text(" ", strip=True)
+    assert "บอร์ดา" not in screen.get_text()
+    assert "บอร์ดา 24" in desk.page(await desk.get(f"/staff/s/{code}?tab=voting")).get_text(" ", strip=True)
 
 
 async def test_console_enters_any_methods_vote_for_someone_without_a_phone(
