@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,8 +12,11 @@ from deliberate.actors import Actor
 from deliberate.comments.services import add_comment, list_comments
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_
+from deliberate.outcomes.models import ANSWER_LABELS, CARRIED, ROLES, Commitment, ProposalAnswer
+from deliberate.outcomes.services import pledge as make_pledge
+from deliberate.outcomes.services import today
 from deliberate.proposals.models import Proposal
-from deliberate.proposals.services import visible_proposal
+from deliberate.proposals.services import decorate, visible_proposal
 from deliberate.sessions.models import Session
 from deliberate.sessions.services import can
 from deliberate.supports.services import add_support, withdraw_support
@@ -50,10 +54,6 @@ async def _page(
     values: Mapping[str, object] | None = None,
     status: int = 200,
 ) -> Response:
-    from deliberate.outcomes.models import ANSWER_LABELS, CARRIED, ROLES, Commitment, ProposalAnswer
-    from deliberate.outcomes.services import today
-    from deliberate.proposals.services import decorate
-
     view = (await decorate(actor, [proposal]))[0]
     comments = await list_comments(proposal)
     answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)
@@ -84,46 +84,56 @@ async def _page(
 @guarded
 async def comment(request: Request) -> Response:
     session, actor, proposal = await _proposal(request)
-    try:
-        form = await read_form(request)
 
-        async def write() -> dict[str, object]:
-            await add_comment(actor, proposal, body=form.get("body"), stance=form.get("stance"))
-            return {}
+    async def write(form: FormData) -> None:
+        await add_comment(actor, proposal, body=form.get("body"), stance=form.get("stance"))
 
-        await write_once(request, actor, form, write)
-    except DomainError as exc:
-        values = dict(form) if "form" in locals() else {}
-        return await _page(request, session, actor, proposal, errors=form_errors(exc), values=values, status=exc.status)
-    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "?sent=comments#comments")
+    return await _write_here(request, (session, actor, proposal), write, sent="comments")
 
 
 @guarded
 async def pledge(request: Request) -> Response:
     """ร่วมทำ: a participant says what they (or their organisation) will do on a carried proposal."""
-    from deliberate.outcomes.services import pledge as make_pledge
-
     session, actor, proposal = await _proposal(request)
+
+    async def write(form: FormData) -> None:
+        await make_pledge(
+            actor,
+            proposal,
+            role=form.get("role"),
+            what=form.get("what"),
+            due=form.get("due"),
+            organisation=form.get("organisation"),
+            credited=form.get("credited") == "on",
+        )
+
+    return await _write_here(request, (session, actor, proposal), write, sent="pledge")
+
+
+async def _write_here(
+    request: Request,
+    where: tuple[Session, Actor, Proposal],
+    write: Callable[[FormData], Awaitable[None]],
+    *,
+    sent: str,
+) -> Response:
+    """A form on the proposal's page, written once per Idempotency-Key: back to the page with the form's
+    confirmation, or the page again with the error by its field and what was typed kept."""
+    session, actor, proposal = where
+    form: FormData | None = None
     try:
         form = await read_form(request)
+        posted = form
 
-        async def write() -> dict[str, object]:
-            await make_pledge(
-                actor,
-                proposal,
-                role=form.get("role"),
-                what=form.get("what"),
-                due=form.get("due"),
-                organisation=form.get("organisation"),
-                credited=form.get("credited") == "on",
-            )
+        async def once() -> dict[str, object]:
+            await write(posted)
             return {}
 
-        await write_once(request, actor, form, write)
+        await write_once(request, actor, form, once)
     except DomainError as exc:
-        values = dict(form) if "form" in locals() else {}
-        return await _page(request, session, actor, proposal, errors=form_errors(exc), values=values, status=exc.status)
-    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + "?sent=pledge#pledge")
+        values = dict(form) if form is not None else {}
+        return await _page(request, *where, errors=form_errors(exc), values=values, status=exc.status)
+    return redirect(url("proposal_page", code=session.code, proposal_id=proposal.id) + f"?sent={sent}#{sent}")
 
 
 @guarded
@@ -143,8 +153,6 @@ async def support(request: Request) -> Response:
     except DomainError as exc:
         return error_page(request, exc)
     if is_htmx(request):
-        from deliberate.proposals.services import decorate
-
         view = (await decorate(actor, [proposal]))[0]
         return render(
             request,
