@@ -30,6 +30,7 @@ from deliberate.settings import Settings
 from deliberate.statements.opinion import MapWorker
 from deliberate.web import urls
 from deliberate.web.assets import NOT_GZIPPED
+from deliberate.web.bodylimit import BodyLimitMiddleware
 from deliberate.web.frames import FrameMiddleware
 from deliberate.web.language import LanguageMiddleware
 from deliberate.web.live import render_update
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(WriteTimer),
             Middleware(LanguageMiddleware, secure_cookies=settings.production),
             Middleware(SecurityMiddleware, secure_cookies=settings.production),
+            Middleware(BodyLimitMiddleware),  # after language and CSRF state: its refusal is a translated page
             Middleware(ThrottleMiddleware),
         ],
         exception_handlers={DomainError: domain_error, HTTPException: http_error, Exception: server_error},

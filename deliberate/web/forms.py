@@ -10,17 +10,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from deliberate.actors import Actor
-from deliberate.errors import DomainError, PermissionDenied
+from deliberate.errors import PermissionDenied
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
+from deliberate.web.bodylimit import PayloadTooLarge
 from deliberate.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 
 MAX_FORM_BYTES = 64 * 1024
-
-
-class PayloadTooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 async def read_form(request: Request) -> FormData:

@@ -73,9 +73,11 @@ async def holds_session(scope: Scope, name: str, params: dict[str, Any], code: s
     limit an address is refused every code, or a guesser would know a hit by the missing refusal; but phones
     that have joined carry on, so a hall behind one router is not locked out of its own session by typos."""
     raw = _credential(scope, name, params | {"code": code})
-    if not raw or len(raw) > 100:
+    code = normalise_code(code)
+    # A code that cannot be one is no session anyone holds (and the code column refuses a longer value).
+    if not raw or len(raw) > 100 or not looks_like_code(code):
         return False
-    return await Participant.filter(token_hash=token_hash(raw), session__code=normalise_code(code)).exists()
+    return await Participant.filter(token_hash=token_hash(raw), session__code=code).exists()
 
 
 def _refusal(scope: Scope, exc: RateLimited) -> Response:

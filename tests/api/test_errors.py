@@ -65,7 +65,7 @@ async def test_oversized_body_is_refused(
     r = await client.request(
         method, path.format(**scene), json={"body": "ก" * 70_000}, headers=scene[who] if who else {}
     )
-    assert_error(r, 422)
+    assert_error(r, 413)
     assert await row_counts() == before
 
 

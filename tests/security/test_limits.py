@@ -117,3 +117,22 @@ async def test_participant_writes_and_slow_mode(strict: httpx.AsyncClient) -> No
     assert (
         await strict.post(f"/api/v1/sessions/{s['code']}/phase", headers=staff, json={"slow_mode": 9999})
     ).status_code == 422
+
+
+async def test_a_long_code_with_a_token_under_lockout_is_refused_not_a_server_error(
+    strict: httpx.AsyncClient,
+) -> None:
+    """Past the wrong-code limit a caller holding a token is asked whether it belongs to the code's session; a
+    code longer than any real one (the code column's width) used to end that question in a server error."""
+    for guess in ("AAAAAA", "CCCCCC", "DDDDDD"):
+        await strict.post(f"/api/v1/sessions/{guess}/participants", json={"display_name": "x", "consent": True})
+    for code in ("ABCDEFG", "ABCDEFGHIJKLMNOP", "A" * 300):
+        r = await strict.post(
+            f"/api/v1/sessions/{code}/proposals",
+            json={"title": "x"},
+            headers={"authorization": "Bearer abcdefabcdefabcdef", "accept-language": "en"},
+        )
+        assert r.status_code == 429 and "do not exist" in r.json()["message"], (code, r.status_code, r.text[:200])
+        strict.cookies.set(f"dlb_p_{code}", "abcdefabcdefabcdef")
+        page = await strict.get(f"/s/{code}")
+        assert page.status_code == 429, (code, page.status_code)
