@@ -99,6 +99,26 @@ async def create_session(actor: Actor, assembly: Assembly, *, title: object, pre
     raise RuntimeError("could not draw a free join code")
 
 
+async def create_assembly_with_session(
+    actor: Actor,
+    *,
+    title: object,
+    assembly_title: object,
+    themes: object,
+    province_code: object = "",
+    venue: object = "",
+    premoderation: bool = False,
+) -> Session:
+    """A new assembly around its first session, in one act: everything the two take is checked before either is
+    written, so a session title that would be refused leaves no assembly and no themes behind."""
+    require_facilitator(actor)
+    clean_text(title, field="title", max_length=200)
+    assembly = await create_assembly(
+        actor, title=assembly_title or title, themes=themes, province_code=province_code, venue=venue
+    )
+    return await create_session(actor, assembly, title=title, premoderation=premoderation)
+
+
 async def get_assembly(assembly_id: object) -> Assembly:
     """An assembly by id, given as a number or as the digits of a URL path."""
     if isinstance(assembly_id, str) and assembly_id.isdigit() and len(assembly_id) < 12:

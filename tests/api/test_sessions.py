@@ -10,7 +10,7 @@ import pytest
 from deliberate.sessions.codes import looks_like_code
 from deliberate.sessions.models import Participant
 from deliberate.sessions.phases import PHASES
-from tests.conftest import PASSWORD, THAI_THEMES, UNNORMALISED_THAI, Api, unique_email
+from tests.conftest import PASSWORD, THAI_THEMES, UNNORMALISED_THAI, Api, row_counts, unique_email
 
 
 async def test_staff_token_for_right_password_only(api: Api, client: httpx.AsyncClient) -> None:
@@ -80,6 +80,23 @@ async def test_only_facilitators_create_sessions(api: Api, client: httpx.AsyncCl
     r = await client.post("/api/v1/sessions", json={"title": "ไม่ควรสร้างได้", "themes": ["ก"]}, headers=headers)
     assert r.status_code == (403 if role else 401)
     assert set(r.json()) >= {"error", "message"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"assembly_title": "สมัชชาสวัสดิการชุมชน", "title": "", "themes": ["ผู้สูงอายุ"]},
+        {"assembly_title": "สมัชชาสวัสดิการชุมชน", "title": "ก" * 201, "themes": ["ผู้สูงอายุ"]},
+        {"assembly_title": "สมัชชาสวัสดิการชุมชน", "title": ["not", "text"], "themes": ["ผู้สูงอายุ"]},
+    ],
+)
+async def test_a_refused_session_leaves_no_assembly_behind(
+    client: httpx.AsyncClient, facilitator: dict[str, str], body: dict[str, object]
+) -> None:
+    before = await row_counts()
+    r = await client.post("/api/v1/sessions", json=body, headers=facilitator | {"accept-language": "en"})
+    assert r.status_code == 422 and r.json()["field"] == "title", r.text
+    assert await row_counts() == before
 
 
 async def test_facilitator_can_set_every_phase_in_any_order(

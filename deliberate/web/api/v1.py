@@ -156,25 +156,26 @@ async def create_session(request: Request, actor: Actor) -> tuple[int, object]:
     """Create a session; with no assembly_id a new assembly is made around it with the given themes."""
     require_facilitator(actor)
     data = await read_json(request)
+    premoderation = bool(data.get("premoderation", False))
     if data.get("assembly_id") is not None:
         assembly = await sessions.get_assembly(data.get("assembly_id"))
+        session = await sessions.create_session(actor, assembly, title=data.get("title"), premoderation=premoderation)
     else:
-        assembly = await sessions.create_assembly(
+        session = await sessions.create_assembly_with_session(
             actor,
-            title=data.get("assembly_title") or data.get("title"),
+            title=data.get("title"),
+            assembly_title=data.get("assembly_title"),
             themes=data.get("themes"),
             province_code=data.get("province_code", ""),
             venue=data.get("venue", ""),
+            premoderation=premoderation,
         )
-    session = await sessions.create_session(
-        actor, assembly, title=data.get("title"), premoderation=bool(data.get("premoderation", False))
-    )
     return 201, {
         "id": session.id,
         "code": session.code,
         "join_url": join_url(request, session.code),
         "phase": session.phase,
-        "assembly_id": assembly.id,
+        "assembly_id": session.assembly_id,
     }
 
 
