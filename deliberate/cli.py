@@ -154,11 +154,12 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--simulate", default=0, show_default=True, type=int, help="Simulated participants acting live.")
-def demo(host: str, port: int, simulate: int) -> None:
+@click.option("--force", is_flag=True, help="Seed even when DELIBERATE_ENV=production.")
+def demo(host: str, port: int, simulate: int, force: bool) -> None:
     """Seed the Phuket demo assembly and serve it."""
     from deliberate.demo import run_demo
 
-    run_demo(host, port, simulate)
+    run_demo(host, port, simulate, force)
 
 
 @main.group("import")

@@ -3,8 +3,9 @@ come alive with simulated participants.
 
     deliberate demo --port 8000 --simulate 5
 
-Seeding is idempotent: the demo facilitator, the assembly and its session are reused when they exist;
-only the facilitator's password is drawn afresh on every run (and printed).
+Seeding is idempotent: the demo facilitator, the assembly and its session are reused when they exist. The
+facilitator's password is printed when the account is made; later runs leave the account as it is and print
+a one-hour link to set a new password instead. It refuses DELIBERATE_ENV=production unless told --force.
 """
 
 from __future__ import annotations
@@ -271,25 +272,31 @@ SIM_IDEAS = [  # (theme index, title, body, target groups)
 class Seeded:
     code: str
     email: str
-    password: str
+    password: str | None  # None when the demo facilitator existed already: demo never changes an account
     phase: str
     created: bool
+    reset_token: str | None = None  # then a one-hour link lets whoever runs the demo set a password
 
 
-async def _facilitator(password: str) -> StaffUser:
+class DemoRefused(Exception):
+    """The demo will not seed here; the message says why and what to do."""
+
+
+async def _facilitator(password: str) -> tuple[StaffUser, bool]:
+    """The demo facilitator, and whether it was made now. An account that exists is left exactly as it is: on a
+    database where staff disabled or demoted it, the demo once quietly gave it back its power and a password."""
     from deliberate.accounts.models import Role, StaffUser
-    from deliberate.accounts.passwords import hash_password
     from deliberate.accounts.services import create_staff_user
 
     user = await StaffUser.get_or_none(email=DEMO_EMAIL)
     if user is None:
-        return await create_staff_user(DEMO_EMAIL, "facilitator", password, DEMO_FACILITATOR_NAME)
-    user.password_hash = hash_password(password)
-    if user.role not in (Role.FACILITATOR, Role.ADMIN):
-        user.role = Role.FACILITATOR
-    user.is_active = True
-    await user.save(update_fields=["password_hash", "role", "is_active"])
-    return user
+        return await create_staff_user(DEMO_EMAIL, "facilitator", password, DEMO_FACILITATOR_NAME), True
+    if not user.is_active or user.role not in (Role.FACILITATOR, Role.ADMIN):
+        raise DemoRefused(
+            f"{DEMO_EMAIL} exists on this database but is disabled or no longer a facilitator; "
+            "the demo leaves staff accounts as they are. Use a database of its own (DATABASE_URL)."
+        )
+    return user, False
 
 
 async def _seed_session(facilitator: StaffUser, session: Session) -> None:
@@ -438,9 +445,10 @@ STATEMENTS = (
 
 
 async def seed(settings: Settings) -> Seeded:
-    """Create (or find) the demo facilitator, assembly and session. The password is new on every run."""
+    """Create (or find) the demo facilitator, assembly and session."""
     from tortoise import Tortoise
 
+    from deliberate.accounts.links import issue_reset
     from deliberate.actors import Actor
     from deliberate.db import migrate, tortoise_config
     from deliberate.proposals.models import Proposal
@@ -451,7 +459,8 @@ async def seed(settings: Settings) -> Seeded:
     await Tortoise.init(config=tortoise_config(settings.db_url))
     try:
         password = secrets.token_urlsafe(12)
-        facilitator = await _facilitator(password)
+        facilitator, made = await _facilitator(password)
+        reset = None if made else (await issue_reset(DEMO_EMAIL)).token
         staff = Actor(staff=facilitator)
         created = False
         assembly = await Assembly.filter(title=ASSEMBLY_TITLE, province_code=PROVINCE).order_by("id").first()
@@ -473,7 +482,7 @@ async def seed(settings: Settings) -> Seeded:
         if not await Proposal.filter(session_id=session.id).exists():
             await _seed_session(facilitator, session)
             created = True
-        return Seeded(session.code, facilitator.email, password, session.phase, created)
+        return Seeded(session.code, facilitator.email, password if made else None, session.phase, created, reset)
     finally:
         await Tortoise.close_connections()
 
@@ -623,8 +632,11 @@ def print_banner(seeded: Seeded, host: str, port: int, simulate: int) -> None:
         ("Console", f"{base}/staff/s/{seeded.code}"),
         ("Staff login", f"{base}/staff/login"),
         ("Facilitator", seeded.email),
-        ("Password", f"{seeded.password}   (new on every run)"),
     ]
+    if seeded.password:
+        lines.append(("Password", seeded.password))
+    else:
+        lines.append(("Password", f"unchanged; to set a new one: {base}/staff/reset?t={seeded.reset_token}"))
     if simulate:
         lines.append(("Simulated", f"{simulate} participants acting every few seconds"))
     click.echo("")
@@ -670,9 +682,15 @@ async def _serve(settings: Settings, host: str, port: int, code: str, simulate: 
                 await simulation
 
 
-def run_demo(host: str, port: int, simulate: int) -> None:
+def run_demo(host: str, port: int, simulate: int, force: bool = False) -> None:
     settings = Settings.from_env()
-    seeded = asyncio.run(seed(settings))
+    if settings.production and not force:
+        # The demo writes a made-up assembly and a staff account: never into a live database by accident.
+        raise SystemExit("DELIBERATE_ENV=production: the demo will not seed a production database (--force to insist).")
+    try:
+        seeded = asyncio.run(seed(settings))
+    except DemoRefused as exc:
+        raise SystemExit(f"deliberate demo: {exc}") from None
     if simulate > MAX_SIMULATED:
         click.echo(f"  (simulating {MAX_SIMULATED} participants, the most the demo runs)")
     simulate = max(0, min(int(simulate), MAX_SIMULATED))

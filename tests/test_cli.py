@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import PASSWORD, ROOT, child_env, deliberate_command, unique_email
 
@@ -41,3 +44,77 @@ def test_users_add_refuses_a_short_password_and_unknown_roles(database_url: str)
     )
     assert role.returncode == 2
     assert "king" in role.stderr
+
+
+SEED_DEMO = """
+import asyncio, json, sys
+from deliberate.demo import DemoRefused, seed
+from deliberate.settings import Settings
+try:
+    print(json.dumps(asyncio.run(seed(Settings(database_url=sys.argv[1]))).__dict__))
+except DemoRefused as exc:
+    print(json.dumps({"refused": str(exc)}))
+"""
+ACCOUNT = """
+import asyncio, json, sys
+from tortoise import Tortoise
+from deliberate.accounts.models import StaffUser
+from deliberate.db import tortoise_config
+
+async def main():
+    await Tortoise.init(config=tortoise_config(sys.argv[1]))
+    user = await StaffUser.get(email="facilitator@demo.local")
+    if len(sys.argv) > 2:
+        user.is_active = False
+        await user.save(update_fields=["is_active"])
+    print(json.dumps({"hash": user.password_hash, "role": user.role.value, "active": user.is_active}))
+    await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+
+
+def python(database_url: str, script: str, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, database_url, *args],
+        env=child_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_demo_never_changes_an_existing_account(tmp_path: Path) -> None:
+    """The first run makes the demo facilitator and prints its password; a later run leaves the account as it
+    is (a reset link instead), and one whose account staff disabled refuses rather than re-enabling it."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    first = python(url, SEED_DEMO)
+    assert first["password"] and first["reset_token"] is None
+    made = python(url, ACCOUNT)
+    second = python(url, SEED_DEMO)
+    assert second["password"] is None and second["reset_token"] and second["code"] == first["code"]
+    assert python(url, ACCOUNT) == made  # same hash, role and state
+    disabled = python(url, ACCOUNT, "disable")
+    refused = python(url, SEED_DEMO)
+    assert "disabled or no longer a facilitator" in str(refused["refused"])
+    assert python(url, ACCOUNT) == disabled
+
+
+def test_the_demo_refuses_a_production_environment(tmp_path: Path) -> None:
+    db = tmp_path / "prod.sqlite3"
+    env = child_env(f"sqlite:///{db}") | {"DELIBERATE_ENV": "production", "SECRET_KEY": "x" * 40}
+    done = subprocess.run(
+        [deliberate_command(), "demo", "--port", "1"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0 and "will not seed a production database" in done.stderr
+    assert not db.exists()  # nothing written, not even the schema
