@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,6 +34,17 @@ def cookie_value(scope: Scope, name: str) -> str | None:
     return None
 
 
+def same_origin(scope: Scope) -> bool:
+    """Whether a request's Origin, when it gives one, names the host it was sent to."""
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    parsed = urlsplit(origin.decode("latin-1").lower())
+    return parsed.scheme in ("http", "https") and bool(host) and parsed.netloc == host
+
+
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
 
@@ -43,6 +55,12 @@ class SecurityMiddleware:
         self.secure = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and not same_origin(scope):
+            # A page on another site may open a socket here with our cookies (browsers send them): the console's
+            # live updates would reach it. Browsers always say where a socket comes from; tools without a
+            # browser send no Origin and are judged by their credentials as before.
+            await send({"type": "websocket.close", "code": 4403, "reason": ""})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -122,3 +122,18 @@ async def test_unknown_codes_count_with_http_against_one_limit(base: str) -> Non
         # ...and over HTTP, where socket misses counted as well.
         r = await http.post(f"/api/v1/sessions/{real}/participants", json={"display_name": "ก", "consent": True})
         assert r.status_code == 429 and r.json()["message"] and int(r.headers["retry-after"]) > 0
+
+
+async def test_a_socket_from_another_site_is_refused(base: str) -> None:
+    """A page on another site could open the console's socket with the facilitator's cookies; the browser says
+    where it comes from, and only this host is let in. A tool with no Origin is judged by its credentials."""
+    code = await new_session(base)
+    for foreign in ("http://evil.example", f"http://{base}.evil.example", "null", f"ftp://{base}"):
+        with pytest.raises(InvalidStatus) as refused:
+            async with websockets.connect(f"ws://{base}/ws/sessions/{code}", origin=foreign, open_timeout=5):  # type: ignore[arg-type]
+                pass
+        assert refused.value.response.status_code == 403, foreign
+    async with websockets.connect(f"ws://{base}/ws/sessions/{code}", origin=f"http://{base}", open_timeout=5) as ws:  # type: ignore[arg-type]
+        await asyncio.wait_for(ws.ping(), 2)
+    async with websockets.connect(f"ws://{base}/ws/sessions/{code}", open_timeout=5) as ws:
+        await asyncio.wait_for(ws.ping(), 2)
