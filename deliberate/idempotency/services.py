@@ -24,6 +24,11 @@ from deliberate.errors import Conflict, DomainError, ValidationError
 from deliberate.i18n import N_
 
 MAX_KEY = 100
+# Answers that hand out a secret: a participant's or staff member's token, a one-time link. The record keeps
+# the rest of the answer but never these (a database dump, or a second caller guessing the key and body,
+# would otherwise get them); a repeat of such a write answers 409 and the caller starts again.
+SECRET_FIELDS = frozenset({"token", "url"})
+WITHHELD = "__withheld__"
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -54,7 +59,19 @@ async def _replay(actor_key: str, key: str, fp: str) -> tuple[int, object] | Non
         return None
     if previous["fingerprint"] != fp:
         raise Conflict(N_("This Idempotency-Key was already used for a different request."))
-    return previous["status"], json.loads(previous["body"])
+    body = json.loads(previous["body"])
+    if isinstance(body, dict) and body.get(WITHHELD):
+        raise Conflict(
+            N_("This request was already answered, and what it handed out is shown only once. Please start again.")
+        )
+    return previous["status"], body
+
+
+def _kept(body: object) -> str:
+    """The answer as the record keeps it: without its secrets, marked when one was left out."""
+    if isinstance(body, dict) and SECRET_FIELDS & body.keys():
+        body = {k: v for k, v in body.items() if k not in SECRET_FIELDS} | {WITHHELD: True}
+    return json.dumps(body, ensure_ascii=False)
 
 
 class _Duplicate(Exception):
@@ -81,7 +98,7 @@ async def once(
                     key,
                     fp,
                     status,
-                    json.dumps(body, ensure_ascii=False),
+                    _kept(body),
                     datetime.now(UTC),
                 ):
                     raise _Duplicate

@@ -69,7 +69,8 @@ async def test_purge_keeps_the_figures_and_drops_the_names(
 async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(
     api: Api, facilitator: dict[str, str]
 ) -> None:
-    """The stored answer to a join through the API holds the phone's token: it may not outlive its use."""
+    """Stored answers to writes through the API are purged after the replay period (they hold what people sent
+    and what they were answered; never a token, see tests/idempotency)."""
     import datetime as dt
 
     from deliberate.idempotency.models import IdempotencyRecord
@@ -84,7 +85,7 @@ async def test_purge_drops_old_replies_to_retried_writes_but_keeps_sync_imports(
     assert r.status_code == 201
     token = r.json()["token"]
     record = await IdempotencyRecord.get(key="join-once")
-    assert token in record.body
+    assert token not in record.body
     await IdempotencyRecord.create(actor="sync", key="laptop:1", fingerprint="x", status=201, body="{}")
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=REPLAY_DAYS, hours=1)
     await IdempotencyRecord.filter(id=record.id).update(created_at=old)

@@ -3,6 +3,7 @@ shapes the answer; permission lives in the services."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Awaitable, Callable
@@ -103,6 +104,14 @@ def ok(body: object, status: int = 200) -> JSONResponse:
 Handler = Callable[[Request, Actor], Awaitable[tuple[int, object]]]
 
 
+def _caller(request: Request, actor: Actor) -> str:
+    """Whose key space an Idempotency-Key lives in. Callers without a credential are told apart by address
+    (hashed: the record keeps no address), so one caller's key never answers another's request."""
+    if actor.staff is not None or actor.participant is not None:
+        return actor.key
+    return "anonymous:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:16]
+
+
 def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a write: who is acting, and the Idempotency-Key replay."""
 
@@ -111,7 +120,7 @@ def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         body = await request.body()
         fp = fingerprint(request.method, request.url.path, body)
         status, payload = await once(
-            actor.key, request.headers.get("idempotency-key"), fp, lambda: handler(request, actor)
+            _caller(request, actor), request.headers.get("idempotency-key"), fp, lambda: handler(request, actor)
         )
         return ok(payload, status)
 
