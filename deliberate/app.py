@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(GZipMiddleware, exclude_content_types=NOT_GZIPPED),  # HTML and JSON; http only
             Middleware(WriteTimer),
             Middleware(LanguageMiddleware, secure_cookies=settings.production),
-            Middleware(SecurityMiddleware, secure_cookies=settings.production),
+            Middleware(SecurityMiddleware, secure_cookies=settings.production, secret=settings.secret_key),
             Middleware(BodyLimitMiddleware),  # after language and CSRF state: its refusal is a translated page
             Middleware(ThrottleMiddleware),
         ],

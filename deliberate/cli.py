@@ -115,7 +115,9 @@ def _serve(host: str, port: int, settings: Settings, workers: int = 1) -> None:
     configure_logs(settings.production)
     options["log_config"] = None  # keep ours
     if workers > 1:
-        # Each worker builds its own app from the environment (Settings.from_env) and joins the Redis bus.
+        # Each worker builds its own app from the environment (Settings.from_env) and joins the Redis bus; they
+        # must share one secret, or a form drawn by one worker would be refused by another.
+        os.environ.setdefault("SECRET_KEY", settings.secret_key)
         uvicorn.run("deliberate.app:create_app", factory=True, workers=workers, **options)
     else:
         uvicorn.run(create_app(settings), **options)

@@ -3,6 +3,7 @@ CSRF cookie that every state-changing form echoes back."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from http.cookies import SimpleCookie
@@ -22,16 +23,30 @@ CSP = (
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
+    return _cookies(scope).get(name)
+
+
+def form_token(key: bytes, nonce: str, scope: Scope) -> str:
+    """What forms must echo: the cookie's nonce signed together with who the browser is signed in as. The
+    cookie alone is not enough, so a nonce that another site managed to set (a sibling subdomain, a network
+    that rewrote a plain-HTTP answer) gives it no form token that works for the staff member or participant
+    behind this browser; a login or a join changes the token, and a page from before it asks for a reload."""
+    who = sorted(
+        (name, value) for name, value in _cookies(scope).items() if name == "dlb_staff" or name.startswith("dlb_p_")
+    )
+    message = nonce + "\n" + "\n".join(f"{name}={value}" for name, value in who)
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
     for key, value in scope.get("headers", []):
         if key == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
             except Exception:  # noqa: S112 (a malformed cookie header is ignored, not fatal)
                 continue
-            if name in jar:
-                return jar[name].value
-    return None
+    return {name: morsel.value for name, morsel in jar.items()}
 
 
 def same_origin(scope: Scope) -> bool:
@@ -50,9 +65,10 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False, secret: str = "") -> None:
         self.app = app
         self.secure = secure_cookies
+        self.key = hashlib.sha256(b"csrf\n" + secret.encode()).digest()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and not same_origin(scope):
@@ -68,7 +84,8 @@ class SecurityMiddleware:
         fresh = token is None or len(token) != 43
         if fresh:
             token = secrets.token_urlsafe(32)
-        scope.setdefault("state", {})["csrf_token"] = token
+        assert token is not None
+        scope.setdefault("state", {})["csrf_token"] = form_token(self.key, token, scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
