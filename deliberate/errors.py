@@ -26,6 +26,11 @@ class DomainError(Exception):
         return body
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
 class ValidationError(DomainError):
     status = 422
     code = "invalid"

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deliberate.errors import DomainError
+from deliberate.errors import PayloadTooLarge
 from deliberate.i18n import N_
 
 # Every body the app takes is a form or a JSON object of a few kilobytes; the largest, a draft resolution
@@ -24,11 +24,6 @@ DEFAULT_CAP = 64 * 1024
 CAPS: dict[str, int] = {}
 # Reading stops at the cap, plus this slack for the multipart/urlencoded framing around the fields.
 FRAMING = 4 * 1024
-
-
-class PayloadTooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 def cap_for(scope: Scope) -> int:

@@ -10,10 +10,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from deliberate.actors import Actor
-from deliberate.errors import PermissionDenied
+from deliberate.errors import PayloadTooLarge, PermissionDenied
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
-from deliberate.web.bodylimit import PayloadTooLarge
 from deliberate.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 
 MAX_FORM_BYTES = 64 * 1024

@@ -88,8 +88,9 @@ async def staff(request: Request, session: Session | None = None) -> Actor:
 
 async def facilitator(request: Request) -> tuple[Session, Actor]:
     """A facilitator (or an administrator) running this session: the console and the resolutions desk."""
+    # Sign-in first: to anyone else a real code and an unknown one look the same (both go to sign in).
+    actor = await staff(request)
     session = await session_of(request)
-    actor = await staff(request, session)
     if not actor.is_facilitator():
         raise Refused(error_page(request, PermissionDenied(N_("Only facilitators can do this."))))
     return session, actor
@@ -97,8 +98,8 @@ async def facilitator(request: Request) -> tuple[Session, Actor]:
 
 async def steward(request: Request) -> tuple[Session, Actor]:
     """Facilitators and officials: the answers-and-follow-up desk and the downloads of the brief."""
+    actor = await staff(request)
     session = await session_of(request)
-    actor = await staff(request, session)
     if not (actor.is_facilitator() or actor.is_official()):
         raise Refused(error_page(request, PermissionDenied(N_("Only facilitators and officials can do this."))))
     return session, actor

@@ -26,14 +26,16 @@ def cookie_value(scope: Scope, name: str) -> str | None:
     return _cookies(scope).get(name)
 
 
-def form_token(key: bytes, nonce: str, scope: Scope) -> str:
+def csrf_key(secret: str) -> bytes:
+    return hashlib.sha256(b"csrf\n" + secret.encode()).digest()
+
+
+def form_token(key: bytes, nonce: str, cookies: dict[str, str]) -> str:
     """What forms must echo: the cookie's nonce signed together with who the browser is signed in as. The
     cookie alone is not enough, so a nonce that another site managed to set (a sibling subdomain, a network
     that rewrote a plain-HTTP answer) gives it no form token that works for the staff member or participant
     behind this browser; a login or a join changes the token, and a page from before it asks for a reload."""
-    who = sorted(
-        (name, value) for name, value in _cookies(scope).items() if name == "dlb_staff" or name.startswith("dlb_p_")
-    )
+    who = sorted((name, value) for name, value in cookies.items() if name == "dlb_staff" or name.startswith("dlb_p_"))
     message = nonce + "\n" + "\n".join(f"{name}={value}" for name, value in who)
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
@@ -68,7 +70,7 @@ class SecurityMiddleware:
     def __init__(self, app: ASGIApp, *, secure_cookies: bool = False, secret: str = "") -> None:
         self.app = app
         self.secure = secure_cookies
-        self.key = hashlib.sha256(b"csrf\n" + secret.encode()).digest()
+        self.key = csrf_key(secret)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and not same_origin(scope):
@@ -85,7 +87,7 @@ class SecurityMiddleware:
         if fresh:
             token = secrets.token_urlsafe(32)
         assert token is not None
-        scope.setdefault("state", {})["csrf_token"] = form_token(self.key, token, scope)
+        scope.setdefault("state", {})["csrf_token"] = form_token(self.key, token, _cookies(scope))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

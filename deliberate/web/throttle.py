@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from deliberate.accounts.services import user_for_token
 from deliberate.i18n import N_
 from deliberate.idempotency.services import answered
 from deliberate.ratelimit import RateLimited, limiter_for, slow_mode_policy
@@ -59,6 +60,24 @@ def _route(scope: Scope) -> tuple[str, dict[str, Any]]:
     return (route.name, child.get("path_params", {})) if isinstance(route, Route) else ("", {})
 
 
+async def _is_staff(scope: Scope, name: str) -> bool:
+    conn = HTTPConnection(scope)
+    if name.startswith("api_"):
+        scheme, _, token = conn.headers.get("authorization", "").partition(" ")
+        return bool(token.strip()) and await user_for_token(token.strip(), "api") is not None
+    return await user_for_token(conn.cookies.get("dlb_staff"), "web") is not None
+
+
+def _staff_only(scope: Scope, name: str) -> bool:
+    """Whether a route is one of the staff's own (its path under /staff/): their guards refuse participants
+    outright, and a facilitator who also joined from the same browser is not held to a participant's pace."""
+    names: set[str] | None = getattr(scope["app"].state, "staff_routes", None)
+    if names is None:
+        names = {r.name for r in scope["app"].router.routes if isinstance(r, Route) and r.path.startswith("/staff/")}
+        scope["app"].state.staff_routes = names
+    return name in names
+
+
 def _credential(scope: Scope, name: str, params: dict[str, Any]) -> str | None:
     conn = HTTPConnection(scope)
     if name.startswith("api_"):
@@ -69,9 +88,12 @@ def _credential(scope: Scope, name: str, params: dict[str, Any]) -> str | None:
 
 
 async def holds_session(scope: Scope, name: str, params: dict[str, Any], code: str) -> bool:
-    """Whether the caller already belongs to this session (a participant's token for it). Past the wrong-code
-    limit an address is refused every code, or a guesser would know a hit by the missing refusal; but phones
-    that have joined carry on, so a hall behind one router is not locked out of its own session by typos."""
+    """Whether the caller already belongs to this session (a participant's token for it) or is signed-in staff.
+    Past the wrong-code limit an address is refused every code, or a guesser would know a hit by the missing
+    refusal; but phones that have joined carry on, and so does the facilitator's console, so a hall behind one
+    router is not locked out of its own session by typos."""
+    if await _is_staff(scope, name):
+        return True
     raw = _credential(scope, name, params | {"code": code})
     code = normalise_code(code)
     # A code that cannot be one is no session anyone holds (and the code column refuses a longer value).
@@ -95,9 +117,11 @@ class ThrottleMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not (scope["path"].startswith(("/s/", "/api/v1/")) or scope["path"] == "/"):
+        if scope["type"] != "http" or scope["path"].startswith(("/static/", "/vendor/")):
             await self.app(scope, receive, send)
             return
+        # Chosen by route, not by path: every route that takes a session code counts the codes that do not
+        # exist (the staff pages' too), and every route a participant writes through is limited.
         limiter = limiter_for(scope["app"])
         name, params = _route(scope)
         address = client_address(scope)
@@ -117,7 +141,7 @@ class ThrottleMiddleware:
                 )(scope, receive, send)
                 return
         slow_key = None
-        if scope["method"] in WRITES:
+        if scope["method"] in WRITES and not _staff_only(scope, name):
             refusal, slow_key = await self._participant_write(scope, name, params)
             if refusal is not None:
                 await _refusal(scope, refusal)(scope, receive, send)

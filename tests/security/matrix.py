@@ -21,13 +21,13 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from deliberate.accounts.services import create_staff_user
 from deliberate.web.identity import STAFF_COOKIE, participant_cookie
-from deliberate.web.security import CSRF_COOKIE
+from deliberate.web.security import CSRF_COOKIE, csrf_key, form_token
 
 ACTORS = ("anonymous", "participant_a", "participant_b", "facilitator", "official", "admin")
 # Least privileged first: on a fresh world per route, a refused actor can never spoil what a later,
 # permitted one sees.
 PASSWORD = "correct horse battery staple"
-CSRF = "m" * 43  # any 43-character value: the middleware keeps a well-formed cookie as it is
+CSRF = "m" * 43  # the cookie's nonce: any 43 characters are kept as they are; `send` signs it for each jar
 WS_VIEWS = ("participant", "projector", "console")
 MOUNT_FILES = {
     "static": "/static/css/app.css",
@@ -132,6 +132,12 @@ class Matrix:
         """A request carrying exactly these cookies and nothing the client kept from earlier answers."""
         self.client.cookies.clear()
         headers = kw.pop("headers", {}) | {"cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        # The CSRF stand-in becomes the token a page would have drawn for exactly these cookies.
+        token = form_token(csrf_key(self.app.state.settings.secret_key), CSRF, cookies)
+        if isinstance(kw.get("data"), dict) and kw["data"].get("csrf_token") == CSRF:
+            kw["data"] = kw["data"] | {"csrf_token": token}
+        if isinstance(kw.get("content"), bytes):
+            kw["content"] = kw["content"].replace(b"csrf_token=" + CSRF.encode(), b"csrf_token=" + token.encode())
         return await self.client.request(method, path, headers=headers, **kw)
 
     async def api(self, method: str, path: str, who: str | None, body: object = None, *, expect: int = 200) -> Any:

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from deliberate.accounts.services import create_staff_user
 from deliberate.app import create_app
 from deliberate.settings import Settings
-from tests.conftest import PASSWORD, Api, unique_email
+from tests.conftest import PASSWORD, Api, Browser, unique_email
 
 
 @pytest.fixture
@@ -137,3 +137,29 @@ async def test_a_long_code_with_a_token_under_lockout_is_refused_not_a_server_er
         strict.cookies.set(f"dlb_p_{code}", "abcdefabcdefabcdef")
         page = await strict.get(f"/s/{code}")
         assert page.status_code == 429, (code, page.status_code)
+
+
+async def test_staff_pages_count_wrong_codes_and_look_alike_to_strangers(strict: httpx.AsyncClient) -> None:
+    """Through the staff pages too, a code that does not exist counts as a miss; and before sign-in a real code
+    and an unknown one answer alike (both go to sign in), so the pages tell a stranger nothing."""
+    api = Api(strict)
+    real = (await api.new_session(await api.staff(), phase="ideas"))["code"]
+    for path in ("/staff/s/{}", "/staff/s/{}/outcomes"):
+        known = await strict.get(path.format(real))
+        unknown = await strict.get(path.format("ZZZZZZ"))
+        assert (known.status_code, unknown.status_code) == (303, 303)
+        assert known.headers["location"].startswith("/staff/login")
+    email = unique_email()
+    await create_staff_user(email, "facilitator", PASSWORD)
+    web = Browser(strict)
+    await web.get("/staff/login")
+    await web.sign_in(email)
+    for guess in ("AAAAAA", "CCCCCC", "DDDDDD"):
+        assert (await strict.get(f"/staff/s/{guess}")).status_code == 404
+    # Signed-in staff keep their console however many misses their address has (a venue's shared router) ...
+    assert (await strict.get(f"/staff/s/{real}")).status_code == 200
+    # ... while the misses count for everyone else at that address, through every door.
+    strict.cookies.clear()
+    r = await strict.get(f"/s/{real}/join", headers={"accept-language": "en"})
+    assert r.status_code == 429 and "retry-after" in r.headers
+    assert (await strict.get(f"/staff/s/{real}")).status_code == 429

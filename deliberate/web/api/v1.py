@@ -16,7 +16,7 @@ from deliberate.accounts.services import issue_token, sign_in
 from deliberate.actors import Actor, require_facilitator
 from deliberate.comments.models import Comment
 from deliberate.comments.services import add_comment
-from deliberate.errors import DomainError, NotAuthenticated, NotFound, ValidationError
+from deliberate.errors import DomainError, NotAuthenticated, NotFound, PayloadTooLarge, ValidationError
 from deliberate.i18n import N_
 from deliberate.idempotency.services import fingerprint, once
 from deliberate.moderation.services import hide_comment, moderate, restore_comment
@@ -28,7 +28,6 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.supports.services import add_support, support_count, withdraw_support
 from deliberate.text import as_int
-from deliberate.web.bodylimit import PayloadTooLarge
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
 from deliberate.web.views.participant.join import join_url
