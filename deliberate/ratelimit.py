@@ -55,6 +55,7 @@ class Limiter:
         self.login_address = Policy.parse("login-address", settings.login_failures_per_address)
         self.code_misses = Policy.parse("code-misses", settings.code_misses_per_address)
         self.writes = Policy.parse("writes", settings.participant_writes)
+        self.joins = Policy.parse("joins", settings.joins_per_address)
 
     async def wait(self, policy: Policy, key: str) -> int:
         """Seconds until `key` may act again under `policy`; 0 when it may now."""

@@ -26,6 +26,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# The abuse limits, each overridable from the environment as DELIBERATE_<NAME> (docs/security.md).
+LIMITS = (
+    "login_failures_per_account",
+    "login_failures_per_address",
+    "code_misses_per_address",
+    "participant_writes",
+    "joins_per_address",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -44,6 +54,9 @@ class Settings:
     # Where the rate-limit counters live in a shared Redis; by default the database's own namespace.
     limits_namespace: str = ""
     participant_writes: str = "30/minute;300/hour"
+    # Joins per address: a hall of 300 behind one router joins within a minute or two and never comes near
+    # 60 in 5 seconds; a script making hundreds a second is refused after the first 60.
+    joins_per_address: str = "60/5seconds;1000/hour"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -60,6 +73,9 @@ class Settings:
         if env.get("DELIBERATE_LIMITS_NAMESPACE"):
             values["limits_namespace"] = env["DELIBERATE_LIMITS_NAMESPACE"]
         values["production"] = env.get("DELIBERATE_ENV", "") == "production"
+        for name in LIMITS:  # DELIBERATE_JOINS_PER_ADDRESS=... and the like: a load test or an unusual hall
+            if env.get(f"DELIBERATE_{name.upper()}"):
+                values[name] = env[f"DELIBERATE_{name.upper()}"]
         values.update(overrides)
         settings = cls(**values)
         if settings.production and not env.get("SECRET_KEY"):

@@ -117,6 +117,9 @@ class Server:
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = f"sqlite://{workdir / 'bench.sqlite3'}"
         env["DELIBERATE_FAST_HASH"] = "1"
+        # The whole simulated hall joins from 127.0.0.1 within seconds: the bench raises the join limit for
+        # itself (a real hall spreads its joins over a minute or two, and over the venue's addresses).
+        env.setdefault("DELIBERATE_JOINS_PER_ADDRESS", "100000/second")
         env.setdefault("PYTHONUNBUFFERED", "1")
         return cls(free_port(), env, workdir, True)
 

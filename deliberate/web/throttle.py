@@ -1,6 +1,7 @@
 """Abuse limits that apply to whole families of routes, as pure ASGI middleware in front of the router:
 
 - join-code guessing: an address that asks for too many codes that do not exist is refused for a while;
+- joins: an address may join only so fast (a hall through one router joins freely, a script does not);
 - participant writes: every POST/DELETE a participant makes counts against their own limit;
 - slow mode: when the facilitator turns it on, a participant may post one text (a proposal, a comment,
   a statement, an amendment) per N seconds. Only a write that succeeded starts the wait, and the replay
@@ -30,6 +31,7 @@ from deliberate.tokens import token_hash
 from deliberate.web.identity import participant_of
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+JOINS = {"join", "api_join"}  # every join counts against its address (Settings.joins_per_address)
 # The routes where a participant writes text for others to read: slow mode spaces these out.
 TEXT_WRITES = {
     "propose",
@@ -136,6 +138,17 @@ class ThrottleMiddleware:
                             "Too many session codes that do not exist were tried from this network. Please check the "
                             "code on the screen and try again in {minutes} minutes."
                         ),
+                        retry_after=wait,
+                    ),
+                )(scope, receive, send)
+                return
+        if name in JOINS and scope["method"] == "POST":
+            wait = await limiter.hit(limiter.joins, address)
+            if wait:
+                await _refusal(
+                    scope,
+                    RateLimited(
+                        N_("Many phones are joining from this network at once. Please try again in {seconds} seconds."),
                         retry_after=wait,
                     ),
                 )(scope, receive, send)

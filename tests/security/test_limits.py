@@ -163,3 +163,44 @@ async def test_staff_pages_count_wrong_codes_and_look_alike_to_strangers(strict:
     r = await strict.get(f"/s/{real}/join", headers={"accept-language": "en"})
     assert r.status_code == 429 and "retry-after" in r.headers
     assert (await strict.get(f"/staff/s/{real}")).status_code == 429
+
+
+async def test_a_script_joining_hundreds_a_second_is_refused_a_hall_is_not(settings: Settings) -> None:
+    """With the production numbers: 300 joins fired at once from one address get 60 in and the rest a 429 with a
+    message; a hall's pace (the same address, the next minute) and another address join freely."""
+    production = dataclasses.replace(settings, joins_per_address=Settings().joins_per_address)
+    application: Starlette = create_app(production)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application, client=("10.1.1.1", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as script:
+            api = Api(script)
+            code = (await api.new_session(await api.staff(), phase="ideas"))["code"]
+            answers = [
+                await script.post(
+                    f"/api/v1/sessions/{code}/participants",
+                    json={"display_name": f"บอท {i}", "consent": True},
+                    headers={"accept-language": "en"},
+                )
+                for i in range(300)
+            ]
+            statuses = [r.status_code for r in answers]
+            assert statuses.count(201) == 60 and statuses.count(429) == 240
+            refused = answers[-1]
+            assert "joining from this network" in refused.json()["message"] and int(refused.headers["retry-after"]) > 0
+            page = await script.get(f"/s/{code}/join")
+            assert page.status_code == 200  # the join page still opens; only joining waits
+        other = httpx.ASGITransport(app=application, client=("10.1.1.2", 5000))
+        async with httpx.AsyncClient(transport=other, base_url="http://testserver") as phone:
+            r = await phone.post(
+                f"/api/v1/sessions/{code}/participants", json={"display_name": "ป้าแดง", "consent": True}
+            )
+            assert r.status_code == 201
+
+
+def test_every_limit_can_be_raised_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deliberate.settings import LIMITS
+
+    for name in LIMITS:
+        monkeypatch.setenv(f"DELIBERATE_{name.upper()}", "7/second")
+    loaded = Settings.from_env()
+    assert all(getattr(loaded, name) == "7/second" for name in LIMITS)
