@@ -60,9 +60,7 @@ async def test_an_unknown_view_is_refused_in_the_callers_language(
 ) -> None:
     s = await api.new_session(facilitator)
     for bad in ("slides", "", None, 3, ["map"]):
-        r = await client.post(
-            screen(s["code"]), json={"view": bad}, headers=facilitator | {"accept-language": lang}
-        )
+        r = await client.post(screen(s["code"]), json={"view": bad}, headers=facilitator | {"accept-language": lang})
         assert r.status_code == 422, r.text
         assert r.json()["field"] == "view" and words in r.json()["message"]
     assert (await projector_view(client, s["code"]))[0] == "board"

@@ -82,7 +82,10 @@ async def test_every_projector_view_of_the_demo_reads_from_the_back(
     page = await as_role("public", lang, viewport=PROJECTOR)
     board = next(p for p in site.pages if p.name == "screen")
     pages = [(view, f"{board.path}?show={view}") for view in VIEWS if view not in ("results", "pledges")]
-    pages += [(v, p.path) for v, p in ((v, next(p for p in site.pages if p.name == f"screen-{v}")) for v in ("results", "pledges"))]
+    pages += [
+        (v, p.path)
+        for v, p in ((v, next(p for p in site.pages if p.name == f"screen-{v}")) for v in ("results", "pledges"))
+    ]
     found = []
     for view, path in pages:
         await page.goto(path)
@@ -110,7 +113,9 @@ async def test_the_fullest_session_reads_from_the_back_in_every_view(
             ids.append(made["id"])
     await facilitator_api.phase(code, "voting")
     for pid in ids[:12]:
-        await facilitator_api.post(f"/api/v1/proposals/{pid}/support", {}, headers=await facilitator_api.someone_else(code, "ผู้สนับสนุน"))
+        await facilitator_api.post(
+            f"/api/v1/proposals/{pid}/support", {}, headers=await facilitator_api.someone_else(code, "ผู้สนับสนุน")
+        )
 
     context = await chromium.new_context(base_url=str(facilitator_api.http.base_url), viewport=PROJECTOR)
     try:
