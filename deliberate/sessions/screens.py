@@ -15,9 +15,9 @@ from deliberate.text import as_int
 
 # The projector's views, in the order "next view" steps through them, with what the console calls them.
 VIEWS = {
-    "join": N_("Join"),
+    "join": N_("How to join"),
     "board": N_("Board"),
-    "spotlight": N_("Spotlight"),
+    "spotlight": N_("Proposal in the spotlight"),
     "results": N_("Results"),
     "map": N_("Opinion map"),
     "cloud": N_("Word cloud"),
