@@ -3,7 +3,8 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 # The projector's view is chosen on the console and kept with the session, so a projector that reloads or
-# reconnects shows what the facilitator chose; every existing session shows the board, as it did.
+# reconnects shows what the facilitator chose; every existing session shows the board, as it did. The default is
+# the database's too: SQLite cannot add a NOT NULL column without one to a table that has rows.
 
 
 class Migration(migrations.Migration):
@@ -15,6 +16,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Session",
             name="screen_view",
-            field=fields.CharField(max_length=16, default="board"),
+            field=fields.CharField(max_length=16, default="board", db_default="board"),
         ),
     ]

@@ -35,7 +35,8 @@ MEASURE = """([mainText]) => {
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < least) { least = size; leastText = text.slice(0, 40); }
   }
-  const mains = [...main.querySelectorAll(mainText)].filter(shown).map((el) => parseFloat(getComputedStyle(el).fontSize));
+  const px = (el) => parseFloat(getComputedStyle(el).fontSize);
+  const mains = [...main.querySelectorAll(mainText)].filter(shown).map(px);
   // The word cloud's words are drawn in its SVG, each as large as it is frequent: the largest is its main text.
   const words = [...main.querySelectorAll(".wordcloud svg text")].map((el) => el.getBoundingClientRect().height);
   const outside = [...main.querySelectorAll("*")].filter((el) => !el.closest("svg") && shown(el)).filter((el) => {
