@@ -112,4 +112,4 @@ async def test_results_bars_show_no_figure_while_hidden(
     _, page = await projector_view(client, s["code"])
     bars = page.select("#projector-results .bar")
     assert bars and bars[0]["data-share"] == "100.0"
-    assert page.select_one(f"#bar-{a} .bar-figure") is not None
+    assert page.select_one(f"#result-{a} .bar-figure") is not None

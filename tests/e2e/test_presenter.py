@@ -81,8 +81,8 @@ async def test_the_console_drives_the_projector_live(
         # A vote arrives: the bars move without a reload.
         voter = await facilitator_api.someone_else(code, "ลุงเพิ่ม")
         await facilitator_api.post(f"/api/v1/proposals/{ids[1]}/support", {}, headers=voter)
-        await expect(screen.locator(f"#bar-{ids[1]} .bar")).to_have_attribute("data-share", "100.0", timeout=LIVE_MS)
-        await expect(screen.locator(f"#bar-{ids[1]} .bar-figure")).to_contain_text("1")
+        await expect(screen.locator(f"#result-{ids[1]} .bar")).to_have_attribute("data-share", "100.0", timeout=LIVE_MS)
+        await expect(screen.locator(f"#result-{ids[1]} .bar-figure")).to_contain_text("1")
         await desk.keyboard.press("s")
         await expect(screen.locator('main[data-view="spotlight"]')).to_be_attached(timeout=LIVE_MS)
         await expect(screen.locator("#spotlight h2")).to_have_text("ศูนย์ดูแลผู้สูงอายุในตำบล")

@@ -72,7 +72,7 @@ async def _view_context(request: Request, session: Session, view: str, by: str |
     elif view == "pledges":
         ctx["pledges"] = await recent_pledges(session)
     elif view == "results":
-        ctx |= await results_context(session)
+        ctx |= await results_context(session, by)
     ctx |= await _projector_extra(session, view, by)
     return ctx
 
@@ -86,13 +86,14 @@ async def spotlight_of(session: Session) -> object:
     return (await decorate(Actor(), [spot]))[0] if spot else None
 
 
-async def results_context(session: Session) -> dict[str, object]:
+async def results_context(session: Session, by: str | None = None) -> dict[str, object]:
     """The current round's results as bars. Hidden results stay hidden: the projector is a public screen,
     so it asks as nobody in particular and gets no figures while the round is hidden."""
     from deliberate.voting.results import round_results
 
-    results = await round_results(Actor(), session, await voting.current_round(session))
-    items = results["items"][:MAX_BARS]
+    results = await round_results(Actor(), session, await voting.current_round(session), by=by)
+    # With who backs what by a grouping below them, fewer bars leave it room.
+    items = results["items"][: 3 if results.get("groups") else MAX_BARS]
     top = max((float(i["count"] or 0) for i in items), default=0.0)
     bars = [(item, round(100 * float(item["count"] or 0) / top, 1) if top > 0 else 0.0) for item in items]
     return {"results": results, "bars": bars}
