@@ -17,7 +17,7 @@ from deliberate.text import as_int
 VIEWS = {
     "join": N_("How to join"),
     "board": N_("Board"),
-    "spotlight": N_("Proposal in the spotlight"),
+    "spotlight": N_("Spotlit proposal"),
     "results": N_("Results"),
     "map": N_("Opinion map"),
     "cloud": N_("Word cloud"),

@@ -127,7 +127,10 @@ RESULTS_EVENTS = ("vote.", "round.", "support.", "proposal.")
 def presenter_changes(session: Session, dirty: Dirty, audience: str) -> dict[str, object]:
     """Whether the projector fetches its view again (a new view, or a snapshot) or only the results bars, and
     whether the console's "on the projector now" is redrawn."""
-    new_view = dirty.everything or "screen.changed" in dirty.names
+    # A spotlight cleared (hidden, merged, or taken off) while the spotlight view is on: the view is drawn again,
+    # saying a proposal will come, rather than left blank.
+    spot_gone = session.screen_view == "spotlight" and not session.spotlight_id and "spotlight.changed" in dirty.names
+    new_view = dirty.everything or "screen.changed" in dirty.names or spot_gone
     if audience == "console":
         return {"screen_now": new_view, "screen_views": VIEWS}
     if audience != "projector":
