@@ -72,3 +72,18 @@ async def test_votes_redraw_only_the_bars_while_results_are_shown(remote: Remote
         assert refresh_of(bars)["view"] == ""  # type: ignore[index]  # the same view: no redraw of the whole stage
         page = BeautifulSoup((await remote.http.get(refresh_of(bars)["get"])).text, "html.parser")  # type: ignore[index]
         assert page.select_one(f"#result-{pid} .bar")["data-share"] == "100.0"  # type: ignore[index]
+
+
+async def test_hiding_the_spotlit_proposal_redraws_the_spotlight_view(remote: Remote) -> None:
+    code, theme = await remote.session("ideas")
+    pid = await remote.propose(code, await remote.join(code, "ผู้เสนอ"), theme, "ข้อความที่ต้องซ่อน")
+    async with remote.ws(code, "?view=projector") as screen:
+        body = {"view": "spotlight", "proposal_id": pid}
+        await remote.post(f"/api/v1/sessions/{code}/screen", remote.staff, body, expect=200)
+        await wait_for(screen, lambda m: (refresh_of(m) or {}).get("view") == "spotlight")
+        await remote.post(
+            f"/api/v1/proposals/{pid}/moderation", remote.staff, {"action": "hide", "reason": "ไม่สุภาพ"}, expect=200
+        )
+        gone, _ = await wait_for(screen, lambda m: refresh_of(m) is not None)
+        page = BeautifulSoup((await remote.http.get(refresh_of(gone)["get"])).text, "html.parser")  # type: ignore[index]
+        assert "ข้อความที่ต้องซ่อน" not in page.get_text() and page.select_one(".stage-empty") is not None
