@@ -65,6 +65,8 @@ class Session(Model):
     spotlight_id = fields.IntField(null=True)
     # The voting round phones show now (a plain id for the same reason).
     current_round_id = fields.IntField(null=True)
+    # What the projector shows, chosen on the console (a key of sessions.screens.VIEWS).
+    screen_view = fields.CharField(max_length=16, default="board", db_default="board")
     created_at = fields.DatetimeField(auto_now_add=True)
     phase_changed_at = fields.DatetimeField(auto_now_add=True)
 

@@ -240,12 +240,17 @@ async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None)
         if not exists:
             raise NotFound(N_("No such proposal."))
     session.spotlight_id = proposal_id
+    # Putting a proposal in the spotlight also puts the spotlight on the projector (presenter mode).
+    if proposal_id is not None:
+        session.screen_view = "spotlight"
     async with in_transaction():
-        await session.save(update_fields=["spotlight_id"])
+        await session.save(update_fields=["spotlight_id", "screen_view"])
         await StaffAction.create(session=session, action="spotlight", actor=staff, proposal_id=proposal_id)
     await events.publish(
         events.Event("spotlight.changed", session.id, proposal_ids=(proposal_id,) if proposal_id else ())
     )
+    if proposal_id is not None:
+        await events.publish(events.Event("screen.changed", session.id))
     return session
 
 

@@ -27,6 +27,7 @@ STAFF_ACTION_LABELS = {
     "premoderation": N_("Pre-moderation changed"),
     "spotlight": N_("Spotlight changed"),
     "timer": N_("Timer set"),
+    "screen": N_("Projector view changed"),
     "round_opened": N_("Voting round opened"),
     "round_closed": N_("Voting round closed"),
     "results_revealed": N_("Results revealed"),

@@ -24,6 +24,7 @@ from deliberate.ratelimit import limiter_for
 from deliberate.realtime.hub import AUDIENCES, COMMENT_COUNTS, SUPPORT_COUNTS, Dirty, Hub, Viewer
 from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.phases import ACTIONS
+from deliberate.sessions.screens import VIEWS
 from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.web.frames import text_frame, writer_for
 from deliberate.web.identity import page_actor
@@ -101,12 +102,11 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
             )
             # The pledges panel is always on the page, hidden outside the commitments phase.
             wants_pledges = dirty.everything or ctx["refresh_board"] or "commitment.added" in dirty.names
-            ctx["pledges"] = (
-                (await recent_pledges(session) if session.phase == "commitments" else []) if wants_pledges else None
-            )
+            ctx["pledges"] = await recent_pledges(session) if wants_pledges else None
             if ctx["spotlight_changed"] and session.spotlight_id:
                 spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
                 ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
+        ctx |= presenter_changes(session, dirty, audience)
         if audience == "console":
             ctx["refresh_queue"] = True
             # The count on the console's moderation tab, sent with the update itself: it is outside the
@@ -116,6 +116,27 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
             ).count()
         ctx["refresh_resolutions"] = await _resolutions_changed(session, dirty, key)
         return templates.get_template("live/_update.html").render(ctx)
+
+
+# -- presenter mode (issue 17, must 4): the projector shows the view the console chose ---------------------
+# What moves a round's bars: votes, supports, the round opening, closing or being revealed, proposals coming
+# and going.
+RESULTS_EVENTS = ("vote.", "round.", "support.", "proposal.")
+
+
+def presenter_changes(session: Session, dirty: Dirty, audience: str) -> dict[str, object]:
+    """Whether the projector fetches its view again (a new view, or a snapshot) or only the results bars, and
+    whether the console's "on the projector now" is redrawn."""
+    # A spotlight cleared (hidden, merged, or taken off) while the spotlight view is on: the view is drawn again,
+    # saying a proposal will come, rather than left blank.
+    spot_gone = session.screen_view == "spotlight" and not session.spotlight_id and "spotlight.changed" in dirty.names
+    new_view = dirty.everything or "screen.changed" in dirty.names or spot_gone
+    if audience == "console":
+        return {"screen_now": new_view, "screen_views": VIEWS}
+    if audience != "projector":
+        return {}
+    bars = session.screen_view == "results" and any(n.startswith(RESULTS_EVENTS) for n in dirty.names)
+    return {"screen_refresh": new_view, "results_refresh": bars and not new_view}
 
 
 async def _resolutions_changed(session: Session, dirty: Dirty, key: str) -> bool:

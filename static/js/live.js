@@ -140,45 +140,112 @@
     window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
   });
 
-  // The hall's screen cannot be scrolled. Each piece of it is clamped to a few lines (app.css), and when a
-  // session still holds more than a projector shows (thirty strategic issues, say), the whole screen is
-  // drawn smaller until it fits, instead of losing its last rows below the edge.
-  // A bisection finds the largest size that fits: a smaller screen also gains columns, so height is no guide.
-  var fitting = false;
-  function fits() {
-    var root = document.documentElement;
-    return root.scrollHeight <= window.innerHeight && root.scrollWidth <= window.innerWidth;
+  // -- Presenter mode (issue 17, must 4) ------------------------------------------------------------------
+  // The hall's screen cannot be scrolled and its text never shrinks to fit (40 px, 32 at the least: app.css).
+  // A view that holds more than the screen shows it a page at a time, turning every PAGE_MS; a bar chart
+  // ([data-pages="first"]) shows only the bars that fit. <main data-view> follows the view the console chose.
+  var PAGE_MS = 10000, pageStart = {}, barWidths = {};
+  function pagedBoxes() {
+    return document.querySelectorAll(".projector [data-pages], .projector #leaders, .projector #projector-pledges");
   }
-  function fitScreen(again) {
-    fitting = false;
-    var screen = document.querySelector(".projector .screen");
-    if (!screen) return;
-    if (!projecting()) { screen.style.zoom = ""; return; }
-    if (!again && fits()) return;  // a live count changed: it still fits as it is
-    screen.style.zoom = "";
-    if (fits()) return;
-    var lo = 0.3, hi = 1;
-    for (var i = 0; i < 7; i++) {
-      var mid = (lo + hi) / 2;
-      screen.style.zoom = mid.toFixed(3);
-      if (fits()) lo = mid; else hi = mid;
+  function pageItems(box) {
+    return Array.prototype.filter.call(box.children, function (el) { return !/^H[1-6]$/.test(el.tagName); });
+  }
+  // Show the items from `start` that fit in the box; answer the index of the first one that did not.
+  function showPage(box, start) {
+    var items = pageItems(box), limit = box.getBoundingClientRect().bottom + 1, next = items.length;
+    items.forEach(function (el, i) { el.hidden = i < start; });
+    for (var i = start; i < items.length; i++) {
+      if (next < items.length) { items[i].hidden = true; continue; }
+      if (items[i].getBoundingClientRect().bottom > limit && i > start) { items[i].hidden = true; next = i; }
     }
-    screen.style.zoom = lo.toFixed(3);
+    box.classList.toggle("paged", start > 0 || next < items.length);
+    return next;
   }
-  // A projector is wide and landscape; on a phone (a facilitator checking the screen) the page just scrolls.
-  function projecting() {
-    return window.innerWidth >= 1000 && window.innerWidth > window.innerHeight;
+  function paginate(turn) {
+    pagedBoxes().forEach(function (box, n) {
+      var key = box.id || "box" + n, items = pageItems(box).length, start = pageStart[key] || 0;
+      if (start >= items) start = 0;
+      var next = showPage(box, start);
+      if (turn && box.getAttribute("data-pages") !== "first" && (start > 0 || next < items)) {
+        start = next < items ? next : 0;
+        showPage(box, start);
+      }
+      pageStart[key] = start;
+    });
   }
-  function refit(again) {
-    if (!fitting) { fitting = true; window.requestAnimationFrame(function () { fitScreen(again === true); }); }
+  // Bars grow from the width they had to the new one (the live redraw replaces them; their ids stay).
+  function growBars() {
+    document.querySelectorAll(".bar[data-share]").forEach(function (bar) {
+      var id = bar.closest("[id]").id, share = bar.getAttribute("data-share") + "%";
+      if (bar.style.width === share) return;
+      if (!bar.style.width) {
+        bar.style.width = barWidths[id] || "0%";
+        void bar.offsetWidth;  // commit the old width, so the change to the new one is animated
+      }
+      bar.style.width = share;
+      barWidths[id] = share;
+    });
+  }
+  function followView() {
+    var stage = document.getElementById("stage"), main = document.getElementById("main");
+    if (stage && main) main.setAttribute("data-view", stage.getAttribute("data-view"));
+  }
+  var arranging = false;
+  function arrange() {
+    if (arranging) return;
+    arranging = true;
+    window.requestAnimationFrame(function () { arranging = false; followView(); paginate(false); growBars(); });
   }
   document.addEventListener("DOMContentLoaded", function () {
     var screen = document.querySelector(".projector .screen");
     if (!screen) return;
-    fitScreen(true);
-    new MutationObserver(function () { refit(false); }).observe(screen, { childList: true, subtree: true, characterData: true });
-    window.addEventListener("resize", function () { refit(true); });
-    if (document.fonts) document.fonts.ready.then(function () { refit(true); });
+    arrange();
+    new MutationObserver(arrange).observe(screen, { childList: true, subtree: true, characterData: true });
+    window.addEventListener("resize", arrange);
+    if (document.fonts) document.fonts.ready.then(arrange);
+    setInterval(function () { paginate(true); }, PAGE_MS);
+  });
+
+  // The console's keys: each presses a button of the presenter panel (staff/_presenter.html), never while
+  // the facilitator types in a field.
+  function press(form, button) {
+    if (!form || (button && button.disabled)) return;
+    var b = button || form.querySelector("button");
+    if (!b || b.disabled) return;
+    if (form.requestSubmit) form.requestSubmit(b); else b.click();
+  }
+  document.addEventListener("keydown", function (evt) {
+    var panel = document.querySelector("[data-presenter]");
+    if (!panel || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
+    var t = evt.target;
+    if (t && t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    var views = panel.querySelector("[data-screen-form]"), buttons = views.querySelectorAll("[data-screen-view]");
+    var key = evt.key.length === 1 ? evt.key.toLowerCase() : evt.key;
+    if (key === "n" || key === "ArrowRight") {
+      var now = document.getElementById("screen-now"), current = now && now.getAttribute("data-view"), at = 0;
+      buttons.forEach(function (b, i) { if (b.value === current) at = i; });
+      press(views, buttons[(at + 1) % buttons.length]);
+    } else if (/^[1-9]$/.test(key) && buttons[parseInt(key, 10) - 1]) {
+      press(views, buttons[parseInt(key, 10) - 1]);
+    } else if (key === "r" || key === "t" || key === "s") {
+      press(panel.querySelector('[data-shortcut="' + key + '"]'));
+    } else {
+      return;
+    }
+    evt.preventDefault();
+  });
+  // Another console (or the API) changed the view: the buttons say which is on now.
+  document.addEventListener("DOMContentLoaded", function () {
+    var panel = document.getElementById("presenter");
+    if (!panel) return;
+    new MutationObserver(function () {
+      var now = document.getElementById("screen-now");
+      if (!now) return;
+      panel.querySelectorAll("[data-screen-view]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b.value === now.getAttribute("data-view") ? "true" : "false");
+      });
+    }).observe(panel, { childList: true, subtree: true });
   });
 
   // Larger text, remembered on this phone. This script runs in <head>, not deferred, so the class is on

@@ -280,7 +280,7 @@ async def test_paper_and_assisted_supports_rank_in_the_one_count(
     # The projector draws the same figure from the same results: 6, with the paper pile beside it.
     page = await client.get(f"/s/{s['code']}/screen", params={"show": "results"})
     assert page.status_code == 200, page.text
-    row = page.text.split(f'id="result-{x}"', 1)[1].split("</tr>", 1)[0]
+    row = page.text.split(f'id="result-{x}"', 1)[1].split("</li>", 1)[0]
     assert ">1<" in row and "6" in row and "3" in row and "2" in row, row
 
 

@@ -232,7 +232,7 @@ async def _build(served: Served) -> Site:
         P("screen-cloud", f"/s/{code}/screen?show=cloud", "public", "projector"),
         P("screen-results", f"/s/{rounds['dots']}/screen?show=results", "public", "projector"),
         P("screen-resolution", f"/s/{res_code}/screen?show=resolution", "public", "projector"),
-        P("screen-pledges", f"/s/{pledge_code}/screen", "public", "projector"),
+        P("screen-pledges", f"/s/{pledge_code}/screen?show=pledges", "public", "projector"),
         P("login", "/staff/login", "public"),
         P("dashboard", "/staff", "facilitator"),
         P("assembly", f"/staff/assemblies/{assembly}", "facilitator"),

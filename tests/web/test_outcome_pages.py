@@ -161,7 +161,7 @@ async def test_phone_pledges_on_an_adopted_proposal(
     assert (pledge.kind, pledge.credited) == ("participant", True)
 
     hall = browser()
-    screen = hall.page(await hall.get(f"/s/{code}/screen"))
+    screen = hall.page(await hall.get(f"/s/{code}/screen?show=pledges"))
     panel = screen.find(id="projector-pledges")
     assert not panel.has_attr("hidden") and "ป้าแดง" in panel.get_text() and "คัดแยกขยะ" in panel.get_text()
 

@@ -207,9 +207,17 @@ async def test_projector_shows_code_and_leaders(
     screen = browser()
     page = screen.page(await screen.get(f"/s/{s['code']}/screen"))
     assert page.find("html")["lang"] == "th"
-    assert page.find(class_="join-code-big").get_text(strip=True) == s["code"]
+    assert page.select_one(".bar-join .code").get_text(strip=True) == s["code"]  # on every view, in the strip
     assert page.find("img", attrs={"src": f"/s/{s['code']}/qr.svg"}) is not None
     assert page.find(id="leaders").find(id=f"leader-{pid}-supports").get_text(strip=True) == "0"
+    # The join slide: the QR large, the code, and how to join in Thai.
+    join = screen.page(await screen.get(f"/s/{s['code']}/screen?show=join"))
+    assert join.find("main")["data-view"] == "join"
+    assert join.find(class_="join-code-big").get_text(strip=True) == s["code"]
+    assert join.select_one(".join-slide img")["width"] == "560"
+    assert (
+        "สแกน" in join.find(class_="join-steps").get_text() or "คิวอาร์โค้ด" in join.find(class_="join-steps").get_text()
+    )
 
 
 async def test_a_refused_console_act_shows_the_refusal_not_the_console(

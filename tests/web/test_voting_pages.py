@@ -128,13 +128,13 @@ async def test_projector_shows_who_backs_what_by_sector(
         await api.support(who, first)
     hall = browser()
     screen = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=sector"))
-    stage = screen.find(id="projector-extra")
-    assert "by=sector" in stage["data-hx-get"]
-    rows = [tr.get_text(" ", strip=True) for tr in stage.find_all("table")[1].find("tbody").find_all("tr")]
+    stage = screen.find(id="projector-results")
+    assert stage.find(id="results-by")["value"] == "sector"  # the live redraws of the bars keep the grouping
+    rows = [tr.get_text(" ", strip=True) for tr in stage.find_all("table")[0].find("tbody").find_all("tr")]
     assert len(rows) == 1 and rows[0].startswith("อาสาสมัคร") and rows[0].split()[-3:] == ["5", "5", "5"]
     assert "ไม่แสดงแยก" in stage.get_text(" ", strip=True)  # the two community voters are withheld, and it says so
     plain = hall.page(await hall.get(f"/s/{code}/screen?show=results&by=religion"))
-    assert len(plain.find(id="projector-extra").find_all("table")) == 1  # an unknown grouping is ignored
+    assert not plain.find(id="projector-results").find_all("table")  # an unknown grouping is ignored
 
 
 async def test_console_enters_a_pile_of_paper_rankings_and_the_projector_counts_it(

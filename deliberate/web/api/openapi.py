@@ -14,6 +14,7 @@ from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
 from deliberate.outcomes.services import MAX_BUDGET
 from deliberate.proposals.services import BODY_MAX, TITLE_MAX
 from deliberate.sessions.phases import PHASES
+from deliberate.sessions.screens import VIEWS
 from deliberate.voting.methods import METHODS
 from deliberate.voting.results import GROUPINGS
 
@@ -189,6 +190,16 @@ def document() -> dict[str, object]:
                 "Set the phase, forward or back (facilitator)",
                 idempotent=True,
                 body=_obj({"phase": {"type": "string", "enum": list(PHASES)}}, ["phase"]),
+            ),
+        },
+        "/api/v1/sessions/{code}/screen": {
+            "parameters": [CODE],
+            "post": _op(
+                "Choose what the projector shows (facilitator); with proposal_id it takes the spotlight too",
+                idempotent=True,
+                body=_obj(
+                    {"view": {"type": "string", "enum": list(VIEWS)}, "proposal_id": {"type": "integer"}}, ["view"]
+                ),
             ),
         },
         "/api/v1/sessions/{code}/participants": {

@@ -10,6 +10,7 @@ panel again."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -20,10 +21,11 @@ from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_
 from deliberate.moderation import services as moderation
 from deliberate.proposals.models import Proposal
-from deliberate.proposals.services import list_proposals, submit_proposal
+from deliberate.proposals.services import ProposalView, list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
+from deliberate.sessions.screens import VIEWS, set_screen
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.statements.services import write_statement
 from deliberate.supports.services import add_support
@@ -79,6 +81,20 @@ async def _console_context(
         "history": await moderation.history(actor, session.id, 20),
         "join_url": join_url(request, session.code),
         **await _voting_context(actor, session, request.query_params.get("by")),
+        **_presenter_context(session, views),
+    }
+
+
+def _presenter_context(session: Session, views: list[ProposalView]) -> dict[str, object]:
+    """Presenter mode: the projector's views, the proposal "spotlight next" moves to (the one after the
+    spotlight in the board's order, round again at the end) and whether the timer runs."""
+    ids = [v.id for v in views if v.proposal.status == "published" and v.proposal.kind == "proposal"]
+    after = ids.index(session.spotlight_id) + 1 if session.spotlight_id in ids else 0
+    running = session.timer_ends_at is not None and session.timer_ends_at > datetime.now(UTC)
+    return {
+        "screen_views": VIEWS,
+        "next_spotlight": (ids[after:] + ids[:after])[0] if ids else None,
+        "timer_running": running,
     }
 
 
@@ -202,6 +218,15 @@ async def spotlight(request: Request) -> Response:
         return await sessions.set_spotlight(actor, session, as_int(raw, field="proposal_id") if raw else None)
 
     return await _act(request, "spotlight", act)
+
+
+async def screen(request: Request) -> Response:
+    """Choose what the projector shows (presenter mode); with a proposal, it takes the spotlight too."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        return await set_screen(actor, session, form.get("view"), form.get("proposal_id") or None)
+
+    return await _act(request, "screen", act)
 
 
 async def moderate(request: Request) -> Response:
