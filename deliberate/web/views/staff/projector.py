@@ -16,6 +16,7 @@ from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.voting import services as voting
 from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
+from deliberate.voting.secrecy import supports_withheld, withhold_counts, withhold_views
 from deliberate.web.guards import guarded, session_of
 from deliberate.web.pages import render
 from deliberate.web.views.participant.join import join_url
@@ -31,13 +32,18 @@ async def projector(request: Request) -> Response:
     if session.spotlight_id:
         spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
         spotlight = (await decorate(Actor(), [spot]))[0] if spot else None
+    # A public screen: a hidden support round's counts are withheld here as on the phones (voting/secrecy.py).
+    withheld = await supports_withheld(session)
+    if spotlight is not None and withheld:
+        spotlight = withhold_views([spotlight])[0]
+    totals = await sessions.counts(session)
     show = request.query_params.get("show", "")
     by = request.query_params.get("by")
     by = by if by in GROUPINGS else None
     ctx = {
         "session": session,
         "assembly": session.assembly,
-        "counts": await sessions.counts(session),
+        "counts": withhold_counts(totals) if withheld else totals,
         "leaders": await leaders(session),
         "spotlight": spotlight,
         "join_url": join_url(request, session.code),
