@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.actors import Actor
+from deliberate.i18n import get_language
 from deliberate.outcomes.models import Commitment
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import ProposalView, own_part
@@ -67,6 +68,8 @@ async def room_of(session: Session) -> Room:
     vote_round = await voting.current_round(session)
     if vote_round is not None and vote_round.method == "agree":
         vote_round = None  # statements are answered one at a time, under the phase's task
+    if vote_round is not None and not vote_round.is_open and session.phase != "voting":
+        vote_round = None  # the room has moved on from the last round's result: the new phase's task
     spotlight = None
     if session.spotlight_id:
         spotlight = await Proposal.get_or_none(
@@ -102,6 +105,22 @@ async def _proposals(request: Request, session: Session) -> list[Proposal]:
     return found
 
 
+async def _results(request: Request, session: Session, vote_round: VoteRound) -> dict[str, Any]:
+    """The round's public results, tallied once per language while the session's number stands: a reveal makes
+    every phone ask for its card, and each tallying every mark for itself would be the hall's cost squared."""
+
+    async def make() -> dict[str, Any]:
+        return await round_results(Actor(), session, vote_round)
+
+    channel = request.app.state.hub.channels.get(session.id)
+    if channel is None:
+        return await make()
+    found: dict[str, Any] = await channel.share(
+        f"now.results.{vote_round.id}.{get_language()}", channel.seq, PROPOSALS_SHARED_S, make
+    )
+    return found
+
+
 async def mine_context(request: Request, session: Session, actor: Actor, room: Room, page: str) -> dict[str, Any]:
     """This phone's part: its marks and the round's controls, or its answers to the phase's task."""
     me = actor.participant_in(session)
@@ -131,7 +150,7 @@ async def mine_context(request: Request, session: Session, actor: Actor, room: R
                     mine["views"] = [ProposalView(p, supported=p.id in backed) for p in mine["proposals"]]
         # Figures: once revealed; on the voting page also while a round that hides nothing runs.
         if room.state == "revealed" or (page == "vote" and not is_hidden(vote_round)):
-            mine["results"] = await round_results(actor, session, vote_round)
+            mine["results"] = await _results(request, session, vote_round)
         return {"mine": mine}
     if can(session, "react") and page == "board":
         mine["statement"] = await next_statement(actor, session)
