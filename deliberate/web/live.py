@@ -148,6 +148,7 @@ async def _room_context(ctx: dict[str, object], session: Session, dirty: Dirty, 
     if audience == "participant":
         if dirty.everything or CHANGES_NOW & dirty.names:
             ctx.update(room_context(await room_of(session)))
+            ctx["round_changed"] = "round.changed" in dirty.names and not dirty.everything
             phones = _phones.get(session.id, 0)
             ctx["now_spread"] = int(min(NOW_SPREAD_MAX_MS, phones * NOW_SPREAD_MS_PER_PHONE))
     elif dirty.everything or CHANGES_ROUND & dirty.names:

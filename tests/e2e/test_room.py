@@ -101,11 +101,19 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
     await on_vote.goto(f"/s/{code}/vote")
     projector = await screen(PROJECTOR)
     await projector.goto(f"/s/{code}/screen")
-    for page in (on_board, on_vote, projector):
+    results_screen = await screen(PROJECTOR)  # the projector showing the round's results
+    await results_screen.goto(f"/s/{code}/screen?show=results")
+    for page in (on_board, on_vote, projector, results_screen):
         await listening(page)
         await mark(page)
     console = await screen(LAPTOP)
     await sign_in(console, *staff_login)
+    # A second console (the co-facilitator's laptop) only watches: its voting panel follows the round live.
+    watching = await screen(LAPTOP)
+    await sign_in(watching, *staff_login)
+    await watching.goto(f"/staff/s/{code}?tab=voting")
+    await listening(watching)
+    await mark(watching)
 
     # A hidden dots round: both phones show it with its controls, within a second, no reload.
     await console_round(console, code, "dots", hidden=True)
@@ -117,6 +125,8 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
         await expect(page.locator(f"#now #vote-{first} .stepper button").last).to_be_visible(timeout=WITHIN_MS)
         await expect(page.locator("#now #dots-left")).to_contain_text("5")
         await expect(page.locator("#now .now-done")).to_contain_text("0 จาก 5")
+    close_button = watching.locator("#console-voting form[action$='/close-round'] button")
+    await expect(close_button).to_have_count(1, timeout=WITHIN_MS)
     # The board no longer asks for supports during a dots round.
     await expect(on_board.locator(".support-action button")).to_have_count(0)
     assert round_id
@@ -129,12 +139,16 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
     await expect(on_vote.locator("#now table.results")).to_have_count(0)  # hidden: no figures
 
     await console_press(console, "close-round")
+    await expect(close_button).to_have_count(0, timeout=WITHIN_MS)
+    assert await same_page(watching)
     for page in (on_board, on_vote):
         await now_is(page, "closed", round_id)
         await expect(page.locator("#now .stepper")).to_have_count(0)
         await expect(page.locator("#now table.results")).to_have_count(0)
 
+    await expect(results_screen.locator(f"#projector-extra #result-{first}")).to_have_count(0)
     await console_press(console, "reveal-round")
+    await expect(results_screen.locator(f"#projector-extra #result-{first}")).to_contain_text("1", timeout=WITHIN_MS)
     for page in (on_board, on_vote):
         await now_is(page, "revealed", round_id)
         await expect(page.locator(f"#now #result-{first}")).to_contain_text("1", timeout=WITHIN_MS)
