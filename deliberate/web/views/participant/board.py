@@ -50,7 +50,6 @@ async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
             "views": withhold_views(views) if withheld else views,
             "themes": await themes_of(session),
             "counts": withhold_counts(totals) if withheld else totals,
-            "withheld": withheld,
         }
 
     channel = request.app.state.hub.channels.get(session.id)
