@@ -108,6 +108,8 @@ async def round_results(
     }
     hidden = options.hidden and not (vote_round and vote_round.revealed)
     if hidden and not actor.is_facilitator():
+        # No figure at all, not even how many voted: a small room's turnout is half of a result.
+        head = {k: v for k, v in head.items() if k not in ("voters", "quorum_met")}
         return head | {"hidden": True, "items": []}
     figures = tally.items_for(method, options, marks, candidates)
     supports, comments = await support_counts(candidates), await comment_counts(candidates)

@@ -26,14 +26,18 @@ from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.screens import VIEWS
 from deliberate.sessions.services import can, counts, get_session, themes_of
+from deliberate.voting.secrecy import supports_withheld, withhold_counts, withhold_views
 from deliberate.web.frames import text_frame, writer_for
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page
 from deliberate.web.templating import templates
 from deliberate.web.throttle import client_address, holds_session
 
-CHANGES_BOARD = {"phase.changed"}
+# A round opened, closed, revealed or hidden changes which buttons the board's cards carry and whether their
+# support counts show (voting/secrecy.py): the board is redrawn for it as for a new phase.
+CHANGES_BOARD = {"phase.changed", "round.changed"}
 CHANGES_LEADERS = {
+    "round.changed",
     "support.added",
     "support.withdrawn",
     "proposal.published",
@@ -44,6 +48,13 @@ CHANGES_LEADERS = {
     "comment.restored",
 }
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
+# -- the room (issue 17): what makes phones redraw their "now" card, and the projector and console their round.
+CHANGES_NOW = {"phase.changed", "round.changed", "spotlight.changed"}
+CHANGES_ROUND = {"round.changed", "vote.cast", "phase.changed"}
+# Each phone asks for its own card after a random wait of up to this many milliseconds per phone watching here,
+# at most NOW_SPREAD_MAX_MS: a hall of 5,000 asks over 2.5 s (2,000 a second) instead of in one instant.
+NOW_SPREAD_MS_PER_PHONE, NOW_SPREAD_MAX_MS = 0.5, 2500
+_phones: dict[int, int] = {}  # participant pages watching each session in this process
 # Pages send nothing meaningful over the socket today, so anything big or fast is a misbehaving client:
 # it is closed with a reason (a page reconnects by itself, so a quiet drop would only repeat).
 MAX_CLIENT_MESSAGE = 1024
@@ -55,6 +66,9 @@ _phone_marks: dict[tuple[int, str], int] = {}
 
 async def leaders(session: Session, per_theme: int = 3) -> list[tuple[Theme, list[ProposalView]]]:
     views = await ranked(session)
+    if await supports_withheld(session):
+        # A hidden support round: neither the counts nor an order by them (in the order they were put).
+        views = withhold_views(sorted(views, key=lambda v: v.id))
     out = []
     for theme in await themes_of(session):
         top = [v for v in views if v.proposal.theme_id == theme.id][:per_theme]
@@ -78,11 +92,16 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
             "oob": True,
             "everything": dirty.everything,
         }
-        ctx["counts"] = await counts(session)
+        # Live messages are as public as the pages: a hidden support round's counts stay off phones and the
+        # projector (the console, staff only, keeps them).
+        withheld = audience != "console" and await supports_withheld(session)
+        totals = await counts(session)
+        ctx["counts"] = withhold_counts(totals) if withheld else totals
         ctx["can"] = {a: can(session, a) for a in ACTIONS}
         ids = sorted(dirty.proposals)
         proposals = await Proposal.filter(id__in=ids).prefetch_related("theme") if ids else []
-        ctx["changed"] = await decorate(Actor(), list(proposals))
+        changed = await decorate(Actor(), list(proposals))
+        ctx["changed"] = withhold_views(changed) if withheld else changed
         # A tick of supports alone changed no comment count, and one of comments alone no support count: its
         # message leaves the other span out (in a busy hall, half of each message went to comment counts
         # nobody had changed, thousands of times over).
@@ -91,6 +110,7 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ctx["published_now"] = {"proposal.published", "proposal.merged"} & dirty.names
         ctx["removed"] = [p.id for p in proposals if p.status in (ProposalStatus.HIDDEN, ProposalStatus.MERGED)]
         ctx["refresh_board"] = dirty.everything or bool(CHANGES_BOARD & dirty.names)
+        ctx["phase_changed"] = "phase.changed" in dirty.names
         ctx["timer"] = dirty.everything or "timer.set" in dirty.names or ctx["refresh_board"]
         if audience == "projector":
             wants_leaders = dirty.everything or bool(CHANGES_LEADERS & dirty.names) or ctx["refresh_board"]
@@ -105,8 +125,10 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
             ctx["pledges"] = await recent_pledges(session) if wants_pledges else None
             if ctx["spotlight_changed"] and session.spotlight_id:
                 spot = await Proposal.get_or_none(id=session.spotlight_id).prefetch_related("theme")
-                ctx["spotlight"] = (await decorate(Actor(), [spot]))[0] if spot else None
+                shown = await decorate(Actor(), [spot]) if spot else []
+                ctx["spotlight"] = (withhold_views(shown) if withheld else shown)[0] if shown else None
         ctx |= presenter_changes(session, dirty, audience)
+        await _room_context(ctx, session, dirty, audience)
         if audience == "console":
             ctx["refresh_queue"] = True
             # The count on the console's moderation tab, sent with the update itself: it is outside the
@@ -137,6 +159,21 @@ def presenter_changes(session: Session, dirty: Dirty, audience: str) -> dict[str
         return {}
     bars = session.screen_view == "results" and any(n.startswith(RESULTS_EVENTS) for n in dirty.names)
     return {"screen_refresh": new_view, "results_refresh": bars and not new_view}
+
+
+async def _room_context(ctx: dict[str, object], session: Session, dirty: Dirty, audience: str) -> None:
+    """The room's part of a message: phones get the shared "now" card (each then asks for its own part), the
+    projector and the console a signal that the round moved, which their pages follow (static/js/live.js)."""
+    from deliberate.web.views.participant.now import room_context, room_of
+
+    if audience == "participant":
+        if dirty.everything or CHANGES_NOW & dirty.names:
+            ctx.update(room_context(await room_of(session)))
+            ctx["round_changed"] = "round.changed" in dirty.names and not dirty.everything
+            phones = _phones.get(session.id, 0)
+            ctx["now_spread"] = int(min(NOW_SPREAD_MAX_MS, phones * NOW_SPREAD_MS_PER_PHONE))
+    elif dirty.everything or CHANGES_ROUND & dirty.names:
+        ctx["round_signal"] = await room_of(session)
 
 
 async def _resolutions_changed(session: Session, dirty: Dirty, key: str) -> bool:
@@ -238,6 +275,8 @@ async def session_socket(websocket: WebSocket) -> None:
             await websocket.close(code=code)
 
     viewer = Viewer(send, close, audience_key(audience, get_language()))
+    if audience == "participant":
+        _phones[session.id] = _phones.get(session.id, 0) + 1
     await hub.attach(session.id, viewer, _since(websocket.query_params.get("since")))
     recent: deque[float] = deque(maxlen=MAX_CLIENT_MESSAGES)
     try:
@@ -260,4 +299,8 @@ async def session_socket(websocket: WebSocket) -> None:
         pass
     finally:
         hub.detach(session.id, viewer)
+        if audience == "participant":
+            _phones[session.id] = _phones.get(session.id, 1) - 1
+            if _phones[session.id] <= 0:
+                del _phones[session.id]
         await viewer.aclose()

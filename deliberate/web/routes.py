@@ -17,7 +17,7 @@ from deliberate.web import live, ops
 from deliberate.web.api import accounts as api_accounts
 from deliberate.web.api import openapi, outcomes, resolutions, screen, v1, voting
 from deliberate.web.assets import AssetFiles, ShortCacheFiles
-from deliberate.web.views.participant import board, follow_up, join, my_data, proposal, vote
+from deliberate.web.views.participant import board, follow_up, join, my_data, now, proposal, vote
 from deliberate.web.views.participant import resolutions as phone
 from deliberate.web.views.staff import accounts, assemblies, console, portal, projector
 from deliberate.web.views.staff import outcomes as outcome_desk
@@ -43,6 +43,7 @@ def routes() -> list[BaseRoute]:
         Route("/s/{code}/p/{proposal_id:int}/pledge", proposal.pledge, methods=["POST"], name="pledge"),
         Route("/a/{assembly_id:int}/follow-up", follow_up.follow_up_page, name="follow_up"),
         Route("/s/{code}/vote", vote.vote_page, name="vote_page"),
+        Route("/s/{code}/now", now.now_card, name="now_card"),
         Route("/s/{code}/vote", vote.vote, methods=["POST"], name="vote"),
         Route("/s/{code}/similar", vote.similar_hint, name="similar"),
         Route("/s/{code}/rank", vote.rank, methods=["POST"], name="rank"),

@@ -268,4 +268,45 @@
   });
   applySize();
   document.addEventListener("DOMContentLoaded", applySize);
+
+  // -- The room (issue 17) ------------------------------------------------------------------------------------
+  // A live message says the room moved on (a round opened, closed or was revealed, a new phase, the spotlight):
+  // on a phone it carries the "now" card with a stand-in for this phone's own part, which the phone asks for
+  // after a random wait of up to data-now-spread ms, so a whole hall does not ask in the same instant. On the
+  // projector and the console it carries #round-signal: the projector redraws its stage (results grow as votes
+  // come in), the console its voting panel when the round itself changed.
+  function nowFetch(stub) {
+    if (stub.getAttribute("data-now-pending")) return;
+    stub.setAttribute("data-now-pending", "1");
+    var spread = parseInt(stub.getAttribute("data-now-spread") || "0", 10) || 0;
+    var page = /\/vote\/?$/.test(window.location.pathname) ? "vote" : "board";
+    var url = stub.getAttribute("data-now-src") + "?page=" + page;
+    setTimeout(function () {
+      // A newer card may have replaced this one meanwhile: it asks for itself.
+      if (!document.body.contains(stub) || !window.htmx) return;
+      window.htmx.ajax("GET", url, { source: stub, target: "#now", swap: "outerHTML" });
+    }, Math.floor(Math.random() * spread));
+  }
+  var lastRound = null;
+  function roundSignal(sig) {
+    var key = sig.getAttribute("data-round") + "/" + sig.getAttribute("data-state") + "/" + sig.getAttribute("data-phase");
+    var extra = document.getElementById("projector-extra");
+    if (extra && extra.getAttribute("data-hx-get") && window.htmx) {
+      window.htmx.ajax("GET", extra.getAttribute("data-hx-get"), { source: extra, target: extra, swap: "outerHTML" });
+    }
+    var voting = document.getElementById("console-voting");
+    if (voting && key !== lastRound && window.htmx) {
+      window.htmx.ajax("GET", window.location.href, { source: voting, target: voting, select: "#console-voting", swap: "outerHTML" });
+    }
+    lastRound = key;
+  }
+  function roomIn(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches("[data-now-src]")) nowFetch(node);
+    else if (node.id === "round-signal") roundSignal(node);
+    node.querySelectorAll("[data-now-src]").forEach(nowFetch);
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) { c.addedNodes.forEach(roomIn); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -163,7 +163,12 @@ async def _build(served: Served) -> Site:
         proposal = demo_ids[0]["id"]
 
         rounds: dict[str, str] = {}
-        for method, options in (("dots", {"budget": 5, "max_per": 3}), ("score", None), ("rank", {"k": 3})):
+        for method, options in (
+            ("dots", {"budget": 5, "max_per": 3}),
+            ("score", None),
+            ("rank", {"k": 3}),
+            ("support", None),
+        ):
             c, ids = await session("voting", f"เวทีจัดลำดับข้อเสนอ ({method})")
             await post(
                 f"/api/v1/sessions/{c}/rounds", {"method": method, "options": options, "title": "เลือกข้อเสนอที่ควรทำก่อน"}

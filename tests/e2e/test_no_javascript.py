@@ -48,7 +48,8 @@ async def test_join_propose_comment_and_support_without_javascript(no_js: Page, 
     await page.get_by_role("button", name="Send comment").click()
     await expect(page.locator("#comments")).to_contain_text("เห็นด้วย ควรมีร่มเงาด้วย")
 
-    voting = site.codes["round-dots"]
+    # Support buttons are on the board's cards in a support round (a dots round has its own controls instead).
+    voting = site.codes["round-support"]
     await join(page, voting, "ยายสมศรี ไม่มีสคริปต์")
     support = page.get_by_role("button", name="Support").first
     await support.click()

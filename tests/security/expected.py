@@ -30,6 +30,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("pledge", "POST"): row(401, 422, 401, 403, 403, 403),
     ("follow_up", "GET"): row(200, 200, 200, 200, 200, 200),
     ("vote_page", "GET"): row(303, 200, 303, 303, 303, 303),
+    ("now_card", "GET"): row(303, 200, 303, 303, 303, 303),
     ("vote", "POST"): row(401, 303, 401, 403, 403, 403),
     ("similar", "GET"): row(200, 200, 200, 200, 200, 200),
     ("rank", "POST"): row(422, 422, 422, 422, 422, 422),

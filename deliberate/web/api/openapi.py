@@ -223,7 +223,10 @@ def document() -> dict[str, object]:
         },
         "/api/v1/sessions/{code}/proposals": {
             "parameters": [CODE],
-            "get": _op("Proposals: published ones, plus the caller's own pending ones"),
+            "get": _op(
+                "Proposals: published ones, plus the caller's own pending ones; `supports` is null for anyone but "
+                "staff while a hidden support round keeps the counts"
+            ),
             "post": _op(
                 "Put a proposal",
                 ok="201",
@@ -242,7 +245,8 @@ def document() -> dict[str, object]:
         "/api/v1/sessions/{code}/results": {
             "parameters": [CODE, *RESULT_QUERY],
             "get": _op(
-                "Results of the open round (or ?round=ID), ranked, with sources; ?by= breaks them down by group",
+                "Results of the open round (or ?round=ID), ranked, with sources; ?by= breaks them down by group. "
+                "While a round's results are hidden, anyone but staff gets `hidden: true` and no figures",
                 auth=False,
             ),
         },

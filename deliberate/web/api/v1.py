@@ -28,6 +28,7 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
 from deliberate.supports.services import add_support, support_count, withdraw_support
 from deliberate.text import as_int
+from deliberate.voting.secrecy import public_count, supports_withheld, withhold_counts, withhold_views
 from deliberate.web.identity import api_actor
 from deliberate.web.throttle import client_address
 from deliberate.web.views.participant.join import join_url
@@ -136,7 +137,7 @@ def proposal_json(v: ProposalView) -> dict[str, object]:
         "body": p.body,
         "theme_id": p.theme_id,
         "status": p.status.value,
-        "supports": v.supports,
+        "supports": public_count(v.supports),  # null while a hidden support round keeps them
         "comments": v.comments,
         "target_groups": p.target_groups,
         "assisted": p.assisted,
@@ -233,6 +234,8 @@ async def comment_moderation(request: Request, actor: Actor) -> tuple[int, objec
 async def session_detail(request: Request) -> Response:
     session = await _session(request)
     c = await sessions.counts(session)
+    if await supports_withheld(session) and not (await api_actor(request)).is_facilitator():
+        c = withhold_counts(c)
     themes = await sessions.themes_of(session)
     return ok(
         {
@@ -241,7 +244,7 @@ async def session_detail(request: Request) -> Response:
             "phase": session.phase,
             "assembly": {"id": session.assembly.id, "title": session.assembly.title},
             "themes": [{"id": t.id, "name": t.name} for t in themes],
-            "counts": {"participants": c.participants, "proposals": c.proposals, "supports": c.supports},
+            "counts": {"participants": c.participants, "proposals": c.proposals, "supports": public_count(c.supports)},
             "timer_ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
             "spotlight_id": session.spotlight_id,
             "slow_mode": slow_mode_of(session.permissions),
@@ -279,6 +282,8 @@ async def proposals(request: Request) -> Response:
     if actor.staff is None and actor.participant_in(session) is None:
         raise NotAuthenticated(N_("You are not a participant of this session."))
     views = await list_proposals(actor, session, include_all=actor.is_facilitator())
+    if not actor.is_facilitator() and await supports_withheld(session):
+        views = withhold_views(views)
     return ok({"items": [proposal_json(v) for v in views]})
 
 
@@ -312,7 +317,9 @@ async def support(request: Request, actor: Actor) -> tuple[int, object]:
     else:
         changed = await add_support(actor, proposal)
         supported = True
-    count = await support_count(proposal)
+    count: int | None = await support_count(proposal)
+    if not actor.is_facilitator() and await supports_withheld(proposal.session):
+        count = None  # the hidden support round's figure, one proposal at a time
     return (201 if changed and supported else 200), {
         "proposal_id": proposal.id,
         "supported": supported,

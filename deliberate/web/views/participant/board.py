@@ -26,11 +26,13 @@ from deliberate.proposals.services import (
 from deliberate.sessions.models import Assembly, Session, Theme
 from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.services import Counts, can, counts, get_session, themes_of
+from deliberate.voting.secrecy import Withheld, supports_withheld, withhold_counts, withhold_views
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.guards import guarded, phone, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render
 from deliberate.web.templating import templates
 from deliberate.web.urls import url
+from deliberate.web.views.participant.now import now_context, room_of
 
 # What every phone's board shares (the published proposals with their counts, the strategic issues, the
 # session's counts), kept on the session's live channel while its sequence number stands, and for
@@ -42,10 +44,12 @@ BOARD_SHARED_S = 2.0
 
 async def _board_shared(request: Request, session: Session) -> dict[str, Any]:
     async def make() -> dict[str, Any]:
+        views, totals = await published_views(session), await counts(session)
+        withheld = await supports_withheld(session)
         return {
-            "views": await published_views(session),
+            "views": withhold_views(views) if withheld else views,
             "themes": await themes_of(session),
-            "counts": await counts(session),
+            "counts": withhold_counts(totals) if withheld else totals,
         }
 
     channel = request.app.state.hub.channels.get(session.id)
@@ -76,8 +80,17 @@ async def _board_context(request: Request, session: Session, actor: Actor) -> Bo
         "by_theme": {t.id: [v for v in published if v.proposal.theme_id == t.id] for t in themes},
         "pending": [v for v in views if v.proposal.status == "pending"],
         "counts": shared["counts"],
-        "can": {a: can(session, a) for a in ACTIONS},
+        "can": {a: can(session, a) for a in ACTIONS} | {"support": await _supports_now(session)},
     }
+
+
+async def _supports_now(session: Session) -> bool:
+    """Support buttons belong on the cards unless another kind of round is open: during a dots round the board
+    asked for supports that round does not count (its controls are in the "now" card instead)."""
+    if not can(session, "support"):
+        return False
+    room = await room_of(session)
+    return room.round is None or room.state != "open" or room.method == "support"
 
 
 # The board itself, drawn for a phone with nothing of its own on it, is kept too: per language, while the
@@ -144,8 +157,16 @@ async def _hall_board(request: Request, session: Session) -> HallBoard | None:
         # this request loaded the session.
         fresh = await get_session(session.code)
         board = await _board_context(request, fresh, Actor())
+        # A withheld support count (a hidden support round) stays a dash: no stand-in for a number to fill in.
         by_theme = {
-            tid: [replace(v, supports=_CountStandIn("s", v.id), comments=_CountStandIn("c", v.id)) for v in views]
+            tid: [
+                replace(
+                    v,
+                    supports=v.supports if isinstance(v.supports, Withheld) else _CountStandIn("s", v.id),
+                    comments=_CountStandIn("c", v.id),
+                )
+                for v in views
+            ]
             for tid, views in board["by_theme"].items()
         }
         ctx = board | {
@@ -184,7 +205,9 @@ async def session_page(request: Request) -> Response:
             token = request.scope.get("state", {}).get("csrf_token", "")
             html = hall.for_phone(await live_counts(session), backed, token)
             return HTMLResponse(html, headers={"cache-control": "no-store"})
-    ctx = await _board_context(request, session, actor)
+    ctx: dict[str, Any] = dict(await _board_context(request, session, actor))
+    if not part:  # the "now" card is outside the board's region: a board refresh leaves it alone
+        ctx.update(await now_context(request, session, actor, "board"))
     name = "participant/_board.html" if part else "participant/session.html"
     # After a proposal posted without JavaScript: the thank-you by the form's button (never in the hall's board).
     sent = "" if part else request.query_params.get("sent", "")

@@ -21,6 +21,7 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.services import can
 from deliberate.supports.services import add_support, withdraw_support
 from deliberate.text import as_int
+from deliberate.voting.secrecy import supports_withheld, withhold_views
 from deliberate.web.forms import is_htmx, read_form, write_once
 from deliberate.web.guards import Refused, guarded, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render
@@ -55,6 +56,8 @@ async def _page(
     status: int = 200,
 ) -> Response:
     view = (await decorate(actor, [proposal]))[0]
+    if not actor.is_facilitator() and await supports_withheld(session):
+        view = withhold_views([view])[0]  # a hidden support round's figure
     comments = await list_comments(proposal)
     answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)
     return render(

@@ -18,42 +18,22 @@ from deliberate.statements import opinion
 from deliberate.statements.services import next_statement, write_statement
 from deliberate.text import as_int
 from deliberate.voting import services as voting
-from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, options_of
-from deliberate.voting.results import round_results
 from deliberate.web.forms import read_form, write_once
 from deliberate.web.guards import guarded, phone, session_of, visitor
 from deliberate.web.pages import error_page, form_errors, redirect, render
 from deliberate.web.urls import url
+from deliberate.web.views.participant.now import now_context
 
 
-async def _context(session: Session, actor: Actor) -> dict[str, object]:
+async def _context(request: Request, session: Session, actor: Actor) -> dict[str, object]:
     me = actor.participant_in(session)
-    vote_round = await voting.current_round(session)
     ctx: dict[str, object] = {
         "session": session,
         "assembly": session.assembly,
-        "round": None,
         "can": {a: can(session, a) for a in ("support", "react")},
     }
-    if vote_round is not None and vote_round.method != "agree":
-        options = options_of(vote_round.options)
-        low, high = options.score_range
-        proposals = await Proposal.filter(
-            session_id=session.id, status=ProposalStatus.PUBLISHED, kind="proposal"
-        ).order_by("theme_id", "id")
-        mine = await voting.my_marks(session, vote_round, me) if me else {}
-        ctx.update(
-            round=vote_round,
-            options=options,
-            proposals=proposals,
-            mine=mine,
-            used=sum(mine.values()) if vote_round.method == "dots" else 0,
-            scores=list(range(low, high + 1)),
-            method_label=METHOD_LABELS[vote_round.method],
-            hint=METHOD_HINTS[vote_round.method],
-            ranking=[pid for pid, _ in sorted(mine.items(), key=lambda kv: kv[1])],
-            results=await round_results(actor, session, vote_round),
-        )
+    # The round, its controls, this phone's marks and the figures once they may be shown: the "now" card.
+    ctx.update(await now_context(request, session, actor, "vote"))
     if me is not None:
         ctx["statement"] = await next_statement(actor, session)
         ctx["statements_total"] = await Proposal.filter(
@@ -78,7 +58,7 @@ async def vote_page(request: Request) -> Response:
 async def _page(
     request: Request, session: Session, actor: Actor, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
-    ctx = await _context(session, actor)
+    ctx = await _context(request, session, actor)
     sent = request.query_params.get("sent", "")  # the form whose post was just accepted (shared/_sent.html)
     return render(
         request,
@@ -113,8 +93,10 @@ async def _act(request: Request, do: Callable[[Session, Actor, FormData], Awaita
         if actor.participant is None:
             return error_page(request, exc)
         return await _page(request, session, actor, errors=form_errors(exc), status=exc.status)
-    # The anchor names the form's part of the page, where the confirmation shows (shared/_sent.html).
-    return redirect(url("vote_page", code=session.code) + f"?sent={anchor.lstrip('#')}" + anchor)
+    # The anchor names the form's part of the page, where the confirmation shows (shared/_sent.html). A tap in
+    # the board's "now" card comes back to the board, by the same card.
+    page = "session_page" if form.get("back") == "board" else "vote_page"
+    return redirect(url(page, code=session.code) + f"?sent={anchor.lstrip('#')}" + anchor)
 
 
 async def vote(request: Request) -> Response:

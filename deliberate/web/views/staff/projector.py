@@ -13,11 +13,13 @@ from deliberate.actors import Actor
 from deliberate.comments.models import Comment
 from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal
+from deliberate.proposals.services import ProposalView
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.screens import VIEWS
 from deliberate.voting import services as voting
 from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
+from deliberate.voting.secrecy import supports_withheld, withhold_counts, withhold_views
 from deliberate.web.guards import guarded, session_of
 from deliberate.web.pages import render
 from deliberate.web.views.participant.join import join_url
@@ -53,10 +55,13 @@ async def projector(request: Request) -> Response:
 
 
 async def _view_context(request: Request, session: Session, view: str, by: str | None) -> dict[str, object]:
+    # A public screen: a hidden support round's counts are withheld here as on the phones (voting/secrecy.py).
+    withheld = await supports_withheld(session)
+    totals = await sessions.counts(session)
     ctx: dict[str, object] = {
         "session": session,
         "assembly": session.assembly,
-        "counts": await sessions.counts(session),
+        "counts": withhold_counts(totals) if withheld else totals,
         "join_url": join_url(request, session.code),
         "view": view,
         "show": view,
@@ -68,7 +73,8 @@ async def _view_context(request: Request, session: Session, view: str, by: str |
 
         ctx["leaders"] = await leaders(session)
     elif view == "spotlight":
-        ctx["spotlight"] = await spotlight_of(session)
+        spotlight = await spotlight_of(session)
+        ctx["spotlight"] = withhold_views([spotlight])[0] if withheld and spotlight is not None else spotlight
     elif view == "pledges":
         ctx["pledges"] = await recent_pledges(session)
     elif view == "results":
@@ -77,7 +83,7 @@ async def _view_context(request: Request, session: Session, view: str, by: str |
     return ctx
 
 
-async def spotlight_of(session: Session) -> object:
+async def spotlight_of(session: Session) -> ProposalView | None:
     from deliberate.proposals.services import decorate
 
     if not session.spotlight_id:
