@@ -14,7 +14,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import Served
-from tests.e2e.conftest import COUNT_SOCKETS, Facilitator, PhoneFactory
+from tests.e2e.conftest import COUNT_SOCKETS, Facilitator, Network, PhoneFactory
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -267,3 +267,26 @@ async def test_a_comment_hidden_on_the_console_leaves_every_phone_live_and_comes
     await expect(reader.locator("#comments")).to_contain_text(rude, timeout=LIVE_MS)
     await expect(board.locator(f"#proposal-{pid}-comments")).to_have_text("2", timeout=LIVE_MS)
     await expect(console.locator("#console-comments .status-hidden")).to_have_count(0)
+
+
+async def test_a_phone_away_while_a_comment_is_hidden_loses_it_when_back(
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
+    code, themes = await facilitator_api.new_session(THEMES)
+    author = await facilitator_api.someone_else(code, "ผู้เสนอ")
+    proposal = {"title": "ห้องสมุดชุมชน", "theme_id": themes["เด็กและเยาวชน"]}
+    pid = (await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", proposal, headers=author))["id"]
+    rude = "ข้อความหยาบคายที่ต้องซ่อน"
+    comment = await facilitator_api.post(
+        f"/api/v1/proposals/{pid}/comments", {"body": rude, "stance": "against"}, headers=author
+    )
+    reader = await phone()
+    network = Network(reader)
+    await network.attach()
+    await reader.goto(f"/s/{code}/p/{pid}")
+    await reader.wait_for_function("() => (window.__liveOpened || 0) >= 1", timeout=LIVE_MS)
+    await expect(reader.locator("#comments")).to_contain_text(rude)
+    await network.drop()
+    await facilitator_api.post(f"/api/v1/comments/{comment['id']}/moderation", {"action": "hide", "reason": "หยาบคาย"})
+    await network.restore()
+    await expect(reader.locator("#comments")).not_to_contain_text(rude, timeout=3 * LIVE_MS)

@@ -264,6 +264,8 @@ async def test_first_connection_with_since_zero_gets_a_snapshot(remote: Remote) 
         snapshot = await next_message(phone)
     assert snapshot.seq >= 1
     assert snapshot.element("count-proposals").get_text(strip=True) == "1"
+    # A proposal page that was away re-reads its comments: one may have been hidden meanwhile.
+    assert snapshot.element("comments-resync")["data-hx-get"] == "?part=comments"
 
 
 async def test_projector_sees_the_leaders(remote: Remote) -> None:
