@@ -609,3 +609,50 @@ def read_pdf(pdf: Path) -> str | None:
 def gettext_th(msgid: str) -> str:
     with language("th"):
         return gettext(msgid)
+
+
+async def test_a_dots_round_ranks_the_brief_by_its_dots(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    # The ranking figure follows the method: here dots (phone, staff-entered and a pile of 4 paper sheets).
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    people = [await api.join(code, f"คนที่ {i}") for i in range(3)]
+    a, b = [(await api.propose(people[0], code, theme, title=t))["id"] for t in ("ป้ายรถเมล์มีหลังคา", "ถนนเลียบคลอง")]
+    await api.set_phase(facilitator, code, "voting")
+    for who in people:  # b leads on supports, so a brief ranking by supports would put it first
+        await api.support(who, b)
+    opening = {"method": "dots", "options": {"allow_paper": True, "allow_assisted": True, "budget": 3}}
+    r = await client.post(f"/api/v1/sessions/{code}/rounds", headers=facilitator, json=opening)
+    assert r.status_code == 201, r.text
+    round_id = r.json()["id"]
+    for who, pid, n in ((people[0], a, 2), (people[1], b, 1)):
+        r = await client.post(f"/api/v1/proposals/{pid}/votes", headers=who, json={"method": "dots", "value": n})
+        assert r.status_code == 201, r.text
+    r = await client.post(
+        f"/api/v1/proposals/{a}/votes",
+        headers=facilitator,
+        json={"method": "dots", "value": 1, "on_behalf_of": "ลุงมี ไม่มีมือถือ"},
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        f"/api/v1/sessions/{code}/rounds/{round_id}/paper",
+        headers=facilitator,
+        json={"marks": [{"proposal_id": a, "value": 1}], "sheets": 4},
+    )
+    assert r.status_code == 201, r.text
+    results = (await client.get(f"/api/v1/sessions/{code}/results")).json()
+    assert [(i["id"], i["count"], i["by_source"]) for i in results["items"]] == [
+        (a, 7, {"phone": 2, "assisted": 1, "paper": 4}),
+        (b, 1, {"phone": 1, "assisted": 0, "paper": 0}),
+    ]
+    r = await client.get(f"/api/v1/sessions/{code}/brief.json", headers=facilitator)
+    brief = r.json()
+    assert brief["ranking"]["method"] == "dots" and brief["ranking"]["count_label"] == gettext_th("Dots")
+    assert [(p["id"], p["count"], p["by_source"]) for p in brief["proposals"]] == [
+        (i["id"], i["count"], i["by_source"]) for i in results["items"]
+    ]
+    assert brief["proposals"][1]["supports"] == 3  # the phones' supports stay beside it, for context
+    r = await client.get(f"/api/v1/sessions/{code}/brief.csv", headers=facilitator, params={"sheet": "proposals"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [row[gettext_th("Count that ranks")] for row in rows] == ["7", "1"]
