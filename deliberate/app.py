@@ -119,8 +119,10 @@ def _settle_heap() -> None:
     of the event loop (bench live --map). Frozen, a full collection walks only what came later.
     """
     from deliberate.thaitext import words
+    from deliberate.thaitext.wrap import pieces
 
     words("สวัสดิการชุมชน")
+    pieces("สวัสดิการชุมชน")  # the line breaks of the board's cards (the `words` filter)
     gc.collect()
     gc.freeze()
     # A hall's worth of open sockets is a large live heap too: collect the young generation less often

@@ -33,14 +33,24 @@ from deliberate.sessions.phases import PHASE_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
+from deliberate.voting.methods import SOURCES
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
+from deliberate.voting.services import current_round
 
 SCHEMA = "deliberate.brief/1"
 ARGUMENTS_SHOWN = 3
 # Fields left out of the content hash: they change on every build without the content changing.
 UNHASHED = ("version", "content_hash", "generated_at")
 
+# What the one count is, by the method that ranks: the heading of its column in every format.
+COUNT_LABELS = {
+    "support": N_("Supports"),
+    "dots": N_("Dots"),
+    "score": N_("Mean score"),
+    "rank": N_("Borda points"),
+    "agree": N_("Agree share"),
+}
 AGREEMENT_LABELS = {
     "consensus": N_("Consensus"),
     "reservations": N_("Broad agreement with reservations"),
@@ -151,11 +161,20 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         if p.status == ProposalStatus.MERGED and p.merged_into_id:
             merged_from[p.merged_into_id].append(p.id)
 
-    ranked = sorted(published, key=lambda p: (-len(supporters_of[p.id]), -stance_count[p.id]["for"], p.id))
-    base_count = len(all_supporters)
+    # The one count ranks the proposals here as in the results API, the console and the projector: phone,
+    # staff-entered and paper marks together, with the split by source beside it.
+    ranking = await _ranking(session)
+    figure_of = {i["id"]: i for i in ranking["items"]}
+    place = {i["id"]: n for n, i in enumerate(ranking["items"])}
+    by_votes = ranking["method"] == "support"
+    count_label = COUNT_LABELS[ranking["method"]]
+    ranked = sorted(published, key=lambda p: (place.get(p.id, len(place)), -len(supporters_of[p.id]), p.id))
+    # In a support round the supporters are the round's (paper sheets included); otherwise the phones'.
+    base_count = ranking["voters"] if by_votes else len(all_supporters)
     out_proposals: list[dict[str, Any]] = []
     for rank, p in enumerate(ranked, start=1):
-        n = len(supporters_of[p.id])
+        figure = figure_of.get(p.id) or {"count": 0, "by_source": dict.fromkeys(SOURCES, 0)}
+        n = int(figure["count"]) if by_votes else len(supporters_of[p.id])
         share = round(n / base_count, 4) if base_count else 0.0
         against = stance_count[p.id]["against"]
         level = agreement(share, against, n)
@@ -176,6 +195,9 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
                 "target_groups": [gettext(TARGET_GROUPS[t]) for t in p.target_groups if t in TARGET_GROUPS],
                 "supports": n,
                 "support_share": share,
+                "count": figure["count"],
+                "by_source": {k: figure["by_source"].get(k, 0) for k in SOURCES},
+                "count_text": count_text(figure),
                 "comments": {k: stance_count[p.id][k] for k in ("for", "against", "note")},
                 "agreement": {"level": level, "label": gettext(AGREEMENT_LABELS[level])},
                 "by_sector": [
@@ -242,7 +264,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
             "adopted": sum(1 for a in answers.values() if a.state == "adopted"),
             "forwarded": sum(1 for a in answers.values() if a.state == "forwarded"),
             "comments": len(comments),
-            "supports": len(supports),
+            "supports": sum(p["supports"] for p in out_proposals) if by_votes else len(supports),
             "commitments": len(pledges),
             "action_items": len(items),
         },
@@ -250,6 +272,13 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
             {"id": t.id, "name": t.name, "proposal_ids": [p["id"] for p in out_proposals if p["theme_id"] == t.id]}
             for t in themes
         ],
+        "ranking": {
+            "round_id": (ranking["round"] or {}).get("id"),
+            "method": ranking["method"],
+            "method_label": ranking["method_label"],
+            "count_label": gettext(count_label),
+            "voters": ranking["voters"],
+        },
         "proposals": out_proposals,
         "rounds": await _rounds(session),
         "opinion": await _opinion(session),
@@ -366,6 +395,36 @@ FIGURE_TEXT = {
         "agree {a} · disagree {d} · pass {p}", a=r.get("agree", 0), d=r.get("disagree", 0), p=r.get("pass", 0)
     ),
 }
+
+
+async def _ranking(session: Session) -> dict[str, Any]:
+    """The results that rank the brief's proposals, as everyone may see them: the session's current round,
+    which the results API answers by default; if that holds statements or its results are still hidden,
+    the latest proposal round whose results are out; else the supports alone."""
+    current = await current_round(session)
+    earlier = await VoteRound.filter(session_id=session.id).exclude(method="agree").order_by("-id")
+    for candidate in [current, *earlier]:
+        if candidate is None or candidate.method == "agree":
+            continue
+        results = await round_results(Actor(), session, candidate)
+        if not results["hidden"]:
+            return results
+    return await round_results(Actor(), session, None)
+
+
+def count_text(figure: dict[str, Any]) -> str:
+    """The split of the one count by source, in words: "phone 2 · staff 1 · paper 3"."""
+    parts = figure.get("by_source") or {}
+    return gettext(
+        "phone {phone} · staff {assisted} · paper {paper}",
+        phone=_figure(parts.get("phone", 0)),
+        assisted=_figure(parts.get("assisted", 0)),
+        paper=_figure(parts.get("paper", 0)),
+    )
+
+
+def _figure(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 async def _rounds(session: Session) -> list[dict[str, Any]]:

@@ -28,8 +28,8 @@ from deliberate.briefs.render_tables import (
     round_rows,
     sheet_rows,
 )
+from deliberate.i18n import N_, language
 from deliberate.i18n import gettext as _
-from deliberate.i18n import language
 
 # --- blocks -----------------------------------------------------------------------------------------------
 
@@ -149,6 +149,26 @@ def cell(value: Any, col: Column) -> str:
     return str(value)
 
 
+# Beside every table of proposals: what the ranking figure is made of (the same msgid as the PDF).
+COUNT_NOTE = N_(
+    "Proposals are ranked by one count, the same as in the results shown in the hall; beside it, how much "
+    "came from participants' own phones, from staff entering for people without one, and from paper ballots."
+)
+
+
+def count_label(brief: Brief) -> str:
+    """The heading of the ranking figure's column: "Supports", "Dots", "Borda points"..."""
+    return str((brief.get("ranking") or {}).get("count_label") or _("Supporters"))
+
+
+def count_cell(brief: Brief, p: dict[str, Any]) -> str:
+    """The one count, its split by source, and in a support ranking the share of all supporters."""
+    if "count" not in p:  # a brief made before the one count: its supporters
+        return lines(tnum(p.get("supports")), f"({tpct(p.get('support_share'))})")
+    share = p.get("support_share") if (brief.get("ranking") or {}).get("method") == "support" else None
+    return lines(tnum(p["count"]), p.get("count_text"), f"({tpct(share)})" if share is not None else None)
+
+
 def lines(*parts: str | None) -> str:
     """Several values in one table cell, one per line; "-" when all are empty."""
     return "\n".join(p for p in parts if p) or "-"
@@ -234,13 +254,20 @@ def _summary(brief: Brief, voice: Voice) -> list[Block]:
         return [*blocks, _none()]
     blocks.append(
         Table(
-            (_("Rank"), _("Proposal"), _("Strategic issue"), _("Supporters"), _("Level of agreement"), _("Decision")),
+            (
+                _("Rank"),
+                _("Proposal"),
+                _("Strategic issue"),
+                count_label(brief),
+                _("Level of agreement"),
+                _("Decision"),
+            ),
             tuple(
                 (
                     tnum(p.get("rank")),
                     f"{_ref(brief, p['id'])} {p['title']}",
                     p.get("theme", ""),
-                    lines(tnum(p.get("supports")), f"({tpct(p.get('support_share'))})"),
+                    count_cell(brief, p),
                     (p.get("agreement") or {}).get("label", ""),
                     (p.get("answer") or {}).get("state_label") or _("Not yet decided"),
                 )
@@ -252,7 +279,9 @@ def _summary(brief: Brief, voice: Voice) -> list[Block]:
     )
     blocks.append(
         para(
-            _("Supporters: people who supported the proposal, and their share of everyone who supported any proposal."),
+            _("Supporters: people who supported the proposal, and their share of everyone who supported any proposal.")
+            + " "
+            + _(COUNT_NOTE),
             style="note",
         )
     )
@@ -362,6 +391,8 @@ def _proposal(brief: Brief, p: dict[str, Any], voice: Voice) -> list[Block]:
         ),
         Fact(_("Level of agreement"), (Run((p.get("agreement") or {}).get("label", "")),)),
     ]
+    if "count" in p:
+        facts.insert(1, Fact(count_label(brief), (Run(f"{tnum(p['count'])} ({p.get('count_text', '')})"),)))
     if p.get("target_groups"):
         facts.append(Fact(_("Target groups"), (Run(", ".join(p["target_groups"])),)))
     if proposers:
@@ -671,9 +702,11 @@ def _annexes(brief: Brief, voice: Voice) -> list[Block]:
             "fiscal_year",
         )
         table_rows = []
-        for values in rows:
+        for values, p in zip(rows, proposals, strict=True):
             cells = [cell(values[index[k]], cols[index[k]]) for k in keys]
             cells[1] = f"{values[index['ref']]} {values[index['title']]}"
+            if "count" in p:  # the one count with its split by source, as in the summary
+                cells[3] = lines(tnum(p["count"]), p.get("count_text"))
             table_rows.append(tuple(cells))
         blocks.append(
             Table(
@@ -681,7 +714,7 @@ def _annexes(brief: Brief, voice: Voice) -> list[Block]:
                     _("Rank"),
                     _("Proposal"),
                     _("Strategic issue"),
-                    _("Supporters"),
+                    count_label(brief),
                     _("Share"),
                     _("For"),
                     _("Against"),

@@ -22,6 +22,8 @@ from deliberate.text import as_int, clean_text
 
 REASON_MAX = 300
 ACTIONS = ("approve", "hide", "restore", "merge")
+# Comments the console lists at a time, newest first; older ones are a page further.
+COMMENTS_PAGE = 40
 
 
 async def _locked(proposal_id: int) -> Proposal:
@@ -198,6 +200,18 @@ async def restore_comment(actor: Actor, comment: Comment, *, reason: object = ""
         )
     await events.publish(events.Event("comment.restored", proposal.session_id, proposal_ids=(proposal.id,)))
     return current
+
+
+async def recent_comments(
+    actor: Actor, session_id: int, *, hidden: bool = False, before: int | None = None, limit: int = COMMENTS_PAGE
+) -> list[Comment]:
+    """A session's comments, newest first, with their proposals: shown ones or hidden ones, a page at a time
+    (a hall of hundreds writes thousands, so the console never loads them all)."""
+    require_facilitator(actor)
+    query = Comment.filter(proposal__session_id=session_id, hidden=hidden)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    return await query.order_by("-id").limit(limit).prefetch_related("proposal", "author")
 
 
 async def queue(actor: Actor, session_id: int) -> list[Proposal]:

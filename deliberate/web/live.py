@@ -109,6 +109,8 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ctx["show_comments"] = dirty.everything or not dirty.names <= SUPPORT_COUNTS
         ctx["published_now"] = {"proposal.published", "proposal.merged"} & dirty.names
         ctx["removed"] = [p.id for p in proposals if p.status in (ProposalStatus.HIDDEN, ProposalStatus.MERGED)]
+        # A comment hidden or restored: the pages showing that proposal's comments re-fetch their list.
+        ctx["comments_moderated"] = ids if {"comment.hidden", "comment.restored"} & dirty.names else []
         ctx["refresh_board"] = dirty.everything or bool(CHANGES_BOARD & dirty.names)
         ctx["phase_changed"] = "phase.changed" in dirty.names
         ctx["timer"] = dirty.everything or "timer.set" in dirty.names or ctx["refresh_board"]

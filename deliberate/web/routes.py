@@ -132,6 +132,10 @@ def routes() -> list[BaseRoute]:
         Route("/staff/s/{code}/spotlight", console.spotlight, methods=["POST"], name="console_spotlight"),
         Route("/staff/s/{code}/screen", console.screen, methods=["POST"], name="console_screen"),
         Route("/staff/s/{code}/moderate", console.moderate, methods=["POST"], name="console_moderate"),
+        Route("/staff/s/{code}/hide-comment", console.hide_comment, methods=["POST"], name="console_hide_comment"),
+        Route(
+            "/staff/s/{code}/restore-comment", console.restore_comment, methods=["POST"], name="console_restore_comment"
+        ),
         Route(
             "/staff/s/{code}/assisted-proposal",
             console.assisted_proposal,

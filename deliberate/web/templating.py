@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from deliberate import geo
@@ -14,6 +16,7 @@ from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.sessions.phases import ACTION_LABELS, PHASE_HINTS, PHASE_LABELS, STATUS_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.settings import ROOT
+from deliberate.thaitext.wrap import LONGEST, THAI, pieces
 from deliberate.web.assets import asset
 from deliberate.web.urls import url
 
@@ -66,6 +69,20 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+@lru_cache(maxsize=8192)
+def words(text: str) -> Markup:
+    """Thai text that breaks across lines only between words (thaitext/wrap.py): each Thai word is kept
+    whole (`.w` is nowrap) with a <wbr> after it. Other text is left as it is, so a long URL or code (no
+    Thai, or longer than LONGEST) can still break anywhere where the CSS lets it. The text is unchanged."""
+    out = []
+    for piece in pieces(text):
+        if THAI.search(piece) and len(piece) <= LONGEST:
+            out.append(Markup('<span class="w">{}</span><wbr>').format(piece))
+        else:
+            out.append(escape(piece))
+    return Markup("").join(out)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
@@ -94,7 +111,7 @@ def build_environment() -> Environment:
         status_labels=STATUS_LABELS,
         privacy_notice=PRIVACY_NOTICE.translated,
     )
-    env.filters.update(long_date=long_date, clock=clock, iso=iso)
+    env.filters.update(long_date=long_date, clock=clock, iso=iso, words=words)
     return env
 
 

@@ -6,13 +6,19 @@ software would use: python-docx, openpyxl, the csv module. No database.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import openpyxl
 import pytest
 from docx import Document
@@ -21,11 +27,17 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.table import Table
 
+from deliberate.actors import Actor
 from deliberate.briefs.render_docx import FONT, brief_docx, minutes_docx
 from deliberate.briefs.render_md import brief_markdown, md_escape
 from deliberate.briefs.render_tables import CSV_SHEETS, SHEETS, brief_csv, brief_xlsx, is_formula_like, sheets
 from deliberate.i18n import catalogue, gettext, language
+from deliberate.proposals.models import Proposal
+from deliberate.sessions.models import Session
+from deliberate.sessions.services import assisted_participant
+from deliberate.supports.services import add_support
 from tests.briefs.sample import sample_brief
+from tests.conftest import Api
 
 # The Thai the assertions below read, for msgids whose translation may not be merged into the catalogue yet
 # (an existing translation is left as it is, so once merged these tests check the real catalogue).
@@ -474,3 +486,173 @@ def test_empty_sections_render_in_markdown() -> None:
     with language("th"):
         assert md.count(gettext("None yet.")) >= 3
     assert "ส่วนที่ ๖" in md and not THAI_DIGIT.search(_table_rows(md)[1])  # tables keep Arabic digits
+
+
+# -- the one count: the brief ranks as the results API does, in every format ----------------------------------
+async def test_every_format_ranks_by_the_one_count_with_its_sources(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], staff_actor: Actor, tmp_path: Path
+) -> None:
+    # x: 2 phone supports, 1 entered by staff and a pile of 3 paper sheets = 6, ahead of y (5) and z (4),
+    # though it has the fewest phone supporters: a brief counting phones alone would put it last.
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    people = [await api.join(code, f"คนที่ {i}") for i in range(5)]
+    titles = {"x": "ศูนย์ดูแลผู้สูงอายุกลางวัน", "y": "ลานกีฬาเยาวชน", "z": "ตลาดนัดชุมชน"}
+    ids = {k: (await api.propose(people[0], code, theme, title=t))["id"] for k, t in titles.items()}
+    await api.set_phase(facilitator, code, "voting")
+    r = await client.post(
+        f"/api/v1/sessions/{code}/rounds",
+        headers=facilitator,
+        json={"method": "support", "options": {"allow_paper": True}},
+    )
+    assert r.status_code == 201, r.text
+    round_id = r.json()["id"]
+    for key, backers in (("x", people[:2]), ("y", people), ("z", people[:4])):
+        for who in backers:
+            await api.support(who, ids[key])
+    session = await Session.get(code=code)
+    helped = await assisted_participant(staff_actor, session, "ยายมา ไม่มีมือถือ")
+    await add_support(staff_actor, await Proposal.get(id=ids["x"]).prefetch_related("session"), on_behalf_of=helped)
+    r = await client.post(
+        f"/api/v1/sessions/{code}/rounds/{round_id}/paper",
+        headers=facilitator,
+        json={"marks": [{"proposal_id": ids["x"]}], "sheets": 3},
+    )
+    assert r.status_code == 201, r.text
+
+    results = (await client.get(f"/api/v1/sessions/{code}/results")).json()
+    order = [i["id"] for i in results["items"]]
+    assert order == [ids["x"], ids["y"], ids["z"]]
+    figures = {i["id"]: (i["count"], i["by_source"]) for i in results["items"]}
+    assert figures[ids["x"]] == (6, {"phone": 2, "assisted": 1, "paper": 3})
+
+    async def download(fmt: str, **params: str) -> bytes:
+        r = await client.get(f"/api/v1/sessions/{code}/brief.{fmt}", headers=facilitator, params=params)
+        assert r.status_code == 200, r.text
+        return r.content
+
+    # JSON: the same order, figure and split.
+    brief = json.loads(await download("json"))
+    assert [p["id"] for p in brief["proposals"]] == order
+    assert [p["rank"] for p in brief["proposals"]] == [1, 2, 3]
+    for p in brief["proposals"]:
+        assert (p["count"], p["by_source"]) == figures[p["id"]]
+    assert brief["ranking"]["method"] == "support" and brief["ranking"]["round_id"] == round_id
+    assert brief["proposals"][0]["supports"] == 6  # the support figure is the round's, paper included
+    split = "โทรศัพท์ 2 · เจ้าหน้าที่กรอก 1 · กระดาษ 3"
+    assert brief["proposals"][0]["count_text"] == split
+
+    # CSV and XLSX: the proposals sheet, in the same order, with the count and its parts in columns.
+    with language("th"):
+        head = {
+            key: gettext(label)
+            for key, label in (
+                ("count", "Count that ranks"),
+                ("phone", "of which own phone"),
+                ("assisted", "of which entered by staff"),
+                ("paper", "of which paper ballots"),
+                ("title", "Proposal"),
+            )
+        }
+    rows = list(csv.DictReader(io.StringIO((await download("csv", sheet="proposals")).decode("utf-8-sig"))))
+    assert [r[head["title"]] for r in rows] == [titles["x"], titles["y"], titles["z"]]
+    assert [(r[head["count"]], r[head["phone"]], r[head["assisted"]], r[head["paper"]]) for r in rows][0] == (
+        "6",
+        "2",
+        "1",
+        "3",
+    )
+    assert [r[head["count"]] for r in rows] == ["6", "5", "4"]
+    book = openpyxl.load_workbook(io.BytesIO(await download("xlsx")))
+    sheet = book.worksheets[[ws.title for ws in book.worksheets].index(gettext_th("Proposals"))]
+    values = list(sheet.iter_rows(values_only=True))
+    header = list(values[0])
+    col = {k: header.index(v) for k, v in head.items()}
+    body = [row for row in values[1:] if row[col["title"]]]
+    assert [row[col["title"]] for row in body] == [titles["x"], titles["y"], titles["z"]]
+    assert [row[col["count"]] for row in body] == [6, 5, 4]
+    assert [body[0][col[k]] for k in ("phone", "assisted", "paper")] == [2, 1, 3]
+
+    # Markdown and Word: the summary table puts x first with 6 and its split.
+    markdown = (await download("md")).decode("utf-8")
+    lines = [line for line in markdown.splitlines() if titles["x"] in line and "|" in line]
+    assert lines and "6" in lines[0] and split in lines[0].replace("<br>", " ")
+    table_md = [
+        line for line in markdown.splitlines() if line.startswith("|") and any(t in line for t in titles.values())
+    ]
+    assert [next(k for k, t in titles.items() if t in line) for line in table_md[:3]] == ["x", "y", "z"]
+    document = Document(io.BytesIO(await download("docx")))
+    summary = next(t for t in document.tables if any(titles["x"] in c.text for c in t.columns[1].cells))
+    cells = [[c.text for c in row.cells] for row in summary.rows[1:4]]
+    assert [next(k for k, t in titles.items() if t in row[1]) for row in cells] == ["x", "y", "z"]
+    assert cells[0][3].split("\n")[0] == "6" and split in cells[0][3]
+
+    # PDF: the summary page says the same, read back by poppler; and a look at the page (/tmp/brief-count-*.png).
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(await download("pdf"))
+    flat = await asyncio.to_thread(read_pdf, pdf)
+    if flat is not None:
+        assert flat.index(titles["x"]) < flat.index(titles["y"]) < flat.index(titles["z"])
+        assert "กระดาษ 3" in flat and "กระดาษ ๓" in flat  # the table in Arabic digits, the text in Thai
+
+
+def read_pdf(pdf: Path) -> str | None:
+    """poppler's reading of the PDF, on one line; its first pages as PNGs to look at (/tmp/brief-count-*)."""
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "6", str(pdf), "/tmp/brief-count"], check=True)
+    if not shutil.which("pdftotext"):
+        return None
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
+
+
+def gettext_th(msgid: str) -> str:
+    with language("th"):
+        return gettext(msgid)
+
+
+async def test_a_dots_round_ranks_the_brief_by_its_dots(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    # The ranking figure follows the method: here dots (phone, staff-entered and a pile of 4 paper sheets).
+    s = await api.new_session(facilitator, phase="ideas")
+    code, theme = s["code"], s["themes"][0]["id"]
+    people = [await api.join(code, f"คนที่ {i}") for i in range(3)]
+    a, b = [(await api.propose(people[0], code, theme, title=t))["id"] for t in ("ป้ายรถเมล์มีหลังคา", "ถนนเลียบคลอง")]
+    await api.set_phase(facilitator, code, "voting")
+    for who in people:  # b leads on supports, so a brief ranking by supports would put it first
+        await api.support(who, b)
+    opening = {"method": "dots", "options": {"allow_paper": True, "allow_assisted": True, "budget": 3}}
+    r = await client.post(f"/api/v1/sessions/{code}/rounds", headers=facilitator, json=opening)
+    assert r.status_code == 201, r.text
+    round_id = r.json()["id"]
+    for who, pid, n in ((people[0], a, 2), (people[1], b, 1)):
+        r = await client.post(f"/api/v1/proposals/{pid}/votes", headers=who, json={"method": "dots", "value": n})
+        assert r.status_code == 201, r.text
+    r = await client.post(
+        f"/api/v1/proposals/{a}/votes",
+        headers=facilitator,
+        json={"method": "dots", "value": 1, "on_behalf_of": "ลุงมี ไม่มีมือถือ"},
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        f"/api/v1/sessions/{code}/rounds/{round_id}/paper",
+        headers=facilitator,
+        json={"marks": [{"proposal_id": a, "value": 1}], "sheets": 4},
+    )
+    assert r.status_code == 201, r.text
+    results = (await client.get(f"/api/v1/sessions/{code}/results")).json()
+    assert [(i["id"], i["count"], i["by_source"]) for i in results["items"]] == [
+        (a, 7, {"phone": 2, "assisted": 1, "paper": 4}),
+        (b, 1, {"phone": 1, "assisted": 0, "paper": 0}),
+    ]
+    r = await client.get(f"/api/v1/sessions/{code}/brief.json", headers=facilitator)
+    brief = r.json()
+    assert brief["ranking"]["method"] == "dots" and brief["ranking"]["count_label"] == gettext_th("Dots")
+    assert [(p["id"], p["count"], p["by_source"]) for p in brief["proposals"]] == [
+        (i["id"], i["count"], i["by_source"]) for i in results["items"]
+    ]
+    assert brief["proposals"][1]["supports"] == 3  # the phones' supports stay beside it, for context
+    r = await client.get(f"/api/v1/sessions/{code}/brief.csv", headers=facilitator, params={"sheet": "proposals"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [row[gettext_th("Count that ranks")] for row in rows] == ["7", "1"]

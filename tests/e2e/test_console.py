@@ -14,7 +14,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import Served
-from tests.e2e.conftest import COUNT_SOCKETS, Facilitator, PhoneFactory
+from tests.e2e.conftest import COUNT_SOCKETS, Facilitator, Network, PhoneFactory
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -213,3 +213,80 @@ async def test_the_tabs_work_without_javascript(desk: Desk, facilitator_api: Fac
     await expect(page.locator("#queue-count")).to_have_text("0")
     await page.locator("#tab-proposals").click()
     await expect(page.locator(f"#row-{waiting}")).to_have_class(re.compile("status-published"))
+
+
+async def test_a_comment_hidden_on_the_console_leaves_every_phone_live_and_comes_back(
+    desk: Desk, phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
+    code, themes = await facilitator_api.new_session(THEMES)
+    author = await facilitator_api.someone_else(code, "ผู้เสนอ")
+    pid = int(
+        (
+            await facilitator_api.post(
+                f"/api/v1/sessions/{code}/proposals",
+                {"title": "ลานออกกำลังกายผู้สูงอายุ", "theme_id": themes["ผู้สูงอายุ"]},
+                headers=author,
+            )
+        )["id"]
+    )
+    kind, rude = "ดีมากครับ อยากให้มีเร็ว ๆ", "คนเสนอนี่ไม่รู้เรื่องอะไรเลย"
+    for body in (kind, rude):
+        await facilitator_api.post(f"/api/v1/proposals/{pid}/comments", {"body": body, "stance": "for"}, headers=author)
+
+    reader = await phone()  # on the proposal's page
+    await reader.goto(f"/s/{code}/p/{pid}")
+    board = await phone()  # a participant on the board
+    await board.goto(f"/s/{code}/join")
+    await board.locator("#display_name").fill("ลุงชม")
+    await board.locator("input[name=consent]").check()
+    await board.get_by_role("button", name="เข้าร่วม", exact=True).click()
+    await expect(board).to_have_url(re.compile(rf"/s/{code}$"))
+    for page in (reader, board):
+        await page.wait_for_function("() => (window.__liveOpened || 0) >= 1", timeout=LIVE_MS)
+    await expect(reader.locator("#comments")).to_contain_text(rude)
+    await expect(board.locator(f"#proposal-{pid}-comments")).to_have_text("2")
+
+    console = await desk()
+    await console.goto(f"/staff/s/{code}?tab=queue")
+    item = console.locator(".mod-comment", has_text=rude)
+    await expect(item).to_contain_text("ลานออกกำลังกายผู้สูงอายุ")  # the proposal it belongs to
+    await item.locator("select[name=reason_choice]").select_option(label="ดูหมิ่นหรือโจมตีตัวบุคคล")
+    await console.screenshot(path="/tmp/console-comments.png")
+    await item.get_by_role("button", name="ซ่อนความคิดเห็น").click()
+
+    await expect(reader.locator("#comments")).not_to_contain_text(rude, timeout=LIVE_MS)
+    await expect(reader.locator("#comments")).to_contain_text(kind)
+    await expect(reader.locator(f"#proposal-{pid}-comments")).to_have_text("1", timeout=LIVE_MS)
+    await expect(board.locator(f"#proposal-{pid}-comments")).to_have_text("1", timeout=LIVE_MS)
+    hidden = console.locator("#console-comments .status-hidden", has_text=rude)
+    await expect(hidden).to_contain_text("ดูหมิ่นหรือโจมตีตัวบุคคล")
+    await console.locator("#console-comments").screenshot(path="/tmp/console-comments-hidden.png")
+    await reader.screenshot(path="/tmp/phone-comment-hidden.png")
+
+    await hidden.get_by_role("button", name="คืนความคิดเห็น").click()
+    await expect(reader.locator("#comments")).to_contain_text(rude, timeout=LIVE_MS)
+    await expect(board.locator(f"#proposal-{pid}-comments")).to_have_text("2", timeout=LIVE_MS)
+    await expect(console.locator("#console-comments .status-hidden")).to_have_count(0)
+
+
+async def test_a_phone_away_while_a_comment_is_hidden_loses_it_when_back(
+    phone: PhoneFactory, facilitator_api: Facilitator
+) -> None:
+    code, themes = await facilitator_api.new_session(THEMES)
+    author = await facilitator_api.someone_else(code, "ผู้เสนอ")
+    proposal = {"title": "ห้องสมุดชุมชน", "theme_id": themes["เด็กและเยาวชน"]}
+    pid = (await facilitator_api.post(f"/api/v1/sessions/{code}/proposals", proposal, headers=author))["id"]
+    rude = "ข้อความหยาบคายที่ต้องซ่อน"
+    comment = await facilitator_api.post(
+        f"/api/v1/proposals/{pid}/comments", {"body": rude, "stance": "against"}, headers=author
+    )
+    reader = await phone()
+    network = Network(reader)
+    await network.attach()
+    await reader.goto(f"/s/{code}/p/{pid}")
+    await reader.wait_for_function("() => (window.__liveOpened || 0) >= 1", timeout=LIVE_MS)
+    await expect(reader.locator("#comments")).to_contain_text(rude)
+    await network.drop()
+    await facilitator_api.post(f"/api/v1/comments/{comment['id']}/moderation", {"action": "hide", "reason": "หยาบคาย"})
+    await network.restore()
+    await expect(reader.locator("#comments")).not_to_contain_text(rude, timeout=3 * LIVE_MS)

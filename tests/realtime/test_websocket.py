@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import InvalidStatus
 
-from tests.conftest import Served
+from tests.conftest import Browser, Served
 
 WITHIN_S = 1.0
 
@@ -264,6 +264,8 @@ async def test_first_connection_with_since_zero_gets_a_snapshot(remote: Remote) 
         snapshot = await next_message(phone)
     assert snapshot.seq >= 1
     assert snapshot.element("count-proposals").get_text(strip=True) == "1"
+    # A proposal page that was away re-reads its comments: one may have been hidden meanwhile.
+    assert snapshot.element("comments-resync")["data-hx-get"] == "?part=comments"
 
 
 async def test_projector_sees_the_leaders(remote: Remote) -> None:
@@ -329,3 +331,43 @@ async def test_projector_shows_pledges_arriving(remote: Remote) -> None:
         )
         panel = message.element("projector-pledges")
         assert not panel.has_attr("hidden") and "ชมรม อพม. รัษฎา" in panel.get_text()
+
+
+async def test_a_hidden_comment_leaves_phones_and_the_projector_live_and_comes_back(
+    remote: Remote, staff_login: tuple[str, str]
+) -> None:
+    code, theme = await remote.session("ideas")
+    author = await remote.join(code, "ผู้เสนอ")
+    pid = await remote.propose(code, author, theme, "ศูนย์เด็กเล็กประจำตำบล")
+    # The spotlight is the console's (a form): sign in as the facilitator in a browser of its own.
+    async with httpx.AsyncClient(base_url=remote.served.base_url, timeout=10) as web:
+        desk = Browser(web)
+        await desk.sign_in(*staff_login)
+        await desk.get(f"/staff/s/{code}")
+        r = await desk.post(f"/staff/s/{code}/spotlight", {"csrf_token": desk.csrf(), "proposal_id": str(pid)})
+        assert r.status_code == 303
+    body = "ข้อความที่ไม่สุภาพต่อผู้เสนอ"
+    comment = await remote.post(f"/api/v1/proposals/{pid}/comments", author, {"body": body, "stance": "against"})
+    part = f"/s/{code}/p/{pid}?part=comments"
+    assert body in (await remote.http.get(part)).text
+    async with remote.ws(code) as phone, remote.ws(code, "?view=projector") as screen:
+        await remote.post(
+            f"/api/v1/comments/{comment['id']}/moderation", remote.staff, {"action": "hide", "reason": "ไม่สุภาพ"}, 200
+        )
+        message, _ = await wait_for(phone, lambda m: m.element(f"proposal-{pid}-comments-refresh") is not None)
+        refresh = message.element(f"proposal-{pid}-comments-refresh")
+        assert refresh["data-hx-get"] == part and refresh["data-hx-target"] == f"#proposal-{pid}-comment-list"
+        assert message.element(f"proposal-{pid}-comments").get_text(strip=True) == "0"
+        assert body not in message.text
+        # What the phone then fetches has the comment no more.
+        assert body not in (await remote.http.get(part)).text
+        # The projector (the proposal in its spotlight) counts it out and never carries its text.
+        shown, _ = await wait_for(screen, lambda m: m.element(f"proposal-{pid}-comments") is not None)
+        assert shown.element(f"proposal-{pid}-comments").get_text(strip=True) == "0" and body not in shown.text
+
+        await remote.post(f"/api/v1/comments/{comment['id']}/moderation", remote.staff, {"action": "restore"}, 200)
+        message, _ = await wait_for(phone, lambda m: m.element(f"proposal-{pid}-comments-refresh") is not None)
+        assert message.element(f"proposal-{pid}-comments").get_text(strip=True) == "1"
+        assert body in (await remote.http.get(part)).text
+        shown, _ = await wait_for(screen, lambda m: m.element(f"proposal-{pid}-comments") is not None)
+        assert shown.element(f"proposal-{pid}-comments").get_text(strip=True) == "1"

@@ -353,6 +353,8 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
         "resolutions_back": {"amendment_id": world.amendment_id},
         "resolutions_answer": {"check_id": world.check_id, "answer": "agree"},
         "console_assisted_proposal": {"title": "ลานกีฬาชุมชน", "on_behalf_of": "ป้าสมศรี"},
+        "console_hide_comment": {"comment_id": world.comment_id, "reason_choice": "นอกประเด็น"},
+        "console_restore_comment": {"comment_id": world.comment_id},
         "api_clause_comments": {"body": "เห็นด้วยกับข้อนี้"},
     }
 
@@ -376,6 +378,7 @@ PHASES = {
     )
 }
 ONE_SHOT = {
+    "console_hide_comment",
     "api_round_close",
     "api_round_reveal",
     "api_check_close",

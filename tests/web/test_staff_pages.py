@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from deliberate.accounts.services import create_staff_user
+from deliberate.audit.models import AuditEntry
+from deliberate.comments.models import Comment
+from deliberate.moderation.services import COMMENTS_PAGE
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Assembly, Session
 from deliberate.staffrecord.models import StaffAction
@@ -232,3 +236,93 @@ async def test_a_refused_console_act_shows_the_refusal_not_the_console(
     stranger = browser()
     r = await stranger.post(f"/staff/s/{code}/timer", {"minutes": "5"})
     assert (r.status_code, r.headers["location"]) == (303, f"/staff/login?next=/staff/s/{code}/timer")
+
+
+async def test_console_lists_comments_and_hides_and_restores_one(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas")
+    code = s["code"]
+    author = await api.join(code, "ผู้เสนอ")
+    pid = (await api.propose(author, code, s["themes"][0]["id"], title="ห้องสมุดชุมชน"))["id"]
+    first = (await api.comment(author, pid, "ความเห็นแรกที่สุภาพ"))["id"]
+    rude = (await api.comment(author, pid, "ความเห็นที่หยาบคาย", stance="against"))["id"]
+    page = desk.page(await desk.get(f"/staff/s/{code}?tab=queue"))
+    listed = page.find(id="console-comments")
+    assert listed.find_parent(attrs={"data-panel": True})["data-panel"] == "queue"
+    items = listed.find_all("li", class_="mod-comment")
+    assert [li["id"] for li in items] == [f"console-comment-{rude}", f"console-comment-{first}"]  # newest first
+    assert "ห้องสมุดชุมชน" in items[0].get_text() and "ความเห็นที่หยาบคาย" in items[0].get_text()
+    form = items[0].find("form")
+    assert form.find("input", attrs={"name": "csrf_token"}) and form.find("select", attrs={"name": "reason_choice"})
+
+    # No reason at all: refused with the message, nothing written.
+    before = await row_counts()
+    base = {"csrf_token": desk.csrf(page), "comment_id": str(rude), "tab": "queue"}
+    r = await desk.post(f"/staff/s/{code}/hide-comment", base | {"reason_choice": "", "reason": " "})
+    assert r.status_code == 422
+    assert desk.page(r).find(class_="form-error") is not None
+    assert await row_counts() == before
+    # Without the CSRF token: refused.
+    r = await desk.post(f"/staff/s/{code}/hide-comment", {"comment_id": str(rude), "reason_choice": "นอกประเด็น"})
+    assert r.status_code == 403
+    assert not (await Comment.get(id=rude)).hidden
+
+    # A reason from the list; the written one wins when both are given.
+    r = await desk.post(f"/staff/s/{code}/hide-comment", base | {"reason_choice": "นอกประเด็น", "reason": ""})
+    assert (r.status_code, r.headers["location"]) == (303, f"/staff/s/{code}?tab=queue")
+    hidden = await Comment.get(id=rude)
+    assert hidden.hidden and hidden.hidden_reason == "นอกประเด็น"
+    act = await StaffAction.get(comment_id=rude, action="hide_comment")
+    assert act.reason == "นอกประเด็น"
+    audit = await AuditEntry.filter(kind="staff.hide_comment").order_by("-id").first()
+    assert audit is not None and json.loads(audit.payload)["comment"] == rude
+
+    # Gone from the proposal page and its re-fetched list; listed as hidden on the console with its reason.
+    phone = browser()
+    await phone.join(code)
+    shown = phone.page(await phone.get(f"/s/{code}/p/{pid}"))
+    assert shown.find(id=f"comment-{rude}") is None and shown.find(id=f"comment-{first}") is not None
+    part = phone.page(await phone.get(f"/s/{code}/p/{pid}?part=comments"))
+    assert part.find(id=f"comment-{rude}") is None and "ความเห็นที่หยาบคาย" not in part.get_text()
+    page = desk.page(await desk.get(f"/staff/s/{code}?tab=queue"))
+    assert page.find(id=f"console-comment-{rude}") is None
+    row = page.find(id=f"console-hidden-comment-{rude}")
+    assert row is not None and "นอกประเด็น" in row.get_text()
+
+    r = await desk.post(f"/staff/s/{code}/restore-comment", {"csrf_token": desk.csrf(page), "comment_id": str(rude)})
+    assert r.status_code == 303
+    assert not (await Comment.get(id=rude)).hidden
+    assert await StaffAction.filter(comment_id=rude, action="restore_comment").exists()
+    assert await AuditEntry.filter(kind="staff.restore_comment").exists()
+    shown = phone.page(await phone.get(f"/s/{code}/p/{pid}"))
+    assert shown.find(id=f"comment-{rude}") is not None
+    # Restoring a shown comment is refused; a comment of another session is not this console's to touch.
+    r = await desk.post(f"/staff/s/{code}/restore-comment", {"csrf_token": desk.csrf(page), "comment_id": str(rude)})
+    assert r.status_code == 409
+    other = (await api.new_session(facilitator, phase="ideas"))["code"]
+    r = await desk.post(
+        f"/staff/s/{other}/hide-comment", {"csrf_token": desk.csrf(page), "comment_id": str(first), "reason": "ทดสอบ"}
+    )
+    assert r.status_code == 404
+    assert not (await Comment.get(id=first)).hidden
+
+
+async def test_console_pages_back_through_many_comments(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    desk = await staff_browser(browser)
+    s = await api.new_session(facilitator, phase="ideas")
+    code = s["code"]
+    authors = [await api.join(code, f"ผู้เขียน {n}") for n in range(5)]  # a phone's own rate limit stays clear
+    pid = (await api.propose(authors[0], code, s["themes"][0]["id"], title="ถนนปลอดภัย"))["id"]
+    ids = [(await api.comment(authors[n % 5], pid, f"ความเห็นที่ {n}"))["id"] for n in range(COMMENTS_PAGE + 5)]
+    page = desk.page(await desk.get(f"/staff/s/{code}?tab=queue"))
+    listed = [li["id"] for li in page.find(id="console-comments").find_all("li", class_="mod-comment")]
+    assert listed == [f"console-comment-{i}" for i in reversed(ids[-COMMENTS_PAGE:])]
+    older = page.find("a", string="ความคิดเห็นก่อนหน้า")
+    assert older is not None
+    page = desk.page(await desk.get(f"/staff/s/{code}{older['href'].split('#')[0]}"))
+    listed = [li["id"] for li in page.find(id="console-comments").find_all("li", class_="mod-comment")]
+    assert listed == [f"console-comment-{i}" for i in reversed(ids[:5])]

@@ -1,14 +1,11 @@
 """What the resolutions pages share: the phone (participant/resolutions.py), the facilitators' desk
 (staff/resolutions.py) and the projector's clause under discussion (staff/projector.py). Looking up an
-object of the path's session, where on a page a refused form's message goes, and Thai text kept whole.
+object of the path's session, and where on a page a refused form's message goes.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
-
-from markupsafe import Markup, escape
 
 from deliberate.errors import NotFound
 from deliberate.i18n import N_
@@ -17,7 +14,6 @@ from deliberate.resolutions.export import STATUS_LABELS, resolution_json
 from deliberate.resolutions.models import ANSWERS, AgendaItem, Amendment, Clause, ConsensusCheck
 from deliberate.sessions.models import Session
 from deliberate.text import as_int
-from deliberate.web.templating import templates
 
 # The projector shows this many proposed amendments, most backed first; the console and phones show all.
 SCREEN_AMENDMENTS = 3
@@ -25,21 +21,6 @@ SCREEN_AMENDMENTS = 3
 DRAFT_FORMS = {"revise-item": "revise", "add-clause": "add-clause", "redraft": "redraft"}
 # Clauses the drafting team may still rewrite (adopted and removed ones are settled).
 REDRAFTABLE = ("open", "not_adopted")
-
-
-@functools.lru_cache(maxsize=4096)
-def words(text: str) -> Markup:
-    """Thai text that breaks across lines only between newmm words. Browsers break Thai by their own
-    dictionary, which on a narrow phone cuts บันทึก into บัน|ทึก or ผู้|สูงอายุ; here each word is kept
-    whole (`.w` is nowrap) with a <wbr> between words. The text itself is unchanged."""
-    from deliberate.thaitext.diff import tokens
-
-    return Markup("<wbr>").join(
-        Markup('<span class="w">{}</span>').format(t) if t.strip() and len(t) <= 30 else escape(t) for t in tokens(text)
-    )
-
-
-templates.env.filters.setdefault("words", words)
 
 
 async def item_in(session: Session, raw: object) -> AgendaItem:

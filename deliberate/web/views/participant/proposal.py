@@ -42,7 +42,16 @@ async def _proposal(request: Request) -> tuple[Session, Actor, Proposal]:
 
 @guarded
 async def proposal_page(request: Request) -> Response:
-    return await _page(request, *await _proposal(request))
+    session, actor, proposal = await _proposal(request)
+    if request.query_params.get("part") == "comments":
+        # What a live update re-fetches when a comment was hidden or restored: the list alone.
+        return render(
+            request,
+            "participant/_comment_list.html",
+            {"session": session, "view_id": proposal.id, "comments": await list_comments(proposal)},
+            actor=actor,
+        )
+    return await _page(request, session, actor, proposal)
 
 
 async def _page(

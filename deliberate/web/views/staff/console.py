@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.actors import Actor
+from deliberate.comments.models import Comment
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_
 from deliberate.moderation import services as moderation
@@ -48,6 +49,14 @@ TABS = (
     ("record", N_("Record")),
 )
 TAB_KEYS = frozenset(key for key, _ in TABS)
+# The reasons a facilitator most often hides a comment for, offered as a list beside a free-text field.
+COMMENT_REASONS = (
+    N_("Off topic"),
+    N_("Insult or personal attack"),
+    N_("Personal information about someone"),
+    N_("Advertising or spam"),
+    N_("Posted more than once"),
+)
 
 
 def _tab(raw: object) -> str | None:
@@ -79,6 +88,7 @@ async def _console_context(
         "allowed": allowed_actions(session.phase, session.permissions),
         "slow_mode": slow_mode_of(session.permissions),
         "history": await moderation.history(actor, session.id, 20),
+        **await _comments_context(actor, session, request.query_params.get("before")),
         "join_url": join_url(request, session.code),
         **await _voting_context(actor, session, request.query_params.get("by")),
         **_presenter_context(session, views),
@@ -95,6 +105,20 @@ def _presenter_context(session: Session, views: list[ProposalView]) -> dict[str,
         "screen_views": VIEWS,
         "next_spotlight": (ids[after:] + ids[:after])[0] if ids else None,
         "timer_running": running,
+    }
+
+
+async def _comments_context(actor: Actor, session: Session, before: str | None) -> dict[str, object]:
+    """The moderation tab's comments: a page of shown ones, newest first (`?before=<id>` pages back), and
+    the hidden ones with their reasons, to restore."""
+    older = int(before) if before and before.isdigit() and len(before) < 12 else None
+    shown = await moderation.recent_comments(actor, session.id, before=older)
+    return {
+        "comments": shown,
+        "comments_before": older,
+        "comments_more": len(shown) == moderation.COMMENTS_PAGE,
+        "hidden_comments": await moderation.recent_comments(actor, session.id, hidden=True, limit=100),
+        "comment_reasons": COMMENT_REASONS,
     }
 
 
@@ -243,6 +267,33 @@ async def moderate(request: Request) -> Response:
         )
 
     return await _act(request, "moderate", act)
+
+
+async def _comment_in(session: Session, raw: object) -> Comment:
+    comment = await Comment.get_or_none(id=as_int(raw, field="comment_id"), proposal__session_id=session.id)
+    if comment is None:
+        raise NotFound(N_("No such comment."), field="comment_id")
+    return comment
+
+
+async def hide_comment(request: Request) -> Response:
+    """Hide a comment with a reason: the free text if written, else the reason picked from the list."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        comment = await _comment_in(session, form.get("comment_id"))
+        written = form.get("reason")
+        reason = written if isinstance(written, str) and written.strip() else form.get("reason_choice")
+        return await moderation.hide_comment(actor, comment, reason=reason)
+
+    return await _act(request, "hide-comment", act)
+
+
+async def restore_comment(request: Request) -> Response:
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        comment = await _comment_in(session, form.get("comment_id"))
+        return await moderation.restore_comment(actor, comment, reason=form.get("reason") or "")
+
+    return await _act(request, "restore-comment", act)
 
 
 async def assisted_proposal(request: Request) -> Response:
