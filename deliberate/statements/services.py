@@ -54,6 +54,9 @@ async def write_statement(actor: Actor, session: Session, *, text: object) -> Pr
             f"proposal.{'submitted' if status == 'pending' else 'published'}", session.id, proposal_ids=(statement.id,)
         )
     )
+    if status == ProposalStatus.PUBLISHED:
+        # Phones answer statements one at a time in their "now" card: a new one is something to do now.
+        await events.publish(events.Event("statement.published", session.id))
     return statement
 
 

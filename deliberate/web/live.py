@@ -27,6 +27,7 @@ from deliberate.sessions.phases import ACTIONS
 from deliberate.sessions.screens import VIEWS
 from deliberate.sessions.services import can, counts, get_session, themes_of
 from deliberate.voting.secrecy import supports_withheld, withhold_counts, withhold_views
+from deliberate.voting.services import STATEMENT
 from deliberate.web.frames import text_frame, writer_for
 from deliberate.web.identity import page_actor
 from deliberate.web.pages import error_page
@@ -49,7 +50,7 @@ CHANGES_LEADERS = {
 }
 CHANGES_RESOLUTIONS = {"resolution.changed", "phase.changed"}
 # -- the room (issue 17): what makes phones redraw their "now" card, and the projector and console their round.
-CHANGES_NOW = {"phase.changed", "round.changed", "spotlight.changed"}
+CHANGES_NOW = {"phase.changed", "round.changed", "spotlight.changed", "statement.published"}
 CHANGES_ROUND = {"round.changed", "vote.cast", "phase.changed"}
 # Each phone asks for its own card after a random wait of up to this many milliseconds per phone watching here,
 # at most NOW_SPREAD_MAX_MS: a hall of 5,000 asks over 2.5 s (2,000 a second) instead of in one instant.
@@ -100,7 +101,9 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ctx["can"] = {a: can(session, a) for a in ACTIONS}
         ids = sorted(dirty.proposals)
         proposals = await Proposal.filter(id__in=ids).prefetch_related("theme") if ids else []
-        changed = await decorate(Actor(), list(proposals))
+        # Statements are answered in the "now" card, one at a time: never cards on the board, nor announced as new
+        # proposals.
+        changed = await decorate(Actor(), [p for p in proposals if p.kind != STATEMENT])
         ctx["changed"] = withhold_views(changed) if withheld else changed
         # A tick of supports alone changed no comment count, and one of comments alone no support count: its
         # message leaves the other span out (in a busy hall, half of each message went to comment counts
@@ -109,8 +112,9 @@ async def render_update(session_id: int, dirty: Dirty, key: str, seq: int) -> st
         ctx["show_comments"] = dirty.everything or not dirty.names <= SUPPORT_COUNTS
         ctx["published_now"] = {"proposal.published", "proposal.merged"} & dirty.names
         ctx["removed"] = [p.id for p in proposals if p.status in (ProposalStatus.HIDDEN, ProposalStatus.MERGED)]
-        # A comment hidden or restored: the pages showing that proposal's comments re-fetch their list.
-        ctx["comments_moderated"] = ids if {"comment.hidden", "comment.restored"} & dirty.names else []
+        # A comment added, hidden or restored: the pages showing that proposal's comments re-fetch their list (only
+        # those pages hold the placeholder the refresh lands on; a phone on the board fetches nothing).
+        ctx["comments_moderated"] = ids if COMMENT_COUNTS & dirty.names else []
         ctx["refresh_board"] = dirty.everything or bool(CHANGES_BOARD & dirty.names)
         ctx["phase_changed"] = "phase.changed" in dirty.names
         ctx["timer"] = dirty.everything or "timer.set" in dirty.names or ctx["refresh_board"]
