@@ -306,7 +306,26 @@
     else if (node.id === "round-signal") roundSignal(node);
     node.querySelectorAll("[data-now-src]").forEach(nowFetch);
   }
+  // A card whose key is the one this phone shows already (a reconnect's snapshot, a message that only moved the
+  // spotlight) keeps the phone's own part, the very elements, so a ranking half chosen is not wiped; only a
+  // new key asks for a new part.
+  function keepMine(old, card) {
+    var mine = old.querySelector("#now-mine:not([data-now-src])");
+    var stub = card.querySelector("#now-mine[data-now-src]");
+    if (!mine || !stub || old.getAttribute("data-key") !== card.getAttribute("data-key")) return false;
+    stub.replaceWith(mine);
+    return true;
+  }
   new MutationObserver(function (changes) {
-    changes.forEach(function (c) { c.addedNodes.forEach(roomIn); });
+    var old = null;
+    changes.forEach(function (c) {
+      c.removedNodes.forEach(function (n) { if (n.nodeType === 1 && n.id === "now") old = n; });
+    });
+    changes.forEach(function (c) {
+      c.addedNodes.forEach(function (n) {
+        if (old && n.nodeType === 1 && n.id === "now" && keepMine(old, n)) return;
+        roomIn(n);
+      });
+    });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

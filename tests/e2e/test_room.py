@@ -101,9 +101,7 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
     await on_vote.goto(f"/s/{code}/vote")
     projector = await screen(PROJECTOR)
     await projector.goto(f"/s/{code}/screen")
-    results_screen = await screen(PROJECTOR)  # the projector showing the round's results
-    await results_screen.goto(f"/s/{code}/screen?show=results")
-    for page in (on_board, on_vote, projector, results_screen):
+    for page in (on_board, on_vote, projector):
         await listening(page)
         await mark(page)
     console = await screen(LAPTOP)
@@ -146,9 +144,14 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
         await expect(page.locator("#now .stepper")).to_have_count(0)
         await expect(page.locator("#now table.results")).to_have_count(0)
 
-    await expect(results_screen.locator(f"#projector-extra #result-{first}")).to_have_count(0)
+    # The console puts the round's results on the projector: hidden, no figure; revealed, the bars.
+    await api.post(f"/api/v1/sessions/{code}/screen", {"view": "results"})
+    await expect(projector.locator("main")).to_have_attribute("data-view", "results", timeout=WITHIN_MS)
+    await expect(projector.locator(f"#projector-results #result-{first}")).to_have_count(0)
     await console_press(console, "reveal-round")
-    await expect(results_screen.locator(f"#projector-extra #result-{first}")).to_contain_text("1", timeout=WITHIN_MS)
+    await expect(projector.locator(f"#projector-results #result-{first}")).to_contain_text("1", timeout=WITHIN_MS)
+    await api.post(f"/api/v1/sessions/{code}/screen", {"view": "board"})
+    await expect(projector.locator("main")).to_have_attribute("data-view", "board", timeout=WITHIN_MS)
     for page in (on_board, on_vote):
         await now_is(page, "revealed", round_id)
         await expect(page.locator(f"#now #result-{first}")).to_contain_text("1", timeout=WITHIN_MS)
@@ -185,3 +188,35 @@ async def test_phones_follow_the_console_and_hidden_rounds_stay_hidden(
     await expect(on_vote.locator(f"#now #result-{first}")).to_contain_text("2", timeout=WITHIN_MS)
     for page in (on_board, on_vote, projector):
         assert await same_page(page)
+
+
+async def test_a_choice_half_made_survives_a_live_card(phone: PhoneFactory, facilitator_api: Facilitator) -> None:
+    """A phone halfway through a ranking when the room's card comes again unchanged for it (here the facilitator
+    puts a proposal on the screen): the card shows the spotlight, and the choices already made stay made."""
+    api = facilitator_api
+    code, themes = await api.new_session(["ผู้สูงอายุ"], phase="ideas")
+    author = await api.someone_else(code, "สมศรี")
+    ids = [
+        int(
+            (
+                await api.post(
+                    f"/api/v1/sessions/{code}/proposals", {"title": t, "theme_id": themes["ผู้สูงอายุ"]}, headers=author
+                )
+            )["id"]
+        )
+        for t in TITLES
+    ]
+    await api.phase(code, "voting")
+    await api.post(f"/api/v1/sessions/{code}/rounds", {"method": "rank", "options": {"k": 3}})
+    page = await phone(TALL_PHONE)
+    await join_on_phone(page, code, "ป้าแดง")
+    await page.goto(f"/s/{code}/vote")
+    await listening(page)
+    await mark(page)
+    await page.locator("#now #rank-0").select_option(str(ids[1]))
+    await page.locator("#now #rank-1").select_option(str(ids[2]))
+    await api.post(f"/api/v1/sessions/{code}/screen", {"view": "spotlight", "proposal_id": ids[0]})
+    await expect(page.locator("#now .now-spotlight")).to_contain_text(TITLES[0], timeout=WITHIN_MS * 3)
+    await expect(page.locator("#now #rank-0")).to_have_value(str(ids[1]))
+    await expect(page.locator("#now #rank-1")).to_have_value(str(ids[2]))
+    assert await same_page(page)

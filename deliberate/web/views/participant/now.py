@@ -29,6 +29,7 @@ from deliberate.statements.services import next_statement
 from deliberate.voting import services as voting
 from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, Options, options_of
 from deliberate.voting.models import Ballot, VoteRound
+from deliberate.voting.services import STATEMENT
 from deliberate.voting.results import round_results
 from deliberate.voting.secrecy import is_hidden
 from deliberate.web.guards import guarded, phone
@@ -48,6 +49,14 @@ class Room:
     state: str  # "open", "closed" or "revealed" (see `state_of`)
     options: Options = field(default_factory=Options)
     spotlight: Proposal | None = None
+    statements: int = 0  # published statements: a new one is something new for every phone to answer
+
+    @property
+    def key(self) -> str:
+        """What a phone's own part of the card depends on. A live card with the key the phone already shows
+        keeps the phone's part as it is (static/js/live.js), choices half made included, instead of fetching it."""
+        shown = int(bool(self.round and self.round.revealed))  # revealed while still open: the figures appear
+        return f"{self.session.phase}/{self.round.id if self.round else ''}/{self.state}/{shown}/{self.statements}"
 
     @property
     def method(self) -> str:
@@ -76,7 +85,8 @@ async def room_of(session: Session) -> Room:
             id=session.spotlight_id, session_id=session.id, status=ProposalStatus.PUBLISHED
         )
     options = options_of(vote_round.options) if vote_round else Options()
-    return Room(session, vote_round, state_of(session, vote_round), options, spotlight)
+    statements = await Proposal.filter(session_id=session.id, kind=STATEMENT, status=ProposalStatus.PUBLISHED).count()
+    return Room(session, vote_round, state_of(session, vote_round), options, spotlight, statements)
 
 
 def room_context(room: Room) -> dict[str, Any]:
