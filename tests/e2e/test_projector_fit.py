@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import Facilitator
+from tests.e2e.conftest import COUNT_SOCKETS, Facilitator
 from tests.e2e.pages import LANGS, PROJECTOR, Site
+from tests.e2e.test_journeys_rooms import listening
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -119,9 +120,11 @@ async def test_the_fullest_session_reads_from_the_back_in_every_view(
         )
 
     context = await chromium.new_context(base_url=str(facilitator_api.http.base_url), viewport=PROJECTOR)
+    await context.add_init_script(COUNT_SOCKETS)
     try:
         page = await context.new_page()
         await page.goto(f"/s/{code}/screen")
+        await listening(page)  # the views below arrive live: the projector is listening first
         found = []
         for view in VIEWS:
             extra = {"proposal_id": ids[-1]} if view == "spotlight" else {}
