@@ -29,9 +29,9 @@ from deliberate.statements.services import next_statement
 from deliberate.voting import services as voting
 from deliberate.voting.methods import METHOD_HINTS, METHOD_LABELS, Options, options_of
 from deliberate.voting.models import Ballot, VoteRound
-from deliberate.voting.services import STATEMENT
 from deliberate.voting.results import round_results
 from deliberate.voting.secrecy import is_hidden
+from deliberate.voting.services import STATEMENT
 from deliberate.web.guards import guarded, phone
 from deliberate.web.pages import render
 
