@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -204,3 +205,36 @@ def test_every_limit_can_be_raised_from_the_environment(monkeypatch: pytest.Monk
         monkeypatch.setenv(f"DELIBERATE_{name.upper()}", "7/second")
     loaded = Settings.from_env()
     assert all(getattr(loaded, name) == "7/second" for name in LIMITS)
+
+
+async def test_every_write_route_outside_the_staff_pages_counts_against_the_participant(
+    strict: httpx.AsyncClient,
+) -> None:
+    """Walked from the route table, so a new route cannot slip past: a participant's fifth write within the
+    minute (the strict app allows four) is refused on every write route a participant can reach, the HTML ones
+    with the session cookie and the API ones with the token, whatever the route would have answered."""
+    from starlette.routing import Route
+
+    from deliberate.web.routes import routes
+
+    api = Api(strict)
+    code = (await api.new_session(await api.staff(), phase="ideas"))["code"]
+    writes = [
+        (method, r)
+        for r in routes()
+        if isinstance(r, Route) and not r.path.startswith("/staff")
+        for method in sorted((r.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"})
+    ]
+    assert len(writes) > 50
+    for method, route in writes:
+        token = (await api.join(code, "ผู้ร่วมเวที"))["authorization"].removeprefix("Bearer ")
+        path = re.sub(r"\{code\}", code, route.path)
+        path = re.sub(r"\{\w+(:\w+)?\}", "1", path)
+        strict.cookies.clear()
+        if route.path.startswith("/api/"):
+            send = {"headers": {"authorization": f"Bearer {token}", "accept-language": "en"}, "json": {}}
+        else:
+            strict.cookies.set(f"dlb_p_{code}", token)
+            send = {"headers": {"accept-language": "en"}, "data": {}}
+        answers = [(await strict.request(method, path, **send)).status_code for _ in range(5)]  # type: ignore[arg-type]
+        assert 429 not in answers[:4] and answers[4] == 429, (route.name, method, answers)
