@@ -46,6 +46,11 @@ TEXT_WRITES = {
     "api_statements",
     "api_amendments",
     "api_clause_comments",
+    # The API's twins of resolutions_back and resolutions_answer, and pledges (read on the projector).
+    "api_backers",
+    "api_check_answers",
+    "pledge",
+    "api_commitments",
 }
 
 

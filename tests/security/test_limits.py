@@ -238,3 +238,14 @@ async def test_every_write_route_outside_the_staff_pages_counts_against_the_part
             send = {"headers": {"accept-language": "en"}, "data": {}}
         answers = [(await strict.request(method, path, **send)).status_code for _ in range(5)]  # type: ignore[arg-type]
         assert 429 not in answers[:4] and answers[4] == 429, (route.name, method, answers)
+
+
+def test_slow_mode_names_only_routes_that_exist() -> None:
+    """Slow mode picks its routes by name: a renamed route would silently leave it, so every name must be one."""
+    from starlette.routing import Route
+
+    from deliberate.web.routes import routes
+    from deliberate.web.throttle import TEXT_WRITES
+
+    names = {r.name for r in routes() if isinstance(r, Route)}
+    assert TEXT_WRITES <= names, TEXT_WRITES - names
