@@ -16,6 +16,7 @@ from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
+from deliberate.sessions.doors import doors_open
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.vocab import SECTORS
@@ -293,6 +294,10 @@ async def join_session(
         raise ValidationError(N_("Please read the personal-data notice and agree before joining."), field="consent")
     if not assisted:
         require_phase(session, "join")
+        if not doors_open(session):
+            raise PermissionDenied(
+                N_("The facilitator has closed the doors: no one new can join this session now."), field="code"
+            )
     elif session.phase == "closed":
         raise PermissionDenied(N_("This session is closed."))
     name = clean_name(display_name, field="display_name")

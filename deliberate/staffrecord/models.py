@@ -22,6 +22,7 @@ STAFF_ACTION_LABELS = {
     "hide_comment": N_("Comment hidden"),
     "restore_comment": N_("Comment restored"),
     "slow_mode": N_("Slow mode changed"),
+    "doors": N_("Doors opened or closed to new participants"),
     "phase": N_("Phase changed"),
     "permissions": N_("Phase switches changed"),
     "premoderation": N_("Pre-moderation changed"),

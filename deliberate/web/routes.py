@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from deliberate.settings import ROOT
 from deliberate.web import live, ops
 from deliberate.web.api import accounts as api_accounts
-from deliberate.web.api import openapi, outcomes, resolutions, screen, v1, voting
+from deliberate.web.api import joining, openapi, outcomes, resolutions, screen, v1, voting
 from deliberate.web.assets import AssetFiles, ShortCacheFiles
 from deliberate.web.views.participant import board, follow_up, join, my_data, now, proposal, vote
 from deliberate.web.views.participant import resolutions as phone
@@ -129,6 +129,7 @@ def routes() -> list[BaseRoute]:
         Route("/staff/s/{code}/timer", console.timer, methods=["POST"], name="console_timer"),
         Route("/staff/s/{code}/premoderation", console.premoderation, methods=["POST"], name="console_premoderation"),
         Route("/staff/s/{code}/slow-mode", console.slow_mode, methods=["POST"], name="console_slow_mode"),
+        Route("/staff/s/{code}/doors", console.doors, methods=["POST"], name="console_doors"),
         Route("/staff/s/{code}/spotlight", console.spotlight, methods=["POST"], name="console_spotlight"),
         Route("/staff/s/{code}/screen", console.screen, methods=["POST"], name="console_screen"),
         Route("/staff/s/{code}/moderate", console.moderate, methods=["POST"], name="console_moderate"),
@@ -189,6 +190,7 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/sessions/{code}", v1.session_detail, name="api_session"),
         Route("/api/v1/sessions/{code}/phase", v1.write(v1.set_phase), methods=["POST"], name="api_phase"),
         Route("/api/v1/sessions/{code}/screen", v1.write(screen.screen), methods=["POST"], name="api_screen"),
+        Route("/api/v1/sessions/{code}/joining", joining.joining, methods=["GET", "POST"], name="api_joining"),
         Route("/api/v1/sessions/{code}/participants", v1.write(v1.join), methods=["POST"], name="api_join"),
         Route("/api/v1/sessions/{code}/proposals", v1.proposals, methods=["GET"], name="api_proposals"),
         Route("/api/v1/sessions/{code}/proposals", v1.write(v1.submit), methods=["POST"], name="api_submit"),

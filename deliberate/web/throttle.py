@@ -28,6 +28,7 @@ from deliberate.sessions.codes import looks_like_code, normalise_code
 from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.slowmode import slow_mode_of
 from deliberate.tokens import token_hash
+from deliberate.web import joinwatch
 from deliberate.web.identity import participant_of
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -166,13 +167,21 @@ class ThrottleMiddleware:
                 return
         status = 0
 
+        joined = False
+
         async def watch(message: Message) -> None:
-            nonlocal status
+            nonlocal status, joined
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # A join made a participant: the API answers 201, the page sets the participant's cookie.
+                joined = status == 201 or any(
+                    k == b"set-cookie" and v.startswith(b"dlb_p_") for k, v in message.get("headers", [])
+                )
             await send(message)
 
         await self.app(scope, receive, watch)
+        if name in JOINS and scope["method"] == "POST" and joined and code is not None:
+            joinwatch.record(normalise_code(code), address)
         if code is not None and status == 404:
             clean = normalise_code(code)
             if not (looks_like_code(clean) and await Session.filter(code=clean).exists()):

@@ -202,6 +202,17 @@ def document() -> dict[str, object]:
                 ),
             ),
         },
+        "/api/v1/sessions/{code}/joining": {
+            "parameters": [CODE],
+            "get": _op(
+                "Whether new participants may join, joins per minute (last 10), busiest addresses hashed (facilitator)"
+            ),
+            "post": _op(
+                "Open or close the doors to new participants (facilitator); rotate_minutes must be null for now",
+                idempotent=True,
+                body=_obj({"open": {"type": "boolean"}, "rotate_minutes": {"type": ["integer", "null"]}}, []),
+            ),
+        },
         "/api/v1/sessions/{code}/participants": {
             "parameters": [CODE],
             "post": _op(

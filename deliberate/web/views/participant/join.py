@@ -12,6 +12,7 @@ from starlette.responses import Response
 from deliberate import geo
 from deliberate.errors import DomainError
 from deliberate.sessions.codes import normalise_code
+from deliberate.sessions.doors import doors_open
 from deliberate.sessions.services import can, get_session, join_session
 from deliberate.web.forms import read_form
 from deliberate.web.guards import guarded, session_of, visitor
@@ -77,7 +78,8 @@ async def join(request: Request) -> Response:
             "assembly": session.assembly,
             "values": values,
             "errors": errors,
-            "open": can(session, "join"),
+            "open": can(session, "join") and doors_open(session),
+            "doors_closed": not doors_open(session),
             "join_url": join_url(request, session.code),
             "more_open": _more_open(request, values, errors, session.assembly.province_code),
             **_place_choices(values, session.assembly.province_code),

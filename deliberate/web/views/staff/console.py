@@ -24,6 +24,7 @@ from deliberate.moderation import services as moderation
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import ProposalView, list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
+from deliberate.sessions.doors import doors_open, joins_per_minute, set_doors
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.screens import VIEWS, set_screen
@@ -33,6 +34,7 @@ from deliberate.supports.services import add_support
 from deliberate.text import as_int
 from deliberate.voting import services as voting
 from deliberate.voting.models import VoteRound
+from deliberate.web import joinwatch
 from deliberate.web.forms import is_htmx, read_form
 from deliberate.web.guards import facilitator, guarded
 from deliberate.web.pages import form_errors, redirect, render
@@ -87,6 +89,9 @@ async def _console_context(
         "actions": ACTIONS,
         "allowed": allowed_actions(session.phase, session.permissions),
         "slow_mode": slow_mode_of(session.permissions),
+        "doors_open": doors_open(session),
+        "joins_per_minute": await joins_per_minute(session),
+        "top_addresses": joinwatch.top_addresses(session.code),
         "history": await moderation.history(actor, session.id, 20),
         **await _comments_context(actor, session, request.query_params.get("before")),
         "join_url": join_url(request, session.code),
@@ -232,6 +237,16 @@ async def slow_mode(request: Request) -> Response:
         return await set_slow_mode(actor, session, form.get("seconds"))
 
     return await _act(request, "slow-mode", act)
+
+
+async def doors(request: Request) -> Response:
+    """Close the doors once the hall is in (no new participants), or open them again."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        wanted = form.get("open")
+        return await set_doors(actor, session, {"1": True, "0": False}.get(wanted) if isinstance(wanted, str) else None)
+
+    return await _act(request, "doors", act)
 
 
 async def spotlight(request: Request) -> Response:

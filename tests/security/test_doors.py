@@ -1,0 +1,86 @@
+"""Closing the doors (issue 18, must 1): once the hall is in, no one new joins, through the page or the API;
+phones that joined carry on, staff still enter someone without a phone; the facilitator sees the joins per
+minute and where they came from (hashed), a burst flagged."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.applications import Starlette
+
+from deliberate.accounts.services import create_staff_user
+from deliberate.staffrecord.models import StaffAction
+from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
+
+PASSWORD_FREE = {"display_name": "คนมาใหม่", "consent": True}
+
+
+async def test_closed_doors_refuse_new_phones_and_keep_the_hall(app: Starlette, client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    staff = await api.staff()
+    code = (await api.new_session(staff, phase="ideas"))["code"]
+    inside = await api.join(code, "ป้าแดง")
+    r = await client.post(f"/api/v1/sessions/{code}/joining", json={"open": False}, headers=staff)
+    assert r.status_code == 200 and r.json()["open"] is False
+    assert r.json()["joins_per_minute"][-1] == 1 and len(r.json()["joins_per_minute"]) == 10
+    before = await row_counts()
+    refused = await client.post(
+        f"/api/v1/sessions/{code}/participants", json=PASSWORD_FREE, headers={"accept-language": "en"}
+    )
+    assert refused.status_code == 403 and "closed the doors" in refused.json()["message"]
+    page = await client.get(f"/s/{code}/join")
+    assert "ปิดรับผู้เข้าร่วมใหม่" in page.text and 'name="display_name"' not in page.text
+    assert await row_counts() == before
+    # The hall inside carries on.
+    made = await api.propose(inside, code, (await client.get(f"/api/v1/sessions/{code}")).json()["themes"][0]["id"])
+    assert made["id"]
+    # Staff still enter someone without a phone.
+    email = unique_email()
+    await create_staff_user(email, "facilitator", PASSWORD)
+    web = Browser(client)
+    await web.sign_in(email)
+    board = web.page(await web.get(f"/staff/s/{code}?tab=assist"))
+    theme = (await client.get(f"/api/v1/sessions/{code}")).json()["themes"][0]["id"]
+    entered = await web.post(
+        f"/staff/s/{code}/assisted-proposal",
+        {
+            "csrf_token": web.csrf(board),
+            "tab": "assist",
+            "title": "ถนนเข้าหมู่บ้าน",
+            "theme_id": str(theme),
+            "on_behalf_of": "ยายจันทร์",
+        },
+    )
+    assert entered.status_code == 303, entered.text[:300]
+    client.cookies.clear()
+    # Opening again: the page and the API take new people.
+    r = await client.post(f"/api/v1/sessions/{code}/joining", json={"open": True}, headers=staff)
+    assert r.json()["open"] is True
+    assert (await client.post(f"/api/v1/sessions/{code}/participants", json=PASSWORD_FREE)).status_code == 201
+    acts = await StaffAction.filter(action="doors").values_list("data", flat=True)
+    assert {"open": False} in acts and {"open": True} in acts
+
+
+async def test_the_console_closes_the_doors_and_shows_the_joins(app: Starlette, client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    staff = await api.staff()
+    code = (await api.new_session(staff, phase="ideas"))["code"]
+    for n in range(3):
+        await api.join(code, f"ผู้ร่วม {n}")
+    email = unique_email()
+    await create_staff_user(email, "facilitator", PASSWORD)
+    web = Browser(client)
+    await web.sign_in(email)
+    page = web.page(await web.get(f"/staff/s/{code}?tab=phase"))
+    doors = page.find(id="doors")
+    assert doors is not None and "3" in doors.find(class_="joins-per-minute").get_text()
+    r = await web.post(f"/staff/s/{code}/doors", {"csrf_token": web.csrf(page), "tab": "phase", "open": "0"})
+    assert r.status_code == 303
+    assert (await client.post(f"/api/v1/sessions/{code}/participants", json=PASSWORD_FREE)).status_code == 403
+    bad = await web.post(f"/staff/s/{code}/doors", {"csrf_token": web.csrf(page), "tab": "phase", "open": "maybe"})
+    assert bad.status_code == 422
+    report = (await client.get(f"/api/v1/sessions/{code}/joining", headers=staff)).json()
+    assert report["open"] is False and report["rotate_minutes"] is None
+    assert report["top_addresses"] and report["top_addresses"][0]["joins"] == 3
+    assert "127.0.0.1" not in str(report) and "testclient" not in str(report)  # hashed, never the address
+    refused = await client.post(f"/api/v1/sessions/{code}/joining", json={"rotate_minutes": 5}, headers=staff)
+    assert refused.status_code == 422
