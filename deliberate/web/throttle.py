@@ -13,6 +13,7 @@ Staff are not limited here: they sign in through a throttled login and act for p
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from starlette.requests import HTTPConnection, Request
@@ -56,10 +57,20 @@ TEXT_WRITES = {
 
 
 def client_address(conn: HTTPConnection | Scope) -> str:
-    """The caller's address (behind a reverse proxy, uvicorn's --proxy-headers puts the real one here)."""
+    """Who is calling, as the per-address limits count them (behind a reverse proxy, uvicorn's --proxy-headers
+    puts the real address here). An IPv6 caller is its /64: one home or phone line is given a whole /64, so
+    counting single addresses would let it guess codes or join from 2**64 of them."""
     scope = conn.scope if isinstance(conn, HTTPConnection) else conn
     client = scope.get("client")
-    return str(client[0]) if client else "unknown"
+    if not client:
+        return "unknown"
+    address = str(client[0])
+    if ":" in address:
+        try:
+            return str(ipaddress.IPv6Network(f"{address.split('%')[0]}/64", strict=False))
+        except ValueError:
+            return address
+    return address
 
 
 def _route(scope: Scope) -> tuple[str, dict[str, Any]]:

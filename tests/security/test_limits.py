@@ -249,3 +249,19 @@ def test_slow_mode_names_only_routes_that_exist() -> None:
 
     names = {r.name for r in routes() if isinstance(r, Route)}
     assert TEXT_WRITES <= names, TEXT_WRITES - names
+
+
+async def test_an_ipv6_caller_counts_as_its_whole_64(settings: Settings) -> None:
+    """Wrong codes from many addresses of one /64 add up; a neighbouring /64 is not held back by them."""
+    tight = dataclasses.replace(settings, code_misses_per_address="3/minute")
+    application: Starlette = create_app(tight)
+    async with application.router.lifespan_context(application):
+        answers = []
+        for n, guess in enumerate(("AAAAAA", "CCCCCC", "DDDDDD", "EEEEEE")):
+            transport = httpx.ASGITransport(app=application, client=(f"2001:db8:1:2::{n + 1:x}", 5000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                answers.append((await c.get(f"/s/{guess}/join")).status_code)
+        assert answers == [404, 404, 404, 429]
+        other = httpx.ASGITransport(app=application, client=("2001:db8:1:3::1", 5000))
+        async with httpx.AsyncClient(transport=other, base_url="http://testserver") as c:
+            assert (await c.get("/s/FFFFFF/join")).status_code == 404
