@@ -16,7 +16,7 @@ from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.codes import looks_like_code, new_code, normalise_code
-from deliberate.sessions.doors import doors_open
+from deliberate.sessions.doors import doors_open, require_door
 from deliberate.sessions.models import Assembly, Participant, Session, Theme
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.vocab import SECTORS
@@ -285,6 +285,7 @@ async def join_session(
     sector: object = "",
     organization: object = "",
     actor: Actor | None = None,
+    door: object = None,
 ) -> Joined:
     """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
     assisted = actor is not None and actor.staff is not None
@@ -298,6 +299,7 @@ async def join_session(
             raise PermissionDenied(
                 N_("The facilitator has closed the doors: no one new can join this session now."), field="code"
             )
+        require_door(session, door)
     elif session.phase == "closed":
         raise PermissionDenied(N_("This session is closed."))
     name = clean_name(display_name, field="display_name")

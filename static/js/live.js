@@ -295,11 +295,32 @@
       window.htmx.ajax("GET", extra.getAttribute("data-hx-get"), { source: extra, target: extra, swap: "outerHTML" });
     }
     var voting = document.getElementById("console-voting");
-    if (voting && key !== lastRound && window.htmx) {
-      window.htmx.ajax("GET", window.location.href, { source: voting, target: voting, select: "#console-voting", swap: "outerHTML" });
-    }
+    if (voting && key !== lastRound && window.htmx) refreshVoting();
     lastRound = key;
   }
+  // The console's voting panel is drawn again when the round moves, but never under the facilitator's hands: while
+  // a form in it is open or has the focus (a new round half set up, a paper pile being counted) the redraw waits.
+  function votingBusy(voting) {
+    return !!(voting.querySelector("details[open]") || voting.contains(document.activeElement) &&
+      document.activeElement !== document.body);
+  }
+  var votingWait = null;
+  function refreshVoting() {
+    var voting = document.getElementById("console-voting");
+    if (!voting || !window.htmx) return;
+    if (votingBusy(voting)) {
+      if (!votingWait) votingWait = setTimeout(function () { votingWait = null; refreshVoting(); }, 2000);
+      return;
+    }
+    window.htmx.ajax("GET", window.location.href, { source: voting, target: voting, select: "#console-voting", swap: "outerHTML" });
+  }
+  // The page was drawn with the round as it was: a signal that only says so again redraws nothing.
+  document.addEventListener("DOMContentLoaded", function () {
+    var sig = document.getElementById("round-signal");
+    if (sig && sig.hasAttribute("data-phase")) {
+      lastRound = sig.getAttribute("data-round") + "/" + sig.getAttribute("data-state") + "/" + sig.getAttribute("data-phase");
+    }
+  });
   function roomIn(node) {
     if (node.nodeType !== 1) return;
     if (node.matches("[data-now-src]")) nowFetch(node);
@@ -328,4 +349,26 @@
       });
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
+})();
+
+// -- A rotating join code (issue 18) ---------------------------------------------------------------------------
+// The projector's view carries data-rotate-at while the session's join code rotates: when the code turns, the
+// view (the join slide's QR and code) and the strip's small QR are drawn again, so the hall always scans a link
+// that admits.
+(function () {
+  "use strict";
+  var timer = null;
+  function schedule() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    var stage = document.querySelector("#stage[data-rotate-at]");
+    if (!stage || !window.htmx) return;
+    var wait = parseInt(stage.getAttribute("data-rotate-at"), 10) - Date.now() + 1000;
+    timer = setTimeout(function () {
+      window.htmx.ajax("GET", window.location.pathname + "?part=view", { target: "#stage", swap: "outerHTML" });
+      var qr = document.querySelector("img.bar-qr");
+      if (qr) qr.src = qr.src.split("?")[0] + "?t=" + Date.now();
+    }, Math.max(1000, wait));
+  }
+  document.addEventListener("DOMContentLoaded", schedule);
+  document.addEventListener("htmx-after-swap", schedule);
 })();

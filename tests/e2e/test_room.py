@@ -220,3 +220,25 @@ async def test_a_choice_half_made_survives_a_live_card(phone: PhoneFactory, faci
     await expect(page.locator("#now #rank-0")).to_have_value(str(ids[1]))
     await expect(page.locator("#now #rank-1")).to_have_value(str(ids[2]))
     assert await same_page(page)
+
+
+async def test_the_console_never_redraws_a_round_form_under_the_facilitators_hands(
+    screen: Window, facilitator_api: Facilitator, staff_login: tuple[str, str]
+) -> None:
+    """A co-facilitator opens a round while this facilitator is setting up the next one: the half-filled form
+    stays open as it was; once it is closed, the panel follows the round."""
+    api = facilitator_api
+    code, _ = await api.new_session(["ผู้สูงอายุ"], phase="voting")
+    console = await screen(LAPTOP)
+    await sign_in(console, *staff_login)
+    await console.goto(f"/staff/s/{code}?tab=voting")
+    await listening(console)
+    await console.locator("#console-voting details summary").click()
+    await console.locator("#r-title").fill("รอบถัดไป")
+    await api.post(f"/api/v1/sessions/{code}/rounds", {"method": "dots", "options": {"budget": 5}})
+    await console.wait_for_timeout(2_500)
+    await expect(console.locator("#console-voting details")).to_have_attribute("open", "")
+    await expect(console.locator("#r-title")).to_have_value("รอบถัดไป")
+    await console.locator("#console-voting details summary").click()  # closed: now it may be redrawn
+    await console.locator("body").click(position={"x": 5, "y": 5})
+    await expect(console.locator("#console-voting form[action$='/close-round']")).to_have_count(1, timeout=6_000)

@@ -82,5 +82,48 @@ async def test_the_console_closes_the_doors_and_shows_the_joins(app: Starlette, 
     assert report["open"] is False and report["rotate_minutes"] is None
     assert report["top_addresses"] and report["top_addresses"][0]["joins"] == 3
     assert "127.0.0.1" not in str(report) and "testclient" not in str(report)  # hashed, never the address
-    refused = await client.post(f"/api/v1/sessions/{code}/joining", json={"rotate_minutes": 5}, headers=staff)
-    assert refused.status_code == 422
+    refused = await client.post(f"/api/v1/sessions/{code}/joining", json={"rotate_minutes": 500}, headers=staff)
+    assert refused.status_code == 422 and refused.json()["field"] == "rotate_minutes"
+
+
+async def test_a_rotating_code_admits_the_current_link_and_a_photo_stops_working(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    """With the code rotating every five minutes, a join needs the door code of the QR on the screen; the one
+    before it still admits for the grace after the turn, then not; joined phones are unaffected."""
+    from deliberate.sessions import doors
+    from deliberate.sessions.services import get_session
+
+    api = Api(client)
+    staff = await api.staff()
+    code = (await api.new_session(staff, phase="ideas"))["code"]
+    inside = await api.join(code, "ป้าแดง")
+    r = await client.post(f"/api/v1/sessions/{code}/joining", json={"rotate_minutes": 5}, headers=staff)
+    assert r.status_code == 200 and r.json()["rotate_minutes"] == 5
+    door = r.json()["door_code"]
+    assert door and len(door) == 6
+    body = {"display_name": "คนมาใหม่", "consent": True}
+    for given in (None, "AAAAAA", code):
+        refused = await client.post(
+            f"/api/v1/sessions/{code}/participants", json=body | ({"door": given} if given else {})
+        )
+        assert refused.status_code == 403 and refused.json()["field"] == "door"
+    assert (await client.post(f"/api/v1/sessions/{code}/participants", json=body | {"door": door})).status_code == 201
+    # The projector's QR carries the link with the door code; the join page keeps it through the form.
+    page = await client.get(f"/s/{code}/join", params={"door": door})
+    assert f'name="door" value="{door}"' in page.text
+    typed = await client.get(f"/s/{code}/join")
+    assert 'id="door"' in typed.text  # typed the session code: the page asks for the code on the screen
+    # The windows: the code turns, the old one admits for the grace, then never again.
+    session = await get_session(code)
+    turn = doors.rotates_at(session)
+    assert turn is not None
+    old = doors.door_code(session, turn - 1)
+    assert old == door and doors.door_code(session, turn + 1) != old
+    assert doors.door_admits(session, old, turn + doors.GRACE_S - 1)
+    assert not doors.door_admits(session, old, turn + doors.GRACE_S + 1)
+    assert doors.door_admits(session, doors.door_code(session, turn + 1), turn + 1)
+    # Phones that joined carry on; turning rotation off admits the plain link again.
+    assert (await client.get(f"/api/v1/sessions/{code}/proposals", headers=inside)).status_code == 200
+    await client.post(f"/api/v1/sessions/{code}/joining", json={"rotate_minutes": None}, headers=staff)
+    assert (await client.post(f"/api/v1/sessions/{code}/participants", json=body)).status_code == 201

@@ -6,10 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.actors import Actor
-from deliberate.errors import ValidationError
-from deliberate.i18n import N_
 from deliberate.sessions import services as sessions
-from deliberate.sessions.doors import joining_report, set_doors
+from deliberate.sessions.doors import joining_report, set_doors, set_rotation
 from deliberate.web import joinwatch
 from deliberate.web.api.v1 import ok, read_json, write
 from deliberate.web.identity import api_actor
@@ -32,9 +30,8 @@ async def _set_joining(request: Request, actor: Actor) -> tuple[int, object]:
     """Open or close the doors to new participants."""
     session = await sessions.get_session(request.path_params["code"])
     data = await read_json(request)
-    if data.get("rotate_minutes") is not None:
-        # A code that rotates on the projector is not built yet: refused plainly rather than stored unused.
-        raise ValidationError(N_("A rotating join code is not available yet."), field="rotate_minutes")
+    if "rotate_minutes" in data:
+        session = await set_rotation(actor, session, data["rotate_minutes"])
     if "open" in data:
         await set_doors(actor, session, data["open"])
     return 200, await _report(actor, session.code)

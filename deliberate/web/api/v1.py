@@ -264,6 +264,7 @@ async def join(request: Request, actor: Actor) -> tuple[int, object]:
         subdistrict_code=data.get("subdistrict_code") or "",
         sector=data.get("sector") or "",
         organization=data.get("organization") or "",
+        door=data.get("door"),
     )
     return 201, {"participant_id": joined.participant.id, "token": joined.token}
 

@@ -12,7 +12,8 @@ from starlette.responses import Response
 from deliberate import geo
 from deliberate.errors import DomainError
 from deliberate.sessions.codes import normalise_code
-from deliberate.sessions.doors import doors_open
+from deliberate.sessions.doors import door_code, doors_open, rotation_of
+from deliberate.sessions.models import Session
 from deliberate.sessions.services import can, get_session, join_session
 from deliberate.web.forms import read_form
 from deliberate.web.guards import guarded, session_of, visitor
@@ -21,13 +22,19 @@ from deliberate.web.pages import form_errors, redirect, render, set_cookie
 from deliberate.web.urls import url
 
 PARTICIPANT_COOKIE_AGE = 60 * 60 * 24 * 30
-JOIN_FIELDS = ("display_name", "province", "subdistrict_code", "sector", "organization")
+JOIN_FIELDS = ("display_name", "province", "subdistrict_code", "sector", "organization", "door")
 OPTIONAL_FIELDS = ("subdistrict_code", "sector", "organization")
 
 
 def join_url(request: Request, code: str) -> str:
     """The join link with its host, for the QR code and the link people copy: it leaves this server."""
     return str(request.url_for("join", code=code))
+
+
+def join_link(request: Request, session: Session) -> str:
+    """The join link as the hall should use it now: with the door code while the session's code rotates."""
+    door = door_code(session)
+    return join_url(request, session.code) + (f"?door={door}" if door else "")
 
 
 async def home(request: Request) -> Response:
@@ -63,6 +70,7 @@ async def join(request: Request) -> Response:
                 subdistrict_code=form.get("subdistrict_code"),
                 sector=form.get("sector"),
                 organization=form.get("organization"),
+                door=form.get("door"),
             )
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
@@ -80,6 +88,7 @@ async def join(request: Request) -> Response:
             "errors": errors,
             "open": can(session, "join") and doors_open(session),
             "doors_closed": not doors_open(session),
+            "rotating": rotation_of(session) is not None,
             "join_url": join_url(request, session.code),
             "more_open": _more_open(request, values, errors, session.assembly.province_code),
             **_place_choices(values, session.assembly.province_code),
@@ -123,7 +132,9 @@ async def subdistricts(request: Request) -> Response:
 async def qr_svg(request: Request) -> Response:
     session = await session_of(request)
     out = io.BytesIO()
-    segno.make(join_url(request, session.code), error="m").save(
+    segno.make(join_link(request, session), error="m").save(
         out, kind="svg", scale=8, border=2, dark="#111", light="#fff", xmldecl=False
     )
-    return Response(out.getvalue(), media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"})
+    # A rotating code's QR changes with it: never kept by a cache past its window.
+    cache = "no-store" if rotation_of(session) else "public, max-age=3600"
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"cache-control": cache})

@@ -24,7 +24,7 @@ from deliberate.moderation import services as moderation
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import ProposalView, list_proposals, submit_proposal
 from deliberate.sessions import services as sessions
-from deliberate.sessions.doors import doors_open, joins_per_minute, set_doors
+from deliberate.sessions.doors import door_code, doors_open, joins_per_minute, rotation_of, set_doors, set_rotation
 from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.screens import VIEWS, set_screen
@@ -90,6 +90,8 @@ async def _console_context(
         "allowed": allowed_actions(session.phase, session.permissions),
         "slow_mode": slow_mode_of(session.permissions),
         "doors_open": doors_open(session),
+        "rotate_minutes": rotation_of(session),
+        "door": door_code(session),
         "joins_per_minute": await joins_per_minute(session),
         "top_addresses": joinwatch.top_addresses(session.code),
         "history": await moderation.history(actor, session.id, 20),
@@ -243,6 +245,8 @@ async def doors(request: Request) -> Response:
     """Close the doors once the hall is in (no new participants), or open them again."""
 
     async def act(session: Session, actor: Actor, form: FormData) -> object:
+        if "rotate_minutes" in form:
+            return await set_rotation(actor, session, form.get("rotate_minutes"))
         wanted = form.get("open")
         return await set_doors(actor, session, {"1": True, "0": False}.get(wanted) if isinstance(wanted, str) else None)
 

@@ -15,6 +15,7 @@ from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal
 from deliberate.proposals.services import ProposalView
 from deliberate.sessions import services as sessions
+from deliberate.sessions.doors import door_code, rotates_at
 from deliberate.sessions.models import Session
 from deliberate.sessions.screens import VIEWS
 from deliberate.voting import services as voting
@@ -22,7 +23,7 @@ from deliberate.voting.results import GROUPING_LABELS, GROUPINGS
 from deliberate.voting.secrecy import supports_withheld, withhold_counts, withhold_views
 from deliberate.web.guards import guarded, session_of
 from deliberate.web.pages import render
-from deliberate.web.views.participant.join import join_url
+from deliberate.web.views.participant.join import join_link
 
 # Shown by `?show=` only: the resolution desk's clause under discussion.
 EXTRA_VIEWS = ("resolution",)
@@ -62,7 +63,10 @@ async def _view_context(request: Request, session: Session, view: str, by: str |
         "session": session,
         "assembly": session.assembly,
         "counts": withhold_counts(totals) if withheld else totals,
-        "join_url": join_url(request, session.code),
+        "join_url": join_link(request, session),
+        "door": door_code(session),
+        # While the join code rotates, the page redraws its view when the code turns (static/js/live.js).
+        "rotate_at": rotates_at(session),
         "view": view,
         "show": view,
         "by": by,
