@@ -30,7 +30,7 @@ from deliberate.sessions.models import Participant, Session
 from deliberate.sessions.slowmode import slow_mode_of
 from deliberate.tokens import token_hash
 from deliberate.web import joinwatch
-from deliberate.web.identity import participant_of
+from deliberate.web.identity import STAFF_COOKIE, bearer, participant_of
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 JOINS = {"join", "api_join"}  # every join counts against its address (Settings.joins_per_address)
@@ -82,9 +82,8 @@ def _route(scope: Scope) -> tuple[str, dict[str, Any]]:
 async def _is_staff(scope: Scope, name: str) -> bool:
     conn = HTTPConnection(scope)
     if name.startswith("api_"):
-        scheme, _, token = conn.headers.get("authorization", "").partition(" ")
-        return bool(token.strip()) and await user_for_token(token.strip(), "api") is not None
-    return await user_for_token(conn.cookies.get("dlb_staff"), "web") is not None
+        return await user_for_token(bearer(conn), "api") is not None
+    return await user_for_token(conn.cookies.get(STAFF_COOKIE), "web") is not None
 
 
 def _staff_only(scope: Scope, name: str) -> bool:
@@ -100,8 +99,7 @@ def _staff_only(scope: Scope, name: str) -> bool:
 def _credential(scope: Scope, name: str, params: dict[str, Any]) -> str | None:
     conn = HTTPConnection(scope)
     if name.startswith("api_"):
-        scheme, _, token = conn.headers.get("authorization", "").partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        return bearer(conn)
     code = params.get("code")
     return conn.cookies.get(f"dlb_p_{code}") if code else None
 

@@ -16,20 +16,6 @@ from tests.conftest import Served
 from tests.realtime.test_websocket import Message, Remote, wait_for
 
 
-@pytest.fixture(scope="module")
-def chair_login(served: Served) -> tuple[str, str]:
-    return served.add_staff("facilitator")
-
-
-@pytest.fixture
-async def remote(served: Served, chair_login: tuple[str, str]) -> AsyncIterator[Remote]:
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
-        email, password = chair_login
-        r = await http.post("/api/v1/auth/token", json={"email": email, "password": password})
-        assert r.status_code == 201, r.text
-        yield Remote(served, http, {"authorization": f"Bearer {r.json()['token']}"})
-
-
 class Desk:
     """The facilitator's console in a browser: signed in with a cookie, posting the console's forms."""
 

@@ -15,19 +15,6 @@ from tests.realtime.test_moderation_live import Desk
 from tests.realtime.test_websocket import Message, Remote, wait_for
 
 
-@pytest.fixture(scope="module")
-def chair_login(served: Served) -> tuple[str, str]:
-    return served.add_staff("facilitator")
-
-
-@pytest.fixture
-async def remote(served: Served, chair_login: tuple[str, str]) -> AsyncIterator[Remote]:
-    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
-        r = await http.post("/api/v1/auth/token", json={"email": chair_login[0], "password": chair_login[1]})
-        assert r.status_code == 201, r.text
-        yield Remote(served, http, {"authorization": f"Bearer {r.json()['token']}"})
-
-
 @pytest.fixture
 async def desk(served: Served, chair_login: tuple[str, str]) -> AsyncIterator[Desk]:
     async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
