@@ -68,6 +68,34 @@ def users_add(email: str, role: str, password_stdin: bool, name: str) -> None:
         sys.exit(2)
 
 
+@users.command("grant")
+@click.argument("email")
+@click.option("--assembly", "assembly_id", type=int, help="The assembly's id (see the staff dashboard).")
+@click.option("--role", type=click.Choice(["owner", "facilitator", "official"]), default="owner", show_default=True)
+@click.option("--province", default="", help="For an official: follow every assembly of this province (code).")
+def users_grant(email: str, assembly_id: int | None, role: str, province: str) -> None:
+    """Give a staff account a part in an assembly, or an official a province (the operator's way in, e.g. for an
+    imported conversation nobody owns yet)."""
+    from tortoise import Tortoise
+
+    from deliberate.accounts.grants import operator_grant
+    from deliberate.db import tortoise_config
+    from deliberate.errors import DomainError
+
+    async def run() -> str:
+        await Tortoise.init(config=tortoise_config(Settings.from_env().db_url))
+        try:
+            return await operator_grant(email, assembly_id=assembly_id, role=role, province_code=province)
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        click.echo(asyncio.run(run()))
+    except DomainError as exc:
+        click.echo(f"error: {exc.translated()}", err=True)
+        sys.exit(2)
+
+
 @users.command("reset")
 @click.argument("email")
 @click.option(

@@ -21,7 +21,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -149,13 +149,28 @@ class Api:
     """The JSON API flows most tests start from, each asserting the status it expects."""
 
     client: httpx.AsyncClient
+    emails: dict[str, str] = field(default_factory=dict)  # a staff member's e-mail by their bearer header
 
     async def staff(self, role: str = "facilitator") -> dict[str, str]:
         email = unique_email(role)
         await create_staff_user(email, role, PASSWORD)
         r = await self.client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
         assert r.status_code == 201, r.text
-        return auth(r.json()["token"])
+        headers = auth(r.json()["token"])
+        self.emails[headers["authorization"]] = email
+        return headers
+
+    async def grant(
+        self, owner: dict[str, str], assembly_id: int, member: dict[str, str], role: str = "facilitator"
+    ) -> dict[str, Any]:
+        """The assembly's owner gives another staff member a part in it (staff stay in their assembly)."""
+        r = await self.client.post(
+            f"/api/v1/assemblies/{assembly_id}/team",
+            json={"email": self.emails[member["authorization"]], "role": role},
+            headers=owner,
+        )
+        assert r.status_code == 201, r.text
+        return r.json()
 
     async def new_session(
         self, staff: dict[str, str], *, themes: list[str] | None = None, phase: str | None = None, **extra: Any
@@ -239,6 +254,7 @@ class Browser:
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        self.email = ""  # who signed in on it, if anyone
         self.last: BeautifulSoup | None = None
 
     async def get(self, url: str, **kw: Any) -> httpx.Response:
@@ -268,6 +284,7 @@ class Browser:
         await self.get("/staff/login")
         r = await self.post("/staff/login", {"csrf_token": self.csrf(), "email": email, "password": password})
         assert r.status_code == 303, r.text
+        self.email = email
 
 
 @pytest.fixture
@@ -340,6 +357,19 @@ class Served:
         assert email in done.stdout
         return email, PASSWORD
 
+    def grant(self, email: str, assembly_id: int, role: str = "official") -> None:
+        """Give a staff account a part in an assembly the way an operator does: `deliberate users grant`."""
+        done = subprocess.run(
+            [deliberate_command(), "users", "grant", email, "--assembly", str(assembly_id), "--role", role],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(self.database_url),
+            cwd=ROOT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+
 
 @pytest.fixture(scope="session")
 def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
@@ -384,6 +414,15 @@ async def row_counts() -> dict[str, int]:
     # Every model the app registers, so a new table is counted without being listed here.
     models = sorted(Tortoise.apps["models"].values(), key=lambda m: m.__name__)
     return {m.__name__: await m.all().count() for m in models}
+
+
+async def on_team(email: str, code: str, role: str = "facilitator") -> None:
+    """Put a staff account on the team of session `code`'s assembly, as its owner would on the assembly page."""
+    from deliberate.accounts.models import AssemblyGrant, GrantRole, StaffUser
+
+    session = await Session.get(code=code)
+    user = await StaffUser.get(email=email)
+    await AssemblyGrant.get_or_create(assembly_id=session.assembly_id, user=user, defaults={"role": GrantRole(role)})
 
 
 # -- services, called directly ---------------------------------------------------------------------------------

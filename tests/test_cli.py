@@ -118,3 +118,26 @@ def test_the_demo_refuses_a_production_environment(tmp_path: Path) -> None:
     )
     assert done.returncode != 0 and "will not seed a production database" in done.stderr
     assert not db.exists()  # nothing written, not even the schema
+
+
+async def test_users_grant_gives_an_imported_conversation_its_owner(app: object, database_url: str) -> None:
+    """An imported Pol.is conversation belongs to nobody until the operator names its owner."""
+    from deliberate.accounts.models import AssemblyGrant
+    from deliberate.sessions.models import Session
+    from tests.statements.test_polis_import import BG2050
+
+    email = unique_email("owner")
+    added = run(database_url, "users", "add", email, "--role", "facilitator", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    code = run(database_url, "import", "polis", str(BG2050), "--title", "BG 2050").stdout.strip()
+    assembly = (await Session.get(code=code)).assembly_id
+    assert not await AssemblyGrant.filter(assembly_id=assembly).exists()
+    granted = run(database_url, "users", "grant", email, "--assembly", str(assembly))
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.strip() == f"{email} is owner of assembly {assembly}"
+    [grant] = await AssemblyGrant.filter(assembly_id=assembly).prefetch_related("user")
+    assert (grant.user.email, grant.role.value) == (email, "owner")
+    wrong = run(database_url, "users", "grant", email, "--province", "83")
+    assert wrong.returncode == 2 and wrong.stderr.startswith("error: ")  # provinces are for officials
+    missing = run(database_url, "users", "grant", email, "--assembly", "999999")
+    assert missing.returncode == 2 and missing.stderr.startswith("error: ")

@@ -157,6 +157,34 @@ async def test_renaming_the_staff_record_keeps_its_rows(empty_database: str) -> 
         await Tortoise.close_connections()
 
 
+async def test_whoever_made_an_assembly_owns_it_after_the_upgrade(empty_database: str) -> None:
+    """0013 gives each existing assembly's maker the owner's grant, and nobody else any: staff who ran other
+    people's assemblies before are added back by their owners or an administrator."""
+    config = separate_config(empty_database)
+    await migrate_api(config=config, target="models.0012_screen_view")
+    await Tortoise.init(config=config)
+    try:
+        db = Tortoise.get_connection(config["apps"]["models"]["default_connection"])
+        await db.execute_script(
+            "INSERT INTO staff_user (id, email, display_name, role, password_hash, is_active, created_at) VALUES "
+            "(1, 'maker@example.org', '', 'facilitator', 'x', TRUE, '2026-11-15 09:00:00'),"
+            "(2, 'other@example.org', '', 'facilitator', 'x', TRUE, '2026-11-15 09:00:00');"
+            "INSERT INTO assembly (id, title, subtitle, province_code, venue, created_at, created_by_id) VALUES "
+            "(1, 'a', '', '83', '', '2026-11-15 09:00:00', 1), (2, 'b', '', '83', '', '2026-11-15 09:00:00', NULL);"
+        )
+    finally:
+        await Tortoise.close_connections()
+    await migrate(Settings(database_url=empty_database))
+    from deliberate.accounts.models import AssemblyGrant
+
+    await Tortoise.init(config=config)
+    try:
+        grants = [(g.assembly_id, g.user_id, g.role.value) for g in await AssemblyGrant.all().order_by("id")]
+        assert grants == [(1, 1, "owner")]
+    finally:
+        await Tortoise.close_connections()
+
+
 async def test_models_and_migrations_agree(tmp_path: Path) -> None:
     """A model change without its migration fails here (run `tortoise makemigrations`)."""
     config = separate_config(f"sqlite://{tmp_path / 'detect.sqlite3'}")

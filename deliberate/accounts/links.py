@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from deliberate.accounts.models import Role, StaffLink, StaffToken, StaffUser
+from deliberate.accounts.models import AssemblyGrant, GrantRole, ProvinceGrant, Role, StaffLink, StaffToken, StaffUser
 from deliberate.accounts.passwords import hash_password
 from deliberate.accounts.services import clean_email, clean_password
 from deliberate.actors import Actor
 from deliberate.errors import Conflict, DomainError, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
-from deliberate.text import choice, clean_text
+from deliberate.text import choice, clean_text, is_id
 from deliberate.tokens import new_token, token_hash
 
 LIFETIME = {"invite": timedelta(days=7), "reset": timedelta(hours=1)}
@@ -59,16 +59,27 @@ def invitable_roles(actor: Actor) -> tuple[Role, ...]:
     return MAY_INVITE.get(actor.staff.role, ()) if actor.staff is not None else ()
 
 
-async def invite_staff(actor: Actor, *, email: object, role: object) -> Issued:
-    """Invite someone to join the staff with a role; any earlier pending invitation for the e-mail ends."""
+async def invite_staff(
+    actor: Actor,
+    *,
+    email: object,
+    role: object,
+    assembly_id: object = None,
+    grant_role: object = None,
+    province_code: object = None,
+) -> Issued:
+    """Invite someone to join the staff with a role and a scope; any earlier pending invitation for the e-mail
+    ends. A facilitator's invitation always names an assembly they own, so nobody they bring in reaches past it;
+    an administrator may also leave the scope empty or, for an official, name a province."""
     staff = _staff(actor)
     allowed = MAY_INVITE.get(staff.role, ())
     if not allowed:
         raise PermissionDenied(N_("Only facilitators and administrators can invite staff."))
-    clean_role = choice(role, [r.value for r in Role], field="role")
-    if Role(clean_role) not in allowed:
+    clean_role = Role(choice(role, [r.value for r in Role], field="role"))
+    if clean_role not in allowed:
         raise PermissionDenied(N_("You may not invite someone with this role."), field="role")
     address = clean_email(email)
+    assembly, part, province = await _scope(actor, clean_role, assembly_id, grant_role, province_code)
     if await StaffUser.filter(email=address).exists():
         raise Conflict(N_("An account with this e-mail already exists."), field="email")
     raw = new_token()
@@ -78,11 +89,40 @@ async def invite_staff(actor: Actor, *, email: object, role: object) -> Issued:
             kind="invite",
             token_hash=token_hash(raw),
             email=address,
-            role=clean_role,
+            role=clean_role.value,
+            assembly_id=assembly,
+            grant_role=part,
+            province_code=province,
             created_by=staff,
             expires_at=_now() + LIFETIME["invite"],
         )
     return Issued(link, raw)
+
+
+async def _scope(
+    actor: Actor, role: Role, assembly_id: object, grant_role: object, province_code: object
+) -> tuple[int | None, str, str]:
+    """The (assembly, part in it, province) an invitation carries, checked against what the inviter holds."""
+    from deliberate.accounts.grants import check_grantable, clean_grant_role, clean_province, owns
+
+    if province_code not in (None, ""):
+        if not actor.is_admin:
+            raise PermissionDenied(N_("Only administrators can give a province."), field="province_code")
+        if role != Role.OFFICIAL:
+            raise ValidationError(N_("Only officials follow a province."), field="province_code")
+        return None, "", clean_province(province_code)
+    if assembly_id in (None, ""):
+        if actor.is_admin:
+            return None, "", ""
+        raise ValidationError(N_("Please choose the assembly the person will work on."), field="assembly_id")
+    if isinstance(assembly_id, str) and assembly_id.isdigit() and len(assembly_id) < 12:
+        assembly_id = int(assembly_id)
+    if not is_id(assembly_id) or not await owns(actor, int(str(assembly_id))):
+        raise PermissionDenied(N_("You can only invite people to an assembly you own."), field="assembly_id")
+    default = GrantRole.OFFICIAL if role == Role.OFFICIAL else GrantRole.FACILITATOR
+    part = default if grant_role in (None, "") else clean_grant_role(grant_role)
+    check_grantable(role, part)
+    return int(str(assembly_id)), part.value, ""
 
 
 async def pending_invitations(actor: Actor) -> list[StaffLink]:
@@ -91,7 +131,19 @@ async def pending_invitations(actor: Actor) -> list[StaffLink]:
     query = StaffLink.filter(kind="invite", used_at=None, expires_at__gt=_now())
     if staff.role != Role.ADMIN:
         query = query.filter(created_by_id=staff.id)
-    return await query.order_by("-id")
+    return await query.order_by("-id").prefetch_related("assembly")
+
+
+async def withdraw_invitation(actor: Actor, link_id: object) -> None:
+    """Take back an invitation not yet taken up: its link stops working at once (its maker, or an admin)."""
+    staff = _staff(actor)
+    if not MAY_INVITE.get(staff.role, ()):
+        raise PermissionDenied(N_("Only facilitators and administrators can invite staff."))
+    query = StaffLink.filter(id=link_id if is_id(link_id) else -1, kind="invite", used_at=None)
+    if staff.role != Role.ADMIN:
+        query = query.filter(created_by_id=staff.id)
+    if not await query.delete():
+        raise NotFound(N_("No such invitation, or it was already taken up."), field="id")
 
 
 async def request_reset(actor: Actor, *, email: object) -> Issued:
@@ -163,6 +215,18 @@ async def accept_invitation(raw: object, *, display_name: object, password: obje
                 email=link.email, role=Role(link.role), password_hash=digest, display_name=name
             )
             await StaffLink.filter(id=link.id).update(user_id=user.id)
+            # The scope the invitation carried, granted by whoever made it.
+            if link.assembly_id is not None and link.grant_role:
+                await AssemblyGrant.create(
+                    assembly_id=link.assembly_id,
+                    user=user,
+                    role=GrantRole(link.grant_role),
+                    granted_by_id=link.created_by_id,
+                )
+            if link.province_code:
+                await ProvinceGrant.create(
+                    user=user, province_code=link.province_code, granted_by_id=link.created_by_id
+                )
     except IntegrityError as exc:
         raise Conflict(N_("An account with this e-mail already exists."), field="email") from exc
     return user

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from tortoise.expressions import Q
 
 from deliberate import geo
-from deliberate.actors import Actor
+from deliberate.actors import Actor, readable_assemblies, require_steward_role
 from deliberate.errors import ValidationError
 from deliberate.i18n import N_
 from deliberate.outcomes.models import ProposalAnswer
-from deliberate.outcomes.services import require_steward
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import support_counts
 from deliberate.sessions.models import Assembly
@@ -79,8 +78,11 @@ class AssemblyRow:
     supports: int = 0
 
 
-async def _assemblies(f: Filters) -> list[Assembly]:
+async def _assemblies(f: Filters, readable: set[int] | None) -> list[Assembly]:
+    """The assemblies that fit the filters, among those the searcher may read (None: all of them)."""
     qs = Assembly.all().prefetch_related("sessions").order_by("-starts_on", "-id")
+    if readable is not None:
+        qs = qs.filter(id__in=sorted(readable))
     if f.province:
         qs = qs.filter(province_code=f.province)
     elif f.region:
@@ -95,8 +97,8 @@ async def _assemblies(f: Filters) -> list[Assembly]:
 async def search(actor: Actor, f: Filters) -> tuple[list[AssemblyRow], list[Hit]]:
     """Assemblies that fit the filters, and (when there is a query or an issue) the proposals that match,
     ranked by support; each assembly row counts its matches, so assemblies can be compared."""
-    require_steward(actor)
-    assemblies = await _assemblies(f)
+    require_steward_role(actor)
+    assemblies = await _assemblies(f, await readable_assemblies(actor))
     rows = {a.id: AssemblyRow(a, geo.province_name(a.province_code), list(a.sessions)) for a in assemblies}
     if not (f.q or f.theme) or not rows:
         return list(rows.values()), []

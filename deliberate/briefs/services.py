@@ -10,12 +10,11 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from tortoise.exceptions import IntegrityError
 
-from deliberate.actors import Actor
+from deliberate.actors import Actor, require_steward
 from deliberate.briefs.build import build, content_hash
 from deliberate.briefs.models import Brief
 from deliberate.errors import Conflict, NotFound
 from deliberate.i18n import N_
-from deliberate.outcomes.services import require_steward
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Session
 
@@ -61,7 +60,7 @@ def clean_format(fmt: str, allowed: tuple[str, ...] | dict[str, str]) -> str:
 
 async def current_brief(actor: Actor, session: Session, *, lang: str = "th", base_url: str = "") -> dict[str, Any]:
     """The session's brief as it stands, stored as a new version only when its content changed."""
-    staff = require_steward(actor)
+    staff = await require_steward(actor, session.assembly_id)
     lang = lang if lang in LANGUAGES else "th"
     if not await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED).exists():
         raise Conflict(N_("There is nothing to put in a brief yet: the session has no published proposals."))

@@ -19,7 +19,7 @@ async def add_comment(actor: Actor, proposal: Proposal, *, body: object, stance:
     session = proposal.session
     author = require_participant(actor, session)
     require_phase(session, "comment")
-    if proposal.status != ProposalStatus.PUBLISHED or not can_see(actor, proposal):
+    if proposal.status != ProposalStatus.PUBLISHED or not await can_see(actor, proposal):
         raise PermissionDenied(N_("This proposal is not open for comments."))
     clean_stance = choice(stance, tuple(s.value for s in Stance), field="stance")
     clean_body = clean_text(body, field="body", max_length=BODY_MAX, multiline=True, min_length=2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from deliberate import audit, events
-from deliberate.actors import Actor, require_facilitator
+from deliberate.actors import Actor, assembly_of, require_facilitator
 from deliberate.comments.models import Comment
 from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
@@ -35,7 +35,7 @@ async def _locked(proposal_id: int) -> Proposal:
 
 
 async def approve(actor: Actor, proposal: Proposal) -> Proposal:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
     async with in_transaction():
         current = await _locked(proposal.id)
         if current.status == ProposalStatus.PUBLISHED:
@@ -50,7 +50,7 @@ async def approve(actor: Actor, proposal: Proposal) -> Proposal:
 
 
 async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
     why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
     async with in_transaction():
         current = await _locked(proposal.id)
@@ -74,7 +74,7 @@ async def hide(actor: Actor, proposal: Proposal, *, reason: object) -> Proposal:
 
 
 async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> Proposal:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
     why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
     async with in_transaction():
         current = await _locked(proposal.id)
@@ -97,7 +97,7 @@ async def restore(actor: Actor, proposal: Proposal, *, reason: object = "") -> P
 async def merge(actor: Actor, duplicate: Proposal, *, into_id: object, reason: object = "") -> Proposal:
     """Fold `duplicate` into another proposal: its supports and comments move over, nobody counts twice,
     and its author is credited on the proposal it joins."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, await assembly_of(duplicate.session_id))
     target_id = as_int(into_id, field="into_id")
     why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
     if target_id == duplicate.id:
@@ -154,14 +154,14 @@ async def moderate(
     if action == "merge":
         await merge(actor, proposal, into_id=into_id, reason=reason)
         return await Proposal.get(id=proposal.id)
-    require_facilitator(actor)
+    await require_facilitator(actor, await assembly_of(proposal.session_id))
     raise ValidationError(N_("Please choose one of the options."), field="action")
 
 
 async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Comment:
-    staff = require_facilitator(actor)
-    why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
     proposal = await Proposal.get(id=comment.proposal_id)
+    staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=2)
     async with in_transaction():
         comment.hidden = True
         comment.hidden_reason = why
@@ -179,9 +179,9 @@ async def hide_comment(actor: Actor, comment: Comment, *, reason: object) -> Com
 
 async def restore_comment(actor: Actor, comment: Comment, *, reason: object = "") -> Comment:
     """Show a hidden comment again; like hiding it, the act is recorded with who, when and why."""
-    staff = require_facilitator(actor)
-    why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
     proposal = await Proposal.get(id=comment.proposal_id)
+    staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, required=False)
     async with in_transaction():
         current = await Comment.filter(id=comment.id).select_for_update().first()
         if current is None:
@@ -207,7 +207,7 @@ async def recent_comments(
 ) -> list[Comment]:
     """A session's comments, newest first, with their proposals: shown ones or hidden ones, a page at a time
     (a hall of hundreds writes thousands, so the console never loads them all)."""
-    require_facilitator(actor)
+    await require_facilitator(actor, await assembly_of(session_id))
     query = Comment.filter(proposal__session_id=session_id, hidden=hidden)
     if before is not None:
         query = query.filter(id__lt=before)
@@ -215,7 +215,7 @@ async def recent_comments(
 
 
 async def queue(actor: Actor, session_id: int) -> list[Proposal]:
-    require_facilitator(actor)
+    await require_facilitator(actor, await assembly_of(session_id))
     return (
         await Proposal.filter(session_id=session_id, status=ProposalStatus.PENDING)
         .order_by("id")
@@ -224,5 +224,5 @@ async def queue(actor: Actor, session_id: int) -> list[Proposal]:
 
 
 async def history(actor: Actor, session_id: int, limit: int = 50) -> list[StaffAction]:
-    require_facilitator(actor)
+    await require_facilitator(actor, await assembly_of(session_id))
     return await StaffAction.filter(session_id=session_id).order_by("-id").limit(limit).prefetch_related("actor")

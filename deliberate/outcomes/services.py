@@ -10,9 +10,8 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from deliberate import events
-from deliberate.accounts.models import StaffUser
-from deliberate.actors import Actor, require_participant
-from deliberate.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from deliberate.actors import Actor, assembly_of, require_facilitator, require_participant, require_steward
+from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import BANGKOK, N_
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
@@ -38,15 +37,6 @@ MAX_AHEAD_YEARS = 10
 def today() -> dt.date:
     """Due dates are days in Thailand, whatever the server's clock zone."""
     return dt.datetime.now(BANGKOK).date()
-
-
-def require_steward(actor: Actor) -> StaffUser:
-    """Answers and follow-up are for facilitators and officials (and admins)."""
-    if actor.is_anonymous:
-        raise NotAuthenticated(N_("Please sign in as staff to do this."))
-    if actor.staff is None or not (actor.is_facilitator() or actor.is_official()):
-        raise PermissionDenied(N_("Only facilitators and officials can do this."))
-    return actor.staff
 
 
 def clean_date(value: object, *, field: str, required: bool = True, future: bool = True) -> dt.date | None:
@@ -119,7 +109,7 @@ async def answer_proposal(
     fiscal_year: object = None,
 ) -> ProposalAnswer:
     """Give a proposal the assembly's answer and, when carried forward, its place in the plan."""
-    staff = require_steward(actor)
+    staff = await require_steward(actor, await assembly_of(proposal.session_id))
     await _proposal_for_outcome(proposal)
     clean_state = choice(state, tuple(s.value for s in AnswerState), field="state")
     values: dict[str, Any] = {
@@ -201,7 +191,7 @@ async def record_commitment(
     actor: Actor, proposal: Proposal, *, who: object, role: object, what: object, due: object
 ) -> Commitment:
     """Staff write down an agency's pledge, made in the room or by letter."""
-    staff = require_steward(actor)
+    staff = await require_steward(actor, await assembly_of(proposal.session_id))
     await _carried(proposal)
     values: dict[str, Any] = {
         "who": clean_text(who, field="who", max_length=120),
@@ -224,7 +214,7 @@ async def record_commitment(
 async def add_action_item(
     actor: Actor, proposal: Proposal, *, title: object, community_owner: object, agency_owner: object, due: object
 ) -> ActionItem:
-    staff = require_steward(actor)
+    staff = await require_steward(actor, await assembly_of(proposal.session_id))
     await _carried(proposal)
     values: dict[str, Any] = {
         "title": clean_text(title, field="title", max_length=200),
@@ -239,7 +229,7 @@ async def report_progress(
     actor: Actor, item: ActionItem, *, status: object, note: object, on: object = None
 ) -> ProgressUpdate:
     """A dated progress note; it sets the item's status. The day may be today or earlier, never later."""
-    staff = require_steward(actor)
+    staff = await require_steward(actor, await _assembly_of_item(item))
     clean_status = choice(status, tuple(STATUS_LABELS), field="status")
     clean_note = clean_text(note, field="note", max_length=1000, multiline=True)
     day = clean_date(on, field="on", required=False, future=False) or today()
@@ -250,6 +240,14 @@ async def report_progress(
         item.status = clean_status
         await item.save(update_fields=["status", "updated_at"])
     return update
+
+
+async def _assembly_of_item(item: ActionItem) -> int:
+    """The assembly an action item works for: through its proposal, or its clause's agenda item."""
+    if item.proposal is not None:
+        return await assembly_of(item.proposal.session_id)
+    assert item.clause is not None  # an action item belongs to a proposal or to a clause
+    return await assembly_of(item.clause.item.session_id)
 
 
 async def get_action_item(item_id: int) -> ActionItem:
@@ -368,7 +366,8 @@ async def open_check_in(actor: Actor, assembly: Assembly, earlier: Assembly, *, 
     from deliberate.sessions.models import Theme
     from deliberate.sessions.services import create_session
 
-    require_steward(actor)
+    await require_facilitator(actor, assembly.id)
+    await require_steward(actor, earlier.id)
     if earlier.id == assembly.id:
         raise ValidationError(N_("Choose an earlier assembly, not this one."), field="from_assembly_id")
     entries = await follow_up(earlier)

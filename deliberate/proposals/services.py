@@ -9,7 +9,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from deliberate import events, rawsql
-from deliberate.actors import Actor, require_facilitator, require_participant
+from deliberate.actors import Actor, assembly_of, require_facilitator, require_participant, runs
 from deliberate.comments.models import Comment
 from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
@@ -65,7 +65,7 @@ async def submit_proposal(
     """A participant puts a proposal; a facilitator may enter one for someone without a phone."""
     assisted = on_behalf_of not in (None, "")
     if assisted:
-        staff = require_facilitator(actor)
+        staff = await require_facilitator(actor, session.assembly_id)
         author_name = display_name(on_behalf_of, field="on_behalf_of")
     else:
         author = require_participant(actor, session)
@@ -126,16 +126,19 @@ async def get_proposal(proposal_id: object) -> Proposal:
     return proposal
 
 
-def can_see(actor: Actor, proposal: Proposal) -> bool:
-    if proposal.status == ProposalStatus.PUBLISHED or actor.is_facilitator():
+async def can_see(actor: Actor, proposal: Proposal) -> bool:
+    """Published proposals are for everyone; a pending one for its author; the rest for the assembly's staff."""
+    if proposal.status == ProposalStatus.PUBLISHED:
         return True
     me = actor.participant
-    return me is not None and proposal.author_id == me.id and proposal.status == ProposalStatus.PENDING
+    if me is not None and proposal.author_id == me.id and proposal.status == ProposalStatus.PENDING:
+        return True
+    return actor.is_facilitator() and await runs(actor, await assembly_of(proposal.session_id))
 
 
 async def visible_proposal(actor: Actor, proposal_id: object) -> Proposal:
     proposal = await get_proposal(proposal_id)
-    if not can_see(actor, proposal):
+    if not await can_see(actor, proposal):
         raise NotFound(N_("No such proposal."))
     return proposal
 
@@ -258,7 +261,7 @@ async def own_part(actor: Actor, session: Session) -> tuple[set[int], bool]:
 
 async def list_proposals(actor: Actor, session: Session, *, include_all: bool = False) -> list[ProposalView]:
     """Published proposals, plus the actor's own pending ones; facilitators may ask for every status."""
-    if include_all and actor.is_facilitator():
+    if include_all and await runs(actor, session.assembly_id):
         return await decorate(actor, await Proposal.filter(session_id=session.id, kind="proposal").order_by("id"))
     return await personalise(actor, session, await published_views(session))
 

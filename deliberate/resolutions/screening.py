@@ -32,7 +32,7 @@ async def criteria_of(assembly: Assembly) -> list[ScreeningCriterion]:
 
 async def set_criteria(actor: Actor, assembly: Assembly, criteria: object) -> list[ScreeningCriterion]:
     """Replace the assembly's criteria, keeping the scores of criteria whose name stays."""
-    require_facilitator(actor)
+    await require_facilitator(actor, assembly.id)
     if not isinstance(criteria, list) or not criteria:
         raise ValidationError(N_("Please give at least one criterion."), field="criteria")
     if len(criteria) > MAX_CRITERIA:
@@ -75,8 +75,8 @@ async def ensure_default_criteria(assembly: Assembly) -> list[ScreeningCriterion
 
 async def screen(actor: Actor, proposal: Proposal, scores: object, note: object = "") -> dict[int, int]:
     """Score a proposal 1-5 on each criterion of its assembly."""
-    staff = require_facilitator(actor)
     session: Session = proposal.session
+    staff = await require_facilitator(actor, session.assembly_id)
     criteria = {c.id: c for c in await criteria_of(session.assembly)}
     if not isinstance(scores, dict) or not scores:
         raise ValidationError(N_("Please score the proposal on at least one criterion."), field="scores")

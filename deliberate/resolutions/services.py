@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from deliberate import audit, events
-from deliberate.actors import Actor, require_facilitator, require_participant
+from deliberate.actors import Actor, require_facilitator, require_participant, runs
 from deliberate.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_, gettext
 from deliberate.outcomes.models import ActionItem
@@ -68,7 +68,7 @@ async def set_rules(
     max_reservation_share: object = 0.2,
     sector_minimums: object = None,
 ) -> ResolutionRules:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     try:
         share = float(str(max_reservation_share))
     except ValueError:
@@ -98,7 +98,7 @@ async def set_rules(
 
 
 async def register_delegate(actor: Actor, session: Session, participant_id: object, network: object) -> Delegate:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     person = await Participant.get_or_none(id=participant_id if is_id(participant_id) else -1, session_id=session.id)
     if person is None:
         raise NotFound(N_("No such participant in this session."), field="participant_id")
@@ -169,7 +169,7 @@ async def create_item(
 ) -> AgendaItem:
     """A drafting team's agenda item: background, preamble paragraphs, the draft's clauses, and the
     proposals it groups."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
         raise ValidationError(N_("Please keep the preamble to {n} paragraphs."), field="preamble", n=MAX_PREAMBLE)
@@ -215,8 +215,8 @@ async def edit_item(
     base_version: object,
 ) -> AgendaItem:
     """The drafting team revises an item's title, background or preamble; every draft is kept."""
-    staff = require_facilitator(actor)
     session = item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     _require_open(session)
     paragraphs = preamble if isinstance(preamble, list) else ([preamble] if preamble else [])
     if len(paragraphs) > MAX_PREAMBLE:
@@ -255,8 +255,8 @@ async def add_clause(
     after_clause_id: object = None,
 ) -> Clause:
     """The drafting team adds a clause to a draft, at the end or after a given clause."""
-    staff = require_facilitator(actor)
     session = item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     _require_open(session)
     [values] = _clean_clauses([{"text": text, "lead_agency": lead_agency, "partners": partners}])
     async with in_transaction():
@@ -290,8 +290,8 @@ async def revise_clause(
 ) -> Clause:
     """The drafting team rewrites a clause outside the amendment procedure (before or between readings).
     The new text is a new version, like an accepted amendment, and voids a check on the old wording."""
-    staff = require_facilitator(actor)
     session = clause.item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     _require_open(session)
     [values] = _clean_clauses([{"text": text, "lead_agency": lead_agency, "partners": partners}])
     seen = _version(base_version)
@@ -357,7 +357,7 @@ async def propose_amendment(
     actor: Actor, clause: Clause, *, op: object, text: object = "", reason: object, base_version: object
 ) -> Amendment:
     session: Session = clause.item.session
-    staff = actor.staff if actor.is_facilitator() else None
+    staff = actor.staff if await runs(actor, session.assembly_id) else None
     author = None if staff else require_participant(actor, session)
     _require_deliberation(session)
     rules = await rules_of(session)
@@ -406,8 +406,8 @@ async def back_amendment(actor: Actor, amendment: Amendment) -> bool:
 async def decide_amendment(actor: Actor, amendment: Amendment, decision: object) -> Clause:
     """The chair accepts or rejects. Accepting applies the change to the clause version it was written
     against, and only to that: two chairs deciding at once cannot stack changes on a stale text."""
-    staff = require_facilitator(actor)
     session = amendment.clause.item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     verdict = choice(decision, ("accept", "reject"), field="decision")
     async with in_transaction():
         clause = await Clause.filter(id=amendment.clause_id).select_for_update().first()
@@ -468,8 +468,8 @@ async def merge_amendments(
 ) -> Clause:
     """The chair folds several proposed amendments of one clause into one wording and applies it. The
     merged ones are kept, marked as merged into the new one; all must be on the clause's current version."""
-    staff = require_facilitator(actor)
     session = clause.item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     _require_deliberation(session)
     if not isinstance(amendment_ids, list) or not all(is_id(i) for i in amendment_ids) or len(set(amendment_ids)) < 2:
         raise ValidationError(N_("Choose at least two amendments to merge."), field="amendment_ids")
@@ -531,8 +531,8 @@ async def comment_on_clause(actor: Actor, clause: Clause, body: object) -> Claus
 
 # -- consensus checks --------------------------------------------------------------------------------------
 async def open_check(actor: Actor, clause: Clause) -> ConsensusCheck:
-    staff = require_facilitator(actor)
     session = clause.item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     _require_deliberation(session)
     if clause.status == "removed":
         raise PermissionDenied(N_("This clause was removed."))
@@ -640,8 +640,8 @@ def outcome_of(result: dict[str, Any]) -> str:
 
 
 async def close_check(actor: Actor, check: ConsensusCheck) -> dict[str, Any]:
-    staff = require_facilitator(actor)
     session = check.clause.item.session
+    staff = await require_facilitator(actor, session.assembly_id)
     async with in_transaction():
         current = await ConsensusCheck.filter(id=check.id).select_for_update().first()
         assert current is not None

@@ -44,7 +44,7 @@ def doors_open(session: Session) -> bool:
 
 async def set_doors(actor: Actor, session: Session, open_: object) -> Session:
     """Open or close the doors; pressing for what already is changes nothing and records nothing."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     if not isinstance(open_, bool):
         raise ValidationError(N_("Say whether the doors are open: true or false."), field="open")
     if open_ == doors_open(session):
@@ -115,7 +115,7 @@ def require_door(session: Session, given: object) -> None:
 
 async def set_rotation(actor: Actor, session: Session, minutes: object) -> Session:
     """Rotate the join code every `minutes` (1 to 60), or stop rotating (None or 0)."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     if minutes in (None, 0, "", "0"):
         value = None
     else:
@@ -161,7 +161,7 @@ async def joins_per_minute(session: Session, now: datetime | None = None) -> lis
 
 
 async def joining_report(actor: Actor, session: Session) -> dict[str, object]:
-    require_facilitator(actor)
+    await require_facilitator(actor, session.assembly_id)
     return {
         "open": doors_open(session),
         "rotate_minutes": rotation_of(session),

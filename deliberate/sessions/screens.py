@@ -32,7 +32,7 @@ def screen_changed(session_id: int) -> events.Event:
 
 async def set_screen(actor: Actor, session: Session, view: object, proposal_id: object = None) -> Session:
     """Show `view` on the projector; with `proposal_id`, that proposal also takes the spotlight."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     if not isinstance(view, str) or view not in VIEWS:
         raise ValidationError(N_("The projector cannot show that: please choose one of its views."), field="view")
     spotlight = session.spotlight_id

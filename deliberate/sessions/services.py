@@ -10,8 +10,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from deliberate import events, geo, rawsql
-from deliberate.accounts.models import StaffUser
-from deliberate.actors import Actor, require_facilitator
+from deliberate.accounts.models import AssemblyGrant, GrantRole, StaffUser
+from deliberate.actors import Actor, require_facilitator, require_facilitator_role
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
@@ -60,7 +60,7 @@ async def create_assembly(
     starts_on: object = None,
     ends_on: object = None,
 ) -> Assembly:
-    staff = require_facilitator(actor)
+    staff = require_facilitator_role(actor)
     clean_title = clean_text(title, field="title", max_length=200)
     theme_names = clean_themes(themes)
     province = clean_text(province_code, field="province_code", max_length=2, required=False)
@@ -83,11 +83,13 @@ async def create_assembly(
         )
         for position, name in enumerate(theme_names):
             await Theme.create(assembly=assembly, name=name, position=position)
+        # Whoever makes an assembly owns it: runs it and decides who else may.
+        await AssemblyGrant.create(assembly=assembly, user=staff, role=GrantRole.OWNER, granted_by=staff)
     return assembly
 
 
 async def create_session(actor: Actor, assembly: Assembly, *, title: object, premoderation: bool = False) -> Session:
-    require_facilitator(actor)
+    await require_facilitator(actor, assembly.id)
     clean_title = clean_text(title, field="title", max_length=200)
     for _ in range(10):
         try:
@@ -112,7 +114,7 @@ async def create_assembly_with_session(
 ) -> Session:
     """A new assembly around its first session, in one act: everything the two take is checked before either is
     written, so a session title that would be refused leaves no assembly and no themes behind."""
-    require_facilitator(actor)
+    require_facilitator_role(actor)
     clean_text(title, field="title", max_length=200)
     assembly = await create_assembly(
         actor, title=assembly_title or title, themes=themes, province_code=province_code, venue=venue
@@ -176,7 +178,7 @@ def require_phase(session: Session, action: str) -> None:
 
 
 async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     new_phase = choice(phase, PHASES, field="phase")
     if new_phase != session.phase:
         async with in_transaction():
@@ -194,7 +196,7 @@ async def set_phase(actor: Actor, session: Session, phase: object) -> Session:
 
 
 async def set_permissions(actor: Actor, session: Session, phase: object, switches: dict[str, object]) -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     target = choice(phase, PHASES, field="phase")
     current = dict(session.permissions or {})
     current[target] = {a: bool(switches.get(a)) for a in ACTIONS}
@@ -209,7 +211,7 @@ async def set_permissions(actor: Actor, session: Session, phase: object, switche
 
 
 async def set_premoderation(actor: Actor, session: Session, on: bool) -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     session.premoderation = bool(on)
     async with in_transaction():
         await session.save(update_fields=["premoderation"])
@@ -218,7 +220,7 @@ async def set_premoderation(actor: Actor, session: Session, on: bool) -> Session
 
 
 async def set_timer(actor: Actor, session: Session, minutes: object, label: object = "") -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     try:
         mins = float(str(minutes))
     except ValueError as exc:
@@ -235,7 +237,7 @@ async def set_timer(actor: Actor, session: Session, minutes: object, label: obje
 
 
 async def set_spotlight(actor: Actor, session: Session, proposal_id: int | None) -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     if proposal_id is not None:
         exists = await Proposal.filter(id=proposal_id, session_id=session.id, status=ProposalStatus.PUBLISHED).exists()
         if not exists:
@@ -290,7 +292,7 @@ async def join_session(
     """Make a participant. With a staff `actor`, it is someone without a phone entered on their behalf."""
     assisted = actor is not None and actor.staff is not None
     if actor is not None and assisted:
-        require_facilitator(actor)
+        await require_facilitator(actor, session.assembly_id)
     elif consent is not True:
         raise ValidationError(N_("Please read the personal-data notice and agree before joining."), field="consent")
     if not assisted:
@@ -326,7 +328,7 @@ async def join_session(
 
 async def assisted_participant(actor: Actor, session: Session, name: object) -> Participant:
     """The person without a phone that staff act for, found by name, or entered now the first time."""
-    require_facilitator(actor)
+    await require_facilitator(actor, session.assembly_id)
     person_name = clean_name(name, field="on_behalf_of")
     # The first one entered under this name: sessions from before assisted proposals reused the person may hold
     # several, and one of them must answer rather than none (a 500).

@@ -24,7 +24,7 @@ def slow_mode_of(permissions: object) -> int:
 
 
 async def set_slow_mode(actor: Actor, session: Session, seconds: object) -> Session:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     try:
         value = int(str(seconds).strip() or "0")
     except ValueError as exc:

@@ -10,7 +10,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from deliberate import events
-from deliberate.actors import Actor, require_participant
+from deliberate.actors import Actor, require_participant, runs
 from deliberate.db import int_column
 from deliberate.errors import Conflict, ValidationError
 from deliberate.i18n import N_
@@ -28,7 +28,7 @@ STATEMENT_MAX = 140
 
 async def write_statement(actor: Actor, session: Session, *, text: object) -> Proposal:
     """A participant writes a statement (moderated like a proposal), or a facilitator seeds one."""
-    seeded = actor.is_facilitator() and actor.participant_in(session) is None
+    seeded = actor.participant_in(session) is None and await runs(actor, session.assembly_id)
     author = None
     if not seeded:
         author = require_participant(actor, session)

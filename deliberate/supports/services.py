@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from deliberate import audit, events, rawsql
-from deliberate.actors import Actor, require_facilitator, require_participant
+from deliberate.actors import Actor, assembly_of, require_facilitator, require_participant
 from deliberate.errors import PermissionDenied
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
@@ -25,7 +25,7 @@ async def add_support(actor: Actor, proposal: Proposal, *, on_behalf_of: Partici
     """Back a proposal. Returns False when this person already backs it (a double tap changes nothing)."""
     session = proposal.session
     if on_behalf_of is not None:
-        staff = require_facilitator(actor)
+        staff = await require_facilitator(actor, await assembly_of(proposal.session_id))
         participant = on_behalf_of
         if participant.session_id != session.id:
             raise PermissionDenied(N_("You are not a participant of this session."))

@@ -15,7 +15,7 @@ from tortoise.exceptions import BaseORMException, IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from deliberate.accounts.models import Role, StaffUser
+from deliberate.accounts.models import AssemblyGrant, GrantRole, Role, StaffUser
 from deliberate.audit.models import AuditEntry
 from deliberate.i18n import N_
 from deliberate.idempotency.models import IdempotencyRecord
@@ -183,6 +183,10 @@ class _Writer:
             assembly = same[0] if len(same) == 1 else None
         if assembly is None:
             assembly = await Assembly.create(**self._values(BY_NAME["assembly"], row, deferrable=False))
+            if assembly.created_by_id is not None:
+                await AssemblyGrant.get_or_create(
+                    assembly=assembly, user_id=assembly.created_by_id, defaults={"role": GrantRole.OWNER}
+                )
         self.ids["assembly"][row["id"]] = assembly.id
         if key:
             body = json.dumps({"assembly_id": assembly.id})

@@ -119,7 +119,9 @@ TABLES: tuple[Table, ...] = (
 )
 # Models deliberately not carried: staff accounts are matched by e-mail, logins and one-time staff links
 # (invitations, password resets) belong to the instance that issued them, and so do idempotency records.
-LEFT_OUT = ("StaffUser", "StaffToken", "StaffLink", "IdempotencyRecord")
+# Grants are each instance's own: who works on what at the centre is decided there (the assembly's maker, if
+# they have an account at the centre, owns the imported assembly; `deliberate users grant` names anyone else).
+LEFT_OUT = ("StaffUser", "StaffToken", "StaffLink", "IdempotencyRecord", "AssemblyGrant", "ProvinceGrant")
 BY_NAME = {t.name: t for t in TABLES}
 # Tables other rows point at: an import needs each new id, so these are written row by row.
 REFERENCED = {target for t in TABLES for target in t.refs.values()}

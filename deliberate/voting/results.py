@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from deliberate import geo
-from deliberate.actors import Actor
+from deliberate.actors import Actor, runs
 from deliberate.errors import ValidationError
 from deliberate.i18n import N_, gettext
 from deliberate.proposals.models import Proposal, ProposalStatus
@@ -107,7 +107,7 @@ async def round_results(
         "sources": {s: gettext(label) for s, label in SOURCE_LABELS.items()},
     }
     hidden = options.hidden and not (vote_round and vote_round.revealed)
-    if hidden and not actor.is_facilitator():
+    if hidden and not await runs(actor, session.assembly_id):
         # No figure at all, not even how many voted: a small room's turnout is half of a result.
         head = {k: v for k, v in head.items() if k not in ("voters", "quorum_met")}
         return head | {"hidden": True, "items": []}

@@ -30,7 +30,7 @@ async def open_round(
     actor: Actor, session: Session, *, method: object, options: object = None, title: object = ""
 ) -> VoteRound:
     """Open a round and make it the one phones show. An open round of another method is closed first."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     chosen = clean_method(method)
     opts = clean_options(chosen, options)
     name = clean_text(title, field="title", max_length=140, required=False)
@@ -75,7 +75,7 @@ async def statement_round(session: Session) -> VoteRound:
 
 
 async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> VoteRound:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     vote_round.is_open = False
     vote_round.closed_at = datetime.now(UTC)
     async with in_transaction():
@@ -86,7 +86,7 @@ async def close_round(actor: Actor, session: Session, vote_round: VoteRound) -> 
 
 
 async def reveal(actor: Actor, session: Session, vote_round: VoteRound, shown: bool = True) -> VoteRound:
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     vote_round.revealed = shown
     async with in_transaction():
         await vote_round.save(update_fields=["revealed"])
@@ -107,7 +107,7 @@ async def _voter(
     """The participant a mark belongs to, its source, and the staff member who entered it (if any)."""
     if on_behalf_of in (None, ""):
         return require_participant(actor, session), "phone", None
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     if not options.allow_assisted:
         raise PermissionDenied(N_("This round does not take votes entered on someone's behalf."))
     if isinstance(on_behalf_of, int) and not isinstance(on_behalf_of, bool):
@@ -259,7 +259,7 @@ async def enter_paper(
     """A pile of `sheets` identical counted paper ballots (1 when not said), in one act: `marks`
     [{proposal_id, value}] (support: value may be left out), or `order` for a ranking. Stored once without
     a participant, weighing `sheets` ballots and shown as paper in every tally. Returns the rows stored."""
-    staff = require_facilitator(actor)
+    staff = await require_facilitator(actor, session.assembly_id)
     options = options_of(vote_round.options)
     if not options.allow_paper:
         raise PermissionDenied(N_("This round does not take paper ballots."))

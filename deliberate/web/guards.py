@@ -19,7 +19,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.actors import Actor
+from deliberate.actors import Actor, reads, runs
 from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import N_
 from deliberate.sessions.models import Session
@@ -93,6 +93,8 @@ async def facilitator(request: Request) -> tuple[Session, Actor]:
     session = await session_of(request)
     if not actor.is_facilitator():
         raise Refused(error_page(request, PermissionDenied(N_("Only facilitators can do this."))))
+    if not await runs(actor, session.assembly_id):
+        raise Refused(error_page(request, PermissionDenied(N_("Only facilitators of this assembly can do this."))))
     return session, actor
 
 
@@ -102,4 +104,8 @@ async def steward(request: Request) -> tuple[Session, Actor]:
     session = await session_of(request)
     if not (actor.is_facilitator() or actor.is_official()):
         raise Refused(error_page(request, PermissionDenied(N_("Only facilitators and officials can do this."))))
+    if not await reads(actor, session.assembly_id):
+        raise Refused(
+            error_page(request, PermissionDenied(N_("Only facilitators and officials of this assembly can do this.")))
+        )
     return session, actor

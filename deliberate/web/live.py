@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from deliberate.actors import Actor
+from deliberate.actors import Actor, runs
 from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import DEFAULT_LANGUAGE, N_, get_language, gettext, language
 from deliberate.outcomes.services import recent_pledges
@@ -204,12 +204,13 @@ def _since(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 16 else None
 
 
-async def _audience(conn: HTTPConnection) -> str | None:
-    """The audience a page asks for, or None when it may not see it (the console is for facilitators)."""
+async def _audience(conn: HTTPConnection, session: Session) -> str | None:
+    """The audience a page asks for, or None when it may not see it (the console is for the facilitators of
+    the session's assembly)."""
     audience = conn.query_params.get("view", "participant")
     if audience not in AUDIENCES:
         audience = "participant"
-    if audience == "console" and not (await page_actor(conn)).is_facilitator():
+    if audience == "console" and not await runs(await page_actor(conn), session.assembly_id):
         return None
     return audience
 
@@ -223,7 +224,7 @@ async def live_poll(request: Request) -> Response:
         session = await get_session(request.path_params["code"])
     except DomainError as exc:
         return error_page(request, exc)
-    audience = await _audience(request)
+    audience = await _audience(request, session)
     if audience is None:
         return error_page(request, PermissionDenied(N_("Only facilitators can do this.")))
     channel = await hub.channel(session.id)
@@ -263,7 +264,7 @@ async def session_socket(websocket: WebSocket) -> None:
         await limiter.hit(limiter.code_misses, address)
         await websocket.close(code=4404)
         return
-    audience = await _audience(websocket)
+    audience = await _audience(websocket, session)
     if audience is None:
         await websocket.close(code=4403)
         return

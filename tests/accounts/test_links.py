@@ -136,10 +136,14 @@ async def test_an_expired_invitation_is_refused_with_a_message(
 
 async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
     admin, facilitator, official = await api.staff("admin"), await api.staff("facilitator"), await api.staff("official")
+    own = (await api.new_session(facilitator))["assembly_id"]
+    others = (await api.new_session(await api.staff("facilitator")))["assembly_id"]
 
-    async def invite(who: dict[str, str], role: str, email: str | None = None) -> httpx.Response:
+    async def invite(who: dict[str, str], role: str, email: str | None = None, **scope: object) -> httpx.Response:
+        if who is facilitator and not scope:
+            scope = {"assembly_id": own}
         return await client.post(
-            "/api/v1/staff/invitations", json={"email": email or unique_email(), "role": role}, headers=who
+            "/api/v1/staff/invitations", json={"email": email or unique_email(), "role": role, **scope}, headers=who
         )
 
     before = await row_counts()
@@ -153,6 +157,12 @@ async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
     assert (
         await client.post("/api/v1/staff/invitations", json={"email": unique_email(), "role": "official"})
     ).status_code == 401
+    # A facilitator's invitation names an assembly they own, and nothing wider.
+    assert (await invite(facilitator, "facilitator", assembly_id=None)).status_code == 422
+    assert (await invite(facilitator, "facilitator", assembly_id=others)).status_code == 403
+    assert (await invite(facilitator, "official", province_code="83")).status_code == 403
+    assert (await invite(admin, "facilitator", province_code="83")).status_code == 422  # provinces are officials'
+    assert (await invite(facilitator, "official", grant_role="owner")).status_code == 422
     assert await row_counts() == before
     for who, role in ((facilitator, "facilitator"), (facilitator, "official"), (admin, "admin")):
         r = await invite(who, role)
@@ -162,14 +172,22 @@ async def test_who_may_invite_whom(api: Api, client: httpx.AsyncClient) -> None:
 
 async def test_an_invitation_through_the_api_works_once(api: Api, client: httpx.AsyncClient) -> None:
     facilitator = await api.staff("facilitator")
+    assembly = (await api.new_session(facilitator))["assembly_id"]
     invitee = unique_email("colleague")
     first = (
         await client.post(
-            "/api/v1/staff/invitations", json={"email": invitee, "role": "facilitator"}, headers=facilitator
+            "/api/v1/staff/invitations",
+            json={"email": invitee, "role": "facilitator", "assembly_id": assembly},
+            headers=facilitator,
         )
     ).json()["token"]
-    r = await client.post("/api/v1/staff/invitations", json={"email": invitee, "role": "official"}, headers=facilitator)
+    r = await client.post(
+        "/api/v1/staff/invitations",
+        json={"email": invitee, "role": "official", "assembly_id": assembly},
+        headers=facilitator,
+    )
     raw = r.json()["token"]
+    assert r.json()["assembly_id"] == assembly and r.json()["grant_role"] == "official"
     # Inviting the same e-mail again replaces the earlier invitation.
     r = await client.post(
         "/api/v1/staff/invitations/accept",
@@ -193,6 +211,10 @@ async def test_an_invitation_through_the_api_works_once(api: Api, client: httpx.
     assert r.json()["role"] == "official"
     me = await client.get("/api/v1/me", headers=auth(r.json()["token"]))
     assert me.status_code == 200 and me.json()["staff"]["email"] == invitee
+    # The invitation's scope came with it: the new official is on the assembly's team, and on no other.
+    team = await client.get(f"/api/v1/assemblies/{assembly}/team", headers=auth(r.json()["token"]))
+    assert team.status_code == 200, team.text
+    assert {(m["email"], m["role"]) for m in team.json()["items"]} >= {(invitee, "official")}
     r = await client.post(
         "/api/v1/staff/invitations/accept", json={"token": raw, "display_name": "อีกครั้ง", "password": NEW_PASSWORD}
     )

@@ -44,6 +44,7 @@ async def test_answer_maps_a_proposal_onto_the_plan(
 ) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
+    await api.grant(facilitator, s["assembly_id"], official, "official")
     r = await client.post(
         f"/api/v1/proposals/{other}/answer",
         headers=official,
@@ -117,6 +118,7 @@ async def test_action_items_progress_and_the_public_follow_up(
 ) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
+    await api.grant(facilitator, s["assembly_id"], official, "official")
     item = {
         "title": "หาสถานที่ตั้งศูนย์",
         "community_owner": "สภาองค์กรชุมชนตำบลรัษฎา",
@@ -201,6 +203,9 @@ async def test_brief_is_for_officials_and_facilitators_and_refuses_clearly(
     assert (await client.get(f"{url}.json", headers=author)).status_code == 403
     assert (await client.get(f"{url}.json")).status_code == 401
     official = await api.staff("official")
+    # Staff stay in their assembly: an official sees its brief once the assembly's owner adds them.
+    assert (await client.get(f"{url}.json", headers=official)).status_code == 403
+    await api.grant(facilitator, s["assembly_id"], official, "official")
     assert (await client.get(f"{url}.json", headers=official)).status_code == 200
     odd = await client.get(f"{url}.exe", headers=official)
     assert odd.status_code == 404 and "pdf, docx" in odd.json()["message"]
@@ -213,6 +218,7 @@ async def test_a_later_assembly_checks_in_on_what_was_carried(
 ) -> None:
     s, adopted, other = await carried_proposal(api, facilitator)
     official = await api.staff("official")
+    await api.grant(facilitator, s["assembly_id"], official, "official")
     item = (
         await client.post(
             f"/api/v1/proposals/{adopted}/action-items",

@@ -337,6 +337,7 @@ async def test_an_adopted_clause_is_followed_up_clause_by_clause(
     [tracked] = adopted["action_items"]
     assert tracked["status"] == "not_started" and tracked["clause_id"] == clause["id"]
     official = await api.staff("official")
+    await api.grant(facilitator, assembly, official, "official")
     r = await client.post(
         f"/api/v1/action-items/{tracked['id']}/updates",
         headers=official,

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from deliberate.accounts.models import AssemblyGrant, GrantRole
 from deliberate.actors import Actor
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
@@ -266,6 +267,7 @@ async def test_paper_and_assisted_supports_rank_in_the_one_count(
     for who in people[:2]:
         await api.support(who, x)
     session = await Session.get(code=s["code"])
+    await AssemblyGrant.create(assembly_id=session.assembly_id, user=staff_actor.staff, role=GrantRole.FACILITATOR)
     helped = await assisted_participant(staff_actor, session, "ยายมา ไม่มีมือถือ")
     assert await add_support(staff_actor, await Proposal.get(id=x).prefetch_related("session"), on_behalf_of=helped)
     await paper(client, facilitator, s["code"], rnd["id"], marks=[{"proposal_id": x}], sheets=3)

@@ -37,7 +37,7 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.services import assisted_participant
 from deliberate.supports.services import add_support
 from tests.briefs.sample import sample_brief
-from tests.conftest import Api
+from tests.conftest import Api, on_team
 
 # The Thai the assertions below read, for msgids whose translation may not be merged into the catalogue yet
 # (an existing translation is left as it is, so once merged these tests check the real catalogue).
@@ -511,6 +511,8 @@ async def test_every_format_ranks_by_the_one_count_with_its_sources(
         for who in backers:
             await api.support(who, ids[key])
     session = await Session.get(code=code)
+    assert staff_actor.staff is not None
+    await on_team(staff_actor.staff.email, code)
     helped = await assisted_participant(staff_actor, session, "ยายมา ไม่มีมือถือ")
     await add_support(staff_actor, await Proposal.get(id=ids["x"]).prefetch_related("session"), on_behalf_of=helped)
     r = await client.post(

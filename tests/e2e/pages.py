@@ -202,6 +202,7 @@ async def _build(served: Served) -> Site:
         await join(res_code)
 
     official_email, official_password = served.add_staff("official")
+    served.grant(official_email, assembly)
     site = Site(
         served.base_url,
         [],

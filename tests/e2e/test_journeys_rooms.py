@@ -248,6 +248,9 @@ async def test_an_official_signs_in_and_downloads_every_brief_format(
     backer = await facilitator_api.someone_else(code, "Prayut")
     await facilitator_api.post(f"/api/v1/proposals/{a}/support", {}, headers=backer)
     email, password = served.add_staff("official")
+    # The assembly's owner puts the official on its team (staff stay in their assembly).
+    assembly = (await facilitator_api.http.get(f"/api/v1/sessions/{code}")).json()["assembly"]["id"]
+    await facilitator_api.post(f"/api/v1/assemblies/{assembly}/team", {"email": email, "role": "official"})
     page = await window(LAPTOP)
     await sign_in(page, email, password)
     await page.goto(f"/staff/s/{code}/outcomes")

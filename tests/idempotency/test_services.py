@@ -68,7 +68,8 @@ async def test_a_secret_in_an_answer_is_never_kept_and_a_repeat_is_a_conflict(
     the write answers 409 with a message rather than the secret."""
     api = Api(client)
     staff = await api.staff()
-    code = (await api.new_session(staff, phase="ideas"))["code"]
+    made = await api.new_session(staff, phase="ideas")
+    code = made["code"]
     body = {"display_name": "ป้าแดง", "consent": True}
     first = await client.post(f"/api/v1/sessions/{code}/participants", json=body, headers={"idempotency-key": "j-1"})
     assert first.status_code == 201
@@ -82,14 +83,14 @@ async def test_a_secret_in_an_answer_is_never_kept_and_a_repeat_is_a_conflict(
     assert "token" not in again.text
     invite = await client.post(
         "/api/v1/staff/invitations",
-        json={"email": "new-official@example.org", "role": "official"},
+        json={"email": "new-official@example.org", "role": "official", "assembly_id": made["assembly_id"]},
         headers=staff | {"idempotency-key": "inv-1"},
     )
     assert invite.status_code == 201, invite.text
     link = invite.json()["url"]
     repeat = await client.post(
         "/api/v1/staff/invitations",
-        json={"email": "new-official@example.org", "role": "official"},
+        json={"email": "new-official@example.org", "role": "official", "assembly_id": made["assembly_id"]},
         headers=staff | {"idempotency-key": "inv-1"},
     )
     assert repeat.status_code == 409

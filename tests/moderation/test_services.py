@@ -170,7 +170,7 @@ async def spotlit_session(
     s = await api.new_session(facilitator, phase="ideas")
     author = await api.join(s["code"])
     ids = [(await api.propose(author, s["code"], s["themes"][0]["id"], title=t))["id"] for t in titles]
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     await console_post(desk, s["code"], "spotlight", proposal_id=ids[0])
     assert await on_projector(browser(), s["code"]) == titles[0]
     return s["code"], ids, desk

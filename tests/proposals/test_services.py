@@ -26,8 +26,8 @@ async def test_pending_is_seen_by_its_author_and_facilitators_only(world: World)
     author, other = await world.person("ผู้เสนอ"), await world.person("คนอื่น")
     pending = await world.proposal(author)
     assert pending.status == ProposalStatus.PENDING
-    assert can_see(author, pending) and can_see(world.staff, pending)
-    assert not can_see(other, pending) and not can_see(Actor(), pending)
+    assert await can_see(author, pending) and await can_see(world.staff, pending)
+    assert not await can_see(other, pending) and not await can_see(Actor(), pending)
     assert [v.id for v in await list_proposals(author, world.session)] == [pending.id]
     assert [v.mine for v in await list_proposals(author, world.session)] == [True]
     assert await list_proposals(other, world.session) == []

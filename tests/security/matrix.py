@@ -23,9 +23,26 @@ from deliberate.accounts.services import create_staff_user
 from deliberate.web.identity import STAFF_COOKIE, participant_cookie
 from deliberate.web.security import CSRF_COOKIE, csrf_key, form_token
 
-ACTORS = ("anonymous", "participant_a", "participant_b", "facilitator", "official", "admin")
+ACTORS = (
+    "anonymous",
+    "participant_a",
+    "participant_b",
+    "other_facilitator",
+    "outsider_official",
+    "facilitator",
+    "official",
+    "admin",
+)
 # Least privileged first: on a fresh world per route, a refused actor can never spoil what a later,
-# permitted one sees.
+# permitted one sees. "facilitator" owns session A's assembly and "official" was added to its team;
+# "other_facilitator" runs session B's assembly only, "outsider_official" was granted nothing.
+STAFF_ROLES = {
+    "other_facilitator": "facilitator",
+    "outsider_official": "official",
+    "facilitator": "facilitator",
+    "official": "official",
+    "admin": "admin",
+}
 PASSWORD = "correct horse battery staple"
 CSRF = "m" * 43  # the cookie's nonce: any 43 characters are kept as they are; `send` signs it for each jar
 WS_VIEWS = ("participant", "projector", "console")
@@ -83,6 +100,11 @@ class World:
     check_id: int
     amendment_id: int
     action_item_id: int
+    link_id: int  # an invitation the facilitator made, still pending
+    grant_id: int  # a spare co-facilitator's part in session A's assembly
+    province_grant_id: int  # a spare official following a province
+    spare_email: str  # a staff account on nobody's team yet, to add
+    spare_official: str  # an official's account, to give a province
     tokens: dict[str, str] = field(default_factory=dict)  # participant_a / participant_b
 
 
@@ -96,18 +118,18 @@ class Matrix:
 
     # -- actors -----------------------------------------------------------------------------------------
     async def sign_in_staff(self) -> None:
-        for role in ("facilitator", "official", "admin"):
-            email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
+        for actor, role in STAFF_ROLES.items():
+            email = f"{actor.replace('_', '-')}-{uuid.uuid4().hex[:10]}@example.org"
             await create_staff_user(email, role, PASSWORD)
             r = await self.client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
             assert r.status_code == 201, r.text
-            self.staff[role] = Staff(email, r.json()["token"])
-            self.staff[role].cookie = await self.fresh_cookie(role)
+            self.staff[actor] = Staff(email, r.json()["token"])
+            self.staff[actor].cookie = await self.fresh_cookie(actor)
         other = await self.api(
-            "POST", "/api/v1/sessions", "facilitator", {"title": "เวทีอื่น", "themes": ["ผู้สูงอายุ"]}, expect=201
+            "POST", "/api/v1/sessions", "other_facilitator", {"title": "เวทีอื่น", "themes": ["ผู้สูงอายุ"]}, expect=201
         )
         self.other_code = other["code"]
-        await self.api("POST", f"/api/v1/sessions/{self.other_code}/phase", "facilitator", {"phase": "ideas"})
+        await self.api("POST", f"/api/v1/sessions/{self.other_code}/phase", "other_facilitator", {"phase": "ideas"})
         self.other_token = (
             await self.api(
                 "POST",
@@ -154,6 +176,28 @@ class Matrix:
         )
         code = s["code"]
         base = f"/api/v1/sessions/{code}"
+        team = f"/api/v1/assemblies/{s['assembly_id']}/team"
+        await self.api("POST", team, fac, {"email": self.staff[off].email, "role": "official"}, expect=201)
+        spare, spare_official = await self.spare("facilitator"), await self.spare("official")
+        grant = await self.api("POST", team, fac, {"email": spare, "role": "facilitator"}, expect=201)
+        province = await self.api(
+            "POST",
+            "/api/v1/staff/province-grants",
+            "admin",
+            {"email": spare_official, "province_code": "83"},
+            expect=201,
+        )
+        link = await self.api(
+            "POST",
+            "/api/v1/staff/invitations",
+            fac,
+            {
+                "email": f"invited-{uuid.uuid4().hex[:10]}@example.org",
+                "role": "official",
+                "assembly_id": s["assembly_id"],
+            },
+            expect=201,
+        )
         await self.api("POST", f"{base}/phase", fac, {"phase": "ideas"})
         theme = (await self.api("GET", base, None))["themes"][0]["id"]
         token = (
@@ -228,8 +272,19 @@ class Matrix:
             check_id=check["id"],
             amendment_id=amendment,
             action_item_id=action_item["id"],
+            link_id=link["id"],
+            grant_id=grant["id"],
+            province_grant_id=province["id"],
+            spare_email=await self.spare("facilitator"),
+            spare_official=spare_official,
             tokens={"participant_a": token, "participant_b": self.other_token},
         )
+
+    async def spare(self, role: str) -> str:
+        """A staff account nobody signs in with: someone to add to a team or give a province."""
+        email = f"spare-{role}-{uuid.uuid4().hex[:10]}@example.org"
+        await create_staff_user(email, role, PASSWORD)
+        return email
 
     # -- credentials ------------------------------------------------------------------------------------
     def cookies(self, actor: str, code: str, world: World | None = None) -> dict[str, str]:
@@ -264,6 +319,8 @@ class Matrix:
             "amendment_id": world.amendment_id,
             "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
+            "link_id": world.link_id,
+            "grant_id": world.province_grant_id if route.name == "api_province_grant" else world.grant_id,  # type: ignore[attr-defined]
         }
         names = route.param_convertors  # type: ignore[attr-defined]
         return str(route.url_path_for(route.name, **{k: params[k] for k in names}))  # type: ignore[attr-defined]
@@ -356,6 +413,14 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
         "console_hide_comment": {"comment_id": world.comment_id, "reason_choice": "นอกประเด็น"},
         "console_restore_comment": {"comment_id": world.comment_id},
         "api_clause_comments": {"body": "เห็นด้วยกับข้อนี้"},
+        # Staff scope: whom to add, which grant or invitation to withdraw.
+        "api_team": {"email": world.spare_email, "role": "facilitator"},
+        "assembly_team_add": {"email": world.spare_email, "role": "facilitator"},
+        "assembly_team_remove": {"grant_id": str(world.grant_id)},
+        "api_province_grants": {"email": world.spare_official, "province_code": "10"},
+        "staff_province_grant": {"email": world.spare_official, "province_code": "10"},
+        "staff_province_withdraw": {"grant_id": str(world.province_grant_id)},
+        "withdraw_invitation": {"id": str(world.link_id)},
     }
 
 
@@ -378,6 +443,12 @@ PHASES = {
     )
 }
 ONE_SHOT = {
+    "api_team_member",
+    "assembly_team_remove",
+    "api_invitation",
+    "withdraw_invitation",
+    "api_province_grant",
+    "staff_province_withdraw",
     "console_hide_comment",
     "api_round_close",
     "api_round_reveal",

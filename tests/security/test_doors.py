@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 
 from deliberate.accounts.services import create_staff_user
 from deliberate.staffrecord.models import StaffAction
-from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
+from tests.conftest import PASSWORD, Api, Browser, on_team, row_counts, unique_email
 
 PASSWORD_FREE = {"display_name": "คนมาใหม่", "consent": True}
 
@@ -36,6 +36,7 @@ async def test_closed_doors_refuse_new_phones_and_keep_the_hall(app: Starlette, 
     # Staff still enter someone without a phone.
     email = unique_email()
     await create_staff_user(email, "facilitator", PASSWORD)
+    await on_team(email, code)
     web = Browser(client)
     await web.sign_in(email)
     board = web.page(await web.get(f"/staff/s/{code}?tab=assist"))
@@ -68,6 +69,7 @@ async def test_the_console_closes_the_doors_and_shows_the_joins(app: Starlette, 
         await api.join(code, f"ผู้ร่วม {n}")
     email = unique_email()
     await create_staff_user(email, "facilitator", PASSWORD)
+    await on_team(email, code)
     web = Browser(client)
     await web.sign_in(email)
     page = web.page(await web.get(f"/staff/s/{code}?tab=phase"))

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from deliberate.accounts.services import create_staff_user
 from deliberate.app import create_app
 from deliberate.settings import Settings
-from tests.conftest import PASSWORD, Api, Browser, unique_email
+from tests.conftest import PASSWORD, Api, Browser, on_team, unique_email
 
 
 @pytest.fixture
@@ -152,6 +152,7 @@ async def test_staff_pages_count_wrong_codes_and_look_alike_to_strangers(strict:
         assert known.headers["location"].startswith("/staff/login")
     email = unique_email()
     await create_staff_user(email, "facilitator", PASSWORD)
+    await on_team(email, real)
     web = Browser(strict)
     await web.get("/staff/login")
     await web.sign_in(email)

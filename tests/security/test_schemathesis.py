@@ -3,9 +3,11 @@ the schema and bodies that break it, must never answer a server error.
 
 The app runs in process on the test's event loop; Hypothesis draws cases in a worker thread and hands each
 request back to the loop. Path parameters are mostly the ids of a real session world (so the requests reach
-the services, not just a 404), sometimes whatever the schema allows. Each operation is called as the actor
-it is meant for: a participant for what phones do, a facilitator for the rest. The number of examples is
-bounded and the draw derandomised, so CI runs the same cases in a few seconds.
+the services, not just a 404), sometimes whatever the schema allows. Each operation is called twice over:
+as the actor it is meant for (a participant for what phones do, a facilitator for the rest), and as the
+other one (a participant's token on staff operations, a facilitator's on the phones'), so the refusals are
+explored as hard as the answers. The number of examples is bounded and the draw derandomised, so CI runs the
+same cases in a few seconds.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
         "check_id": world.check_id,
         "amendment_id": world.amendment_id,
         "item_id": world.item_id,
+        "link_id": world.link_id,
+        "grant_id": world.grant_id,
     }
     facilitator = matrix.bearer("facilitator", world)
     participant = matrix.bearer("participant_a", world)
@@ -54,16 +58,16 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
     failures: list[str] = []
     calls = 0
 
-    def send(case: Any) -> httpx.Response:
+    def send(case: Any, meant: bool) -> httpx.Response:
         kw = case.as_transport_kwargs(base_url="http://testserver")
         headers = {k: str(v) for k, v in kw["headers"].items() if k.lower() != "authorization"}
-        headers |= participant if f"{case.method} {case.path}" in PARTICIPANT_OPS else facilitator
+        phones = f"{case.method} {case.path}" in PARTICIPANT_OPS
+        headers |= participant if phones == meant else facilitator
         body = {"json": kw["json"]} if "json" in kw else {"content": kw.get("data")}
         request = client.request(kw["method"], kw["url"], params=kw.get("params") or None, headers=headers, **body)
         return asyncio.run_coroutine_threadsafe(request, loop).result(timeout=30)
 
     def explore() -> None:
-        nonlocal calls
         for result in schema.get_all_operations():
             operation = result.ok()
             params = {p.name: real[p.name] for p in operation.path_parameters if p.name in real}
@@ -75,26 +79,31 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
 
             examples = FEW_EXAMPLES if "{fmt}" in operation.path else EXAMPLES
 
-            @settings(
-                max_examples=examples,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=cases)
-            def run(case: Any) -> None:
-                nonlocal calls
-                calls += 1
-                r = send(case)
-                if r.status_code >= 500:
-                    failures.append(
-                        f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} "
-                        f"-> {r.status_code} {r.text[:200]}"
-                    )
+            for meant in (True, False):
+                explore_as(cases, examples, meant)
 
-            run()
+    def explore_as(cases: st.SearchStrategy[Any], examples: int, meant: bool) -> None:
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=cases)
+        def run(case: Any) -> None:
+            nonlocal calls
+            calls += 1
+            r = send(case, meant)
+            if r.status_code >= 500:
+                who = "meant actor" if meant else "other token"
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} ({who}) "
+                    f"-> {r.status_code} {r.text[:200]}"
+                )
+
+        run()
 
     await asyncio.to_thread(explore)
-    assert calls > 40 * EXAMPLES * 2 // 3, calls  # every operation was really exercised
+    assert calls > 2 * 40 * EXAMPLES * 2 // 3, calls  # every operation was really exercised
     assert not failures, "server errors:\n" + "\n".join(failures[:40])

@@ -110,7 +110,7 @@ async def test_a_phase_change_stops_the_timer_on_every_screen(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
     code = (await api.new_session(facilitator, phase="ideas"))["code"]
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     screen, phone = browser(), browser()
     await phone.join(code)
 

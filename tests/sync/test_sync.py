@@ -47,7 +47,8 @@ from tests.conftest import (
 KEY = "a shared key for the hall and the centre"
 # Rows the sync does not carry, by design: logins, and the idempotency records of each side's own requests.
 # The audit chain is carried, plus one `sync.imported` link per imported session.
-NOT_CARRIED = {"StaffToken", "IdempotencyRecord"}
+# Grants are each instance's own: at the centre only the assembly's maker owns what was imported.
+NOT_CARRIED = {"StaffToken", "IdempotencyRecord", "AssemblyGrant"}
 
 
 # -- two databases and the CLI between them ----------------------------------------------------------------
@@ -134,6 +135,7 @@ async def run_the_hall(api: Api) -> dict[str, Any]:
     c = api.client
     staff, official = await api.staff("facilitator"), await api.staff("official")
     s = await api.new_session(staff, phase="ideas", province_code="83")
+    await api.grant(staff, s["assembly_id"], official, "official")
     code, themes = s["code"], [t["id"] for t in s["themes"]]
     sectors = ["community", "volunteer", "government", "academia", "community", "local_government"]
     people = [
@@ -491,6 +493,7 @@ async def test_a_hall_session_moves_to_the_centre_whole_and_once(laptop: str, ce
         assert {k: v for k, v in after.items() if k not in NOT_CARRIED} == {
             k: v for k, v in before.items() if k not in NOT_CARRIED
         } | {"AuditEntry": before["AuditEntry"] + 2}
+        assert (before["AssemblyGrant"], after["AssemblyGrant"]) == (2, 1)  # the official was the hall's to add
         # The chain was written again with the central ids: it verifies and replays against these tables.
         for session in await Session.filter(code__in=[code, hall["other"]]):
             report = await verify(session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from deliberate.accounts.models import ProvinceGrant, StaffUser
 from deliberate.outcomes.models import ActionItem, Commitment, ProposalAnswer
 from deliberate.outcomes.services import today
 from tests.conftest import Api, Browser, row_counts
@@ -23,7 +24,7 @@ async def test_desk_answers_records_pledges_and_follows_up(
     code = s["code"]
     author = await api.join(code, "ผู้เสนอ")
     pid = (await api.propose(author, code, s["themes"][0]["id"], title="ศูนย์ดูแลผู้สูงอายุกลางวัน"))["id"]
-    official = await staff_browser(browser, "official")
+    official = await staff_browser(browser, "official", code=code)
     page = official.page(await official.get(f"/staff/s/{code}/outcomes"))
     section = page.find(id=f"outcome-{pid}")
     form = section.find("form", attrs={"action": f"/staff/s/{code}/outcomes/answer"})
@@ -180,6 +181,9 @@ async def test_portal_finds_a_thai_word_across_assemblies_by_region(
         market = (await api.propose(author, s["code"], s["themes"][0]["id"], title="ส่งเสริมการตลาดสินค้าชุมชน"))["id"]
         made[province] = (s, water, market)
     official = await staff_browser(browser, "official")
+    # The portal searches what the official may read: here, the three provinces they follow.
+    for province in made:
+        await ProvinceGrant.create(user=await StaffUser.get(email=official.email), province_code=province)
     page = official.page(await official.get("/staff/portal", params={"q": "น้ำ", "region": "south"}))
     hits = {int(li["id"].split("-")[1]) for li in page.find_all("li", id=lambda v: v and v.startswith("hit-"))}
     assert made["83"][1] in hits and made["90"][1] in hits  # แหล่งน้ำ found by น้ำ, in both southern provinces

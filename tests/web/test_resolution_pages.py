@@ -107,7 +107,7 @@ async def test_a_stale_form_gets_409_with_the_current_text_and_writes_nothing(
     page = other.page(await other.get(f"/s/{code}/resolutions"))
     assert (await propose(other, code, page, first["id"], NEW_WORDING, "ให้ อบจ. ร่วม")).status_code == 303
 
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     amendment = await Amendment.get(clause_id=first["id"])
     decide = desk.find(id=f"amendment-{amendment.id}").find("form", class_="decide")
@@ -141,7 +141,7 @@ async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
     code, (first, _) = await drafted(api, facilitator)
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     call = desk.find(id=f"clause-{first['id']}").find(
         "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}"
@@ -205,7 +205,7 @@ async def test_the_desk_drafts_sets_rules_and_registers_delegates(
 ) -> None:
     s = await api.new_session(facilitator, phase="deliberation")
     code = s["code"]
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     token = chair.csrf(page)
     blocks = (
@@ -402,7 +402,7 @@ async def test_the_desk_scores_proposals_and_groups_them_into_an_item_shown_on_p
     code, (shade, clinic, bus) = await with_proposals(
         api, facilitator, ["ร่มเงาที่ป้ายรถ", "คลินิกผู้สูงอายุ", "รถรับส่งไปโรงพยาบาล"]
     )
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     screening = page.find(id="screening")
     assert len(screening.find("table").find("thead").find_all("th", class_="score")) == 4  # the default criteria
@@ -475,7 +475,7 @@ async def test_the_desk_merges_two_amendments_into_one_wording(
 ) -> None:
     code, (first, _) = await drafted(api, facilitator)
     one, two = await amended_twice(api, code, first["id"])
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     form = page.find(id=f"clause-{first['id']}").find("form", class_="merge-form")
     assert form.find("textarea", attrs={"name": "text"}).get_text() == first["text"]  # prefilled
@@ -521,7 +521,7 @@ async def test_a_stale_merge_is_refused_with_409_and_writes_nothing(
     )
     assert r.status_code == 201
     third = r.json()["id"]
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     old = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))  # all three on version 1
     form = old.find(id=f"clause-{first['id']}").find("form", class_="merge-form")
     r = await api.client.post(f"/api/v1/amendments/{third}/decision", headers=facilitator, json={"decision": "accept"})
@@ -593,7 +593,7 @@ async def test_the_desk_revises_an_item_and_shows_its_new_draft_version(
 ) -> None:
     code, (first, _) = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     assert gettext("Draft version {v}", v=1) in page.find(id=f"desk-item-{item.id}-title").get_text()  # ฉบับร่างที่ 1
     form = page.find("form", id=f"revise-{item.id}")
@@ -644,7 +644,10 @@ async def test_a_stale_revise_is_refused_with_409_keeping_the_typed_title_and_wr
 ) -> None:
     code, _ = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
-    chair, colleague = await staff_browser(browser), await staff_browser(browser)
+    chair, colleague = (
+        await staff_browser(browser, api=api, of=facilitator),
+        await staff_browser(browser, api=api, of=facilitator),
+    )
     form = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find("form", id=f"revise-{item.id}")
     page = colleague.page(await colleague.get(f"/staff/s/{code}/resolutions"))
     r = await colleague.post(
@@ -673,7 +676,7 @@ async def test_the_desk_redrafts_a_clause_as_a_new_version(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
     code, (first, _) = await drafted(api, facilitator)
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     call = page.find(id=f"clause-{first['id']}").find(
         "form", action=f"/staff/s/{code}/resolutions/open-check#clause-{first['id']}"
@@ -712,7 +715,7 @@ async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
 ) -> None:
     code, (first, second) = await drafted(api, facilitator)
     item = await AgendaItem.get(session__code=code)
-    chair = await staff_browser(browser)
+    chair = await staff_browser(browser, api=api, of=facilitator)
     page = chair.page(await chair.get(f"/staff/s/{code}/resolutions"))
     form = page.find("form", id=f"add-clause-{item.id}")
     options = form.find("select", attrs={"name": "after_clause_id"}).find_all("option")

@@ -12,12 +12,27 @@ from deliberate.moderation.services import COMMENTS_PAGE
 from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Assembly, Session
 from deliberate.staffrecord.models import StaffAction
-from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
+from tests.conftest import PASSWORD, Api, Browser, on_team, row_counts, unique_email
 
 
-async def staff_browser(browser: Callable[[], Browser], role: str = "facilitator") -> Browser:
-    email = unique_email(role)
-    await create_staff_user(email, role, PASSWORD)
+async def staff_browser(
+    browser: Callable[[], Browser],
+    role: str = "facilitator",
+    *,
+    api: Api | None = None,
+    of: dict[str, str] | None = None,
+    code: str | None = None,
+) -> Browser:
+    """A staff member signed in on their own browser: the account behind `of`'s API headers (who made the
+    test's sessions, and so owns them), or a new account with `role`, added to the team of session `code`'s
+    assembly when given (staff stay in their assembly)."""
+    if api is not None and of is not None:
+        email = api.emails[of["authorization"]]
+    else:
+        email = unique_email(role)
+        await create_staff_user(email, role, PASSWORD)
+        if code is not None:
+            await on_team(email, code, "official" if role == "official" else "facilitator")
     desk = browser()
     await desk.sign_in(email)
     return desk
@@ -112,7 +127,7 @@ async def test_bad_assembly_form_keeps_the_values_and_writes_nothing(browser: Ca
 async def test_console_changes_phase_and_moderates(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, premoderation=True)
     code = s["code"]
     page = desk.page(await desk.get(f"/staff/s/{code}"))
@@ -156,7 +171,7 @@ async def test_console_changes_phase_and_moderates(
 async def test_console_tabs_are_pages_and_a_form_comes_back_to_its_tab(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas", premoderation=True)
     code = s["code"]
     author = await api.join(code, "ผู้เสนอ")
@@ -189,7 +204,7 @@ async def test_console_actions_need_csrf_and_a_facilitator(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
     code = (await api.new_session(facilitator))["code"]
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     official = await staff_browser(browser, "official")
     before = await row_counts()
     r = await desk.post(f"/staff/s/{code}/phase", {"phase": "voting"})
@@ -241,7 +256,7 @@ async def test_a_refused_console_act_shows_the_refusal_not_the_console(
 async def test_console_lists_comments_and_hides_and_restores_one(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas")
     code = s["code"]
     author = await api.join(code, "ผู้เสนอ")
@@ -312,7 +327,7 @@ async def test_console_lists_comments_and_hides_and_restores_one(
 async def test_console_pages_back_through_many_comments(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas")
     code = s["code"]
     authors = [await api.join(code, f"ผู้เขียน {n}") for n in range(5)]  # a phone's own rate limit stays clear

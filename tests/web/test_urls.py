@@ -13,7 +13,7 @@ from deliberate.accounts.services import create_staff_user
 from deliberate.settings import ROOT
 from deliberate.web.routes import routes
 from deliberate.web.urls import register, url
-from tests.conftest import PASSWORD, Api, Browser, row_counts, unique_email
+from tests.conftest import PASSWORD, Api, Browser, on_team, row_counts, unique_email
 
 
 async def test_a_route_name_gives_its_path_with_the_parameters_put_in(client: httpx.AsyncClient) -> None:
@@ -109,6 +109,7 @@ async def test_an_unknown_act_is_a_missing_page_and_downloads_reach_their_own_ro
     code = (await api.new_session(facilitator))["code"]
     email = unique_email()
     await create_staff_user(email, "facilitator", PASSWORD)
+    await on_team(email, code)
     desk = browser()
     await desk.sign_in(email)
     csrf = desk.csrf(desk.page(await desk.get(f"/staff/s/{code}")))

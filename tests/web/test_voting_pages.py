@@ -13,7 +13,7 @@ from tests.web.test_staff_pages import staff_browser
 async def test_dot_round_from_console_to_phone_to_projector(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     author = await api.join(code, "ผู้เสนอ")
@@ -63,7 +63,7 @@ async def test_dot_round_from_console_to_phone_to_projector(
 async def test_statements_one_at_a_time_and_the_map_on_the_projector(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="deliberation")
     code = s["code"]
     page = desk.page(await desk.get(f"/staff/s/{code}"))
@@ -140,7 +140,7 @@ async def test_projector_shows_who_backs_what_by_sector(
 async def test_console_enters_a_pile_of_paper_rankings_and_the_projector_counts_it(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     author = await api.join(code, "ผู้เสนอ")
@@ -175,7 +175,7 @@ async def test_console_enters_a_pile_of_paper_rankings_and_the_projector_counts_
 async def test_console_enters_any_methods_vote_for_someone_without_a_phone(
     api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
 ) -> None:
-    desk = await staff_browser(browser)
+    desk = await staff_browser(browser, api=api, of=facilitator)
     s = await api.new_session(facilitator, phase="ideas")
     code, theme = s["code"], s["themes"][0]["id"]
     author = await api.join(code, "ผู้เสนอ")

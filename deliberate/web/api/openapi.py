@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from deliberate import __version__
-from deliberate.accounts.models import Role
+from deliberate.accounts.models import GrantRole, Role
 from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD
 from deliberate.briefs.render_tables import CSV_SHEETS
 from deliberate.comments.services import BODY_MAX as COMMENT_MAX
@@ -92,6 +92,8 @@ CLAUSE = {"name": "clause_id", "in": "path", "required": True, "schema": {"type"
 AMENDMENT = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 ITEM = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 ASSEMBLY = {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+LINK = {"name": "link_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+GRANT = {"name": "grant_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 PID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 COMMENT = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
@@ -124,15 +126,62 @@ def document() -> dict[str, object]:
         },
         "/api/v1/staff/invitations": {
             "post": _op(
-                "Invite a staff member (administrators: any role; facilitators: facilitators and officials). "
-                "The answer carries the one-time link (7 days), shown only this once",
+                "Invite a staff member (administrators: any role; facilitators: facilitators and officials) with a "
+                "scope: an assembly the inviter owns and a part in it (a facilitator's invitation must name one), or "
+                "for an official a province (administrators). The answer carries the one-time link (7 days), shown "
+                "only this once",
                 ok="201",
                 idempotent=True,
                 body=_obj(
-                    {"email": _text(254), "role": {"type": "string", "enum": [r.value for r in Role]}},
+                    {
+                        "email": _text(254),
+                        "role": {"type": "string", "enum": [r.value for r in Role]},
+                        "assembly_id": {"type": "integer", "minimum": 1},
+                        "grant_role": {"type": "string", "enum": [r.value for r in GrantRole]},
+                        "province_code": {"type": "string", "pattern": "^[0-9]{2}$"},
+                    },
                     ["email", "role"],
                 ),
             )
+        },
+        "/api/v1/staff/invitations/{link_id}": {
+            "parameters": [
+                {"name": "link_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "delete": _op("Withdraw an invitation not yet taken up: its link stops working (its maker, or an admin)"),
+        },
+        "/api/v1/staff/province-grants": {
+            "get": _op("The provinces officials follow (administrators)"),
+            "post": _op(
+                "Let an official follow every assembly of a province (administrators)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"email": _text(254), "province_code": {"type": "string", "pattern": "^[0-9]{2}$"}},
+                    ["email", "province_code"],
+                ),
+            ),
+        },
+        "/api/v1/staff/province-grants/{grant_id}": {
+            "parameters": [GRANT],
+            "delete": _op("Withdraw a province from an official (administrators)"),
+        },
+        "/api/v1/assemblies/{assembly_id}/team": {
+            "parameters": [ASSEMBLY],
+            "get": _op("The assembly's team: owners, co-facilitators and officials (staff of the assembly)"),
+            "post": _op(
+                "Give an existing staff account a part in the assembly, or change it (its owners and administrators)",
+                ok="201",
+                idempotent=True,
+                body=_obj(
+                    {"email": _text(254), "role": {"type": "string", "enum": [r.value for r in GrantRole]}},
+                    ["email", "role"],
+                ),
+            ),
+        },
+        "/api/v1/assemblies/{assembly_id}/team/{grant_id}": {
+            "parameters": [ASSEMBLY, GRANT],
+            "delete": _op("Withdraw a part in the assembly; the last owner stays (its owners and administrators)"),
         },
         "/api/v1/staff/invitations/accept": {
             "post": _op(

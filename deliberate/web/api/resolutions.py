@@ -153,14 +153,15 @@ async def download(request: Request) -> Response:
     """GET /sessions/{code}/resolution.{json,pdf,docx}: officials and facilitators."""
     import json
 
+    from deliberate.actors import require_steward, require_steward_role
     from deliberate.briefs.services import clean_format
-    from deliberate.outcomes.services import require_steward
     from deliberate.resolutions.export import resolution_json
 
     fmt = clean_format(request.path_params["fmt"], RESOLUTION_FORMATS)
     actor = await api_actor(request)
-    require_steward(actor)
+    require_steward_role(actor)
     session = await _session(request)
+    await require_steward(actor, session.assembly_id)
     data = await resolution_json(session)
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=1).encode()
@@ -224,11 +225,13 @@ async def screen(request: Request, actor: Actor) -> tuple[int, object]:
 
 async def screening_table(request: Request) -> Response:
     """The session's proposals with their screening scores, highest total first (staff)."""
-    from deliberate.outcomes.services import require_steward
+    from deliberate.actors import require_steward, require_steward_role
     from deliberate.resolutions import screening
 
-    require_steward(await api_actor(request))
+    actor = await api_actor(request)
+    require_steward_role(actor)
     session = await _session(request)
+    await require_steward(actor, session.assembly_id)
     await screening.ensure_default_criteria(session.assembly)
     return ok(screening.as_json(*await screening.screening_table(session)))
 

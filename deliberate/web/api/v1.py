@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from deliberate.accounts.services import issue_token, sign_in
-from deliberate.actors import Actor, require_facilitator
+from deliberate.actors import Actor, assembly_of, require_facilitator, require_facilitator_role, runs
 from deliberate.comments.models import Comment
 from deliberate.comments.services import add_comment
 from deliberate.errors import DomainError, NotAuthenticated, NotFound, PayloadTooLarge, ValidationError
@@ -163,7 +163,7 @@ async def token(request: Request) -> Response:
 
 async def create_session(request: Request, actor: Actor) -> tuple[int, object]:
     """Create a session; with no assembly_id a new assembly is made around it with the given themes."""
-    require_facilitator(actor)
+    require_facilitator_role(actor)
     data = await read_json(request)
     premoderation = bool(data.get("premoderation", False))
     if data.get("assembly_id") is not None:
@@ -209,11 +209,14 @@ async def moderation(request: Request, actor: Actor) -> tuple[int, object]:
 
 
 async def comment_moderation(request: Request, actor: Actor) -> tuple[int, object]:
-    """Hide a comment with a reason, or show a hidden one again (facilitators)."""
-    require_facilitator(actor)
-    comment = await Comment.get_or_none(id=as_int(request.path_params["comment_id"], field="id"))
+    """Hide a comment with a reason, or show a hidden one again (facilitators of its assembly)."""
+    require_facilitator_role(actor)
+    comment = await Comment.get_or_none(id=as_int(request.path_params["comment_id"], field="id")).prefetch_related(
+        "proposal"
+    )
     if comment is None:
         raise NotFound(N_("No such comment."))
+    await require_facilitator(actor, await assembly_of(comment.proposal.session_id))
     data = await read_json(request)
     action = data.get("action")
     if action == "hide":
@@ -234,7 +237,7 @@ async def comment_moderation(request: Request, actor: Actor) -> tuple[int, objec
 async def session_detail(request: Request) -> Response:
     session = await _session(request)
     c = await sessions.counts(session)
-    if await supports_withheld(session) and not (await api_actor(request)).is_facilitator():
+    if await supports_withheld(session) and not await runs(await api_actor(request), session.assembly_id):
         c = withhold_counts(c)
     themes = await sessions.themes_of(session)
     return ok(
@@ -282,8 +285,9 @@ async def proposals(request: Request) -> Response:
         raise NotAuthenticated(N_("Please join the session first."))
     if actor.staff is None and actor.participant_in(session) is None:
         raise NotAuthenticated(N_("You are not a participant of this session."))
-    views = await list_proposals(actor, session, include_all=actor.is_facilitator())
-    if not actor.is_facilitator() and await supports_withheld(session):
+    staff_of_session = await runs(actor, session.assembly_id)
+    views = await list_proposals(actor, session, include_all=staff_of_session)
+    if not staff_of_session and await supports_withheld(session):
         views = withhold_views(views)
     return ok({"items": [proposal_json(v) for v in views]})
 
@@ -319,7 +323,7 @@ async def support(request: Request, actor: Actor) -> tuple[int, object]:
         changed = await add_support(actor, proposal)
         supported = True
     count: int | None = await support_count(proposal)
-    if not actor.is_facilitator() and await supports_withheld(proposal.session):
+    if await supports_withheld(proposal.session) and not await runs(actor, proposal.session.assembly_id):
         count = None  # the hidden support round's figure, one proposal at a time
     return (201 if changed and supported else 200), {
         "proposal_id": proposal.id,

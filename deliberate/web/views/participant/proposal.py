@@ -8,7 +8,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.actors import Actor
+from deliberate.actors import Actor, runs
 from deliberate.comments.services import add_comment, list_comments
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_
@@ -65,7 +65,7 @@ async def _page(
     status: int = 200,
 ) -> Response:
     view = (await decorate(actor, [proposal]))[0]
-    if not actor.is_facilitator() and await supports_withheld(session):
+    if await supports_withheld(session) and not await runs(actor, session.assembly_id):
         view = withhold_views([view])[0]  # a hidden support round's figure
     comments = await list_comments(proposal)
     answer = await ProposalAnswer.get_or_none(proposal_id=proposal.id)

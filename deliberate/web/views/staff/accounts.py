@@ -9,12 +9,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.accounts import links
-from deliberate.accounts.models import ROLE_LABELS, Role, StaffUser
+from deliberate import geo
+from deliberate.accounts import grants, links
+from deliberate.accounts.models import GRANT_LABELS, ROLE_LABELS, Role, StaffUser
 from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD, issue_token, revoke_token, sign_in
+from deliberate.actors import Actor
 from deliberate.errors import DomainError, PermissionDenied
 from deliberate.i18n import N_, gettext
 from deliberate.ratelimit import RateLimited, limiter_for
+from deliberate.text import as_int
 from deliberate.web.forms import read_form
 from deliberate.web.guards import guarded, staff
 from deliberate.web.identity import STAFF_COOKIE
@@ -93,11 +96,33 @@ async def invitations(request: Request) -> Response:
         try:
             form = await read_form(request)
             values = dict(form)
-            issued = await links.invite_staff(actor, email=form.get("email"), role=form.get("role"))
+            issued = await links.invite_staff(
+                actor,
+                email=form.get("email"),
+                role=form.get("role"),
+                assembly_id=form.get("assembly_id"),
+                grant_role=form.get("grant_role"),
+                province_code=form.get("province_code"),
+            )
         except DomainError as exc:
             errors, status = form_errors(exc), exc.status
         else:
             values, status = {}, 201
+    else:
+        values = {"assembly_id": request.query_params.get("assembly_id", "")}
+    return await _invitations_page(request, actor, issued=issued, errors=errors, values=values, status=status)
+
+
+async def _invitations_page(
+    request: Request,
+    actor: Actor,
+    *,
+    issued: links.Issued | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, object] | None = None,
+    status: int = 200,
+) -> Response:
+    owned = [a for a in await grants.visible_assemblies(actor) if await grants.owns(actor, a.id)]
     return render(
         request,
         "staff/invite_create.html",
@@ -106,14 +131,31 @@ async def invitations(request: Request) -> Response:
             "pending": await links.pending_invitations(actor),
             "issued": issued,
             "link": link_url(request, issued) if issued else "",
-            "errors": errors,
-            "values": values,
+            "errors": errors or {},
+            "values": values or {},
             "days": links.LIFETIME["invite"].days,
             "role_labels": role_labels(),
+            "grant_labels": {r.value: gettext(label) for r, label in GRANT_LABELS.items()},
+            "assemblies": owned,
+            "provinces": geo.provinces() if actor.is_admin else [],
         },
         status=status,
         actor=actor,
     )
+
+
+@guarded
+async def withdraw_invitation(request: Request) -> Response:
+    """Take back an invitation not yet taken up: its link stops working at once."""
+    actor = await staff(request)
+    if not links.invitable_roles(actor):
+        return error_page(request, PermissionDenied(N_("Only facilitators and administrators can invite staff.")))
+    try:
+        form = await read_form(request)
+        await links.withdraw_invitation(actor, as_int(form.get("id"), field="id"))
+    except DomainError as exc:
+        return await _invitations_page(request, actor, errors=form_errors(exc), status=exc.status)
+    return redirect(url("invitations"))
 
 
 @guarded
@@ -133,20 +175,66 @@ async def staff_users(request: Request) -> Response:
             errors, status = form_errors(exc), exc.status
         else:
             status = 201
+    return await _users_page(request, actor, issued=issued, errors=errors, status=status)
+
+
+async def _users_page(
+    request: Request,
+    actor: Actor,
+    *,
+    issued: links.Issued | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, object] | None = None,
+    status: int = 200,
+) -> Response:
     return render(
         request,
         "staff/reset_create.html",
         {
             "users": await StaffUser.filter(is_active=True).order_by("email"),
+            "officials": await StaffUser.filter(is_active=True, role=Role.OFFICIAL).order_by("email"),
+            "province_grants": await grants.province_grants(actor),
+            "provinces": geo.provinces(),
             "issued": issued,
             "link": link_url(request, issued) if issued else "",
-            "errors": errors,
+            "errors": errors or {},
+            "values": values or {},
             "minutes": int(links.LIFETIME["reset"].total_seconds() // 60),
             "role_labels": role_labels(),
         },
         status=status,
         actor=actor,
     )
+
+
+@guarded
+async def province_grant(request: Request) -> Response:
+    """An official follows every assembly of a province (administrators)."""
+    actor = await staff(request)
+    values: dict[str, object] = {}
+    try:
+        form = await read_form(request)
+        values = dict(form)
+        await grants.grant_province(actor, email=form.get("email"), province_code=form.get("province_code"))
+    except DomainError as exc:
+        errors = {f"province_{k}": v for k, v in form_errors(exc).items()}
+        if exc.status in (401, 403):
+            return error_page(request, exc)
+        return await _users_page(request, actor, errors=errors, values=values, status=exc.status)
+    return redirect(url("staff_users") + "#provinces")
+
+
+@guarded
+async def province_withdraw(request: Request) -> Response:
+    actor = await staff(request)
+    try:
+        form = await read_form(request)
+        await grants.withdraw_province(actor, as_int(form.get("grant_id"), field="grant_id"))
+    except DomainError as exc:
+        if exc.status in (401, 403):
+            return error_page(request, exc)
+        return await _users_page(request, actor, errors={"province__": exc.translated()}, status=exc.status)
+    return redirect(url("staff_users") + "#provinces")
 
 
 def _signed_in(request: Request, raw: str) -> Response:

@@ -7,12 +7,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate import geo
+from deliberate.accounts import grants
+from deliberate.accounts.models import GRANT_LABELS, GrantRole
+from deliberate.actors import Actor, readable_assemblies, require_steward, require_steward_role, runs
 from deliberate.errors import DomainError
+from deliberate.i18n import gettext
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Assembly, Session
 from deliberate.text import as_int
 from deliberate.web.forms import read_form
-from deliberate.web.guards import guarded, staff
+from deliberate.web.guards import Refused, guarded, staff
 from deliberate.web.pages import error_page, form_errors, redirect, render
 from deliberate.web.urls import url
 
@@ -42,7 +46,7 @@ async def dashboard(request: Request) -> Response:
             errors, status = form_errors(exc), exc.status
         else:
             return redirect(url("assembly_page", assembly_id=assembly.id))
-    assemblies = await Assembly.all().order_by("-id").prefetch_related("sessions", "themes")
+    assemblies = await grants.visible_assemblies(actor)
     return render(
         request,
         "staff/dashboard.html",
@@ -57,13 +61,21 @@ async def dashboard(request: Request) -> Response:
     )
 
 
+async def _assembly_for(request: Request, actor: Actor) -> Assembly:
+    """The path's assembly, for staff who may read it; anyone else gets the refusal page."""
+    try:
+        require_steward_role(actor)
+        assembly = await sessions.get_assembly(as_int(request.path_params["assembly_id"], field="id"))
+        await require_steward(actor, assembly.id)
+    except DomainError as exc:
+        raise Refused(error_page(request, exc)) from exc
+    return assembly
+
+
 @guarded
 async def assembly_page(request: Request) -> Response:
     actor = await staff(request)
-    try:
-        assembly = await sessions.get_assembly(as_int(request.path_params["assembly_id"], field="id"))
-    except DomainError as exc:
-        return error_page(request, exc)
+    assembly = await _assembly_for(request, actor)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -82,6 +94,17 @@ async def assembly_page(request: Request) -> Response:
             errors, status = form_errors(exc), exc.status
         else:
             return redirect(url("console", code=session.code))
+    return await _page(request, actor, assembly, errors, status)
+
+
+async def _page(
+    request: Request, actor: Actor, assembly: Assembly, errors: dict[str, str], status: int, values: object = None
+) -> Response:
+    readable = await readable_assemblies(actor)
+    team = await grants.team(actor, assembly)
+    earlier = Assembly.exclude(id=assembly.id)
+    if readable is not None:
+        earlier = earlier.filter(id__in=sorted(readable))
     return render(
         request,
         "staff/assembly.html",
@@ -90,8 +113,49 @@ async def assembly_page(request: Request) -> Response:
             "sessions": await Session.filter(assembly_id=assembly.id).order_by("id"),
             "themes": await assembly.themes.all(),
             "errors": errors,
-            "earlier": await Assembly.exclude(id=assembly.id).order_by("-starts_on", "-id").limit(50),
+            "values": values or {},
+            "runs": await runs(actor, assembly.id),
+            "owns": await grants.owns(actor, assembly.id),
+            "team": team,
+            "owners": sum(g.role == GrantRole.OWNER for g in team),
+            "grant_labels": {r.value: gettext(label) for r, label in GRANT_LABELS.items()},
+            "earlier": await earlier.order_by("-starts_on", "-id").limit(50),
         },
         status=status,
         actor=actor,
     )
+
+
+def _team_errors(exc: DomainError) -> dict[str, str]:
+    """The team form's errors, apart from the new-session form's on the same page."""
+    return {f"team_{k}": v for k, v in form_errors(exc).items()}
+
+
+@guarded
+async def team_add(request: Request) -> Response:
+    """Give an existing staff account a part in the assembly (its owners and administrators)."""
+    actor = await staff(request)
+    assembly = await _assembly_for(request, actor)
+    values: dict[str, object] = {}
+    try:
+        form = await read_form(request)
+        values = dict(form)
+        await grants.add_to_team(actor, assembly, email=form.get("email"), role=form.get("role"))
+    except DomainError as exc:
+        return await _page(
+            request, actor, assembly, {f"team_{k}": v for k, v in form_errors(exc).items()}, exc.status, values
+        )
+    return redirect(url("assembly_page", assembly_id=assembly.id) + "#team")
+
+
+@guarded
+async def team_remove(request: Request) -> Response:
+    """Withdraw a part in the assembly (its owners and administrators)."""
+    actor = await staff(request)
+    assembly = await _assembly_for(request, actor)
+    try:
+        form = await read_form(request)
+        await grants.remove_from_team(actor, assembly, as_int(form.get("grant_id"), field="grant_id"))
+    except DomainError as exc:
+        return await _page(request, actor, assembly, _team_errors(exc), exc.status)
+    return redirect(url("assembly_page", assembly_id=assembly.id) + "#team")
