@@ -119,7 +119,9 @@ TABLES: tuple[Table, ...] = (
 )
 # Models deliberately not carried: staff accounts are matched by e-mail, logins and one-time staff links
 # (invitations, password resets) belong to the instance that issued them, and so do idempotency records.
-LEFT_OUT = ("StaffUser", "StaffToken", "StaffLink", "IdempotencyRecord")
+# PublishedHead is per instance: its heads are the laptop chain's, signed with the laptop's audit key; the
+# import re-chains, and its `sync.imported` entry names the laptop head instead.
+LEFT_OUT = ("StaffUser", "StaffToken", "StaffLink", "IdempotencyRecord", "PublishedHead")
 BY_NAME = {t.name: t for t in TABLES}
 # Tables other rows point at: an import needs each new id, so these are written row by row.
 REFERENCED = {target for t in TABLES for target in t.refs.values()}
