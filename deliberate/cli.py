@@ -392,6 +392,20 @@ def audit_verify(code: str, pinned: str | None, require_keyed: bool, lang: str, 
     sys.exit(0 if report.ok else 1)
 
 
+@audit.command("key")
+@click.option("--reveal", is_flag=True, help="Print the key itself, to move it into AUDIT_KEY or AUDIT_PREVIOUS_KEYS.")
+def audit_key(reveal: bool) -> None:
+    """Print where this instance's audit key comes from and its fingerprint (the key_id entries carry)."""
+    from deliberate.audit.keys import configure, key_id
+
+    ring = configure(Settings.from_env())
+    click.echo(f"source: {ring.source}")
+    click.echo(f"key_id: {ring.current_id}")
+    click.echo(f"previous key_ids: {', '.join(key_id(k) for k in ring.previous) or '-'}")
+    if reveal:
+        click.echo(f"key: {ring.current.decode()}")
+
+
 def _echo_keying(report: Report) -> None:
     """Which part of the chain is keyed, and which published head pinned it: said plainly, never implied."""
     from deliberate.audit.verify import where_label

@@ -66,7 +66,7 @@ def development_key() -> str:
 def resolve(settings: Settings) -> Keyring:
     previous = tuple(k.encode() for k in settings.audit_previous_keys)
     if settings.audit_key:
-        return Keyring(settings.audit_key.encode(), previous, settings.audit_key_source)
+        return Keyring(settings.audit_key.encode(), previous, settings.audit_key_source or "settings")
     if settings.production:
         raise SystemExit("AUDIT_KEY or SECRET_KEY must be set when DELIBERATE_ENV=production")
     return Keyring(development_key().encode(), previous, "data/audit.key")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
 import zipfile
 from typing import Any
 
@@ -19,11 +20,11 @@ from deliberate.audit.keys import key_id, keyring
 from deliberate.audit.models import AuditEntry, PublishedHead
 from deliberate.audit.services import chain_head
 from deliberate.sessions.models import Session
-from deliberate.settings import Settings
+from deliberate.settings import Settings, derive_audit_key
 from deliberate.supports.models import Support
 from tests.audit.test_cli import audit_verify
 from tests.audit.test_services import raw, voting_session
-from tests.conftest import Api
+from tests.conftest import ROOT, Api, child_env, deliberate_command
 
 
 async def session_of(code: str) -> Session:
@@ -313,3 +314,23 @@ def test_the_audit_key_comes_from_the_environment_never_the_database(monkeypatch
     assert derived.audit_key == Settings.from_env().audit_key  # the same key in every process
     monkeypatch.setenv("AUDIT_PREVIOUS_KEYS", "old-one-" + "o" * 30 + ", ")
     assert Settings.from_env().audit_previous_keys == ("old-one-" + "o" * 30,)
+
+
+def test_audit_key_says_where_the_key_comes_from_and_reveals_it_only_when_asked(database_url: str) -> None:
+    def run(*args: str, **env: str) -> str:
+        done = subprocess.run(
+            [deliberate_command(), "audit", "key", *args],
+            env=child_env(database_url) | env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout
+
+    here = run()
+    assert "source: data/audit.key" in here and f"key_id: {keyring().current_id}" in here and "key: " not in here
+    derived = run("--reveal", SECRET_KEY="s" * 40)
+    key = derive_audit_key("s" * 40)
+    assert "source: SECRET_KEY" in derived and f"key: {key}" in derived and f"key_id: {key_id(key.encode())}" in derived
