@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deliberate.settings import ROOT, Settings
 
@@ -36,6 +36,11 @@ class Keyring:
     current: bytes
     previous: tuple[bytes, ...] = ()
     source: str = "AUDIT_KEY"
+    # Fingerprint -> key, worked out once: every entry written or verified asks.
+    by_id: dict[str, bytes] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {key_id(k): k for k in (*reversed(self.previous), self.current)})
 
     @property
     def current_id(self) -> str:
@@ -43,7 +48,7 @@ class Keyring:
 
     def get(self, kid: str) -> bytes | None:
         """The key an entry was written with, by its fingerprint; None when this instance does not hold it."""
-        return next((k for k in (self.current, *self.previous) if key_id(k) == kid), None)
+        return self.by_id.get(kid)
 
 
 def development_key() -> str:
