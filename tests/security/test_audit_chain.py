@@ -115,6 +115,8 @@ async def test_the_projector_end_screen_the_follow_up_page_and_every_brief_show_
     follow = BeautifulSoup((await client.get(f"/a/{s['assembly']['id']}/follow-up")).text, "html.parser")
     line = follow.find(id=f"chain-head-{code}")
     assert line is not None and line.find(class_="hash").get_text() == head  # type: ignore[union-attr]
+    twin = (await client.get(f"/api/v1/assemblies/{s['assembly']['id']}/follow-up")).json()
+    assert {"session": code, "seq": length, "hash": head} in twin["chain_heads"]
 
     brief = (await client.get(f"/api/v1/sessions/{code}/brief.json", headers=facilitator)).json()
     assert brief["chain_head"] == head
