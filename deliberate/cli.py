@@ -435,7 +435,7 @@ def _echo_keying(report: Report) -> None:
         click.echo(
             gettext(
                 "Checked against the head last published, in {where} at {at}: seq {seq}, {head}.",
-                where=where_label(report.published.where),
+                where=where_label(report.published.place),
                 at=report.published.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 seq=report.published.seq,
                 head=report.published.hash,

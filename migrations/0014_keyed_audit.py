@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ),
                 ("seq", fields.IntField()),
                 ("hash", fields.CharField(max_length=64)),
-                ("where", fields.CharField(max_length=16)),
+                ("place", fields.CharField(max_length=16)),
                 ("at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("key_id", fields.CharField(max_length=16)),
                 ("signature", fields.CharField(max_length=64)),

@@ -47,7 +47,7 @@ def entry_hash(
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def head_signature(key: bytes, *, session_id: int, seq: int, hash: str, where: str, at: datetime) -> str:
+def head_signature(key: bytes, *, session_id: int, seq: int, hash: str, place: str, at: datetime) -> str:
     """What makes a recorded publication of a head (`PublishedHead`) one that only the key holder wrote."""
-    message = canonical(["published-head", session_id, seq, hash, where, timestamp(at)]).encode()
+    message = canonical(["published-head", session_id, seq, hash, place, timestamp(at)]).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

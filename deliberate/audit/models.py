@@ -57,8 +57,8 @@ class PublishedHead(Model):
     session_id: int
     seq = fields.IntField()
     hash = fields.CharField(max_length=64)
-    # "projector", "follow_up" or "brief"
-    where = fields.CharField(max_length=16)
+    # Where it was shown: "projector", "follow_up" or "brief"
+    place = fields.CharField(max_length=16)
     at = fields.DatetimeField()
     key_id = fields.CharField(max_length=16)
     signature = fields.CharField(max_length=64)

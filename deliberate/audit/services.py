@@ -166,15 +166,15 @@ async def publish_head(session_id: int, where: str) -> Head | None:
     head = Head(str(rows[0]["code"]), seq, digest)
     if _published.get((session_id, where)) == digest:
         return head
-    last = await PublishedHead.filter(session_id=session_id, where=where).order_by("-id").first()
+    last = await PublishedHead.filter(session_id=session_id, place=where).order_by("-id").first()
     if last is None or last.hash != digest:
         keys, at = keyring(), datetime.now(UTC)
-        signature = head_signature(keys.current, session_id=session_id, seq=seq, hash=digest, where=where, at=at)
+        signature = head_signature(keys.current, session_id=session_id, seq=seq, hash=digest, place=where, at=at)
         await PublishedHead.create(
             session_id=session_id,
             seq=seq,
             hash=digest,
-            where=where,
+            place=where,
             at=at,
             key_id=keys.current_id,
             signature=signature,

@@ -76,7 +76,7 @@ class Report:
                 {
                     "seq": self.published.seq,
                     "hash": self.published.hash,
-                    "where": self.published.where,
+                    "place": self.published.place,
                     "at": self.published.at.isoformat(),
                 }
                 if self.published
@@ -217,7 +217,7 @@ async def _check_published(session: Session, report: Report) -> None:
     for row in await PublishedHead.filter(session_id=session.id).order_by("seq", "id"):
         key = keys.get(row.key_id)
         signed = key is not None and row.signature == head_signature(
-            key, session_id=session.id, seq=row.seq, hash=row.hash, where=row.where, at=row.at
+            key, session_id=session.id, seq=row.seq, hash=row.hash, place=row.place, at=row.at
         )
         if signed:
             valid.append(row)
@@ -242,7 +242,7 @@ async def _check_published(session: Session, report: Report) -> None:
                 "after it was shown."
             ),
             seq=last.seq,
-            where=where_label(last.where),
+            where=where_label(last.place),
             head=last.hash,
         )
     elif stored.hash != last.hash:
@@ -253,7 +253,7 @@ async def _check_published(session: Session, report: Report) -> None:
                 "was rewritten after it was shown."
             ),
             seq=last.seq,
-            where=where_label(last.where),
+            where=where_label(last.place),
             head=last.hash,
         )
 

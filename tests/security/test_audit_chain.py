@@ -12,6 +12,7 @@ import zipfile
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
@@ -33,7 +34,7 @@ async def session_of(code: str) -> Session:
 
 async def published(code: str, where: str | None = None) -> list[PublishedHead]:
     rows = PublishedHead.filter(session_id=(await session_of(code)).id)
-    return await (rows.filter(where=where) if where else rows).order_by("id")
+    return await (rows.filter(place=where) if where else rows).order_by("id")
 
 
 async def rewrite_chain(code: str, key: bytes | None, kid: str) -> None:
@@ -125,10 +126,12 @@ async def test_the_projector_end_screen_the_follow_up_page_and_every_brief_show_
     docx = await client.get(f"/api/v1/sessions/{code}/brief.docx", headers=facilitator)
     with zipfile.ZipFile(io.BytesIO(docx.content)) as z:
         assert head in z.read("word/document.xml").decode()
+    xlsx = await client.get(f"/api/v1/sessions/{code}/brief.xlsx", headers=facilitator)
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).properties.identifier == head
 
     # Each place recorded the head once, signed, at the chain's length.
     rows = await published(code)
-    assert sorted(r.where for r in rows) == ["brief", "follow_up", "projector"]
+    assert sorted(r.place for r in rows) == ["brief", "follow_up", "projector"]
     assert {(r.seq, r.hash, r.key_id) for r in rows} == {(length, head, keyring().current_id)}
 
     ok = audit_verify(database_url, code, "--lang", "en")
@@ -254,7 +257,7 @@ async def test_a_published_head_written_behind_the_apps_back_is_refused(
     head = await AuditEntry.filter(session_id=session.id).order_by("-seq").first()
     assert head is not None
     await raw(
-        'INSERT INTO published_head (session_id, seq, hash, "where", at, key_id, signature) '
+        "INSERT INTO published_head (session_id, seq, hash, place, at, key_id, signature) "
         "VALUES (?, ?, ?, 'brief', ?, ?, ?)",
         session.id,
         head.seq,
