@@ -137,7 +137,7 @@ async def chain_head(session_id: int) -> str | None:
 
 # Where a head is published: the projector's end screen, the public follow-up page, a brief.
 PUBLISHED_IN = ("projector", "follow_up", "brief")
-# (session, where) -> the hash last recorded by this process: a page view while the head stands still
+# (session, place) -> the hash last recorded by this process: a page view while the head stands still
 # costs one indexed read and no write.
 _published: dict[tuple[int, str], str] = {}
 
@@ -181,6 +181,8 @@ async def publish_head(session_id: int, where: str) -> Head | None:
         )
         # A copy outside the database too: the log lines a shipper keeps survive a database rewritten later.
         log.info("audit head published: session %s seq %s head %s in %s", session_id, seq, digest, where)
+    if len(_published) > 10_000:  # a bound, not a policy: forgetting costs one read more
+        _published.clear()
     _published[(session_id, where)] = digest
     return head
 

@@ -2,8 +2,9 @@
 
 The chain is walked link by link (sequence, previous hash, own hash, recomputed with the audit key the entry
 names; entries from before the chain was keyed with plain SHA-256, and said so). By default the chain must
-still pass through the last head published outside the database (`PublishedHead`), so a cut tail or a
-recomputed chain fails without anyone typing a head in. Its entries are then replayed into
+still pass through the last head the app showed (projector end screen, follow-up page, brief; recorded and
+signed in `PublishedHead`), so a cut tail or a recomputed chain fails without anyone typing a head in. Its
+entries are then replayed into
 the supports, ballots and consensus answers they say exist, which are compared row by row with the tables,
 and every tally is computed twice with the app's own counting (`voting.tally`): from the log and from the
 database. Any difference is a problem named in the report.
@@ -51,7 +52,7 @@ class Report:
     # The seq of the first entry keyed (HMAC), None when none is; entries before it are plain SHA-256.
     keyed_from: int | None = None
     key_ids: list[str] = field(default_factory=list)
-    # The head the chain was checked against by default: the last one published outside the database.
+    # The head the chain was checked against by default: the last one the app showed (and signed).
     published: PublishedHead | None = None
     problems: list[Problem] = field(default_factory=list)
 
