@@ -20,7 +20,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 
-from deliberate.settings import ROOT, Settings
+from deliberate.settings import ROOT, Settings, derive_audit_key
 
 KEY_ID_LENGTH = 12
 DEV_KEY_FILE = ROOT / "data" / "audit.key"
@@ -72,8 +72,8 @@ def resolve(settings: Settings) -> Keyring:
     previous = tuple(k.encode() for k in settings.audit_previous_keys)
     if settings.audit_key:
         return Keyring(settings.audit_key.encode(), previous, settings.audit_key_source or "settings")
-    if settings.production:
-        raise SystemExit("AUDIT_KEY or SECRET_KEY must be set when DELIBERATE_ENV=production")
+    if settings.production:  # Settings.from_env has made sure SECRET_KEY came from the environment
+        return Keyring(derive_audit_key(settings.secret_key).encode(), previous, "SECRET_KEY")
     return Keyring(development_key().encode(), previous, "data/audit.key")
 
 
