@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from tortoise.contrib.starlette import RegisterTortoise
 
 from deliberate import events
+from deliberate.audit import keys as audit_keys
 from deliberate.db import tortoise_config
 from deliberate.errors import DomainError
 from deliberate.i18n import N_, gettext
@@ -132,6 +133,7 @@ def _settle_heap() -> None:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    audit_keys.configure(settings)  # the chain's HMAC key: from the environment, never the database
     if os.environ.get("DELIBERATE_SERVE_LOGS") == "1":
         configure_logs(settings.production)
 

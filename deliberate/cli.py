@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import click
 
 from deliberate.settings import Settings
+
+if TYPE_CHECKING:
+    from deliberate.audit.verify import Report
 
 T = TypeVar("T")
 
@@ -145,6 +149,10 @@ def _serve(host: str, port: int, settings: Settings, workers: int = 1) -> None:
     if workers > 1:
         # Each worker builds its own app from the environment (Settings.from_env) and joins the Redis bus; they
         # must share one secret, or a form drawn by one worker would be refused by another.
+        # The same goes for the audit key, which a random SECRET_KEY set here must not decide (audit/keys.py).
+        from deliberate.audit.keys import resolve
+
+        os.environ.setdefault("AUDIT_KEY", resolve(settings).current.decode())
         os.environ.setdefault("SECRET_KEY", settings.secret_key)
         uvicorn.run("deliberate.app:create_app", factory=True, workers=workers, **options)
     else:
@@ -355,17 +363,23 @@ def audit() -> None:
     "pinned",
     default=None,
     metavar="HASH",
-    help="A chain head published earlier (a brief's chain_head): the chain must still pass through it.",
+    help="A chain head copied from paper (a brief's chain_head): the chain must still pass through it, as it "
+    "must through the last head the app published.",
+)
+@click.option(
+    "--require-keyed",
+    is_flag=True,
+    help="Fail on any entry not keyed with HMAC: for a session held entirely after the chain was keyed.",
 )
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> None:
+def audit_verify(code: str, pinned: str | None, require_keyed: bool, lang: str, as_json: bool) -> None:
     """Check a session's chain and recompute its tallies from the stored votes; exit 1 naming any mismatch."""
     import json
 
     from tortoise import Tortoise
 
-    from deliberate.audit.verify import Report, verify
+    from deliberate.audit.verify import verify
     from deliberate.db import tortoise_config
     from deliberate.errors import DomainError
     from deliberate.i18n import gettext, language
@@ -374,7 +388,7 @@ def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> Non
     async def run() -> Report:
         await Tortoise.init(config=tortoise_config(Settings.from_env().db_url))
         try:
-            return await verify(await get_session(code), pinned=pinned)
+            return await verify(await get_session(code), pinned=pinned, require_keyed=require_keyed)
         finally:
             await Tortoise.close_connections()
 
@@ -389,6 +403,7 @@ def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> Non
         else:
             click.echo(gettext("Session {code}: {n} entries in the audit chain.", code=report.code, n=report.length))
             click.echo(gettext("Chain head: {head}", head=report.head or "-"))
+            _echo_keying(report)
             click.echo(
                 gettext(
                     "Checked {tallies} tallies and {rows} stored votes against the log.",
@@ -403,6 +418,59 @@ def audit_verify(code: str, pinned: str | None, lang: str, as_json: bool) -> Non
                 for problem in report.problems:
                     click.echo(f"- {problem.translated()}")
     sys.exit(0 if report.ok else 1)
+
+
+@audit.command("key")
+@click.option("--reveal", is_flag=True, help="Print the key itself, to move it into AUDIT_KEY or AUDIT_PREVIOUS_KEYS.")
+def audit_key(reveal: bool) -> None:
+    """Print where this instance's audit key comes from and its fingerprint (the key_id entries carry)."""
+    from deliberate.audit.keys import configure, key_id
+
+    ring = configure(Settings.from_env())
+    click.echo(f"source: {ring.source}")
+    click.echo(f"key_id: {ring.current_id}")
+    click.echo(f"previous key_ids: {', '.join(key_id(k) for k in ring.previous) or '-'}")
+    if reveal:
+        click.echo(f"key: {ring.current.decode()}")
+
+
+def _echo_keying(report: Report) -> None:
+    """Which part of the chain is keyed, and which published head pinned it: said plainly, never implied."""
+    from deliberate.audit.verify import where_label
+    from deliberate.i18n import gettext
+
+    if report.keyed_from is None and report.length:
+        click.echo(
+            gettext(
+                "No entry is keyed: all {n} were written before the chain was keyed (plain SHA-256), so only "
+                "a published head protects them.",
+                n=report.length,
+            )
+        )
+    elif report.keyed_from is not None and report.keyed_from > 1:
+        click.echo(
+            gettext(
+                "Entries 1 to {last} are unkeyed (plain SHA-256, written before the chain was keyed); entries "
+                "from {first} on are keyed (HMAC-SHA256, key {keys}).",
+                last=report.keyed_from - 1,
+                first=report.keyed_from,
+                keys=", ".join(report.key_ids),
+            )
+        )
+    elif report.keyed_from is not None:
+        click.echo(gettext("Every entry is keyed (HMAC-SHA256, key {keys}).", keys=", ".join(report.key_ids)))
+    if report.published is not None:
+        click.echo(
+            gettext(
+                "Checked against the head last published, in {where} at {at}: seq {seq}, {head}.",
+                where=where_label(report.published.place),
+                at=report.published.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                seq=report.published.seq,
+                head=report.published.hash,
+            )
+        )
+    elif report.length:
+        click.echo(gettext("No head of this session has been published yet: only --head can pin its end."))
 
 
 @main.group()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -36,6 +38,14 @@ LIMITS = (
 )
 
 
+MIN_AUDIT_KEY = 32
+
+
+def derive_audit_key(secret_key: str) -> str:
+    """The audit key a SECRET_KEY stands for (one-way: it does not give the secret back)."""
+    return hmac.new(secret_key.encode(), b"deliberate.audit.chain", hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -57,6 +67,12 @@ class Settings:
     # Joins per address: a hall of 300 behind one router joins within a minute or two and never comes near
     # 60 in 5 seconds; a script making hundreds a second is refused after the first 60.
     joins_per_address: str = "60/5seconds;1000/hour"
+    # The audit chain's HMAC key (deliberate/audit/keys.py): AUDIT_KEY, else derived from SECRET_KEY when the
+    # environment sets it; empty means the development key file. Never stored in the database.
+    audit_key: str = ""
+    audit_key_source: str = ""
+    # Keys rotated out, still used to verify the entries they keyed (AUDIT_PREVIOUS_KEYS, comma separated).
+    audit_previous_keys: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -73,6 +89,14 @@ class Settings:
         if env.get("DELIBERATE_LIMITS_NAMESPACE"):
             values["limits_namespace"] = env["DELIBERATE_LIMITS_NAMESPACE"]
         values["production"] = env.get("DELIBERATE_ENV", "") == "production"
+        if env.get("AUDIT_KEY"):
+            if len(env["AUDIT_KEY"]) < MIN_AUDIT_KEY:
+                raise SystemExit(f"AUDIT_KEY must be at least {MIN_AUDIT_KEY} characters")
+            values["audit_key"], values["audit_key_source"] = env["AUDIT_KEY"], "AUDIT_KEY"
+        elif env.get("SECRET_KEY"):
+            values["audit_key"], values["audit_key_source"] = derive_audit_key(env["SECRET_KEY"]), "SECRET_KEY"
+        if env.get("AUDIT_PREVIOUS_KEYS"):
+            values["audit_previous_keys"] = tuple(k.strip() for k in env["AUDIT_PREVIOUS_KEYS"].split(",") if k.strip())
         for name in LIMITS:  # DELIBERATE_JOINS_PER_ADDRESS=... and the like: a load test or an unusual hall
             if env.get(f"DELIBERATE_{name.upper()}"):
                 values[name] = env[f"DELIBERATE_{name.upper()}"]

@@ -185,6 +185,53 @@ async def test_whoever_made_an_assembly_owns_it_after_the_upgrade(empty_database
         await Tortoise.close_connections()
 
 
+async def test_audit_entries_written_before_the_key_keep_their_hash_and_verify_as_unkeyed(empty_database: str) -> None:
+    """0014 keys the chain: an entry already written keeps its plain SHA-256, gets an empty key_id, and
+    `audit verify` passes it, saying that no part of that chain is keyed."""
+    import datetime as dt
+
+    from deliberate.audit.chain import GENESIS, entry_hash
+    from deliberate.audit.models import AuditEntry
+    from deliberate.audit.verify import verify
+    from deliberate.sessions.models import Session
+
+    config = separate_config(empty_database)
+    await migrate_api(config=config, target="models.0012_screen_view")
+    await Tortoise.close_connections()
+    at = dt.datetime(2026, 11, 15, 9, 5, tzinfo=dt.UTC)
+    old = entry_hash(
+        GENESIS, key=None, session_id=1, seq=1, at=at, kind="phase.changed", actor="system", subject="", payload="{}"
+    )
+    await Tortoise.init(config=config)
+    try:
+        db = Tortoise.get_connection(config["apps"]["models"]["default_connection"])
+        await db.execute_script(
+            "INSERT INTO assembly (id, title, subtitle, province_code, venue, created_at) "
+            "VALUES (1, 'a', '', '83', '', '2026-11-15 09:00:00');"
+            "INSERT INTO session (id, title, code, phase, permissions, premoderation, timer_label, created_at, "
+            "phase_changed_at, assembly_id) VALUES (1, 's', 'ACDEFG', 'setup', '{}', FALSE, '', "
+            "'2026-11-15 09:00:00', '2026-11-15 09:00:00', 1);"
+        )
+        sql = (
+            "INSERT INTO audit_entry (session_id, seq, at, kind, actor, subject, payload, prev_hash, hash) "
+            "VALUES (1, 1, ?, 'phase.changed', 'system', '', '{}', ?, ?)"
+        )
+        if db.capabilities.dialect == "postgres":  # asyncpg numbers its placeholders
+            sql = sql.replace("?", "$1", 1).replace("?", "$2", 1).replace("?", "$3", 1)
+        await db.execute_query(sql, [at, GENESIS, old])
+    finally:
+        await Tortoise.close_connections()
+    await migrate(Settings(database_url=empty_database))
+    await Tortoise.init(config=config)
+    try:
+        entry = await AuditEntry.get(session_id=1, seq=1)
+        assert (entry.hash, entry.key_id) == (old, "")
+        report = await verify(await Session.get(id=1))
+        assert report.ok and report.length == 1 and report.keyed_from is None and report.head == old
+    finally:
+        await Tortoise.close_connections()
+
+
 async def test_models_and_migrations_agree(tmp_path: Path) -> None:
     """A model change without its migration fails here (run `tortoise makemigrations`)."""
     config = separate_config(f"sqlite://{tmp_path / 'detect.sqlite3'}")

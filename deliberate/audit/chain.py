@@ -1,8 +1,14 @@
-"""The hash chain, as pure functions: how an entry is written down and hashed."""
+"""The hash chain, as pure functions: how an entry is written down and hashed.
+
+An entry is hashed with HMAC-SHA256 under the audit key (`audit.keys`) and stores the key's fingerprint in
+`key_id`. Entries written before the chain was keyed have an empty `key_id` and plain SHA-256: they still
+verify, and `audit verify` says which part of a chain is keyed.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 
@@ -21,8 +27,27 @@ def timestamp(at: datetime) -> str:
 
 
 def entry_hash(
-    prev_hash: str, *, session_id: int, seq: int, at: datetime, kind: str, actor: str, subject: str, payload: str
+    prev_hash: str,
+    *,
+    key: bytes | None,
+    session_id: int,
+    seq: int,
+    at: datetime,
+    kind: str,
+    actor: str,
+    subject: str,
+    payload: str,
 ) -> str:
-    """SHA-256 over the previous hash, the entry's header and its payload text exactly as stored."""
+    """HMAC-SHA256 under `key` (plain SHA-256 for an unkeyed entry of old) over the previous hash, the
+    entry's header and its payload text exactly as stored."""
     header = canonical([session_id, seq, timestamp(at), kind, actor, subject])
-    return hashlib.sha256(f"{prev_hash}\n{header}\n{payload}".encode()).hexdigest()
+    message = f"{prev_hash}\n{header}\n{payload}".encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def head_signature(key: bytes, *, session_id: int, seq: int, hash: str, place: str, at: datetime) -> str:
+    """What makes a recorded publication of a head (`PublishedHead`) one that only the key holder wrote."""
+    message = canonical(["published-head", session_id, seq, hash, place, timestamp(at)]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

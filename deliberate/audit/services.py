@@ -7,6 +7,8 @@ receiver, in the same transaction as the row, wherever it is written. There is n
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,11 +17,15 @@ from tortoise.signals import post_save
 from deliberate import rawsql
 from deliberate.accounts.models import StaffUser
 from deliberate.actors import Actor
-from deliberate.audit.chain import GENESIS, canonical, entry_hash
-from deliberate.audit.models import AuditEntry
+from deliberate.audit.chain import GENESIS, canonical, entry_hash, head_signature
+from deliberate.audit.keys import keyring
+from deliberate.audit.models import AuditEntry, PublishedHead
 from deliberate.proposals.models import Proposal
+from deliberate.sessions.models import Session
 from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
+
+log = logging.getLogger(__name__)
 
 # The payload key that names what an entry is about, in order of preference.
 SUBJECT_KEYS = ("proposal", "comment", "amendment", "check", "clause", "item", "round")
@@ -55,12 +61,21 @@ async def append(session_id: int, kind: str, actor: str, subject: str, payload: 
         )
         seq, prev = (head[0]["seq"] + 1, head[0]["hash"]) if head else (1, GENESIS)
         at = datetime.now(UTC)
+        keys = keyring()
         digest = entry_hash(
-            prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject, payload=text
+            prev,
+            key=keys.current,
+            session_id=session_id,
+            seq=seq,
+            at=at,
+            kind=kind,
+            actor=actor,
+            subject=subject,
+            payload=text,
         )
         await rawsql.insert(
-            "INSERT INTO audit_entry (session_id, seq, at, kind, actor, subject, payload, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_entry (session_id, seq, at, kind, actor, subject, payload, prev_hash, hash, key_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             session_id,
             seq,
             at,
@@ -70,6 +85,7 @@ async def append(session_id: int, kind: str, actor: str, subject: str, payload: 
             text,
             prev,
             digest,
+            keys.current_id,
         )
 
 
@@ -117,3 +133,62 @@ async def chain_head(session_id: int) -> str | None:
     """The hash of the session's latest entry: publishing it pins everything recorded before."""
     head = await AuditEntry.filter(session_id=session_id).order_by("-seq").first()
     return head.hash if head else None
+
+
+# Where a head is published: the projector's end screen, the public follow-up page, a brief.
+PUBLISHED_IN = ("projector", "follow_up", "brief")
+# (session, place) -> the hash last recorded by this process: a page view while the head stands still
+# costs one indexed read and no write.
+_published: dict[tuple[int, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Head:
+    """A chain head as shown: which session, how long the chain, its last hash."""
+
+    code: str
+    seq: int
+    hash: str
+
+
+async def publish_head(session_id: int, where: str) -> Head | None:
+    """The session's head, about to be shown in `where`: recorded (signed) when it has moved since the last
+    one recorded there, so `audit verify` checks against it by default. Returns the head to show."""
+    assert where in PUBLISHED_IN, where
+    rows = await rawsql.rows(
+        "SELECT a.seq, a.hash, s.code FROM audit_entry a JOIN session s ON s.id = a.session_id "
+        "WHERE a.session_id = ? ORDER BY a.seq DESC LIMIT 1",
+        session_id,
+    )
+    if not rows:
+        return None
+    seq, digest = int(rows[0]["seq"]), str(rows[0]["hash"])
+    head = Head(str(rows[0]["code"]), seq, digest)
+    if _published.get((session_id, where)) == digest:
+        return head
+    last = await PublishedHead.filter(session_id=session_id, place=where).order_by("-id").first()
+    if last is None or last.hash != digest:
+        keys, at = keyring(), datetime.now(UTC)
+        signature = head_signature(keys.current, session_id=session_id, seq=seq, hash=digest, place=where, at=at)
+        await PublishedHead.create(
+            session_id=session_id,
+            seq=seq,
+            hash=digest,
+            place=where,
+            at=at,
+            key_id=keys.current_id,
+            signature=signature,
+        )
+        # A copy outside the database too: the log lines a shipper keeps survive a database rewritten later.
+        log.info("audit head published: session %s seq %s head %s in %s", session_id, seq, digest, where)
+    if len(_published) > 10_000:  # a bound, not a policy: forgetting costs one read more
+        _published.clear()
+    _published[(session_id, where)] = digest
+    return head
+
+
+async def publish_assembly_heads(assembly_id: int, where: str) -> list[Head]:
+    """The heads of every session of an assembly that has a chain, in the order the sessions were made."""
+    sessions = await Session.filter(assembly_id=assembly_id).order_by("id").only("id")
+    heads = [await publish_head(s.id, where) for s in sessions]
+    return [h for h in heads if h is not None]

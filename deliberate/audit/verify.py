@@ -1,6 +1,10 @@
 """Checking a session's chain and replaying it against the stored votes.
 
-The chain is walked link by link (sequence, previous hash, own hash). Its entries are then replayed into
+The chain is walked link by link (sequence, previous hash, own hash, recomputed with the audit key the entry
+names; entries from before the chain was keyed with plain SHA-256, and said so). By default the chain must
+still pass through the last head the app showed (projector end screen, follow-up page, brief; recorded and
+signed in `PublishedHead`), so a cut tail or a recomputed chain fails without anyone typing a head in. Its
+entries are then replayed into
 the supports, ballots and consensus answers they say exist, which are compared row by row with the tables,
 and every tally is computed twice with the app's own counting (`voting.tally`): from the log and from the
 database. Any difference is a problem named in the report.
@@ -13,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from deliberate.audit.chain import GENESIS, entry_hash
-from deliberate.audit.models import AuditEntry
+from deliberate.audit.chain import GENESIS, entry_hash, head_signature
+from deliberate.audit.keys import keyring
+from deliberate.audit.models import AuditEntry, PublishedHead
 from deliberate.i18n import N_, gettext
 from deliberate.resolutions.models import CheckAnswer
 from deliberate.sessions.models import Session
@@ -44,6 +49,11 @@ class Report:
     head: str | None = None
     tallies_checked: int = 0
     rows_checked: int = 0
+    # The seq of the first entry keyed (HMAC), None when none is; entries before it are plain SHA-256.
+    keyed_from: int | None = None
+    key_ids: list[str] = field(default_factory=list)
+    # The head the chain was checked against by default: the last one the app showed (and signed).
+    published: PublishedHead | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -61,6 +71,18 @@ class Report:
             "head": self.head,
             "tallies_checked": self.tallies_checked,
             "rows_checked": self.rows_checked,
+            "keyed_from": self.keyed_from,
+            "key_ids": self.key_ids,
+            "published": (
+                {
+                    "seq": self.published.seq,
+                    "hash": self.published.hash,
+                    "place": self.published.place,
+                    "at": self.published.at.isoformat(),
+                }
+                if self.published
+                else None
+            ),
             "problems": [{"code": p.code, "message": p.translated(), **p.params} for p in self.problems],
         }
 
@@ -102,39 +124,17 @@ class Replay:
             self.answers[(p["check"], p["voice"])] = p["answer"]
 
 
-async def verify(session: Session, *, pinned: str | None = None) -> Report:
-    """Check the chain and the stored votes. `pinned` is a head published earlier (a brief's
-    `chain_head`): the chain must still pass through it."""
+async def verify(session: Session, *, pinned: str | None = None, require_keyed: bool = False) -> Report:
+    """Check the chain and the stored votes. The chain must still pass through the last head published
+    (projector, follow-up page, brief) and, when given, through `pinned` (a head copied from paper).
+    `require_keyed` refuses entries from before the chain was keyed (for sessions held after it was)."""
     report = Report(session.code)
     hashes: set[str] = set()
     replay = Replay()
+    keys = keyring()
     prev, expected_seq = GENESIS, 1
     for e in await AuditEntry.filter(session_id=session.id).order_by("seq"):
-        if e.seq != expected_seq:
-            report.add(
-                "seq_gap",
-                N_("Entries are missing before seq {seq} (seq {expected} was expected)."),
-                seq=e.seq,
-                expected=expected_seq,
-            )
-        if e.prev_hash != prev:
-            report.add(
-                "broken_link", N_("Broken link at seq {seq}: it does not follow the entry before it."), seq=e.seq
-            )
-        recomputed = entry_hash(
-            e.prev_hash,
-            session_id=session.id,
-            seq=e.seq,
-            at=e.at,
-            kind=e.kind,
-            actor=e.actor,
-            subject=e.subject,
-            payload=e.payload,
-        )
-        if recomputed != e.hash:
-            report.add(
-                "entry_edited", N_("Entry edited at seq {seq}: its hash does not match what it says."), seq=e.seq
-            )
+        _check_link(report, e, prev, expected_seq, keys.get(e.key_id) if e.key_id else None)
         prev, expected_seq = e.hash, e.seq + 1
         hashes.add(e.hash)
         report.length += 1
@@ -143,16 +143,131 @@ async def verify(session: Session, *, pinned: str | None = None) -> Report:
         except (ValueError, KeyError, TypeError):
             report.add("entry_unreadable", N_("Entry at seq {seq} cannot be read."), seq=e.seq)
     report.head = prev if report.length else None
+    unkeyed = report.length if report.keyed_from is None else report.keyed_from - 1
+    if require_keyed and unkeyed:
+        report.add(
+            "unkeyed",
+            N_("{n} entries are not keyed (plain SHA-256): anyone with the database could have written them."),
+            n=unkeyed,
+        )
     if pinned is not None and pinned not in hashes:
         report.add(
             "head_missing",
             N_("No entry of the chain has the hash {head}: the record it vouched for has changed."),
             head=pinned,
         )
+    await _check_published(session, report)
     await _check_supports(session, replay, report)
     await _check_ballots(session, replay, report)
     await _check_answers(session, replay, report)
     return report
+
+
+def _check_link(report: Report, e: AuditEntry, prev: str, expected_seq: int, key: bytes | None) -> None:
+    if e.seq != expected_seq:
+        report.add(
+            "seq_gap",
+            N_("Entries are missing before seq {seq} (seq {expected} was expected)."),
+            seq=e.seq,
+            expected=expected_seq,
+        )
+    if e.prev_hash != prev:
+        report.add("broken_link", N_("Broken link at seq {seq}: it does not follow the entry before it."), seq=e.seq)
+    if e.key_id:
+        if report.keyed_from is None:
+            report.keyed_from = e.seq
+        if e.key_id not in report.key_ids:
+            report.key_ids.append(e.key_id)
+        if key is None:
+            report.add(
+                "key_unknown",
+                N_(
+                    "Entry at seq {seq} is keyed with key {key}, which this instance does not hold: set it in "
+                    "AUDIT_KEY or AUDIT_PREVIOUS_KEYS to check it."
+                ),
+                seq=e.seq,
+                key=e.key_id,
+            )
+            return
+    elif report.keyed_from is not None:
+        # Plain SHA-256 after a keyed entry: nothing writes that, so someone recomputed the chain from here.
+        report.add(
+            "unkeyed_after_keyed",
+            N_("Entry at seq {seq} is unkeyed after keyed entries: the chain was recomputed from there."),
+            seq=e.seq,
+        )
+    recomputed = entry_hash(
+        e.prev_hash,
+        key=key,
+        session_id=e.session_id,
+        seq=e.seq,
+        at=e.at,
+        kind=e.kind,
+        actor=e.actor,
+        subject=e.subject,
+        payload=e.payload,
+    )
+    if recomputed != e.hash:
+        report.add("entry_edited", N_("Entry edited at seq {seq}: its hash does not match what it says."), seq=e.seq)
+
+
+async def _check_published(session: Session, report: Report) -> None:
+    """The chain must still reach the last head published, at the same seq with the same hash."""
+    keys = keyring()
+    valid: list[PublishedHead] = []
+    for row in await PublishedHead.filter(session_id=session.id).order_by("seq", "id"):
+        key = keys.get(row.key_id)
+        signed = key is not None and row.signature == head_signature(
+            key, session_id=session.id, seq=row.seq, hash=row.hash, place=row.place, at=row.at
+        )
+        if signed:
+            valid.append(row)
+        else:
+            report.add(
+                "published_unsigned",
+                N_(
+                    "The record of a head published at seq {seq} is not signed with a key this instance holds: "
+                    "it was written outside the app, or its key is not set."
+                ),
+                seq=row.seq,
+            )
+    if not valid:
+        return
+    last = report.published = valid[-1]
+    stored = await AuditEntry.filter(session_id=session.id, seq=last.seq).first()
+    if stored is None:
+        report.add(
+            "published_cut",
+            N_(
+                "The chain ends before seq {seq}, the head published in {where} ({head}): its tail was cut "
+                "after it was shown."
+            ),
+            seq=last.seq,
+            where=where_label(last.place),
+            head=last.hash,
+        )
+    elif stored.hash != last.hash:
+        report.add(
+            "published_rewritten",
+            N_(
+                "The chain no longer passes through the head published in {where} at seq {seq} ({head}): it "
+                "was rewritten after it was shown."
+            ),
+            seq=last.seq,
+            where=where_label(last.place),
+            head=last.hash,
+        )
+
+
+WHERE_LABELS = {
+    "projector": N_("the projector's end screen"),
+    "follow_up": N_("the public follow-up page"),
+    "brief": N_("a brief"),
+}
+
+
+def where_label(where: str) -> str:
+    return gettext(WHERE_LABELS.get(where, where))
 
 
 async def _check_supports(session: Session, replay: Replay, report: Report) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from deliberate import geo
 from deliberate.actors import Actor
-from deliberate.audit import chain_head
+from deliberate.audit import publish_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
 from deliberate.i18n import BANGKOK, N_, gettext, language
@@ -221,13 +221,14 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     area_of = {
         pid: sorted({person[a]["subdistrict_code"] for a in authors_of[pid] if a in person} - {""}) for pid in by_id
     }
+    head = await publish_head(session.id, "brief")  # every format carries it: recorded as published
     brief: dict[str, Any] = {
         "schema": SCHEMA,
         "language": lang,
         "version": 0,
         "content_hash": "",
         "generated_at": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
-        "chain_head": await chain_head(session.id),
+        "chain_head": head.hash if head else None,
         "links": {
             "open_data": f"{base}/api/v1/sessions/{session.code}/brief.json",
             "follow_up": f"{base}/a/{assembly.id}/follow-up",

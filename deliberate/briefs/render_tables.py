@@ -578,6 +578,8 @@ def brief_xlsx(brief: Brief) -> bytes:
                 ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
     wb.properties.title = brief.get("assembly", {}).get("title", "")
     wb.properties.creator = "deliberate"
+    # The audit chain's head as the brief was built (File > Properties), for `audit verify --head`.
+    wb.properties.identifier = brief.get("chain_head") or ""
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from deliberate.audit.chain import GENESIS, canonical, entry_hash
+from deliberate.audit.keys import keyring
 from deliberate.i18n import N_
 from deliberate.sync.bundle import BundleError
 from deliberate.sync.tables import PART, STAFF, P, remap_action_data
@@ -39,19 +40,30 @@ Ref = Callable[[str, int], int | None]  # (table, bundle id) -> the id here, Non
 
 
 def check_source_chain(rows: list[dict[str, Any]], session_id: int) -> str | None:
-    """Walk the chain as exported; return its head. A missing, moved or edited link refuses the bundle."""
+    """Walk the chain as exported; return its head. A missing, moved or edited link refuses the bundle.
+
+    A keyed entry is recomputed when this side holds its key (the laptop and the centre share AUDIT_KEY, or
+    the laptop's is in AUDIT_PREVIOUS_KEYS); otherwise its links are checked and its hash taken as signed by
+    the bundle's SYNC_KEY, and the `sync.imported` entry records that (`source_hashes_checked`)."""
     prev = GENESIS
+    keys = keyring()
     for expected, row in enumerate(rows, start=1):
-        digest = entry_hash(
-            prev,
-            session_id=session_id,
-            seq=row["seq"],
-            at=_at(row),
-            kind=row["kind"],
-            actor=row["actor"],
-            subject=row["subject"],
-            payload=row["payload"],
-        )
+        kid = row.get("key_id") or ""
+        key = keys.get(kid) if kid else None
+        if kid and key is None:
+            digest = row["hash"]
+        else:
+            digest = entry_hash(
+                prev,
+                key=key,
+                session_id=session_id,
+                seq=row["seq"],
+                at=_at(row),
+                kind=row["kind"],
+                actor=row["actor"],
+                subject=row["subject"],
+                payload=row["payload"],
+            )
         if row["seq"] != expected or row["prev_hash"] != prev or digest != row["hash"]:
             raise BundleError(
                 N_(
@@ -64,10 +76,17 @@ def check_source_chain(rows: list[dict[str, Any]], session_id: int) -> str | Non
     return prev if rows else None
 
 
+def hashes_checked(rows: list[dict[str, Any]]) -> bool:
+    """Whether every exported entry's hash could be recomputed here (False: some key is the laptop's own)."""
+    keys = keyring()
+    return all(not r.get("key_id") or keys.get(r["key_id"]) is not None for r in rows)
+
+
 def rechain(rows: list[dict[str, Any]], session_id: int, ref: Ref, provenance: dict[str, Any]) -> list[dict[str, Any]]:
     """The same entries with this side's ids and hashes, then the `sync.imported` link."""
     out: list[dict[str, Any]] = []
     prev = GENESIS
+    keys = keyring()
     now = dt.datetime.now(dt.UTC)
     entries = [
         (
@@ -83,7 +102,15 @@ def rechain(rows: list[dict[str, Any]], session_id: int, ref: Ref, provenance: d
     entries.append((len(rows) + 1, now, "sync.imported", "system", "", canonical(provenance)))
     for seq, at, kind, actor, subject, payload in entries:
         digest = entry_hash(
-            prev, session_id=session_id, seq=seq, at=at, kind=kind, actor=actor, subject=subject, payload=payload
+            prev,
+            key=keys.current,
+            session_id=session_id,
+            seq=seq,
+            at=at,
+            kind=kind,
+            actor=actor,
+            subject=subject,
+            payload=payload,
         )
         out.append(
             {
@@ -96,6 +123,7 @@ def rechain(rows: list[dict[str, Any]], session_id: int, ref: Ref, provenance: d
                 "payload": payload,
                 "prev_hash": prev,
                 "hash": digest,
+                "key_id": keys.current_id,
             }
         )
         prev = digest

@@ -22,7 +22,7 @@ from deliberate.idempotency.models import IdempotencyRecord
 from deliberate.sessions.codes import new_code
 from deliberate.sessions.models import Assembly, Session
 from deliberate.sync.bundle import Bundle, BundleError, read_bundle
-from deliberate.sync.chain import check_source_chain, rechain, voice
+from deliberate.sync.chain import check_source_chain, hashes_checked, rechain, voice
 from deliberate.sync.export import ASSEMBLY_ACTOR
 from deliberate.sync.tables import BY_NAME, REFERENCED, STAFF, TABLES, Table, remap_action_data
 from deliberate.tokens import new_token, token_hash
@@ -145,6 +145,7 @@ class _Writer:
             "source_session": self.header["session_uid"],
             "source_head": head,
             "source_length": len(rows),
+            "source_hashes_checked": hashes_checked(rows),
             "exported_at": self.header.get("exported_at"),
         }
         entries = rechain(rows, self.ids["session"][source], self._known, provenance)

@@ -121,7 +121,17 @@ TABLES: tuple[Table, ...] = (
 # (invitations, password resets) belong to the instance that issued them, and so do idempotency records.
 # Grants are each instance's own: who works on what at the centre is decided there (the assembly's maker, if
 # they have an account at the centre, owns the imported assembly; `deliberate users grant` names anyone else).
-LEFT_OUT = ("StaffUser", "StaffToken", "StaffLink", "IdempotencyRecord", "AssemblyGrant", "ProvinceGrant")
+# PublishedHead is per instance: its heads are the laptop chain's, signed with the laptop's audit key; the
+# import re-chains, and its `sync.imported` entry names the laptop head instead.
+LEFT_OUT = (
+    "StaffUser",
+    "StaffToken",
+    "StaffLink",
+    "IdempotencyRecord",
+    "AssemblyGrant",
+    "ProvinceGrant",
+    "PublishedHead",
+)
 BY_NAME = {t.name: t for t in TABLES}
 # Tables other rows point at: an import needs each new id, so these are written row by row.
 REFERENCED = {target for t in TABLES for target in t.refs.values()}

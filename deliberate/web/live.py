@@ -163,6 +163,8 @@ def presenter_changes(session: Session, dirty: Dirty, audience: str) -> dict[str
         return {"screen_now": new_view, "screen_views": VIEWS}
     if audience != "projector":
         return {}
+    # Closing the session draws the end screen: the view again, now with the audit chain's head under it.
+    new_view = new_view or "phase.changed" in dirty.names
     bars = session.screen_view == "results" and any(n.startswith(RESULTS_EVENTS) for n in dirty.names)
     return {"screen_refresh": new_view, "results_refresh": bars and not new_view}
 

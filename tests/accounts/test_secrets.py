@@ -11,7 +11,7 @@ from deliberate.settings import Settings
 from tests.conftest import ROOT, child_env, deliberate_command
 
 # What a committed secret looks like: a private key, a cloud access key, a SECRET_KEY given a literal value.
-LEAKS = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}|(SECRET|SYNC)_KEY\s*=\s*['\"]?[A-Za-z0-9_\-]{16,}")
+LEAKS = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}|(SECRET|SYNC|AUDIT)_KEY\s*=\s*['\"]?[A-Za-z0-9_\-]{16,}")
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:

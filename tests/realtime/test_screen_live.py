@@ -74,3 +74,19 @@ async def test_hiding_the_spotlit_proposal_redraws_the_spotlight_view(remote: Re
         gone, _ = await wait_for(screen, lambda m: refresh_of(m) is not None)
         page = BeautifulSoup((await remote.http.get(refresh_of(gone)["get"])).text, "html.parser")  # type: ignore[index]
         assert "ข้อความที่ต้องซ่อน" not in page.get_text() and page.select_one(".stage-empty") is not None
+
+
+async def test_closing_the_session_brings_the_end_screen_with_the_audit_chains_head(remote: Remote) -> None:
+    code, theme = await remote.session("ideas")
+    pid = await remote.propose(code, await remote.join(code, "ผู้เสนอ"), theme, "ลานกีฬาชุมชน")
+    await remote.phase(code, "voting")
+    await remote.support(pid, await remote.join(code, "ผู้สนับสนุน"))
+    async with remote.ws(code, "?view=projector") as screen:
+        await remote.phase(code, "closed")
+        shown, _ = await wait_for(screen, lambda m: refresh_of(m) is not None)
+        stage = BeautifulSoup((await remote.http.get(refresh_of(shown)["get"])).text, "html.parser")  # type: ignore[index]
+    head = stage.select_one("#chain-head .hash")
+    assert head is not None and len(head.get_text()) == 64
+    # The head shown is the one the brief carries, and the one the chain ends with.
+    brief = (await remote.http.get(f"/api/v1/sessions/{code}/brief.json", headers=remote.staff)).json()
+    assert brief["chain_head"] == head.get_text()

@@ -21,6 +21,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from deliberate.accounts.models import StaffUser
 from deliberate.accounts.services import create_staff_user
 from deliberate.app import create_app
+from deliberate.audit import keys as audit_keys
 from deliberate.audit.models import AuditEntry
 from deliberate.audit.services import chain_head
 from deliberate.audit.verify import verify
@@ -45,10 +46,11 @@ from tests.conftest import (
 )
 
 KEY = "a shared key for the hall and the centre"
-# Rows the sync does not carry, by design: logins, and the idempotency records of each side's own requests.
-# The audit chain is carried, plus one `sync.imported` link per imported session.
-# Grants are each instance's own: at the centre only the assembly's maker owns what was imported.
-NOT_CARRIED = {"StaffToken", "IdempotencyRecord", "AssemblyGrant"}
+# Rows the sync does not carry, by design: logins, the idempotency records of each side's own requests, and
+# the heads each side published (signed with its own audit key). The audit chain is carried, plus one
+# `sync.imported` link per imported session. Grants are each instance's own: at the centre only the
+# assembly's maker owns what was imported.
+NOT_CARRIED = {"StaffToken", "IdempotencyRecord", "PublishedHead", "AssemblyGrant"}
 
 
 # -- two databases and the CLI between them ----------------------------------------------------------------
@@ -106,12 +108,12 @@ def import_file(database_url: str, path: Path, key: str | None = KEY) -> subproc
 
 
 @asynccontextmanager
-async def opened(database_url: str) -> AsyncIterator[Api]:
-    """The real app on one of the two databases."""
+async def opened(database_url: str, audit_key: str = "") -> AsyncIterator[Api]:
+    """The real app on one of the two databases (keying its audit chain with `audit_key` when given)."""
     # Tortoise caches each table's INSERT by connection name, not by dialect: moving this process from
     # SQLite to PostgreSQL would reuse SQLite's `?` placeholders.
     EXECUTOR_CACHE.clear()
-    app = create_app(Settings(database_url=database_url, live_tick_s=0.05))
+    app = create_app(Settings(database_url=database_url, live_tick_s=0.05, audit_key=audit_key))
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
             yield Api(c)
@@ -424,6 +426,8 @@ async def what_the_api_says(api: Api, code: str, staff: dict[str, str]) -> dict[
         "screening": await ok(await c.get(f"/api/v1/sessions/{code}/screening", headers=staff)),
         "follow_up": await ok(await c.get(f"/api/v1/assemblies/{session.assembly_id}/follow-up")),  # type: ignore[attr-defined]
     }
+    # The chain is keyed again on import, with a `sync.imported` link at its end: its heads differ by design.
+    del answer["follow_up"]["chain_heads"]
     for n, rnd in enumerate(await VoteRound.filter(session_id=session.id).order_by("id")):
         for by in ("", "sector"):
             answer[f"round {n} {by}"] = await ok(
@@ -626,6 +630,37 @@ async def test_a_broken_laptop_chain_is_refused_not_laundered(laptop: str, centr
     )
     async with opened(central) as api:
         assert await row_counts() == before
+
+
+async def test_a_laptop_keyed_with_its_own_audit_key_is_linked_through_and_said_so(
+    laptop: str, central: str, tmp_path: Path
+) -> None:
+    """The centre does not hold the laptop's audit key: it checks the links and seqs, imports on the strength
+    of the bundle's SYNC_KEY, says so in `sync.imported`, and keys the chain again with its own key. A link
+    edited on the laptop is still refused."""
+    laptop_key = "the-laptop-in-the-hall-" + "k" * 20
+    async with opened(laptop, audit_key=laptop_key) as api:
+        code, *_ = await a_small_session(api)
+        laptop_head = await chain_head((await Session.get(code=code)).id)
+    bundle = export(laptop, code)
+    done = cli(central, "import", "-", data=bundle)
+    assert done.returncode == 0, done.stderr.decode()
+    imported = done.stdout.decode().strip()
+    async with opened(central):
+        session = await Session.get(code=imported)
+        last = await AuditEntry.filter(session_id=session.id).order_by("-seq").first()
+        assert last is not None and last.kind == "sync.imported"
+        provenance = json.loads(last.payload)
+        assert provenance["source_head"] == laptop_head and provenance["source_hashes_checked"] is False
+        assert (await verify(session)).ok
+    async with opened(laptop, audit_key=laptop_key) as api:
+        code, *_ = await a_small_session(api)
+        entry = await AuditEntry.filter(session__code=code, kind="support.added").first()
+        assert entry is not None
+        await AuditEntry.filter(id=entry.id).update(prev_hash="0" * 64)
+    audit_keys.configure(Settings())  # this process keys with the suite's key again
+    refused = cli(central, "import", "-", data=export(laptop, code))
+    assert refused.returncode == 1 and str(entry.seq) in refused.stderr.decode()
 
 
 async def test_every_table_of_a_session_is_carried(app: Any) -> None:

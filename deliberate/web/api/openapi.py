@@ -417,7 +417,11 @@ def document() -> dict[str, object]:
             "parameters": [
                 {"name": "assembly_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
             ],
-            "get": _op("What became of an assembly's adopted and forwarded proposals (public, no names)", auth=False),
+            "get": _op(
+                "What became of an assembly's adopted and forwarded proposals (public, no names), and each "
+                "session's audit chain head (`chain_heads`), published by being shown",
+                auth=False,
+            ),
         },
         "/api/v1/assemblies/{assembly_id}/check-in": {
             "parameters": [

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.actors import Actor
+from deliberate.audit import publish_assembly_heads
 from deliberate.briefs import services as briefs
 from deliberate.outcomes import services as outcomes
 from deliberate.outcomes.models import ActionItem, Commitment, ProgressUpdate, ProposalAnswer
@@ -159,6 +160,11 @@ async def follow_up(request: Request) -> Response:
                     "action_items": [item_json(i, list(i.updates)) for i in c.items],
                 }
                 for c in await outcomes.clause_follow_up(assembly)
+            ],
+            # As on the page: each session's audit chain head, published by being shown.
+            "chain_heads": [
+                {"session": h.code, "seq": h.seq, "hash": h.hash}
+                for h in await publish_assembly_heads(assembly.id, "follow_up")
             ],
         }
     )

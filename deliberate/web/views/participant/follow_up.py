@@ -7,6 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.audit import publish_assembly_heads
 from deliberate.errors import DomainError
 from deliberate.outcomes import services as outcomes
 from deliberate.outcomes.models import ANSWER_LABELS, ROLES, STATUS_LABELS
@@ -31,6 +32,8 @@ async def follow_up_page(request: Request) -> Response:
             "answer_labels": ANSWER_LABELS,
             "statuses": STATUS_LABELS,
             "roles": ROLES,
+            # Shown, so published: `audit verify` checks each session's chain against it by default.
+            "heads": await publish_assembly_heads(assembly.id, "follow_up"),
         },
         actor=await page_actor(request),
     )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.actors import Actor
+from deliberate.audit import publish_head
 from deliberate.comments.models import Comment
 from deliberate.outcomes.services import recent_pledges
 from deliberate.proposals.models import Proposal
@@ -72,6 +73,9 @@ async def _view_context(request: Request, session: Session, view: str, by: str |
         "by": by,
         "grouping_labels": GROUPING_LABELS,
     }
+    if session.phase == "closed":
+        # The end screen shows the audit chain's head, and so publishes it: `audit verify` checks against it.
+        ctx["chain_head"] = await publish_head(session.id, "projector")
     if view == "board":
         from deliberate.web.live import leaders
 
