@@ -19,7 +19,6 @@ Where this knowingly differs from Pol.is:
 - `divisiveness` is our own measure (see stats.divisiveness); `extremity` is Pol.is' comment extremity.
 """
 
-from deliberate.opinion.clusters import KSmoother
 from deliberate.opinion.compute import (
     BaseCluster,
     ClusterState,
@@ -46,7 +45,6 @@ __all__ = [
     "Group",
     "GroupStatistics",
     "GroupTally",
-    "KSmoother",
     "MapState",
     "OpinionMap",
     "PolisExport",

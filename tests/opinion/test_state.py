@@ -1,4 +1,5 @@
-"""Warm-started ticks: state survives JSON, ids stay stable, the in-conversation set never shrinks."""
+"""Ticks: state survives JSON, group names stay stable, the in-conversation set never shrinks, and a live map
+ends where a one-shot computation on the same votes does."""
 
 from __future__ import annotations
 
@@ -19,12 +20,11 @@ def test_state_survives_json(biodiversity: Conversation) -> None:
     assert roundtrip(state) == state
 
 
-def test_same_votes_give_the_same_map_and_count_towards_the_smoother(biodiversity: Conversation) -> None:
+def test_same_votes_give_the_same_map(biodiversity: Conversation) -> None:
     first = biodiversity.result
     second = compute(biodiversity.matrix, roundtrip(first.state))
     assert [(g.id, g.members) for g in second.groups] == [(g.id, g.members) for g in first.groups]
     assert [c.id for c in second.base_clusters] == [c.id for c in first.base_clusters]
-    assert second.state.smoother.count == 2
     # Orientation is kept from the previous components.
     np.testing.assert_allclose(second.positions, first.positions)
 
@@ -42,9 +42,6 @@ def test_replay_in_ticks(vtaiwan: Conversation) -> None:
         result = compute(m, roundtrip(state) if state else None)
         assert in_conv <= set(result.participant_ids)
         in_conv = set(result.participant_ids)
-        if state is not None:
-            kept = {c.id for c in state.base_clusters} & {c.id for c in result.base_clusters}
-            assert len(kept) >= 50
         state = result.state
         assert 2 <= len(result.groups) <= 5
     assert in_conv == set(vtaiwan.result.participant_ids)
