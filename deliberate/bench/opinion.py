@@ -9,9 +9,9 @@ Parity prints one JSON line per conversation (ARI against Pol.is' group-id over 
 min, 10th percentile, max; our group counts and Pol.is'), then a summary line with the median of the medians.
 A folder it cannot read ends with a one-line error and exit status 2.
 
-Otherwise it prints one JSON line: load seconds (reading the files or generating the votes, and building the matrix), cold
-compute p50/max over --repeat runs, one warm-started tick, the matrix shape, in-conversation count, groups, and the
-process' peak resident memory. On a Pol.is export with group ids it also reports the adjusted Rand index against
+Otherwise it prints one JSON line: load seconds (reading the files or generating the votes, and building the
+matrix), cold compute p50/max over --repeat runs, one warm-started tick, the matrix shape, in-conversation
+count, groups, and the process' peak resident memory. On a Pol.is export with group ids it also reports the adjusted Rand index against
 Pol.is' own groups.
 """
 

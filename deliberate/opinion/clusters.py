@@ -151,8 +151,6 @@ def _canonical(labels: np.ndarray) -> tuple[int, ...]:
     return tuple(int(x) for x in rank[inverse.ravel()])
 
 
-
-
 def _within_ss(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> float:
     centres, _ = _weighted_means(points, weights, labels, k)
     return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())

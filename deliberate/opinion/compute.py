@@ -7,11 +7,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-
-from deliberate.opinion import stats
 import scipy.optimize
 
-from deliberate.opinion.clusters import Clustering, base_clusters, choose_groups
+from deliberate.opinion import stats
+from deliberate.opinion.clusters import base_clusters, choose_groups
 from deliberate.opinion.matrix import Ratings, VoteMatrix, in_conversation, ratings
 from deliberate.opinion.pca import principal_components, project, statement_positions
 
@@ -246,8 +245,8 @@ def _group_ids(members: Sequence[Sequence[int]], centres: np.ndarray, previous: 
         before = {pid for c in previous for pid in c.members}
         overlap = np.array([[len(set(m) & set(c.members)) for c in previous] for m in members], dtype=float)
         rows, cols = scipy.optimize.linear_sum_assignment(overlap, maximize=True)
-        for r, c in zip(rows, cols, strict=True):
-            placed = sum(1 for pid in members[r] if pid in before)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            placed = sum(pid in before for pid in members[r])
             if overlap[r, c] > 0 and 2 * overlap[r, c] > placed:
                 ids[r] = previous[c].id
     taken = {i for i in ids if i is not None}

@@ -20,7 +20,6 @@ from deliberate.opinion.parity import Parity, parity
 from deliberate.opinion.polis_files import read_participant_votes
 from tests.opinion.conftest import POLIS_DATA, Conversation
 
-
 # Fewer orders than `deliberate bench opinion --parity` (20) to keep the suite quick; the procedure does not
 # depend on row order, so every order gives the same groups and a handful shows it.
 ORDERS = 4
