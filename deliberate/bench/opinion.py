@@ -11,8 +11,8 @@ A folder it cannot read ends with a one-line error and exit status 2.
 
 Otherwise it prints one JSON line: load seconds (reading the files or generating the votes, and building the
 matrix), cold compute p50/max over --repeat runs, one warm-started tick, the matrix shape, in-conversation
-count, groups, and the process' peak resident memory. On a Pol.is export with group ids it also reports the adjusted Rand index against
-Pol.is' own groups.
+count, groups, and the process' peak resident memory. On a Pol.is export with group ids it also reports the
+adjusted Rand index against Pol.is' own groups.
 """
 
 from __future__ import annotations
