@@ -18,7 +18,7 @@ from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Session, Theme
 from deliberate.sessions.services import require_phase
 from deliberate.staffrecord.models import StaffAction
-from deliberate.statements import opinion
+from deliberate.statements import opinion, routing
 from deliberate.text import clean_text
 from deliberate.voting.models import Ballot
 from deliberate.voting.services import STATEMENT, statement_round
@@ -61,8 +61,8 @@ async def write_statement(actor: Actor, session: Session, *, text: object) -> Pr
 
 
 async def next_statement(actor: Actor, session: Session) -> Proposal | None:
-    """The next statement this participant has not marked, in the order that helps the map most: the
-    opinion map's priorities when it has been computed, else the statements with the fewest marks."""
+    """The next statement this participant has not marked: drawn in proportion to the opinion map's
+    priorities when it has been computed (see routing.py), else the one with the fewest marks."""
     me = require_participant(actor, session)
     vote_round = await statement_round(session)
     done = set(await int_column(Ballot.filter(round_id=vote_round.id, participant_id=me.id), "proposal_id"))
@@ -78,7 +78,7 @@ async def next_statement(actor: Actor, session: Session) -> Proposal | None:
         return None
     priorities = opinion.priorities(session.id)
     if priorities:
-        best = max(open_ids, key=lambda i: (priorities.get(i, 0.0), -i))
+        best = routing.draw(open_ids, priorities, key=f"{session.id}:{me.id}:{len(done)}")
     else:
         rows = (
             await Ballot.filter(round_id=vote_round.id, proposal_id__in=open_ids)
