@@ -7,7 +7,8 @@ from tortoise import fields
 
 # The opinion map's state per session, kept in the database so a restart or a second process continues the
 # same map, and the lease that lets one process at a time compute it. Existing sessions start without one: their
-# next tick computes the map from their votes and stores it.
+# next tick computes the map from their votes and stores it. Participants can be left out of the map by a
+# facilitator (when and why); everyone existing is on it.
 
 
 class Migration(migrations.Migration):
@@ -16,6 +17,16 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.AddField(
+            model_name="Participant",
+            name="left_out_of_map_at",
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name="Participant",
+            name="left_out_of_map_reason",
+            field=fields.CharField(max_length=300, default="", db_default=""),
+        ),
         ops.CreateModel(
             name='OpinionMapState',
             fields=[

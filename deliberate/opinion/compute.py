@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -258,9 +258,42 @@ def _group_ids(members: Sequence[Sequence[int]], centres: np.ndarray, previous: 
     return [int(i) for i in ids if i is not None]
 
 
-def compute(m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 0) -> OpinionMap:
+def _without(m: VoteMatrix, left_out: Collection[int]) -> VoteMatrix:
+    keep = [i for i, pid in enumerate(m.participant_ids) if pid not in left_out]
+    return VoteMatrix(
+        [m.participant_ids[i] for i in keep], list(m.statement_ids), m.values[keep], m.moderated_out, m.is_meta
+    )
+
+
+def _everyone(m: VoteMatrix) -> tuple[stats.Consensus, list[int]]:
+    """Consensus and uncertain statements over every voter's votes."""
+    r = ratings(m)
+    everyone = np.arange(m.values.shape[0])
+    raw_all = stats.group_counts(r.agree, r.disagree, r.voted, [everyone])
+    z_all = stats.zeroed(raw_all, r.excluded, np.array([everyone.size]))
+    sids = list(m.statement_ids)
+    return stats.consensus(z_all, r.excluded, sids), stats.uncertain(raw_all, r.excluded, sids)
+
+
+def compute(
+    m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 0, left_out: Collection[int] = ()
+) -> OpinionMap:
     """Run one tick. `previous` keeps orientation, the in-conversation set and group names; it never changes
-    which groups are found. `rng_seed` only seeds the iterative solver of very large matrices."""
+    which groups are found. `rng_seed` only seeds the iterative solver of very large matrices.
+
+    Participants in `left_out` (a facilitator left them out of the map) take no part in the map: not in the
+    components, positions or groups. Their votes still count in the consensus and uncertainty over everyone."""
+    everyone = m
+    left = set(left_out) & set(m.participant_ids)
+    if left:
+        m = _without(m, left)
+    result = _map(m, previous, rng_seed)
+    if left and everyone.values.size:
+        result.consensus, result.uncertain = _everyone(everyone)
+    return result
+
+
+def _map(m: VoteMatrix, previous: MapState | None, rng_seed: int) -> OpinionMap:
     n_rows, n_cols = m.values.shape
     if n_rows == 0 or n_cols == 0:
         return _empty_map(m, previous)

@@ -49,7 +49,14 @@ T = TypeVar("T")
 MIN_INTERVAL_S = 2.0
 LEASE_S = 120.0  # a tick that takes longer (or a process that died mid-tick) lets another process take over
 OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
-TRIGGERS = ("vote.cast", "proposal.published", "proposal.hidden", "proposal.merged", "proposal.restored")
+TRIGGERS = (
+    "vote.cast",
+    "proposal.published",
+    "proposal.hidden",
+    "proposal.merged",
+    "proposal.restored",
+    "map.membership_changed",
+)
 
 
 @dataclass
@@ -72,7 +79,7 @@ def priorities(session_id: int) -> dict[int, float]:
     return entry.map.priorities if entry else {}
 
 
-async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], set[int]]:
+async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], set[int], set[int]]:
     rounds = await VoteRound.filter(session_id=session_id, method="agree").values_list("id", flat=True)
     rows: Sequence[Sequence[Any]] = []
     if rounds:
@@ -91,7 +98,8 @@ async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], s
         "id",
     )
     meta = await int_column(Proposal.filter(session_id=session_id, kind="statement", meta=True), "id")
-    return rows, set(out_ids), set(meta)
+    left_out = await int_column(Participant.filter(session_id=session_id, left_out_of_map_at__isnull=False), "id")
+    return rows, set(out_ids), set(meta), set(left_out)
 
 
 def _seconds(value: Any) -> float:
@@ -108,16 +116,21 @@ def _matrix(rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[in
 
 
 def _math(
-    rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[int], previous: MapState | None
+    rows: Sequence[Sequence[Any]],
+    moderated_out: set[int],
+    meta: set[int],
+    left_out: set[int],
+    previous: MapState | None,
 ) -> tuple[OpinionMap, float]:
     started = time.perf_counter()
-    return compute(_matrix(rows, moderated_out, meta), previous), time.perf_counter() - started
+    result = compute(_matrix(rows, moderated_out, meta), previous, left_out=left_out)
+    return result, time.perf_counter() - started
 
 
 async def _tick(session_id: int, previous: MapState | None, *, in_thread: bool) -> tuple[OpinionMap, float, int]:
     """Read the marks and compute: (map, seconds spent on the matrix and the math, marks read)."""
-    rows, moderated_out, meta = await _events(session_id)
-    args = (rows, moderated_out, meta, previous)
+    rows, moderated_out, meta, left_out = await _events(session_id)
+    args = (rows, moderated_out, meta, left_out, previous)
     result, seconds = await asyncio.to_thread(_math, *args) if in_thread else _math(*args)
     return result, seconds, len(rows)
 

@@ -1,4 +1,4 @@
-"""Writing statements and choosing which one a participant sees next.
+"""Writing statements, choosing which one a participant sees next, and who is on the opinion map.
 
 A statement is a Proposal of kind "statement": it shares moderation (queue, hide with a reason, restore)
 and the live channel with proposals. Marks on statements live in the session's agree round.
@@ -6,24 +6,27 @@ and the live channel with proposals. Marks on statements live in the session's a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from deliberate import events
-from deliberate.actors import Actor, require_participant
+from deliberate import audit, events
+from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.db import int_column
-from deliberate.errors import Conflict, ValidationError
+from deliberate.errors import Conflict, NotFound, ValidationError
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
-from deliberate.sessions.models import Session, Theme
+from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.services import require_phase
 from deliberate.staffrecord.models import StaffAction
 from deliberate.statements import opinion, routing
-from deliberate.text import clean_text
+from deliberate.text import as_int, clean_text
 from deliberate.voting.models import Ballot
 from deliberate.voting.services import STATEMENT, statement_round
 
 STATEMENT_MAX = 140
+REASON_MAX = 300
 
 
 async def write_statement(actor: Actor, session: Session, *, text: object) -> Proposal:
@@ -89,3 +92,38 @@ async def next_statement(actor: Actor, session: Session) -> Proposal | None:
         marks = dict(rows)
         best = min(open_ids, key=lambda i: (marks.get(i, 0), i))
     return await Proposal.get(id=best)
+
+
+async def place_on_map(
+    actor: Actor, session: Session, participant_id: object, *, on_map: object, reason: object
+) -> Participant:
+    """A facilitator leaves a participant out of the opinion map (a bot, a troll), with a reason, or puts them
+    back. Their marks still count in every tally; only the map's positions and groups leave them out. Both acts
+    go to the staff record and the audit log."""
+    staff = require_facilitator(actor)
+    if not isinstance(on_map, bool):
+        raise ValidationError(N_("Please choose one of the options."), field="on_map")
+    why = clean_text(reason, field="reason", max_length=REASON_MAX, min_length=0 if on_map else 2, required=not on_map)
+    pid = as_int(participant_id, field="participant_id")
+    async with in_transaction():
+        person = await Participant.filter(id=pid, session_id=session.id).select_for_update().first()
+        if person is None:
+            raise NotFound(N_("No such participant in this session."))
+        if (person.left_out_of_map_at is None) == on_map:
+            raise Conflict(
+                N_("This participant is already on the map.")
+                if on_map
+                else N_("This participant is already left out of the map.")
+            )
+        person.left_out_of_map_at = None if on_map else dt.datetime.now(dt.UTC)
+        person.left_out_of_map_reason = "" if on_map else why
+        await person.save(update_fields=["left_out_of_map_at", "left_out_of_map_reason"])
+        action = "map_returned" if on_map else "map_left_out"
+        await StaffAction.create(
+            session_id=session.id, action=action, reason=why, actor=staff, data={"participant": pid}
+        )
+        await audit.record(
+            session.id, f"map.{'returned' if on_map else 'left_out'}", staff, participant=pid, reason=why
+        )
+    await events.publish(events.Event("map.membership_changed", session.id))
+    return person

@@ -339,6 +339,12 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
             name="api_comment_moderation",
         ),
+        Route(
+            "/api/v1/sessions/{code}/participants/{participant_id}/map",
+            v1.write(v1.map_placement),
+            methods=["POST"],
+            name="api_map_placement",
+        ),
         # live
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),
         Route("/s/{code}/live", live.live_poll, name="live_poll"),

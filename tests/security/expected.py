@@ -171,6 +171,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("api_support", "POST"): row(401, 201, 403, 403, 403, 403),
     ("api_moderation", "POST"): row(401, 403, 403, 422, 403, 422),
     ("api_comment_moderation", "POST"): row(401, 403, 403, 422, 403, 422),
+    ("api_map_placement", "POST"): row(401, 403, 403, 422, 403, 422),
     ("ws_session", "WS participant"): row("accept", "accept", "accept", "accept", "accept", "accept"),
     ("ws_session", "WS projector"): row("accept", "accept", "accept", "accept", "accept", "accept"),
     ("ws_session", "WS console"): row(4403, 4403, 4403, "accept", 4403, "accept"),

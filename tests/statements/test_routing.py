@@ -34,22 +34,8 @@ async def test_phones_spread_over_statements_and_never_get_one_answered_twice(
         r = await client.post(f"/api/v1/sessions/{code}/statements", headers=facilitator, json={"text": text})
         assert r.status_code == 201, r.text
     phones = [await api.join(code, f"คนที่ {i}") for i in range(12)]
-    first = phones[0]
-    r = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=first)
-    one = r.json()["statement"]["id"]
-    assert (
-        await client.post(f"/api/v1/proposals/{one}/votes", headers=first, json={"method": "agree", "value": 1})
-    ).status_code == 201
-    await opinion.recompute(await Session.get(code=code))  # the map's priorities, from this tick's tallies
-    served = []
-    for phone in phones[1:]:
-        r = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=phone)
-        served.append(r.json()["statement"]["id"])
-        again = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=phone)
-        assert again.json()["statement"]["id"] == served[-1]  # a redraw shows the same card
-    assert len(set(served)) >= 3  # not every phone gets the top statement
-    # One phone answers everything: each statement comes once, then nothing is left.
-    seen = {one}
+    # One phone answers everything the same way, one by one: each statement comes once, then nothing is left.
+    first, seen = phones[0], set()
     while True:
         r = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=first)
         statement = r.json()["statement"]
@@ -57,8 +43,17 @@ async def test_phones_spread_over_statements_and_never_get_one_answered_twice(
             break
         assert statement["id"] not in seen
         seen.add(statement["id"])
-        mark = {"method": "agree", "value": -1}
+        mark = {"method": "agree", "value": 1}
         assert (
             await client.post(f"/api/v1/proposals/{statement['id']}/votes", headers=first, json=mark)
         ).status_code == 201
+        await opinion.recompute(await Session.get(code=code))  # a tick after each mark: priorities move
+    # Every statement now has the same tallies, so the same priority: the other phones spread over them.
+    served = []
+    for phone in phones[1:]:
+        r = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=phone)
+        served.append(r.json()["statement"]["id"])
+        again = await client.get(f"/api/v1/sessions/{code}/statements/next", headers=phone)
+        assert again.json()["statement"]["id"] == served[-1]  # a redraw shows the same card
+    assert len(set(served)) >= 3  # not every phone gets the same statement
     assert len(seen) == len(texts)
