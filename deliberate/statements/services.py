@@ -11,7 +11,7 @@ import datetime as dt
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from deliberate import audit, events
+from deliberate import events
 from deliberate.actors import Actor, require_facilitator, require_participant
 from deliberate.db import int_column
 from deliberate.errors import Conflict, NotFound, ValidationError
@@ -94,12 +94,22 @@ async def next_statement(actor: Actor, session: Session) -> Proposal | None:
     return await Proposal.get(id=best)
 
 
+async def left_out_of_map(actor: Actor, session: Session) -> list[Participant]:
+    """The participants a facilitator left out of the session's opinion map, most recent first."""
+    require_facilitator(actor)
+    return (
+        await Participant.filter(session_id=session.id, left_out_of_map_at__isnull=False)
+        .order_by("-left_out_of_map_at")
+        .all()
+    )
+
+
 async def place_on_map(
     actor: Actor, session: Session, participant_id: object, *, on_map: object, reason: object
 ) -> Participant:
     """A facilitator leaves a participant out of the opinion map (a bot, a troll), with a reason, or puts them
     back. Their marks still count in every tally; only the map's positions and groups leave them out. Both acts
-    go to the staff record and the audit log."""
+    go to the staff record, and through it to the audit log."""
     staff = require_facilitator(actor)
     if not isinstance(on_map, bool):
         raise ValidationError(N_("Please choose one of the options."), field="on_map")
@@ -119,11 +129,10 @@ async def place_on_map(
         person.left_out_of_map_reason = "" if on_map else why
         await person.save(update_fields=["left_out_of_map_at", "left_out_of_map_reason"])
         action = "map_returned" if on_map else "map_left_out"
+        # The staff record's save chains the act into the audit log (staff.map_left_out / staff.map_returned),
+        # with the participant's id and without the free-text reason.
         await StaffAction.create(
             session_id=session.id, action=action, reason=why, actor=staff, data={"participant": pid}
-        )
-        await audit.record(
-            session.id, f"map.{'returned' if on_map else 'left_out'}", staff, participant=pid, reason=why
         )
     await events.publish(events.Event("map.membership_changed", session.id))
     return person

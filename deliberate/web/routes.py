@@ -134,6 +134,7 @@ def routes() -> list[BaseRoute]:
         Route("/staff/s/{code}/screen", console.screen, methods=["POST"], name="console_screen"),
         Route("/staff/s/{code}/moderate", console.moderate, methods=["POST"], name="console_moderate"),
         Route("/staff/s/{code}/hide-comment", console.hide_comment, methods=["POST"], name="console_hide_comment"),
+        Route("/staff/s/{code}/map-placement", console.map_placement, methods=["POST"], name="console_map_placement"),
         Route(
             "/staff/s/{code}/restore-comment", console.restore_comment, methods=["POST"], name="console_restore_comment"
         ),

@@ -98,6 +98,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("console_moderate", "POST"): row("login", "login", "login", 422, 403, 422),
     # Hiding and restoring a comment of the session (named in the form); restoring one that is shown is 409.
     ("console_hide_comment", "POST"): row("login", "login", "login", 303, 403, 303),
+    ("console_map_placement", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_restore_comment", "POST"): row("login", "login", "login", 409, 403, 409),
     ("console_assisted_proposal", "POST"): row("login", "login", "login", 422, 403, 422),
     ("console_assisted_support", "POST"): row("login", "login", "login", 422, 403, 422),
