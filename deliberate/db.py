@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "deliberate.briefs.models",
     "deliberate.resolutions.models",
     "deliberate.audit.models",
+    "deliberate.statements.models",
 ]
 
 

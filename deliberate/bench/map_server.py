@@ -41,11 +41,11 @@ class BenchControl:
         # The worker calls `opinion.recompute` by its module name, so this wrapper sees every tick.
         original = opinion.recompute
 
-        async def recompute(session: Any) -> opinion.Entry:
+        async def recompute(session: Any, *, store: bool = True) -> opinion.Entry:
             started = time.time()
             self.running += 1
             try:
-                entry = await original(session)
+                entry = await original(session, store=store)
             finally:
                 self.running -= 1
             self.recomputes.append((started, time.time() - started, entry.seconds))

@@ -3,11 +3,16 @@
     python -m deliberate.bench.opinion                       # tests/data/polis/vtaiwan.uberx
     python -m deliberate.bench.opinion --dataset DIR --repeat 5
     python -m deliberate.bench.opinion --synthetic 10000x1000
+    python -m deliberate.bench.opinion --parity [DIR ...] --orders 20   # default: the six in tests/data/polis
 
-Prints one JSON line: load seconds (reading the files or generating the votes, and building the matrix), cold
-compute p50/max over --repeat runs, one warm-started tick, the matrix shape, in-conversation count, groups, and the
-process' peak resident memory. On a Pol.is export with group ids it also reports the adjusted Rand index against
-Pol.is' own groups.
+Parity prints one JSON line per conversation (ARI against Pol.is' group-id over --orders row orders: median,
+min, 10th percentile, max; our group counts and Pol.is'), then a summary line with the median of the medians.
+A folder it cannot read ends with a one-line error and exit status 2.
+
+Otherwise it prints one JSON line: load seconds (reading the files or generating the votes, and building the
+matrix), cold compute p50/max over --repeat runs, one warm-started tick, the matrix shape, in-conversation
+count, groups, and the process' peak resident memory. On a Pol.is export with group ids it also reports the
+adjusted Rand index against Pol.is' own groups.
 """
 
 from __future__ import annotations
@@ -24,10 +29,20 @@ from typing import Any
 import numpy as np
 import psutil
 
-from deliberate.opinion import VoteMatrix, compute, read_polis_export
+from deliberate.opinion import PolisFormatError, VoteMatrix, compute, read_polis_export
+from deliberate.opinion.parity import parity
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATASET = REPO_ROOT / "tests" / "data" / "polis" / "vtaiwan.uberx"
+POLIS_DATA = REPO_ROOT / "tests" / "data" / "polis"
+DEFAULT_DATASET = POLIS_DATA / "vtaiwan.uberx"
+PARITY_SETS = (
+    "bg2050-volunteers",
+    "scoop-hivemind.biodiversity",
+    "vtaiwan.uberx",
+    "15-per-hour-seattle",
+    "scoop-hivemind.taxes",
+    "austria-climate.5twd2jsnkf.2022-08-08",
+)
 CHUNK_ROWS = 2000
 
 
@@ -142,16 +157,51 @@ def run(dataset: Path | None, synthetic: tuple[int, int] | None, repeat: int) ->
     return report
 
 
+def run_parity(folders: list[Path], orders: int) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    for folder in folders:
+        started = time.perf_counter()
+        line = {"bench": "opinion-parity", **parity(folder, orders=orders).as_dict()}
+        line["seconds_per_order"] = round((time.perf_counter() - started) / orders, 3)
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+        lines.append(line)
+    medians = [float(line["ari_median"]) for line in lines]
+    summary = {
+        "bench": "opinion-parity-summary",
+        "conversations": len(lines),
+        "orders": orders,
+        "median_of_medians": round(statistics.median(medians), 4),
+        "lowest_median": round(min(medians), 4),
+        "lowest_ari": min(float(line["ari_min"]) for line in lines),
+        "group_count_equal": sum(line["groups"] == [line["polis_groups"]] for line in lines),
+    }
+    print(json.dumps(summary), flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deliberate bench opinion", description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="a Pol.is export folder")
     source.add_argument("--synthetic", type=_shape, metavar="PxC", help="a generated conversation, e.g. 10000x1000")
+    source.add_argument(
+        "--parity", type=Path, nargs="*", metavar="DIR", help="ARI against Pol.is' groups (default: six exports)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="cold computes to time (default 3)")
+    parser.add_argument("--orders", type=int, default=20, help="row orders per conversation for --parity")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    report = run(None if args.synthetic else args.dataset, args.synthetic, args.repeat)
+    if args.orders < 1:
+        parser.error("--orders must be at least 1")
+    try:
+        if args.parity is not None:
+            run_parity(args.parity or [POLIS_DATA / name for name in PARITY_SETS], args.orders)
+            return 0
+        report = run(None if args.synthetic else args.dataset, args.synthetic, args.repeat)
+    except (PolisFormatError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
     print(json.dumps(report, ensure_ascii=False), flush=True)
     return 0
 

@@ -6,20 +6,20 @@
 
 Pipeline of one tick: latest votes -> rejected/meta statements as zero columns -> in-conversation set -> column-mean
 impute and centre -> 2 principal components -> sparsity-scaled projection -> 100 base clusters -> 2..5 groups by
-weighted k-means on the base centres, k by silhouette and smoothed over ticks -> group tallies, representative
-statements, consensus, group-informed consensus, divisiveness and routing priorities.
+deterministic k-means (seeded starts, well-reached partitions refined on participants, cheapest kept), k by
+silhouette -> group tallies, representative statements, consensus, group-informed consensus, divisiveness and
+routing priorities.
 
-Where this knowingly differs from Pol.is:
+The groups depend on the votes alone, not on row order or on earlier ticks; README.md in this folder documents
+the procedure and every place where it departs from Pol.is, and why. Other differences:
 - components come from an exact eigen-solver, not 100 power iterations (same vectors on the open data), with a
   deterministic sign (kept from the previous tick) instead of an unseeded random start; no mini-batch PCA for
   very large conversations;
-- k-means convergence compares each cluster's old and new centre (moved < 0.01) rather than sorted centre lists;
-  a warm start splits off the point farthest from any centre among all current points, newcomers included;
-- routing priorities use this tick's tallies (Pol.is uses the previous tick's); rejected statements get 0;
+- routing priorities are computed from each tick's tallies and used until the next tick (statements/routing.py
+  draws in proportion to them); rejected statements get 0;
 - `divisiveness` is our own measure (see stats.divisiveness); `extremity` is Pol.is' comment extremity.
 """
 
-from deliberate.opinion.clusters import KSmoother
 from deliberate.opinion.compute import (
     BaseCluster,
     ClusterState,
@@ -46,7 +46,6 @@ __all__ = [
     "Group",
     "GroupStatistics",
     "GroupTally",
-    "KSmoother",
     "MapState",
     "OpinionMap",
     "PolisExport",

@@ -1,14 +1,19 @@
-"""Pol.is-style k-means (deterministic seeds, empty clusters dropped, warm starts), silhouette and k-smoother.
+"""Deterministic k-means for the opinion map: 100 base clusters, then 2..5 groups of them, k by silhouette.
 
-There are no random restarts and no k-means++: a cold start seeds from the first k distinct points in row order,
-and a warm start reuses the previous tick's clusters (recentred on current positions, identical ones merged, the
-most distant points split off until there are enough). Keeping ids stable across ticks is what keeps groups
-stable on a live map.
+Pol.is seeds both steps from the first distinct points in the order people joined and warm-starts every tick
+from the last one, so its groups depend on row order and on the history of ticks. Here both steps are a
+function of the set of map positions alone (see README.md in this folder for the procedure and why):
+
+- base clusters: k-means++ seeding from a fixed-seed generator over the distinct points in coordinate order,
+  then Lloyd iterations;
+- groups, for each k: GROUP_STARTS weighted Lloyd runs on the base centres, each started from the base clusters
+  of k participants drawn at random (a fixed seed again), as Pol.is' "first k participants" would be under a
+  random join order. Of the distinct partitions they end in, those reached by at least BASIN_SHARE of the
+  starts are kept, and of these the one with the smallest within-group sum of squares wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,11 +21,12 @@ import numpy as np
 BASE_K = 100
 BASE_ITERS = 100
 MAX_GROUPS = 5
-# Pol.is passes its group iteration option under a name k-means does not read, so its default of 20 applies.
-GROUP_ITERS = 20
+GROUP_ITERS = 100
 CONVERGENCE = 0.01
-# Consecutive ticks a new best k must win before the displayed k switches.
-K_SMOOTHER_TICKS = 4
+# Starts per k for the group k-means, and the share of them a partition must be reached by to be considered.
+GROUP_STARTS = 200
+BASIN_SHARE = 0.05
+SEED = 0
 
 
 @dataclass
@@ -41,24 +47,12 @@ class Clustering:
         return np.split(order, bounds) if self.ids.size else []
 
 
-@dataclass
-class KSmoother:
-    """Only switch the displayed number of groups after the same best k has won several ticks in a row."""
-
-    last_k: int | None = None
-    count: int = 0
-    smoothed_k: int | None = None
-
-    def update(self, best_k: int) -> KSmoother:
-        count = self.count + 1 if best_k == self.last_k else 1
-        smoothed = best_k if count >= K_SMOOTHER_TICKS or self.smoothed_k is None else self.smoothed_k
-        return KSmoother(last_k=best_k, count=count, smoothed_k=smoothed)
+def _empty() -> Clustering:
+    return Clustering(np.zeros(0, dtype=np.int64), np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
 
 
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre; exact ties go to the last centre, as in Pol.is."""
-    d2 = _squared_distances(points, centres)
-    nearest: np.ndarray = centres.shape[0] - 1 - np.argmin(d2[:, ::-1], axis=1)
+    nearest: np.ndarray = np.argmin(_squared_distances(points, centres), axis=1)
     return nearest
 
 
@@ -78,14 +72,6 @@ def _weighted_means(
     return centres, counts
 
 
-def distinct_first(points: np.ndarray) -> np.ndarray:
-    """Indices of the first occurrence of each distinct point, in row order."""
-    if points.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    _, first = np.unique(points, axis=0, return_index=True)
-    return np.sort(first)
-
-
 def lloyd(points: np.ndarray, weights: np.ndarray, ids: np.ndarray, centres: np.ndarray, max_iters: int) -> Clustering:
     """Lloyd iterations that drop clusters left empty, stopping once no centre moves by CONVERGENCE or more."""
     labels = np.zeros(points.shape[0], dtype=np.int64)
@@ -103,78 +89,115 @@ def lloyd(points: np.ndarray, weights: np.ndarray, ids: np.ndarray, centres: np.
     return Clustering(ids=ids, centres=centres, labels=labels)
 
 
-def cold_start(points: np.ndarray, weights: np.ndarray, k: int, max_iters: int) -> Clustering:
+def base_clusters(points: np.ndarray, k: int = BASE_K, max_iters: int = BASE_ITERS) -> Clustering:
+    """Up to k clusters of the participants' positions, the same whatever order the points come in.
+
+    Seeds: k-means++ over the distinct points (sorted by coordinates, weighted by how many participants share
+    each) with a fixed-seed generator; with at most k distinct points, each is a seed.
+    """
     if points.shape[0] == 0:
-        return Clustering(np.zeros(0, dtype=np.int64), np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
-    seeds = distinct_first(points)[:k]
-    return lloyd(points, weights, np.arange(seeds.size), points[seeds].copy(), max_iters)
+        return _empty()
+    distinct, counts = np.unique(points, axis=0, return_counts=True)
+    if distinct.shape[0] <= k:
+        seeds = distinct
+    else:
+        rng = np.random.default_rng(SEED)
+        weight = counts.astype(float)
+        chosen = [int(rng.choice(distinct.shape[0], p=weight / weight.sum()))]
+        d2 = ((distinct - distinct[chosen[0]]) ** 2).sum(axis=1)
+        for _ in range(k - 1):
+            mass = d2 * weight
+            total = float(mass.sum())
+            if total <= 0.0:
+                break
+            nxt = int(rng.choice(distinct.shape[0], p=mass / total))
+            chosen.append(nxt)
+            d2 = np.minimum(d2, ((distinct - distinct[nxt]) ** 2).sum(axis=1))
+        seeds = distinct[chosen]
+    return lloyd(points, np.ones(points.shape[0]), np.arange(seeds.shape[0]), seeds.copy(), max_iters)
 
 
-def warm_start(
-    points: np.ndarray,
-    weights: np.ndarray,
-    k: int,
-    max_iters: int,
-    previous: Sequence[tuple[int, np.ndarray]],
-) -> Clustering:
-    """Continue from the previous clusters (id, member point indices into `points`)."""
-    n = points.shape[0]
-    clusters = [(int(cid), np.asarray(mem, dtype=np.int64)) for cid, mem in previous if len(mem)]
-    if n == 0 or not clusters:
-        return cold_start(points, weights, k, max_iters)
-    centres = np.array([np.average(points[mem], axis=0, weights=weights[mem]) for _, mem in clusters])
-    # Identical centres merge; the bigger cluster keeps its id.
-    merged: dict[tuple[float, float], int] = {}
-    kept: list[tuple[int, np.ndarray]] = []
-    kept_centres: list[np.ndarray] = []
-    for (cid, mem), centre in sorted(zip(clusters, centres, strict=True), key=lambda c: -c[0][1].size):
-        key = (float(centre[0]), float(centre[1]))
-        if key in merged:
-            slot = merged[key]
-            kept[slot] = (kept[slot][0], np.concatenate([kept[slot][1], mem]))
-        else:
-            merged[key] = len(kept)
-            kept.append((cid, mem))
-            kept_centres.append(centre)
-    order = np.argsort([cid for cid, _ in kept])
-    ids = np.array([kept[i][0] for i in order], dtype=np.int64)
-    cents = np.array([kept_centres[i] for i in order])
-    member_of = np.full(n, -1, dtype=np.int64)
-    for slot, i in enumerate(order):
-        member_of[kept[i][1]] = slot
+def _lloyd_many(points: np.ndarray, weights: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Weighted Lloyd from every start at once (starts: S x k x 2) until the labels stop changing.
 
-    wanted = min(k, distinct_first(points).size)
-    sizes = np.bincount(member_of[member_of >= 0], minlength=ids.size)
-    while ids.size < wanted:
-        d2 = _squared_distances(points, cents).min(axis=1)
-        far = int(np.argmax(d2))
-        if d2[far] == 0.0:
+    Returns the final labels (S x N). A cluster left empty keeps its centre; such runs end with fewer than k
+    clusters and the caller drops them.
+    """
+    centres = starts.copy()
+    n_starts, k, _ = centres.shape
+    labels = np.full((n_starts, points.shape[0]), -1, dtype=np.int64)
+    active = np.arange(n_starts)
+    for _ in range(GROUP_ITERS):
+        c = centres[active]
+        d2 = (points[None, :, None, 0] - c[:, None, :, 0]) ** 2 + (points[None, :, None, 1] - c[:, None, :, 1]) ** 2
+        new = np.argmin(d2, axis=2)
+        changed = (new != labels[active]).any(axis=1)
+        labels[active] = new
+        onehot = (new[:, :, None] == np.arange(k)[None, None, :]) * weights[None, :, None]
+        mass = onehot.sum(axis=1)
+        sums = np.einsum("snk,nd->skd", onehot, points)
+        moved = np.divide(sums, mass[:, :, None], out=c.copy(), where=mass[:, :, None] > 0)
+        centres[active] = moved
+        active = active[changed]
+        if active.size == 0:
             break
-        old = member_of[far]
-        if old >= 0:
-            sizes[old] -= 1
-        member_of[far] = ids.size
-        ids = np.append(ids, ids.max() + 1)
-        cents = np.vstack([cents, points[far]])
-        sizes = np.append(sizes, 1)
-        if old >= 0 and sizes[old] == 0:
-            keep = sizes > 0
-            remap = np.cumsum(keep) - 1
-            member_of = np.where(member_of >= 0, remap[np.maximum(member_of, 0)], -1)
-            ids, cents, sizes = ids[keep], cents[keep], sizes[keep]
-    return lloyd(points, weights, ids, cents, max_iters)
+    return labels
 
 
-def kmeans(
-    points: np.ndarray,
-    weights: np.ndarray,
-    k: int,
-    max_iters: int,
-    previous: Sequence[tuple[int, np.ndarray]] | None = None,
-) -> Clustering:
-    if previous:
-        return warm_start(points, weights, k, max_iters, previous)
-    return cold_start(points, weights, k, max_iters)
+def _canonical(labels: np.ndarray) -> tuple[int, ...]:
+    """The partition as labels numbered by first appearance, so equal partitions compare equal."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first))
+    return tuple(int(x) for x in rank[inverse.ravel()])
+
+
+def _within_ss(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> float:
+    centres, _ = _weighted_means(points, weights, labels, k)
+    return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
+
+
+def _polish(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray | None:
+    """Lloyd on the participants themselves from the groups' centres; None if a group empties."""
+    centres, _ = _weighted_means(points, np.ones(points.shape[0]), labels, k)
+    result = lloyd(points, np.ones(points.shape[0]), np.arange(k), centres, GROUP_ITERS)
+    return result.labels if result.ids.size == k else None
+
+
+def group_kmeans(points: np.ndarray, base: Clustering, k: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """k groups: (labels of the participants, labels of the base clusters), or None if k cannot be had.
+
+    Weighted Lloyd on the base centres from GROUP_STARTS seeded starts; every partition reached by at least
+    BASIN_SHARE of them is refined on the participants, and the one with the smallest within-group sum of
+    squares wins. The base labels (for the silhouette) are those of the partition before refinement.
+    """
+    centres, sizes = base.centres, base.sizes
+    n = centres.shape[0]
+    if n < k:
+        return None
+    weights = sizes.astype(float)
+    rng = np.random.default_rng(SEED + k)
+    p = weights / weights.sum()
+    seeds = np.stack([rng.choice(n, size=k, replace=False, p=p) for _ in range(GROUP_STARTS)])
+    labels = _lloyd_many(centres, weights, centres[seeds])
+    reached: dict[tuple[int, ...], int] = {}
+    for row in labels:
+        if np.unique(row).size == k:
+            key = _canonical(row)
+            reached[key] = reached.get(key, 0) + 1
+    bar = min(BASIN_SHARE * sum(reached.values()), max(reached.values(), default=0))
+    best: tuple[float, int, tuple[int, ...]] | None = None
+    chosen: tuple[np.ndarray, np.ndarray] | None = None
+    for key, count in reached.items():
+        if count < bar:
+            continue
+        base_labels = np.array(key, dtype=np.int64)
+        refined = _polish(points, base_labels[base.labels], k)
+        if refined is None:
+            continue
+        score = (_within_ss(points, np.ones(points.shape[0]), refined, k), -count, key)
+        if best is None or score < best:
+            best, chosen = score, (refined, base_labels)
+    return chosen
 
 
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
@@ -205,32 +228,25 @@ def max_groups(n_base: int) -> int:
 
 @dataclass
 class GroupChoice:
-    clusterings: dict[int, Clustering]
+    labels: dict[int, np.ndarray]  # k -> group of each participant
     silhouettes: dict[int, float]
     best_k: int
-    smoother: KSmoother
-    shown_k: int
 
 
-def choose_groups(
-    centres: np.ndarray,
-    sizes: np.ndarray,
-    previous: Mapping[int, Sequence[tuple[int, np.ndarray]]] | None,
-    smoother: KSmoother | None,
-) -> GroupChoice:
-    """Weighted k-means on the base centres for every k in 2..K_max; pick k by silhouette, then smooth it."""
-    k_max = max_groups(centres.shape[0])
-    clusterings: dict[int, Clustering] = {}
+def choose_groups(points: np.ndarray, base: Clustering) -> GroupChoice:
+    """Groups for every k in 2..K_max; the k with the best silhouette of the base centres wins (ties: larger k).
+
+    With a single base cluster (or no k that keeps its groups non-empty) there is one group.
+    """
+    labels: dict[int, np.ndarray] = {1: np.zeros(points.shape[0], dtype=np.int64)}
     scores: dict[int, float] = {}
-    best_k = 2
-    best = -np.inf
-    for k in range(2, k_max + 1):
-        prev = (previous or {}).get(k)
-        clustering = kmeans(centres, sizes.astype(float), k, GROUP_ITERS, prev)
-        clusterings[k] = clustering
-        scores[k] = silhouette(centres, clustering.labels)
-        if scores[k] >= best:  # ties go to the larger k
+    best_k, best = 1, -np.inf
+    for k in range(2, max_groups(base.ids.size) + 1):
+        found = group_kmeans(points, base, k)
+        if found is None:
+            continue
+        labels[k] = found[0]
+        scores[k] = silhouette(base.centres, found[1])
+        if scores[k] >= best:
             best_k, best = k, scores[k]
-    smoothed = (smoother or KSmoother()).update(best_k)
-    shown = min(max(smoothed.smoothed_k or best_k, 2), k_max)
-    return GroupChoice(clusterings, scores, best_k, smoothed, shown)
+    return GroupChoice(labels, scores, best_k)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.optimize
 
 from deliberate.opinion import stats
-from deliberate.opinion.clusters import BASE_ITERS, BASE_K, Clustering, KSmoother, choose_groups, kmeans
+from deliberate.opinion.clusters import base_clusters, choose_groups
 from deliberate.opinion.matrix import Ratings, VoteMatrix, in_conversation, ratings
 from deliberate.opinion.pca import principal_components, project, statement_positions
 
@@ -17,19 +18,21 @@ from deliberate.opinion.pca import principal_components, project, statement_posi
 @dataclass
 class ClusterState:
     id: int
-    members: list[int]  # participant ids for base clusters, base-cluster ids for groups
+    members: list[int]  # participant ids
 
 
 @dataclass
 class MapState:
-    """What carries over to the next tick: it keeps the map's orientation, cluster ids and group count stable."""
+    """What carries over to the next tick: the map's orientation, who is in the map, and the groups' names.
+
+    None of it changes which groups are found: a tick's groups depend on its votes alone, so a live map ends
+    where a one-shot computation on the same votes does, whatever the cadence of the ticks.
+    """
 
     statement_ids: list[int] = field(default_factory=list)
     components: list[list[float]] = field(default_factory=list)  # 2 rows aligned with statement_ids
     in_conv: list[int] = field(default_factory=list)
-    base_clusters: list[ClusterState] = field(default_factory=list)
-    group_clusterings: dict[int, list[ClusterState]] = field(default_factory=dict)  # k -> clusters
-    smoother: KSmoother = field(default_factory=KSmoother)
+    groups: list[ClusterState] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,14 +44,11 @@ class MapState:
         def clusters(items: Any) -> list[ClusterState]:
             return [ClusterState(int(c["id"]), [int(x) for x in c["members"]]) for c in items or []]
 
-        smoother = data.get("smoother")
         return cls(
             statement_ids=[int(s) for s in data.get("statement_ids") or []],
             components=[[float(x) for x in row] for row in data.get("components") or []],
             in_conv=[int(p) for p in data.get("in_conv") or []],
-            base_clusters=clusters(data.get("base_clusters")),
-            group_clusterings={int(k): clusters(v) for k, v in (data.get("group_clusterings") or {}).items()},
-            smoother=KSmoother(**smoother) if smoother else KSmoother(),
+            groups=clusters(data.get("groups")),
         )
 
 
@@ -106,7 +106,7 @@ class OpinionMap:
     base_clusters: list[BaseCluster]
     groups: list[Group]
     silhouettes: dict[int, float]  # k -> silhouette of the k-group clustering
-    best_k: int | None  # best silhouette this tick; len(groups) may lag behind it (k-smoother)
+    best_k: int | None  # the number of groups, chosen by silhouette
     tallies: list[GroupTally]
     repness: dict[int, list[stats.RepStatement]]
     consensus: stats.Consensus
@@ -234,12 +234,66 @@ def _raw_masks(m: VoteMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return m.values == 1.0, m.values == -1.0, ~np.isnan(m.values)
 
 
-def _previous_members(previous: Sequence[ClusterState], index: Mapping[int, int]) -> list[tuple[int, np.ndarray]]:
-    return [(c.id, np.array([index[x] for x in c.members if x in index], dtype=np.int64)) for c in previous]
+def _group_ids(members: Sequence[Sequence[int]], centres: np.ndarray, previous: Sequence[ClusterState]) -> list[int]:
+    """Names (ids) for this tick's groups: a group keeps the id of the previous group most of its members come
+    from (one-to-one, by the assignment that keeps the most members); other groups take the lowest free ids,
+    larger groups first. Without a previous map, ids follow size (then position), largest first.
+    """
+    k = len(members)
+    ids: list[int | None] = [None] * k
+    if previous:
+        before = {pid for c in previous for pid in c.members}
+        overlap = np.array([[len(set(m) & set(c.members)) for c in previous] for m in members], dtype=float)
+        rows, cols = scipy.optimize.linear_sum_assignment(overlap, maximize=True)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            placed = sum(pid in before for pid in members[r])
+            if overlap[r, c] > 0 and 2 * overlap[r, c] > placed:
+                ids[r] = previous[c].id
+    taken = {i for i in ids if i is not None}
+    free = (i for i in range(k + len(taken) + 1) if i not in taken)
+    order = sorted(range(k), key=lambda g: (-len(members[g]), float(centres[g, 0]), float(centres[g, 1])))
+    for g in order:
+        if ids[g] is None:
+            ids[g] = next(free)
+    return [int(i) for i in ids if i is not None]
 
 
-def compute(m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 0) -> OpinionMap:
-    """Run one tick. `previous` warm-starts it; `rng_seed` only seeds the iterative solver of very large matrices."""
+def _without(m: VoteMatrix, left_out: Collection[int]) -> VoteMatrix:
+    keep = [i for i, pid in enumerate(m.participant_ids) if pid not in left_out]
+    return VoteMatrix(
+        [m.participant_ids[i] for i in keep], list(m.statement_ids), m.values[keep], m.moderated_out, m.is_meta
+    )
+
+
+def _everyone(m: VoteMatrix) -> tuple[stats.Consensus, list[int]]:
+    """Consensus and uncertain statements over every voter's votes."""
+    r = ratings(m)
+    everyone = np.arange(m.values.shape[0])
+    raw_all = stats.group_counts(r.agree, r.disagree, r.voted, [everyone])
+    z_all = stats.zeroed(raw_all, r.excluded, np.array([everyone.size]))
+    sids = list(m.statement_ids)
+    return stats.consensus(z_all, r.excluded, sids), stats.uncertain(raw_all, r.excluded, sids)
+
+
+def compute(
+    m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 0, left_out: Collection[int] = ()
+) -> OpinionMap:
+    """Run one tick. `previous` keeps orientation, the in-conversation set and group names; it never changes
+    which groups are found. `rng_seed` only seeds the iterative solver of very large matrices.
+
+    Participants in `left_out` (a facilitator left them out of the map) take no part in the map: not in the
+    components, positions or groups. Their votes still count in the consensus and uncertainty over everyone."""
+    everyone = m
+    left = set(left_out) & set(m.participant_ids)
+    if left:
+        m = _without(m, left)
+    result = _map(m, previous, rng_seed)
+    if left and everyone.values.size:
+        result.consensus, result.uncertain = _everyone(everyone)
+    return result
+
+
+def _map(m: VoteMatrix, previous: MapState | None, rng_seed: int) -> OpinionMap:
     n_rows, n_cols = m.values.shape
     if n_rows == 0 or n_cols == 0:
         return _empty_map(m, previous)
@@ -255,29 +309,18 @@ def compute(m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 
     pids = [m.participant_ids[i] for i in rows]
     points = positions_all[rows]
 
-    slot_of_pid = {pid: i for i, pid in enumerate(pids)}
-    base = kmeans(
-        points,
-        np.ones(rows.size),
-        BASE_K,
-        BASE_ITERS,
-        _previous_members(previous.base_clusters, slot_of_pid) if previous else None,
-    )
-    base_sizes = base.sizes
-    slot_of_base = {int(bid): b for b, bid in enumerate(base.ids)}
-    prev_groups = (
-        {k: _previous_members(cl, slot_of_base) for k, cl in previous.group_clusterings.items()} if previous else None
-    )
-    choice = choose_groups(base.centres, base_sizes, prev_groups, previous.smoother if previous else None)
-    shown: Clustering = choice.clusterings[choice.shown_k]
-
-    base_members = base.members()
-    group_bases = shown.members()
-    group_rows = [
-        np.sort(np.concatenate([base_members[b] for b in bases])) if len(bases) else np.zeros(0, np.int64)
-        for bases in group_bases
-    ]
-    group_ids = [int(g) for g in shown.ids]
+    base = base_clusters(points)
+    choice = choose_groups(points, base)
+    labels = choice.labels[choice.best_k]
+    k = int(labels.max()) + 1 if labels.size else 0
+    group_rows = [np.flatnonzero(labels == g) for g in range(k)]
+    centres = np.array([points[gr].mean(axis=0) for gr in group_rows]).reshape(k, 2)
+    ids = _group_ids([[pids[i] for i in gr] for gr in group_rows], centres, previous.groups if previous else [])
+    by_id = sorted(range(k), key=lambda g: ids[g])
+    group_rows = [group_rows[g] for g in by_id]
+    group_centres = centres[by_id]
+    group_ids = [ids[g] for g in by_id]
+    base_of = base.labels
     group_stats, raw = _statistics(m, r, [rows[gr] for gr in group_rows], group_ids)
 
     sids = list(m.statement_ids)
@@ -290,16 +333,9 @@ def compute(m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 
         statement_ids=sids,
         components=comps.tolist(),
         in_conv=pids,
-        base_clusters=[ClusterState(int(bid), [pids[i] for i in base_members[b]]) for b, bid in enumerate(base.ids)],
-        group_clusterings={
-            k: [
-                ClusterState(int(gid), [int(base.ids[b]) for b in members])
-                for gid, members in zip(cl.ids, cl.members(), strict=True)
-            ]
-            for k, cl in choice.clusterings.items()
-        },
-        smoother=choice.smoother,
+        groups=[ClusterState(gid, [pids[i] for i in rows_]) for gid, rows_ in zip(group_ids, group_rows, strict=True)],
     )
+    base_members = base.members()
     return OpinionMap(
         statement_ids=sids,
         participant_ids=pids,
@@ -313,13 +349,13 @@ def compute(m: VoteMatrix, previous: MapState | None = None, *, rng_seed: int = 
         groups=[
             Group(
                 id=gid,
-                centre=(float(shown.centres[g, 0]), float(shown.centres[g, 1])),
+                centre=(float(group_centres[g, 0]), float(group_centres[g, 1])),
                 members=[pids[i] for i in group_rows[g]],
-                base_clusters=[int(base.ids[b]) for b in group_bases[g]],
+                base_clusters=sorted({int(base.ids[b]) for b in base_of[group_rows[g]]}),
             )
             for g, gid in enumerate(group_ids)
         ],
-        silhouettes={int(k): float(v) for k, v in choice.silhouettes.items()},
+        silhouettes={int(kk): float(v) for kk, v in choice.silhouettes.items()},
         best_k=int(choice.best_k),
         tallies=group_stats.tallies,
         repness=group_stats.repness,

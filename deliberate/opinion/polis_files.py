@@ -1,8 +1,10 @@
 """Reading a Pol.is open-data export folder (comments.csv, votes.csv, participants-votes.csv, summary.csv).
 
 Export conventions: +1 agree, -1 disagree, 0 pass; `moderated` is 1 accepted, 0 unmoderated, -1 rejected.
-Only comments.csv and votes.csv are required; the other two are read when present (they carry Pol.is' own
-groups, which the tests compare against). Column order varies between export versions, so columns are found by
+The votes come from votes.csv (every vote event) or, without it, from participants-votes.csv (the latest vote
+per participant and comment, rows in export order). comments.csv adds the text and moderation; without it the
+comments are the matrix's columns, unmoderated, with no text. participants-votes.csv also carries Pol.is' own
+groups, which the tests compare against. Column order varies between export versions, so columns are found by
 name.
 """
 
@@ -58,12 +60,40 @@ class PolisParticipant:
 
 
 @dataclass
+class ParticipantVotes:
+    """participants-votes.csv's matrix: latest votes, NaN where a participant did not vote."""
+
+    participant_ids: list[int]
+    comment_ids: list[int]
+    values: np.ndarray
+
+
+@dataclass
 class PolisExport:
     folder: Path
     comments: list[PolisComment]
-    votes: list[PolisVote]
+    votes: list[PolisVote]  # empty when the export has no votes.csv
     participants: list[PolisParticipant] = field(default_factory=list)  # export row order
     summary: dict[str, str] = field(default_factory=dict)
+    latest: ParticipantVotes | None = None  # read when votes.csv is missing
+
+    def latest_votes(self) -> list[tuple[int, int, int, int]]:
+        """(voter id, comment id, vote, rank): each participant's latest vote per comment, in the order a
+        participant first voted (votes.csv) or in export row order (participants-votes.csv alone)."""
+        if self.latest is None:
+            last: dict[tuple[int, int], tuple[int, int]] = {}
+            first: dict[tuple[int, int], int] = {}
+            for v in self.votes:
+                key = (v.voter_id, v.comment_id)
+                first[key] = min(first.get(key, v.timestamp), v.timestamp)
+                if key not in last or v.timestamp >= last[key][0]:
+                    last[key] = (v.timestamp, v.vote)
+            return [(pid, cid, vote, first[(pid, cid)]) for (pid, cid), (_, vote) in last.items()]
+        rows, cols = np.nonzero(~np.isnan(self.latest.values))
+        return [
+            (self.latest.participant_ids[r], self.latest.comment_ids[c], int(self.latest.values[r, c]), int(r))
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        ]
 
     @property
     def moderated_out(self) -> set[int]:
@@ -74,11 +104,17 @@ class PolisExport:
         return {c.comment_id for c in self.comments if c.is_meta}
 
     def vote_matrix(self) -> VoteMatrix:
-        """Latest vote per pair, rows by first vote, rejected and meta comments marked for exclusion."""
-        arr = np.array(self.votes, dtype=np.int64).reshape(-1, 4)
-        return vote_matrix_from_arrays(
-            arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 0], moderated_out=self.moderated_out, meta=self.meta
-        )
+        """Latest vote per pair, rejected and meta comments marked for exclusion; rows by first vote, or in
+        export order when only participants-votes.csv is there."""
+        if self.latest is None:
+            arr = np.array(self.votes, dtype=np.int64).reshape(-1, 4)
+            pids, cids, vals, times = arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 0]
+        else:
+            rows, cols = np.nonzero(~np.isnan(self.latest.values))
+            pids = np.asarray(self.latest.participant_ids, dtype=np.int64)[rows]
+            cids = np.asarray(self.latest.comment_ids, dtype=np.int64)[cols]
+            vals, times = self.latest.values[rows, cols], rows.astype(float)
+        return vote_matrix_from_arrays(pids, cids, vals, times, moderated_out=self.moderated_out, meta=self.meta)
 
     def polis_groups(self) -> dict[int, list[int]]:
         """Pol.is' groups at export time: {group id: participant ids}, from participants-votes.csv."""
@@ -256,17 +292,44 @@ def read_summary(path: Path) -> dict[str, str]:
 
 
 def read_polis_export(folder: str | Path) -> PolisExport:
-    """Read a Pol.is export folder; raises PolisFormatError (file, line, message) on malformed content."""
+    """Read a Pol.is export folder; raises PolisFormatError (file, line, message) on malformed content.
+
+    It needs votes.csv or participants-votes.csv; comments.csv and summary.csv are read when present.
+    """
     root = Path(folder)
-    for name in ("comments.csv", "votes.csv"):
-        if not (root / name).is_file():
-            raise PolisFormatError(root / name, 0, "file not found")
+    if not root.is_dir():
+        raise PolisFormatError(root, 0, "not a folder")
+    votes_file = root / "votes.csv"
     participants_file = root / "participants-votes.csv"
+    comments_file = root / "comments.csv"
     summary_file = root / "summary.csv"
+    if not votes_file.is_file() and not participants_file.is_file():
+        raise PolisFormatError(root / "participants-votes.csv", 0, "file not found (nor votes.csv)")
+    latest = None
+    if not votes_file.is_file():
+        latest = ParticipantVotes(*read_participant_votes(participants_file))
+    comments = read_comments(comments_file) if comments_file.is_file() else []
+    if latest is not None:
+        known = {c.comment_id for c in comments}
+        votes = latest.values
+        comments += [
+            PolisComment(
+                comment_id=cid,
+                author_id=-1,
+                timestamp=0,
+                body="",
+                agrees=int((votes[:, j] == 1).sum()),
+                disagrees=int((votes[:, j] == -1).sum()),
+                moderated=0,
+            )
+            for j, cid in enumerate(latest.comment_ids)
+            if cid not in known
+        ]
     return PolisExport(
         folder=root,
-        comments=read_comments(root / "comments.csv"),
-        votes=read_votes(root / "votes.csv"),
+        comments=comments,
+        votes=read_votes(votes_file) if latest is None else [],
         participants=read_participants(participants_file) if participants_file.is_file() else [],
         summary=read_summary(summary_file) if summary_file.is_file() else {},
+        latest=latest,
     )

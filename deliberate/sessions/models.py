@@ -96,6 +96,10 @@ class Participant(Model):
     entered_by_id: int | None
     # The id this person had where they were imported from (a Pol.is participant id).
     external_id = fields.CharField(max_length=64, default="")
+    # A facilitator left this person out of the opinion map (a bot, a troll), with a reason; their marks still
+    # count in every tally. Null when they are on the map.
+    left_out_of_map_at = fields.DatetimeField(null=True)
+    left_out_of_map_reason = fields.CharField(max_length=300, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,8 @@ STAFF_ACTION_LABELS = {
     "clause_revised": N_("Clause redrafted"),
     "check_opened": N_("Consensus check called"),
     "check_closed": N_("Consensus check closed"),
+    "map_left_out": N_("Participant left out of the opinion map"),
+    "map_returned": N_("Participant put back on the opinion map"),
 }
 
 

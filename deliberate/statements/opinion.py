@@ -1,9 +1,16 @@
 """The live opinion map of a session, recomputed off the request path.
 
 Marks on statements make a session dirty; a worker recomputes at most once per MIN_INTERVAL_S per session,
-in a process of its own (see `_computer`), warm-started from the previous tick's state as Pol.is does, and
-publishes `map.updated` so the projector and phones redraw. Requests read the last computed map.
-`deliberate bench live --map` measures voting while the map recomputes.
+in a process of its own (see `_computer`), and publishes `map.updated` so the projector and phones redraw.
+Requests read the last computed map. `deliberate bench live --map` measures voting while the map recomputes.
+
+The map's state (orientation, who is in the map, the groups' names) is stored per session in the database
+(OpinionMapState) and loaded before each tick, so every tick continues the last one, whichever process ran it.
+A tick runs only under the session's lease (a conditional UPDATE on that row, the same on SQLite and
+PostgreSQL): one process at a time computes a session's map; another that finds the lease taken retries on its
+next round. A process with no map in memory (after a restart, or a second app process) computes its view from
+the stored state and the votes without storing it: the groups depend on the votes alone and the names come
+from the stored state, so no groups are redrawn without a new vote.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Coroutine, Sequence
@@ -24,18 +33,30 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from tortoise import Tortoise, connections
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from deliberate import events
 from deliberate.db import config_for, int_column
 from deliberate.opinion import MapState, OpinionMap, VoteMatrix, compute, vote_matrix_from_events
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.sessions.models import Participant, Session
+from deliberate.statements.models import OpinionMapState
 from deliberate.voting.models import Ballot, VoteRound
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MIN_INTERVAL_S = 2.0
-TRIGGERS = ("vote.cast", "proposal.published", "proposal.hidden", "proposal.merged", "proposal.restored")
+LEASE_S = 120.0  # a tick that takes longer (or a process that died mid-tick) lets another process take over
+OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+TRIGGERS = (
+    "vote.cast",
+    "proposal.published",
+    "proposal.hidden",
+    "proposal.merged",
+    "proposal.restored",
+    "map.membership_changed",
+)
 
 
 @dataclass
@@ -58,7 +79,7 @@ def priorities(session_id: int) -> dict[int, float]:
     return entry.map.priorities if entry else {}
 
 
-async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], set[int]]:
+async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], set[int], set[int]]:
     rounds = await VoteRound.filter(session_id=session_id, method="agree").values_list("id", flat=True)
     rows: Sequence[Sequence[Any]] = []
     if rounds:
@@ -77,7 +98,8 @@ async def _events(session_id: int) -> tuple[Sequence[Sequence[Any]], set[int], s
         "id",
     )
     meta = await int_column(Proposal.filter(session_id=session_id, kind="statement", meta=True), "id")
-    return rows, set(out_ids), set(meta)
+    left_out = await int_column(Participant.filter(session_id=session_id, left_out_of_map_at__isnull=False), "id")
+    return rows, set(out_ids), set(meta), set(left_out)
 
 
 def _seconds(value: Any) -> float:
@@ -94,16 +116,21 @@ def _matrix(rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[in
 
 
 def _math(
-    rows: Sequence[Sequence[Any]], moderated_out: set[int], meta: set[int], previous: MapState | None
+    rows: Sequence[Sequence[Any]],
+    moderated_out: set[int],
+    meta: set[int],
+    left_out: set[int],
+    previous: MapState | None,
 ) -> tuple[OpinionMap, float]:
     started = time.perf_counter()
-    return compute(_matrix(rows, moderated_out, meta), previous), time.perf_counter() - started
+    result = compute(_matrix(rows, moderated_out, meta), previous, left_out=left_out)
+    return result, time.perf_counter() - started
 
 
 async def _tick(session_id: int, previous: MapState | None, *, in_thread: bool) -> tuple[OpinionMap, float, int]:
     """Read the marks and compute: (map, seconds spent on the matrix and the math, marks read)."""
-    rows, moderated_out, meta = await _events(session_id)
-    args = (rows, moderated_out, meta, previous)
+    rows, moderated_out, meta, left_out = await _events(session_id)
+    args = (rows, moderated_out, meta, left_out, previous)
     result, seconds = await asyncio.to_thread(_math, *args) if in_thread else _math(*args)
     return result, seconds, len(rows)
 
@@ -191,10 +218,61 @@ async def stop_computing() -> None:
         await asyncio.to_thread(process.shutdown, wait=True, cancel_futures=True)
 
 
-async def recompute(session: Session) -> Entry:
-    """Compute the map now (in the computing process, else in threads) and keep it."""
-    previous = _maps.get(session.id)
-    state = previous.map.state if previous else None
+class MapBusy(Exception):
+    """Another process holds the session's lease: it is computing this map now."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def _record(session_id: int) -> None:
+    if not await OpinionMapState.exists(session_id=session_id):
+        with contextlib.suppress(IntegrityError):  # created meanwhile by another process
+            await OpinionMapState.create(session_id=session_id)
+
+
+async def take_lease(session_id: int) -> bool:
+    """Take (or renew) the session's lease for this process; False while another process holds it."""
+    await _record(session_id)
+    now = _now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=OWNER)
+    taken = await OpinionMapState.filter(free, session_id=session_id).update(
+        lease_owner=OWNER, lease_until=now + dt.timedelta(seconds=LEASE_S)
+    )
+    return taken == 1
+
+
+async def release_lease(session_id: int) -> None:
+    await OpinionMapState.filter(session_id=session_id, lease_owner=OWNER).update(lease_owner="", lease_until=None)
+
+
+async def stored_state(session_id: int) -> MapState | None:
+    row = await OpinionMapState.get_or_none(session_id=session_id)
+    return MapState.from_dict(row.state) if row is not None and row.state else None
+
+
+async def recompute(session: Session, *, store: bool = True) -> Entry:
+    """Compute the map now (in the computing process, else in threads) from the stored state, and keep it.
+
+    With `store`, under the session's lease (MapBusy if another process holds it), saving the new state;
+    without, a view for this process only."""
+    if store and not await take_lease(session.id):
+        raise MapBusy(session.id)
+    try:
+        entry = await _compute(session, await stored_state(session.id))
+        if store:
+            await OpinionMapState.filter(session_id=session.id, lease_owner=OWNER).update(
+                state=entry.map.state.to_dict(), marks=entry.marks, computed_at=_now()
+            )
+    finally:
+        if store:
+            await release_lease(session.id)
+    _maps[session.id] = entry
+    return entry
+
+
+async def _compute(session: Session, state: MapState | None) -> Entry:
     process = _process()
     if process is None:
         result, seconds, marks = await _tick(session.id, state, in_thread=True)
@@ -207,13 +285,19 @@ async def recompute(session: Session) -> Entry:
             global _computer
             _computer = None  # the next tick starts a new process
             raise
-    entry = Entry(result, time.time(), seconds, marks)
-    _maps[session.id] = entry
-    return entry
+    return Entry(result, time.time(), seconds, marks)
 
 
 async def current(session: Session) -> Entry:
-    return _maps.get(session.id) or await recompute(session)
+    """The map this process has; else (first use, or after a restart) computed and stored, or, while another
+    process holds the lease, this process' view of the stored state."""
+    cached_entry = _maps.get(session.id)
+    if cached_entry is not None:
+        return cached_entry
+    try:
+        return await recompute(session)
+    except MapBusy:
+        return await recompute(session, store=False)
 
 
 async def as_json(session: Session, entry: Entry) -> dict[str, Any]:
@@ -302,5 +386,8 @@ class MapWorker:
                         continue
                     await recompute(session)
                     await events.publish(events.Event("map.updated", session_id))
+                except MapBusy:
+                    self.dirty.add(session_id)  # another process is computing it: try again next round
+                    self._wake.set()
                 except Exception:
                     log.exception("opinion map failed for session %s", session_id)

@@ -1,6 +1,7 @@
-"""Import a Pol.is open-data export (comments.csv, votes.csv) into a new session: a real way over for
-Pol.is users, and our yardstick. Each participant and statement keeps its Pol.is id as `external_id`;
-statements moderated out in Pol.is stay hidden; every latest vote becomes an agree-round mark.
+"""Import a Pol.is open-data export (votes.csv or participants-votes.csv, with comments.csv when there is one)
+into a new session: a real way over for Pol.is users, and our yardstick. Each participant and statement keeps
+its Pol.is id as `external_id`; statements moderated out in Pol.is stay hidden; every latest vote becomes an
+agree-round mark.
 All of it lands in one transaction: a malformed folder imports nothing."""
 
 from __future__ import annotations
@@ -32,15 +33,14 @@ async def import_polis(folder: str | Path, *, title: str | None = None) -> Sessi
     """Read and check the whole folder first, then write everything in one transaction."""
     export: PolisExport = read_polis_export(folder)
     topic = (title or export.summary.get("topic") or Path(folder).name).strip()[:200] or "Pol.is"
-    latest: dict[tuple[int, int], tuple[int, int, int]] = {}  # (voter, comment) -> (first ms, last ms, vote)
-    for v in export.votes:
-        key = (v.voter_id, v.comment_id)
-        first = latest[key][0] if key in latest else v.timestamp
-        if key not in latest or v.timestamp >= latest[key][1]:
-            latest[key] = (min(first, v.timestamp), v.timestamp, v.vote)
-        else:
-            latest[key] = (min(first, v.timestamp), *latest[key][1:])
-    people = sorted({v for v, _ in latest} | {c.author_id for c in export.comments if c.author_id >= 0})
+    now = dt.datetime.now(dt.UTC)
+    latest = export.latest_votes()  # (voter, comment, vote, first ms or export row)
+
+    def when(rank: int) -> dt.datetime:
+        # Without votes.csv there are no times: keep the export's row order a microsecond apart.
+        return _when(rank) if export.latest is None else now + dt.timedelta(microseconds=rank)
+
+    people = sorted({v for v, _, _, _ in latest} | {c.author_id for c in export.comments if c.author_id >= 0})
     async with in_transaction():
         assembly = await Assembly.create(title=topic, subtitle="Pol.is")
         theme = await Theme.create(assembly=assembly, name=topic, position=0)
@@ -67,14 +67,14 @@ async def import_polis(folder: str | Path, *, title: str | None = None) -> Sessi
                     session=session,
                     theme=theme,
                     kind="statement",
-                    title=_title(c.body),
+                    title=_title(c.body) or f"Pol.is {c.comment_id}",
                     body=c.body,
                     author_id=participant.get(str(c.author_id)),
                     external_id=str(c.comment_id),
                     status=ProposalStatus.HIDDEN if c.moderated == -1 else ProposalStatus.PUBLISHED,
                     meta=c.is_meta,
                     hidden_reason=MODERATED_OUT_REASON if c.moderated == -1 else "",
-                    created_at=_when(c.timestamp),
+                    created_at=_when(c.timestamp) if c.timestamp else now,
                 )
                 for c in export.comments
             ],
@@ -89,9 +89,9 @@ async def import_polis(folder: str | Path, *, title: str | None = None) -> Sessi
                     participant_id=participant[str(pid)],
                     value=vote,
                     source="phone",
-                    created_at=_when(first),
+                    created_at=when(first),
                 )
-                for (pid, cid), (first, _, vote) in latest.items()
+                for pid, cid, vote, first in latest
                 if str(cid) in statement
             ],
             batch_size=BATCH,

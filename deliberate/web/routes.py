@@ -159,6 +159,7 @@ def routes() -> list[BaseRoute]:
         Route("/staff/s/{code}/screen", console.screen, methods=["POST"], name="console_screen"),
         Route("/staff/s/{code}/moderate", console.moderate, methods=["POST"], name="console_moderate"),
         Route("/staff/s/{code}/hide-comment", console.hide_comment, methods=["POST"], name="console_hide_comment"),
+        Route("/staff/s/{code}/map-placement", console.map_placement, methods=["POST"], name="console_map_placement"),
         Route(
             "/staff/s/{code}/restore-comment", console.restore_comment, methods=["POST"], name="console_restore_comment"
         ),
@@ -388,6 +389,12 @@ def routes() -> list[BaseRoute]:
             v1.write(v1.comment_moderation),
             methods=["POST"],
             name="api_comment_moderation",
+        ),
+        Route(
+            "/api/v1/sessions/{code}/participants/{participant_id}/map",
+            v1.write(v1.map_placement),
+            methods=["POST"],
+            name="api_map_placement",
         ),
         # live
         WebSocketRoute("/ws/sessions/{code}", live.session_socket, name="ws_session"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from deliberate.opinion import PolisFormatError, read_polis_export
@@ -72,7 +74,38 @@ def test_line_numbers_count_multiline_fields(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     (tmp_path / "comments.csv").write_text(COMMENTS, encoding="utf-8")
-    with pytest.raises(PolisFormatError, match="votes.csv:0: file not found"):
+    with pytest.raises(PolisFormatError, match=r"participants-votes.csv:0: file not found \(nor votes.csv\)"):
+        read_polis_export(tmp_path)
+    with pytest.raises(PolisFormatError, match="not a folder"):
+        read_polis_export(tmp_path / "nowhere")
+
+
+def test_participants_votes_alone_give_the_same_matrix(tmp_path: Path, bg2050: Conversation) -> None:
+    """Without votes.csv (and even without comments.csv) the latest votes come from participants-votes.csv."""
+    source = bg2050.export.folder
+    for name in ("comments.csv", "participants-votes.csv"):
+        shutil.copy(source / name, tmp_path / name)
+    export = read_polis_export(tmp_path)
+    assert export.votes == [] and export.latest is not None
+    m = export.vote_matrix()
+    voted = ~np.isnan(export.latest.values).all(axis=1)
+    assert m.participant_ids == [p for p, v in zip(export.latest.participant_ids, voted, strict=True) if v]
+    assert m.statement_ids == bg2050.matrix.statement_ids
+    assert m.excluded.tolist() == bg2050.matrix.excluded.tolist()
+    row = {pid: i for i, pid in enumerate(bg2050.matrix.participant_ids)}
+    np.testing.assert_array_equal(m.values, bg2050.matrix.values[[row[p] for p in m.participant_ids]])
+    assert len(export.latest_votes()) == int((~np.isnan(m.values)).sum())
+
+    (tmp_path / "comments.csv").unlink()
+    bare = read_polis_export(tmp_path)
+    assert [c.comment_id for c in bare.comments] == m.statement_ids
+    assert not bare.moderated_out
+    np.testing.assert_array_equal(bare.vote_matrix().values, m.values)
+
+
+def test_malformed_participants_votes(tmp_path: Path) -> None:
+    (tmp_path / "participants-votes.csv").write_text("participant,group-id,1\n5,,1\n6,,maybe\n", encoding="utf-8")
+    with pytest.raises(PolisFormatError, match=r"participants-votes.csv:3: column 1: expected -1, 0, 1 or empty"):
         read_polis_export(tmp_path)
 
 

@@ -1,6 +1,7 @@
 """Our opinion map against Pol.is' own results in the open-data exports (MATH.md §4).
 
-The clustering is compared with Pol.is' `group-id` by adjusted Rand index over the participants both clustered;
+The clustering is compared with Pol.is' `group-id` by adjusted Rand index over the participants both clustered,
+on six conversations and several row orders;
 the formulas are checked separately by feeding Pol.is' own groups in, so a clustering difference cannot hide a
 formula bug.
 """
@@ -8,44 +9,53 @@ formula bug.
 from __future__ import annotations
 
 import json
+import statistics
+from functools import cache
 
 import numpy as np
 import pytest
-from sklearn.metrics import adjusted_rand_score
 
 from deliberate.opinion import group_informed_consensus, group_statistics
+from deliberate.opinion.parity import Parity, parity
 from deliberate.opinion.polis_files import read_participant_votes
-from tests.opinion.conftest import Conversation
+from tests.opinion.conftest import POLIS_DATA, Conversation
+
+# Fewer orders than `deliberate bench opinion --parity` (20) to keep the suite quick; the procedure does not
+# depend on row order, so every order gives the same groups and a handful shows it.
+ORDERS = 4
+CONVERSATIONS = (
+    "bg2050-volunteers",
+    "scoop-hivemind.biodiversity",
+    "vtaiwan.uberx",
+    "15-per-hour-seattle",
+    "scoop-hivemind.taxes",
+    "austria-climate.5twd2jsnkf.2022-08-08",
+)
 
 
-def agreement(conv: Conversation) -> tuple[float, float]:
-    """(ARI over participants clustered by both, share of Pol.is' clustered participants we cluster too)."""
-    ours = conv.result.group_of()
-    theirs = conv.polis_group_of
-    common = [p for p in theirs if p in ours]
-    ari = adjusted_rand_score([theirs[p] for p in common], [ours[p] for p in common])
-    return float(ari), len(common) / len(theirs)
+@cache
+def measured(name: str) -> Parity:
+    return parity(POLIS_DATA / name, orders=ORDERS, seed=7)
 
 
-@pytest.mark.parametrize("name", ["vtaiwan", "biodiversity"])
-def test_groups_match_polis(name: str, request: pytest.FixtureRequest) -> None:
-    conv: Conversation = request.getfixturevalue(name)
-    ari, coverage = agreement(conv)
-    print(f"{name}: groups {len(conv.result.groups)}, ARI {ari:.3f}, coverage {coverage:.4f}")
-    assert len(conv.result.groups) == int(conv.export.summary["groups"]) == 2
-    assert ari >= 0.85
-    assert coverage >= 0.99
+@pytest.mark.parametrize("name", CONVERSATIONS)
+def test_groups_match_polis_in_any_row_order(name: str, record_property: pytest.RecordProperty) -> None:
+    result = measured(name)
+    figures = result.as_dict()
+    for key, value in figures.items():
+        record_property(key, value)
+    print(json.dumps(figures))
+    assert result.groups == [result.polis_groups] * ORDERS
+    assert min(result.ari_between_orders) >= 0.95
+    assert min(result.ari) >= 0.5
+    assert result.coverage >= 0.99
 
 
-def test_bg2050_groups_are_reported(bg2050: Conversation, record_property: pytest.RecordProperty) -> None:
-    ari, coverage = agreement(bg2050)
-    k = len(bg2050.result.groups)
-    record_property("bg2050_ari", round(ari, 4))
-    record_property("bg2050_groups", k)
-    print(f"bg2050-volunteers: groups {k} (Pol.is {bg2050.export.summary['groups']}), ARI {ari:.3f}")
-    assert 2 <= k <= 5
-    assert -1.0 <= ari <= 1.0 and np.isfinite(ari)
-    assert coverage >= 0.95
+def test_median_agreement_over_the_six_conversations() -> None:
+    medians = {name: measured(name).median for name in CONVERSATIONS}
+    print({name: round(value, 3) for name, value in medians.items()})
+    assert statistics.median(medians.values()) >= 0.9
+    assert min(medians.values()) >= 0.5
 
 
 @pytest.mark.parametrize("name", ["vtaiwan", "biodiversity", "bg2050"])

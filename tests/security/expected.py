@@ -132,6 +132,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("console_reveal_round", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("console_hide_results", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("console_paper", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
+    ("console_map_placement", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("console_seed_statement", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("openapi", "GET"): row(200, 200, 200, 200, 200, 200, 200, 200),
     ("api_token", "POST"): row(401, 401, 401, 401, 401, 401, 401, 401),
@@ -194,6 +195,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("api_comment", "POST"): row(401, 422, 403, 403, 403, 403, 403, 403),
     ("api_support", "DELETE"): row(401, 200, 403, 403, 403, 403, 403, 403),
     ("api_support", "POST"): row(401, 201, 403, 403, 403, 403, 403, 403),
+    ("api_map_placement", "POST"): row(401, 403, 403, 403, 403, 422, 403, 422),
     ("api_moderation", "POST"): row(401, 403, 403, 403, 403, 422, 403, 422),
     ("api_comment_moderation", "POST"): row(401, 403, 403, 403, 403, 422, 403, 422),
     ("ws_session", "WS participant"): row(

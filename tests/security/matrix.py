@@ -317,6 +317,7 @@ class Matrix:
             "clause_id": world.clause_id,
             "check_id": world.check_id,
             "amendment_id": world.amendment_id,
+            "participant_id": 1,  # api_map_placement: the matrix's minimal body is refused before the lookup
             "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
             "link_id": world.link_id,

@@ -98,4 +98,25 @@ async def test_a_malformed_folder_names_the_file_and_line_and_imports_nothing(
     assert f"{broken / 'votes.csv'}:41:" in done.stderr
     assert await row_counts() == before and await Session.all().count() == sessions_before
     missing = run_cli(database_url, "import", "polis", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "comments.csv" in missing.stderr
+    assert missing.returncode == 2 and "not a folder" in missing.stderr
+
+
+async def test_participants_votes_alone_import(app, tmp_path: Path) -> None:
+    """An export with participants-votes.csv and no votes.csv imports its latest votes in export order."""
+    folder = POLIS / "15-per-hour-seattle"
+    assert not (folder / "votes.csv").exists()
+    session = await import_polis(folder)
+    statements, moderated_out, latest = export_figures(folder)
+    assert await Proposal.filter(session_id=session.id, kind="statement").count() == statements
+    assert await Ballot.filter(round__session_id=session.id).count() == latest
+    assert await Participant.filter(session_id=session.id, external_id="0").exists()
+
+
+def test_bench_opinion_says_what_it_cannot_read(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "participants-votes.csv").write_text("participant,group-id,1\n5,,x\n", encoding="utf-8")
+    done = run_cli(database_url, "bench", "opinion", "--dataset", str(tmp_path))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert f"error: {tmp_path / 'participants-votes.csv'}:2: column 1: expected -1, 0, 1 or empty" in done.stderr
+    empty = run_cli(database_url, "bench", "opinion", "--dataset", str(tmp_path / "nowhere"))
+    assert empty.returncode == 2 and "not a folder" in empty.stderr and "Traceback" not in empty.stderr

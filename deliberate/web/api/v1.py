@@ -26,6 +26,7 @@ from deliberate.ratelimit import RateLimited, limiter_for
 from deliberate.sessions import services as sessions
 from deliberate.sessions.models import Session
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
+from deliberate.statements.services import place_on_map
 from deliberate.supports.services import add_support, support_count, withdraw_support
 from deliberate.text import as_int
 from deliberate.voting.secrecy import public_count, supports_withheld, withhold_counts, withhold_views
@@ -230,6 +231,20 @@ async def comment_moderation(request: Request, actor: Actor) -> tuple[int, objec
         "proposal_id": comment.proposal_id,
         "hidden": comment.hidden,
         "hidden_reason": comment.hidden_reason,
+    }
+
+
+async def map_placement(request: Request, actor: Actor) -> tuple[int, object]:
+    """Leave a participant out of the opinion map with a reason, or put them back (facilitators)."""
+    session = await _session(request)
+    data = await read_json(request)
+    person = await place_on_map(
+        actor, session, request.path_params["participant_id"], on_map=data.get("on_map"), reason=data.get("reason", "")
+    )
+    return 200, {
+        "participant_id": person.id,
+        "on_map": person.left_out_of_map_at is None,
+        "reason": person.left_out_of_map_reason,
     }
 
 

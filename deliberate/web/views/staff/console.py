@@ -29,7 +29,7 @@ from deliberate.sessions.models import Session
 from deliberate.sessions.phases import ACTIONS, PHASES, allowed_actions
 from deliberate.sessions.screens import VIEWS, set_screen
 from deliberate.sessions.slowmode import set_slow_mode, slow_mode_of
-from deliberate.statements.services import write_statement
+from deliberate.statements.services import left_out_of_map, place_on_map, write_statement
 from deliberate.supports.services import add_support
 from deliberate.text import as_int
 from deliberate.voting import services as voting
@@ -153,6 +153,7 @@ async def _voting_context(actor: Actor, session: Session, by: str | None) -> dic
         "round_results": await round_results(actor, session, vote_round, by=grouping),
         "statements": statements,
         "merge_pairs": [(pair, titles[pair.a], titles[pair.b]) for pair in pairs],
+        "left_out_of_map": await left_out_of_map(actor, session),
     }
 
 
@@ -305,6 +306,16 @@ async def hide_comment(request: Request) -> Response:
         return await moderation.hide_comment(actor, comment, reason=reason)
 
     return await _act(request, "hide-comment", act)
+
+
+async def map_placement(request: Request) -> Response:
+    """Leave a participant out of the opinion map with a reason, or put them back."""
+
+    async def act(session: Session, actor: Actor, form: FormData) -> object:
+        back = form.get("do") == "return"
+        return await place_on_map(actor, session, form.get("participant_id"), on_map=back, reason=form.get("reason"))
+
+    return await _act(request, "map-placement", act)
 
 
 async def restore_comment(request: Request) -> Response:
