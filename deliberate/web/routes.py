@@ -149,6 +149,8 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/staff/s/{code}/brief.{fmt}", outcome_desk.download_brief, name="staff_brief"),
         Route("/staff/s/{code}/minutes.{fmt}", outcome_desk.download_minutes, name="staff_minutes"),
+        Route("/staff/s/{code}/resolution", outcome_desk.resolution_page, name="staff_resolution_page"),
+        Route("/staff/s/{code}/resolution.{fmt}", outcome_desk.download_resolution, name="staff_resolution"),
         Route("/staff/s/{code}/phase", console.phase, methods=["POST"], name="console_phase"),
         Route("/staff/s/{code}/permissions", console.permissions, methods=["POST"], name="console_permissions"),
         Route("/staff/s/{code}/timer", console.timer, methods=["POST"], name="console_timer"),

@@ -109,6 +109,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("resolutions_desk_open_check", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("resolutions_desk_close_check", "POST"): row("login", "login", "login", 403, 403, 422, 403, 422),
     ("staff_brief", "GET"): row("login", "login", "login", 403, 403, 200, 200, 200),
+    ("staff_resolution_page", "GET"): row("login", "login", "login", 403, 403, 200, 200, 200),
+    ("staff_resolution", "GET"): row("login", "login", "login", 403, 403, 200, 200, 200),
     ("staff_minutes", "GET"): row("login", "login", "login", 403, 403, 200, 200, 200),
     # The console's buttons: facilitators (and admins); anyone not signed in as staff is sent to sign in.
     # An empty post is let through to validation (422), or acts at once where it means "off" (303).

@@ -389,6 +389,7 @@ FORMATS = {
     "staff_minutes": "docx",
     "api_minutes": "docx",
     "api_resolution": "json",
+    "staff_resolution": "json",
 }
 
 

@@ -747,3 +747,42 @@ async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
     shown = chair.page(await chair.get(r.headers["location"]))
     assert numbered(shown, item.id) == [("ข้อ 1", first["text"]), ("ข้อ 2", wording), ("ข้อ 3", second["text"])]
     assert (added.lead_agency, added.partners, added.version) == ("รพ.สต.", ["อสม."], 1)
+
+
+async def test_an_official_reads_and_downloads_the_resolution_from_the_portal(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    """Issue 20, must 4: an official of the assembly reaches the resolution, every brief format and the minutes
+    in the browser, from the portal and from the session's desk; an official of nothing reaches none of it."""
+    code, clauses = await drafted(api, facilitator)
+    official = await staff_browser(browser, "official", code=code)
+    portal = official.page(await official.get("/staff/portal"))
+    links = {a["href"] for a in portal.find_all("a")}
+    for href in (
+        f"/staff/s/{code}/resolution",
+        f"/staff/s/{code}/resolution.pdf",
+        f"/staff/s/{code}/resolution.docx",
+        f"/staff/s/{code}/resolution.json",
+        f"/staff/s/{code}/brief.xlsx",
+        f"/staff/s/{code}/brief.json",
+        f"/staff/s/{code}/minutes.docx",
+        f"/staff/s/{code}/outcomes",
+    ):
+        assert href in links, href
+    page = await official.get(f"/staff/s/{code}/resolution")
+    assert page.status_code == 200
+    text = official.page(page).get_text("")
+    assert DRAFT["clauses"][0]["text"] in text and DRAFT["title"] in text
+    pdf = await official.get(f"/staff/s/{code}/resolution.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    docx = await official.get(f"/staff/s/{code}/resolution.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    data = (await official.get(f"/staff/s/{code}/resolution.json")).json()
+    assert [c["text"] for c in data["items"][0]["clauses"]][:1] == [clauses[0]["text"]]
+    desk = official.page(await official.get(f"/staff/s/{code}/outcomes"))
+    assert desk.find("a", href=f"/staff/s/{code}/resolution") is not None
+    assert desk.find("a", href=f"/staff/s/{code}") is None  # no console link for an official
+    stranger = await staff_browser(browser, "official")
+    assert (await stranger.get(f"/staff/s/{code}/resolution")).status_code == 403
+    assert (await stranger.get(f"/staff/s/{code}/resolution.pdf")).status_code == 403
+    assert f"/staff/s/{code}/resolution" not in (await stranger.get("/staff/portal")).text

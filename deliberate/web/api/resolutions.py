@@ -142,35 +142,16 @@ async def items(request: Request) -> Response:
     return ok(await resolution_json(session))
 
 
-RESOLUTION_FORMATS = {
-    "json": "application/json",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
 async def download(request: Request) -> Response:
-    """GET /sessions/{code}/resolution.{json,pdf,docx}: officials and facilitators."""
-    import json
+    """GET /sessions/{code}/resolution.{json,pdf,docx}: the assembly's officials and facilitators."""
+    from deliberate.actors import require_steward_role
+    from deliberate.resolutions.files import resolution_file
 
-    from deliberate.actors import require_steward, require_steward_role
-    from deliberate.briefs.services import clean_format
-    from deliberate.resolutions.export import resolution_json
-
-    fmt = clean_format(request.path_params["fmt"], RESOLUTION_FORMATS)
     actor = await api_actor(request)
     require_steward_role(actor)
     session = await _session(request)
-    await require_steward(actor, session.assembly_id)
-    data = await resolution_json(session)
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=1).encode()
-    else:
-        from deliberate.briefs.services import in_background
-        from deliberate.resolutions import render
-
-        body = await in_background(render.resolution_pdf if fmt == "pdf" else render.resolution_docx, data)
-    return attachment(body, RESOLUTION_FORMATS[fmt], f"resolution-{session.code}.{fmt}")
+    done = await resolution_file(actor, session, request.path_params["fmt"])
+    return attachment(done.body, done.media_type, done.filename)
 
 
 async def merge(request: Request, actor: Actor) -> tuple[int, object]:

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.actors import Actor
+from deliberate.actors import Actor, runs
 from deliberate.briefs import services as briefs
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_, get_language
@@ -26,6 +26,7 @@ from deliberate.outcomes.models import (
 )
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate
+from deliberate.resolutions.models import AgendaItem
 from deliberate.sessions.models import Session
 from deliberate.text import as_int
 from deliberate.web.forms import read_form
@@ -63,6 +64,8 @@ async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
         "carried": CARRIED,
         "today": outcomes.today(),
         "csv_sheets": _csv_sheets(),
+        "has_items": await AgendaItem.filter(session_id=session.id).exists(),
+        "runs": await runs(actor, session.assembly_id),
     }
 
 
@@ -183,6 +186,33 @@ async def action_item(request: Request) -> Response:
         return proposal.id
 
     return await _act(request, "action-item", act)
+
+
+@guarded
+async def resolution_page(request: Request) -> Response:
+    """The session's resolution as officials read it in the browser: each agenda item's clauses as they stand,
+    with the level of agreement and reservations, and the downloads (the desk is the facilitators')."""
+    from deliberate.resolutions.export import resolution_json
+    from deliberate.resolutions.render import outline
+
+    session, actor = await steward(request)
+    data = await resolution_json(session)
+    return render(request, "staff/resolution.html", {"session": session, "doc": outline(data)}, actor=actor)
+
+
+@guarded
+async def download_resolution(request: Request) -> Response:
+    """The resolution's JSON, PDF or DOCX for signed-in staff of the assembly (the API does the same by token)."""
+    from deliberate.resolutions.files import resolution_file
+
+    session, actor = await steward(request)
+    try:
+        done = await resolution_file(
+            actor, session, request.path_params["fmt"], thai_digits=request.query_params.get("digits") != "arabic"
+        )
+    except DomainError as exc:
+        return error_page(request, exc)
+    return attachment(done.body, done.media_type, done.filename)
 
 
 async def download_brief(request: Request) -> Response:

@@ -38,10 +38,15 @@ async def portal(request: Request) -> Response:
         if exc.status in (401, 403):
             return error_page(request, exc)
         errors, rows, hits, filters = form_errors(exc), [], [], finder.Filters()
+    from deliberate.resolutions.models import AgendaItem
+
+    sessions = [s.id for r in rows for s in r.sessions]  # type: ignore[attr-defined]
+    with_items = await AgendaItem.filter(session_id__in=sessions).values_list("session_id", flat=True)
     return render(
         request,
         "staff/portal.html",
         {
+            "with_items": {int(str(i)) for i in with_items},
             "rows": rows,
             "hits": hits,
             "filters": filters,
