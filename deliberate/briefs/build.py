@@ -232,7 +232,12 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
                 "opposing": list(arguments[p.id]["against"]),
                 "proposers": {
                     "count": len(authors_of[p.id]),
-                    "by_sector": [{"label": _sector_label(k), "count": c} for k, c in proposer_sectors.most_common()],
+                    # Pooled like the participation tables: a lone proposer's sector beside the plan row's
+                    # ตำบล code would point at one person.
+                    "by_sector": [
+                        {"label": r["label"], "count": r["count"]}
+                        for r in _pooled(proposer_sectors, _sector_label)[0]
+                    ],
                     "credited": [],
                 },
                 "merged_from": merged_from.get(p.id, []),
@@ -316,7 +321,12 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     }
     first_phase = await StaffAction.filter(session_id=session.id, action="phase").order_by("id").first()
     number = await Session.filter(assembly_id=assembly.id, id__lte=session.id).count()
-    brief["minutes"] = _minutes(session, brief, number, first_phase.created_at if first_phase else session.created_at)
+    staff = len(
+        set(await StaffAction.filter(session_id=session.id).exclude(actor_id=None).values_list("actor_id", flat=True))
+    )
+    brief["minutes"] = _minutes(
+        session, brief, number, first_phase.created_at if first_phase else session.created_at, staff
+    )
     return brief
 
 
@@ -546,13 +556,17 @@ def _group_name(group_id: int) -> str:
     return group_name(group_id)
 
 
-def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.datetime) -> dict[str, Any]:
+def _minutes(
+    session: Session, brief: dict[str, Any], number: int, opened: dt.datetime, staff: int
+) -> dict[str, Any]:
     """The session's record in the form-11 order, written from what happened. It opens with the first
-    phase change (the lobby is people arriving) and ends when the session is closed."""
+    phase change (the lobby is people arriving) and ends when the session is closed. Numbers in the text
+    are Arabic here; the renderers write the whole document in one digit style."""
     s, part = brief["summary"], brief["participation"]
-    agenda = [
+    themes = [t for t in brief["themes"] if t["proposal_ids"]]
+    agenda: list[dict[str, Any]] = [
         {
-            "no": 1,
+            "no": "1",
             "heading": gettext("Matters the chair informs the meeting of"),
             "body": [
                 gettext(
@@ -561,46 +575,103 @@ def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.da
                     n=len(brief["themes"]),
                     names=", ".join(t["name"] for t in brief["themes"]),
                 )
-            ],
+            ]
+            if brief["themes"]
+            else [gettext("The chair opened the session “{title}”.", title=session.title)],
             "resolution": gettext("The meeting took note."),
-        }
+        },
+        {
+            "no": "2",
+            "heading": gettext("Endorsement of the minutes of the previous meeting"),
+            "body": [gettext("This is the assembly's first meeting: there are no earlier minutes to endorse.")]
+            if number == 1
+            else [gettext("The minutes of meeting no. {no} were put to the meeting.", no=number - 1)],
+            "resolution": gettext("None.") if number == 1 else "",
+        },
+        {
+            "no": "3",
+            "heading": gettext("Matters arising"),
+            "body": [gettext("None.")] if number == 1 else [],
+            "resolution": gettext("None.") if number == 1 else "",
+        },
+        {
+            "no": "4",
+            "heading": gettext("Matters for consideration"),
+            "body": [],
+            "resolution": "",
+        },
     ]
-    considered = []
-    for t in brief["themes"]:
-        for pid in t["proposal_ids"]:
-            p = next(x for x in brief["proposals"] if x["id"] == pid)
-            outcome = p["answer"]["state_label"] if p["answer"] else gettext("no answer yet")
-            considered.append(
-                gettext(
-                    "{ref} {title}: {outcome} ({agreement}; {n} supports)",
-                    ref=p["ref"],
-                    title=p["title"],
-                    outcome=outcome,
-                    agreement=p["agreement"]["label"],
-                    n=p["supports"],
+    sub = 0
+    by_id = {p["id"]: p for p in brief["proposals"]}
+    if brief["proposals"]:
+        sub += 1
+        considered = []
+        for t in themes:
+            for pid in t["proposal_ids"]:
+                p = by_id[pid]
+                outcome = p["answer"]["state_label"] if p["answer"] else gettext("no answer yet")
+                considered.append(
+                    gettext(
+                        "{ref} {title}: {outcome} ({agreement}; {n} supports)",
+                        ref=p["ref"],
+                        title=p["title"],
+                        outcome=outcome,
+                        agreement=p["agreement"]["label"],
+                        n=p["supports"],
+                    )
                 )
-            )
-    agenda.append(
-        {
-            "no": 2,
-            "heading": gettext("Matters for consideration: the proposals"),
-            "body": [
-                gettext(
-                    "Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
-                    p=s["proposals"],
-                    c=s["comments"],
-                    s=s["supports"],
+        agenda.append(
+            {
+                "no": f"4.{sub}",
+                "heading": gettext("The proposals"),
+                "body": [
+                    gettext(
+                        "Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
+                        p=s["proposals"],
+                        c=s["comments"],
+                        s=s["supports"],
+                    ),
+                    *considered,
+                ],
+                "resolution": gettext(
+                    "The meeting adopted {a} proposals and forwarded {f} to agencies.",
+                    a=s["adopted"],
+                    f=s["forwarded"],
                 ),
-                *considered,
-            ],
-            "resolution": gettext(
-                "The meeting adopted {a} proposals and forwarded {f} to agencies.", a=s["adopted"], f=s["forwarded"]
-            ),
-        }
-    )
+            }
+        )
+    for item in (brief.get("resolution") or {}).get("items", []):
+        sub += 1
+        agenda.append({"no": f"4.{sub}", **_minutes_item(item, by_id)})
+    if brief.get("opinion"):
+        sub += 1
+        o = brief["opinion"]
+        agenda.append(
+            {
+                "no": f"4.{sub}",
+                "heading": gettext("The statements and the opinion map"),
+                "body": [
+                    gettext(
+                        "{people} people marked {statements} statements; the opinion map found {groups} groups.",
+                        people=o["participants"],
+                        statements=o["statements"],
+                        groups=len(o["groups"]),
+                    ),
+                    *(
+                        gettext("Statement most people agree on: {text}", text=st["text"])
+                        for st in o["consensus"]
+                    ),
+                    *(gettext("Statement that divides the groups: {text}", text=st["text"]) for st in o["divisive"]),
+                ],
+                "resolution": gettext("The meeting took note of the findings."),
+            }
+        )
+    if sub == 0:
+        agenda[3]["body"] = [gettext("None.")]
+        agenda[3]["resolution"] = gettext("None.")
     agenda.append(
         {
-            "no": 3,
+            "no": "5",
             "heading": gettext("Other matters"),
             "body": [gettext("{n} pledges to act were made.", n=s["commitments"])],
             "resolution": gettext("The meeting took note."),
@@ -622,9 +693,69 @@ def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.da
             "by_sector": [{"label": r["label"], "count": r["count"]} for r in part["by_sector"]],
             "named": [],
         },
+        # An open assembly keeps no list of who was invited: no one is recorded as absent.
+        "absent": gettext("None recorded: the session was open to everyone who joined."),
+        "attending": gettext("Staff and facilitators of the session: {n} people.", n=staff) if staff else "",
         "agenda": agenda,
         "recorder": "",
     }
+
+
+def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A resolution agenda item in the minutes: what was discussed, each amendment and its decision, each
+    consensus check, and the resolution (มติที่ประชุม) clause by clause."""
+    body = []
+    grouped = [f"{proposals[pid]['ref']} {proposals[pid]['title']}" for pid in item["proposal_ids"] if pid in proposals]
+    if grouped:
+        body.append(gettext("The drafting team brought a draft drawn from: {proposals}.", proposals="; ".join(grouped)))
+    drafted = [c for c in item["clauses"] if c["draft_no"] is not None or c["status"] == "removed"]
+    body.append(gettext("The draft resolution has {n} clauses.", n=sum(1 for c in drafted if c["draft_no"])))
+    adopted, rest = [], []
+    for c in item["clauses"]:
+        name = (
+            gettext("Clause {n}", n=c["draft_no"]) if c["draft_no"] is not None else gettext("Removed clause")
+        )
+        for am in c["amendments"]:
+            body.append(
+                gettext(
+                    "{clause}: amendment ({op}), because “{reason}”; {backers} backers. {decision}.",
+                    clause=name,
+                    op=am["op_label"],
+                    reason=am["reason"],
+                    backers=am["backers"],
+                    decision=am["status_label"],
+                )
+            )
+        for ch in c["checks"]:
+            body.append(
+                gettext(
+                    "{clause}: consensus check on version {v}: {counts} ({total} answered). {outcome}.",
+                    clause=name,
+                    v=ch["clause_version"],
+                    counts=ch["counts_text"],
+                    total=ch["total"],
+                    outcome=ch["outcome_label"],
+                )
+            )
+        if c["status"] == "adopted":
+            adopted.append(
+                gettext("clause {n} ({level})", n=c["number"], level=c["level_label"])
+                + (
+                    " " + gettext("with reservations recorded: {text}", text=" / ".join(f"“{r}”" for r in c["reservations"]))
+                    if c["reservations"]
+                    else ""
+                )
+            )
+        else:
+            rest.append(gettext("{clause}: {why}", clause=name, why=c["why_label"]))
+    resolution = (
+        gettext("The meeting adopted, as the resolution on this item: {clauses}.", clauses="; ".join(adopted))
+        if adopted
+        else gettext("The meeting adopted no clause of this item.")
+    )
+    if rest:
+        resolution += " " + gettext("Not adopted: {clauses}.", clauses="; ".join(rest))
+    return {"heading": gettext("Agenda item: {title}", title=item["title"]), "body": body, "resolution": resolution}
 
 
 # --- the assembly's resolution (THAI-CONTEXT.md section 2), as adopted clause by clause -----------------------
@@ -639,6 +770,7 @@ NOT_ADOPTED_WHY = {
     "removed": N_("Removed by an amendment"),
 }
 CHECK_OUTCOMES = {"adopted": N_("Adopted by consensus"), "not_adopted": N_("Not adopted: back to amendment")}
+PROPOSED = "proposed"
 AMENDMENT_DECISIONS = {
     "accepted": N_("Amendment accepted"),
     "rejected": N_("Amendment rejected"),
@@ -653,19 +785,23 @@ def counts_text(counts: dict[str, int] | None) -> str:
     return " · ".join(f"{gettext(label)} {counts.get(key, 0)}" for key, label in ANSWERS.items())
 
 
+def _why_text(key: str, **values: object) -> str:
+    return gettext(NOT_ADOPTED_WHY[key], **values)
+
+
 def _why_not(status: str, result: dict[str, Any] | None) -> tuple[str, str]:
     if status == "removed":
-        return "removed", gettext(NOT_ADOPTED_WHY["removed"])
+        return "removed", _why_text("removed")
     if status == "open" or result is None:
-        return "not_checked", gettext(NOT_ADOPTED_WHY["not_checked"])
+        return "not_checked", _why_text("not_checked")
     counts, total = result.get("counts") or {}, int(result.get("total") or 0)
     if not total:
-        return "no_answers", gettext(NOT_ADOPTED_WHY["no_answers"])
+        return "no_answers", _why_text("no_answers")
     if counts.get("block"):
-        return "blocked", gettext(NOT_ADOPTED_WHY["blocked"], n=counts["block"])
+        return "blocked", _why_text("blocked", n=counts["block"])
     share = float(result.get("max_reservation_share") or 0)
-    return "too_many_reservations", gettext(
-        NOT_ADOPTED_WHY["too_many_reservations"],
+    return "too_many_reservations", _why_text(
+        "too_many_reservations",
         n=counts.get("reservation", 0),
         total=total,
         max=f"{round(share * 100)}%",
@@ -678,10 +814,11 @@ def _check_sectors(result: dict[str, Any]) -> list[dict[str, Any]]:
     for row in result.get("by_sector") or []:
         n = int(row.get("answers") or 0)
         shown = n >= MIN_GROUP and row.get("counts") is not None
+        key = str(row.get("key") or "")
         rows.append(
             {
-                "key": row.get("key"),
-                "label": gettext(SECTOR_GROUPS[row["key"]]) if row.get("key") in SECTOR_GROUPS else row.get("label"),
+                "key": key,
+                "label": gettext(SECTOR_GROUPS[key]) if key in SECTOR_GROUPS else row.get("label"),
                 "answers": n if shown else None,
                 "counts": {k: int((row.get("counts") or {}).get(k, 0)) for k in ANSWERS} if shown else None,
                 "text": counts_text(row.get("counts")) if shown else gettext("fewer than {n} answers", n=MIN_GROUP),
@@ -769,7 +906,7 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
                             "text": am.text,
                             "reason": am.reason,
                             "status": am.status,
-                            "status_label": gettext(AMENDMENT_DECISIONS.get(am.status, AMENDMENT_DECISIONS["proposed"])),
+                            "status_label": gettext(AMENDMENT_DECISIONS.get(am.status) or AMENDMENT_DECISIONS[PROPOSED]),
                             "backers": backers.get(am.id, 0),
                         }
                         for am in amendments[c.id]

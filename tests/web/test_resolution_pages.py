@@ -189,11 +189,11 @@ async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted
     assert (await Clause.get(id=first["id"])).status == "adopted"
 
     shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
-    assert "รับรองโดยฉันทมติ" in shown.find(class_="status").get_text()
+    assert "รับรองโดยฉันทามติ" in shown.find(class_="status").get_text()
     assert reason in shown.find(class_="reservations").get_text()
     assert shown.find("form", class_="answer-form") is None and shown.find("form", class_="amend-form") is None
     desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
-    assert "รับรองโดยฉันทมติ" in desk.find(class_="check-last").get_text() and reason in desk.get_text()
+    assert "รับรองโดยฉันทามติ" in desk.find(class_="check-last").get_text() and reason in desk.get_text()
     # A form from before the close: refused, and the message shows by the clause (its form is gone).
     r = await phone.post(f"/s/{code}/resolutions/answer", form_data(answer) | {"answer": "block", "reason": "ไม่"})
     assert r.status_code == 403
