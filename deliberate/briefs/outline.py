@@ -302,21 +302,19 @@ def summary_extras(brief: Brief, voice: Voice) -> list[str]:
     if brief.get("resolution"):
         out.append(
             _(
-                "Resolution clauses adopted: {adopted}; not adopted: {rest} (see part {part}).",
+                "Resolution clauses adopted: {adopted}; not adopted: {rest}.",
                 adopted=voice.num(s.get("clauses_adopted")),
                 rest=voice.num(s.get("clauses_not_adopted")),
-                part=voice.d(4),
             )
         )
     o = brief.get("opinion")
     if o:
         out.append(
             _(
-                "{people} people marked {statements} statements; the opinion map found {groups} groups (see part {part}).",
+                "{people} people marked {statements} statements; the opinion map found {groups} groups.",
                 people=voice.num(o.get("participants")),
                 statements=voice.num(o.get("statements")),
                 groups=voice.num(len(o.get("groups") or [])),
-                part=voice.d(3),
             )
         )
     return out

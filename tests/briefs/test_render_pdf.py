@@ -205,14 +205,17 @@ def test_minutes_follow_form_11(pdfs: dict[str, Path]) -> None:
         th("At {venue}", venue=minutes["venue"]),
         th("Present at the meeting"),
         "นางสมศรี ใจดี (สภาองค์กรชุมชนตำบลรัษฎา)",
+        th("Absent from the meeting"),
+        th("Also attending"),
         th("Meeting opened at"),
     ]
     for item in minutes["agenda"]:
+        # One digit style in the whole document: the record's own numbers ("P11") too.
         in_order += [
             th("Agenda item {no}: {heading}", no=digits(item["no"], True), heading=item["heading"]),
-            *item["body"],
+            *(digits(text, True) for text in item["body"]),
             th("Resolution:"),
-            item["resolution"],
+            digits(item["resolution"], True),
         ]
     in_order += [th("Meeting closed at"), th("Minutes taken by")]
     position = 0
