@@ -175,7 +175,7 @@ async def test_brief_json_is_versioned_by_content(
     assert first.headers["content-type"].startswith("application/json")
     assert f"brief-{s['code']}-v1.json" in first.headers["content-disposition"]
     brief = first.json()
-    assert brief["schema"] == "deliberate.brief/1" and brief["version"] == 1 and len(brief["content_hash"]) == 64
+    assert brief["schema"] == "deliberate.brief/2" and brief["version"] == 1 and len(brief["content_hash"]) == 64
     [p] = [p for p in brief["proposals"] if p["id"] == adopted]
     assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต โครงการศูนย์ดูแลผู้สูงอายุ"
     assert [r["proposal_id"] for r in brief["plan_rows"]] == [adopted]

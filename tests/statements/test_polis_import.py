@@ -99,3 +99,28 @@ async def test_a_malformed_folder_names_the_file_and_line_and_imports_nothing(
     assert await row_counts() == before and await Session.all().count() == sessions_before
     missing = run_cli(database_url, "import", "polis", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "comments.csv" in missing.stderr
+
+
+async def test_a_polis_import_gets_a_brief_of_its_groups_and_statements(
+    app, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    """A session of statements only has no proposals, yet its findings are the opinion groups, what each
+    thinks, and the statements most agree on or that divide them: it gets a brief, not a 409."""
+    session = await import_polis(BG2050)
+    url = f"/api/v1/sessions/{session.code}/brief"
+    answer = await client.get(f"{url}.json", headers=facilitator)
+    assert answer.status_code == 200, answer.text
+    brief = answer.json()
+    opinion = brief["opinion"]
+    assert brief["proposals"] == [] and len(opinion["groups"]) >= 2
+    assert [g["name"] for g in opinion["groups"]] == list("กขคงจฉ"[: len(opinion["groups"])])  # Thai group names
+    assert all(g["representative"] for g in opinion["groups"]) and opinion["consensus"]
+    markdown = (await client.get(f"{url}.md", headers=facilitator)).text
+    findings = markdown[markdown.index("## ส่วนที่ ๓") : markdown.index("## ส่วนที่ ๔")]
+    assert "กลุ่ม ก" in findings and "กลุ่ม ข" in findings
+    assert opinion["groups"][0]["representative"][0]["text"] in findings
+    assert opinion["consensus"][0]["text"] in findings
+    summary = markdown[markdown.index("## ส่วนที่ ๑") : markdown.index("## ส่วนที่ ๒")]
+    assert "แผนที่ความคิดเห็นแบ่งได้" in summary
+    pdf = await client.get(f"{url}.pdf", headers=facilitator)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
