@@ -871,7 +871,7 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
             adopted = c.status == "adopted"
             if adopted:
                 adopted_no += 1
-            verb = verbs.action(_clause_action(c.text, c.lead_agency, list(c.partners)))
+            verb = verbs.clause_check(c.text, c.lead_agency, list(c.partners))
             reasons = [
                 r.get("reason", "") for r in ((last.result or {}).get("reservations") or [] if last else []) if r
             ]
@@ -929,23 +929,3 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
         "adopted": sum(1 for c in every if c["status"] == "adopted"),
         "not_adopted": sum(1 for c in every if c["status"] != "adopted"),
     }
-
-
-def _clause_action(text: str, agency: str, partners: list[str]) -> str:
-    """What a clause asks for: its text after "ขอให้ [agency] ร่วมกับ [partners]", when it is written so;
-    "" when the text does not follow the form (nothing to check)."""
-    rest = " ".join(text.split())
-    if not rest.startswith("ขอให้"):
-        return ""
-    rest = rest[len("ขอให้") :].strip()
-    if not agency or not rest.startswith(agency):
-        return ""
-    rest = rest[len(agency) :].strip()
-    if rest.startswith("ร่วมกับ"):
-        rest = rest[len("ร่วมกับ") :].strip()
-        for name in partners:
-            rest = rest.removeprefix("และ").strip()
-            if not rest.startswith(name):
-                return ""
-            rest = rest[len(name) :].strip(" ,")
-    return rest

@@ -48,3 +48,29 @@ def action(text: str) -> Action:
         return Action(text, True)
     verb = CARRY_OUT if text.startswith(_WORK_NOUNS) else PROVIDE
     return Action(verb + text, False, verb)
+
+
+def clause_action(text: str, agency: str, partners: list[str]) -> str:
+    """What a clause asks for: its text after "ขอให้ [agency] ร่วมกับ [partners]", when it is written so;
+    "" when the text does not follow the form (then there is nothing to check)."""
+    rest = " ".join(text.split())
+    if not rest.startswith("ขอให้"):
+        return ""
+    rest = rest[len("ขอให้") :].strip()
+    if not agency or not rest.startswith(agency):
+        return ""
+    rest = rest[len(agency) :].strip()
+    if rest.startswith("ร่วมกับ"):
+        rest = rest[len("ร่วมกับ") :].strip()
+        for name in partners:
+            rest = rest.removeprefix("และ").strip()
+            if not rest.startswith(name):
+                return ""
+            rest = rest[len(name) :].strip(" ,")
+    return rest
+
+
+def clause_check(text: str, agency: str, partners: list[str]) -> Action:
+    """The drafting helper's reading of a clause: does its action open with a verb, and if not, which verb
+    it proposes ("ขอให้ พอช. บ้านมั่นคง..." -> propose "ดำเนินการให้มี")."""
+    return action(clause_action(text, agency, partners))

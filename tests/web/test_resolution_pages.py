@@ -744,3 +744,25 @@ async def test_the_desk_adds_a_clause_after_the_first_and_renumbers(
     shown = chair.page(await chair.get(r.headers["location"]))
     assert numbered(shown, item.id) == [("ข้อ 1", first["text"]), ("ข้อ 2", wording), ("ข้อ 3", second["text"])]
     assert (added.lead_agency, added.partners, added.version) == ("รพ.สต.", ["อสม."], 1)
+
+
+async def test_the_drafting_desk_flags_a_clause_that_asks_for_no_action(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    """ "ขอให้ [agency] ร่วมกับ [partners] [verb ...]": a clause whose action is a bare noun phrase asks the
+    agency for nothing; the desk says so and proposes a verb, and the one with a verb is left alone."""
+    s = await api.new_session(facilitator, phase="deliberation")
+    draft = {
+        "title": "ที่อยู่อาศัย",
+        "clauses": [
+            {"text": "ขอให้สถาบันพัฒนาองค์กรชุมชน ร่วมกับ เทศบาล บ้านมั่นคงสำหรับชุมชนชาวเล",
+             "lead_agency": "สถาบันพัฒนาองค์กรชุมชน", "partners": ["เทศบาล"]},
+            {"text": "ขอให้เทศบาล จัดตั้งศูนย์ดูแลผู้สูงอายุ", "lead_agency": "เทศบาล"},
+        ],
+    }
+    item = (await api.client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator, json=draft)).json()
+    chair = await staff_browser(browser)
+    desk = chair.page(await chair.get(f"/staff/s/{s['code']}/resolutions"))
+    flagged = desk.find(id=f"clause-{item['clauses'][0]['id']}").find(class_="verb-missing")
+    assert flagged is not None and "ดำเนินการให้มี" in flagged.get_text()
+    assert desk.find(id=f"clause-{item['clauses'][1]['id']}").find(class_="verb-missing") is None
