@@ -598,7 +598,7 @@ def _minutes(
             "no": "4",
             "heading": gettext("Matters for consideration"),
             "body": [],
-            "resolution": "",
+            "resolution": None,  # each item under it (4.1, 4.2...) has its own
         },
     ]
     sub = 0

@@ -954,7 +954,8 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
             )
             # One digit style for the whole document: the record's numbers follow the document's choice.
             blocks += [para(voice.d(text)) for text in item.get("body") or []]
-            blocks.append(para(bold(_("Resolution:")), " " + (voice.d(item.get("resolution") or "") or DOTS)))
+            if item.get("resolution", "") is not None:  # None: a heading whose sub-items carry the resolutions
+                blocks.append(para(bold(_("Resolution:")), " " + (voice.d(item.get("resolution") or "") or DOTS)))
         if not m.get("agenda"):
             blocks.append(_none())
         blocks.append(para(bold(_("Meeting closed at")), " " + (voice.time(m.get("ended_at")) or DOTS), style="plain"))
