@@ -177,7 +177,8 @@ async def test_brief_json_is_versioned_by_content(
     brief = first.json()
     assert brief["schema"] == "deliberate.brief/2" and brief["version"] == 1 and len(brief["content_hash"]) == 64
     [p] = [p for p in brief["proposals"] if p["id"] == adopted]
-    assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต โครงการศูนย์ดูแลผู้สูงอายุ"
+    # "ขอให้ [agency] ร่วมกับ [partners] [verb ...]": the programme is a noun phrase, so a verb is put before it.
+    assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต ดำเนินโครงการศูนย์ดูแลผู้สูงอายุ"
     assert [r["proposal_id"] for r in brief["plan_rows"]] == [adopted]
     assert "ผู้เสนอ" not in first.text  # the author's display name is nowhere in the open data
     same = (await client.get(url, headers=facilitator)).json()
