@@ -438,7 +438,7 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
 # One agenda item drafted from the elderly-care and housing proposals, amended and checked clause by clause, so the
 # brief's part 4 and the minutes have a resolution to record: one clause adopted with a reservation, one
 # adopted by consensus, one blocked. (text, lead agency, partners)
-CLAUSES = (
+CLAUSES: tuple[tuple[str, str, list[str]], ...] = (
     (
         "ขอให้เทศบาลตำบลวิชิต ร่วมกับ สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต "
         "จัดตั้งศูนย์ดูแลผู้สูงอายุโดยชุมชนให้แล้วเสร็จภายในปีงบประมาณหน้า",
@@ -475,7 +475,10 @@ async def _seed_resolution(staff: Actor, session: Session, actors: dict[str, Act
         clauses=[{"text": t, "lead_agency": a, "partners": p} for t, a, p in CLAUSES],
         proposal_ids=[proposal_ids[9]],
     )
-    clauses = [await resolutions.get_clause(c.id) for c in await item.clauses.all().order_by("position")]
+    from deliberate.resolutions.models import Clause
+
+    rows = await Clause.filter(item_id=item.id).order_by("position")
+    clauses = [await resolutions.get_clause(c.id) for c in rows]
     amendment = await resolutions.propose_amendment(
         actors["daeng"],
         clauses[0],

@@ -235,8 +235,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
                     # Pooled like the participation tables: a lone proposer's sector beside the plan row's
                     # ตำบล code would point at one person.
                     "by_sector": [
-                        {"label": r["label"], "count": r["count"]}
-                        for r in _pooled(proposer_sectors, _sector_label)[0]
+                        {"label": r["label"], "count": r["count"]} for r in _pooled(proposer_sectors, _sector_label)[0]
                     ],
                     "credited": [],
                 },
@@ -556,9 +555,7 @@ def _group_name(group_id: int) -> str:
     return group_name(group_id)
 
 
-def _minutes(
-    session: Session, brief: dict[str, Any], number: int, opened: dt.datetime, staff: int
-) -> dict[str, Any]:
+def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.datetime, staff: int) -> dict[str, Any]:
     """The session's record in the form-11 order, written from what happened. It opens with the first
     phase change (the lobby is people arriving) and ends when the session is closed. Numbers in the text
     are Arabic here; the renderers write the whole document in one digit style."""
@@ -657,10 +654,7 @@ def _minutes(
                         statements=o["statements"],
                         groups=len(o["groups"]),
                     ),
-                    *(
-                        gettext("Statement most people agree on: {text}", text=st["text"])
-                        for st in o["consensus"]
-                    ),
+                    *(gettext("Statement most people agree on: {text}", text=st["text"]) for st in o["consensus"]),
                     *(gettext("Statement that divides the groups: {text}", text=st["text"]) for st in o["divisive"]),
                 ],
                 "resolution": gettext("The meeting took note of the findings."),
@@ -712,9 +706,7 @@ def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) ->
     body.append(gettext("The draft resolution has {n} clauses.", n=sum(1 for c in drafted if c["draft_no"])))
     adopted, rest = [], []
     for c in item["clauses"]:
-        name = (
-            gettext("Clause {n}", n=c["draft_no"]) if c["draft_no"] is not None else gettext("Removed clause")
-        )
+        name = gettext("Clause {n}", n=c["draft_no"]) if c["draft_no"] is not None else gettext("Removed clause")
         for am in c["amendments"]:
             body.append(
                 gettext(
@@ -741,7 +733,10 @@ def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) ->
             adopted.append(
                 gettext("clause {n} ({level})", n=c["number"], level=c["level_label"])
                 + (
-                    " " + gettext("with reservations recorded: {text}", text=" / ".join(f"“{r}”" for r in c["reservations"]))
+                    " "
+                    + gettext(
+                        "with reservations recorded: {text}", text=" / ".join(f"“{r}”" for r in c["reservations"])
+                    )
                     if c["reservations"]
                     else ""
                 )
@@ -906,7 +901,9 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
                             "text": am.text,
                             "reason": am.reason,
                             "status": am.status,
-                            "status_label": gettext(AMENDMENT_DECISIONS.get(am.status) or AMENDMENT_DECISIONS[PROPOSED]),
+                            "status_label": gettext(
+                                AMENDMENT_DECISIONS.get(am.status) or AMENDMENT_DECISIONS[PROPOSED]
+                            ),
                             "backers": backers.get(am.id, 0),
                         }
                         for am in amendments[c.id]

@@ -635,7 +635,9 @@ def clause_notes(c: dict[str, Any], voice: Voice) -> tuple[Runs, ...]:
 def not_adopted_line(c: dict[str, Any], voice: Voice) -> str:
     """ "Draft clause 3: text. Not adopted: why." """
     head = _("Draft clause {n}", n=voice.d(c["draft_no"])) if c.get("draft_no") else _("Removed clause")
-    return _("{clause}: {text} Not adopted: {why}.", clause=head, text=c.get("text", ""), why=voice.d(c.get("why_label", "")))
+    return _(
+        "{clause}: {text} Not adopted: {why}.", clause=head, text=c.get("text", ""), why=voice.d(c.get("why_label", ""))
+    )
 
 
 def _agenda_item(item: dict[str, Any], a: dict[str, Any], voice: Voice) -> list[Block]:
@@ -656,7 +658,9 @@ def _agenda_item(item: dict[str, Any], a: dict[str, Any], voice: Voice) -> list[
         blocks.append(
             Clauses(
                 tuple(
-                    Clause(f"{voice.d(c['number'])}.", c.get("text", ""), clause_notes(c, voice), tuple(c["reservations"]))
+                    Clause(
+                        f"{voice.d(c['number'])}.", c.get("text", ""), clause_notes(c, voice), tuple(c["reservations"])
+                    )
                     for c in adopted
                 )
             )

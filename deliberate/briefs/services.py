@@ -92,7 +92,9 @@ async def current_brief(actor: Actor, session: Session, *, lang: str = "th", bas
 async def has_findings(session: Session) -> bool:
     """A brief can be made from proposals, from statements (a Pol.is import too), or from resolution items
     alone (the National Health Assembly case)."""
-    published = Proposal.filter(session_id=session.id, kind__in=("proposal", "statement"), status=ProposalStatus.PUBLISHED)
+    published = Proposal.filter(
+        session_id=session.id, kind__in=("proposal", "statement"), status=ProposalStatus.PUBLISHED
+    )
     return await published.exists() or await AgendaItem.exists(session_id=session.id)
 
 

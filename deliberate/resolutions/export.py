@@ -76,7 +76,9 @@ async def resolution_json(session: Session) -> dict[str, Any]:
             "partners": c.partners,
             "reservations": c.reservations,
             # The drafting helper: "ขอให้ [agency] ร่วมกับ [partners] [verb ...]" needs its verb.
-            "proposed_verb": "" if c.status == "removed" else verbs.clause_check(c.text, c.lead_agency, c.partners).proposed_verb,
+            "proposed_verb": ""
+            if c.status == "removed"
+            else verbs.clause_check(c.text, c.lead_agency, c.partners).proposed_verb,
             "open_check_id": open_check.id if open_check else None,
             "last_check": (
                 {

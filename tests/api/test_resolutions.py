@@ -440,12 +440,17 @@ async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_it
     amended = await client.post(
         f"/api/v1/clauses/{first['id']}/amendments",
         headers=people[2],
-        json={"op": "replace", "text": first["text"] + " และจัดอาสาสมัครเยี่ยมบ้าน", "reason": "ต้องมีคนเยี่ยมบ้าน",
-              "base_version": 1},
+        json={
+            "op": "replace",
+            "text": first["text"] + " และจัดอาสาสมัครเยี่ยมบ้าน",
+            "reason": "ต้องมีคนเยี่ยมบ้าน",
+            "base_version": 1,
+        },
     )
     assert amended.status_code == 201, amended.text
-    decided = await client.post(f"/api/v1/amendments/{amended.json()['id']}/decision", headers=facilitator,
-                                json={"decision": "accept"})
+    decided = await client.post(
+        f"/api/v1/amendments/{amended.json()['id']}/decision", headers=facilitator, json={"decision": "accept"}
+    )
     assert decided.status_code == 200, decided.text
     reservation = "ควรกำหนดงบประมาณให้ชัด"
     for clause, answers in (
@@ -455,7 +460,9 @@ async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_it
         check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
         for who, answer in zip(people, answers, strict=True):
             why = {"reservation": reservation, "block": "ขัดกับระเบียบ"}.get(answer, "")
-            r = await client.post(f"/api/v1/checks/{check['id']}/answers", headers=who, json={"answer": answer, "reason": why})
+            r = await client.post(
+                f"/api/v1/checks/{check['id']}/answers", headers=who, json={"answer": answer, "reason": why}
+            )
             assert r.status_code == 201, r.text
         assert (await client.post(f"/api/v1/checks/{check['id']}/close", headers=facilitator)).status_code == 200
 
@@ -492,13 +499,27 @@ async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_it
     assert [r[4] for r in rows[1:]] == [adopted["text"], blocked["text"]]
     assert rows[1][15] == reservation and rows[2][15] == "ขัดกับระเบียบ"
 
-    minutes = Document(io.BytesIO((await client.get(f"/api/v1/sessions/{s['code']}/minutes.docx",
-                                                    headers=facilitator)).content))
+    minutes = Document(
+        io.BytesIO((await client.get(f"/api/v1/sessions/{s['code']}/minutes.docx", headers=facilitator)).content)
+    )
     record = "\n".join(p.text for p in minutes.paragraphs)
-    order = ["ผู้มาประชุม", "ผู้ไม่มาประชุม", "ผู้เข้าร่วมประชุม", "เริ่มประชุมเวลา", "เรื่องที่ประธาน",
-             "รับรองรายงานการประชุม", "เรื่องสืบเนื่อง", "เรื่องเพื่อพิจารณา", "ระเบียบวาระที่ ๔.๑ เรื่อง การดูแลผู้สูงอายุโดยชุมชน",
-             "ต้องมีคนเยี่ยมบ้าน", "ขอฉันทามติ", "ที่ประชุมมีมติรับรอง ข้อ ๑ (มีข้อสงวน)", "เรื่องอื่น ๆ",
-             "เลิกประชุมเวลา", "ผู้จดรายงานการประชุม"]
+    order = [
+        "ผู้มาประชุม",
+        "ผู้ไม่มาประชุม",
+        "ผู้เข้าร่วมประชุม",
+        "เริ่มประชุมเวลา",
+        "เรื่องที่ประธาน",
+        "รับรองรายงานการประชุม",
+        "เรื่องสืบเนื่อง",
+        "เรื่องเพื่อพิจารณา",
+        "ระเบียบวาระที่ ๔.๑ เรื่อง การดูแลผู้สูงอายุโดยชุมชน",
+        "ต้องมีคนเยี่ยมบ้าน",
+        "ขอฉันทามติ",
+        "ที่ประชุมมีมติรับรอง ข้อ ๑ (มีข้อสงวน)",
+        "เรื่องอื่น ๆ",
+        "เลิกประชุมเวลา",
+        "ผู้จดรายงานการประชุม",
+    ]
     positions = [record.find(needle) for needle in order]
     assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
     assert not any(ch in record for ch in "0123456789"), "the minutes mix Arabic digits into Thai ones"
