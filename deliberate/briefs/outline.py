@@ -816,7 +816,7 @@ def follow_up_ref(brief: Brief, item: dict[str, Any], voice: Voice) -> str:
 
 def _annexes(brief: Brief, voice: Voice) -> list[Block]:
     proposals = brief.get("proposals") or []
-    blocks: list[Block] = [Break("landscape"), Heading(_("Annex A: All proposals"), 1)]
+    blocks: list[Block] = [Break("landscape" if proposals else "page"), Heading(_("Annex A: All proposals"), 1)]
     if proposals:
         cols, rows = sheet_rows(brief, "proposals")
         index = {c.key: i for i, c in enumerate(cols)}
