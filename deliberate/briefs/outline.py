@@ -920,12 +920,12 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
     m = brief.get("minutes") or {}
     att = m.get("attendance") or {}
     with language(voice.lang):
-        blocks: list[Block] = [para(bold(_("Minutes of {body}", body=m.get("body", ""))), style="center")]
+        blocks: list[Block] = [para(bold(_("Minutes of {body}", body=voice.text(m.get("body", "")))), style="center")]
         if m.get("meeting_no"):
             blocks.append(para(_("Meeting no. {no}", no=voice.d(m["meeting_no"])), style="center"))
         blocks.append(para(_("On {date}", date=voice.meeting_date(m.get("date"))), style="center"))
         if m.get("venue"):
-            blocks.append(para(_("At {venue}", venue=m["venue"]), style="center"))
+            blocks.append(para(_("At {venue}", venue=voice.text(m["venue"])), style="center"))
         blocks.append(para(bold(_("Present at the meeting")), style="plain"))
         present = _("{n} people attended the meeting.", n=voice.num(att.get("count")))
         blocks.append(para(present + (" " + _("By sector:") if att.get("by_sector") else "")))
@@ -943,9 +943,9 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
             blocks.append(Clauses(tuple(Clause(f"{voice.d(i)}.", name) for i, name in enumerate(att["named"], 1))))
         # ผู้ไม่มาประชุม and ผู้เข้าร่วมประชุม: form 11 keeps both headings even when there is no one to list.
         blocks.append(para(bold(_("Absent from the meeting")), style="plain"))
-        blocks.append(para(voice.d(m.get("absent") or "-")))
+        blocks.append(para(voice.text(m.get("absent") or "-")))
         blocks.append(para(bold(_("Also attending")), style="plain"))
-        blocks.append(para(voice.d(m.get("attending") or "-")))
+        blocks.append(para(voice.text(m.get("attending") or "-")))
         blocks.append(
             para(bold(_("Meeting opened at")), " " + (voice.time(m.get("started_at")) or DOTS), style="plain")
         )
@@ -957,9 +957,9 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
                 )
             )
             # One digit style for the whole document: the record's numbers follow the document's choice.
-            blocks += [para(voice.d(text)) for text in item.get("body") or []]
+            blocks += [para(voice.text(text)) for text in item.get("body") or []]
             if item.get("resolution", "") is not None:  # None: a heading whose sub-items carry the resolutions
-                blocks.append(para(bold(_("Resolution:")), " " + (voice.d(item.get("resolution") or "") or DOTS)))
+                blocks.append(para(bold(_("Resolution:")), " " + (voice.text(item.get("resolution") or "") or DOTS)))
         if not m.get("agenda"):
             blocks.append(_none())
         blocks.append(para(bold(_("Meeting closed at")), " " + (voice.time(m.get("ended_at")) or DOTS), style="plain"))

@@ -167,6 +167,10 @@ def test_arabic_digits_on_request(pdfs: dict[str, Path]) -> None:
     minutes = collapsed(text_of(pdfs["minutes_arabic"]))
     assert "วันอาทิตย์ที่ 15 พฤศจิกายน พ.ศ. 2569" in minutes and "09.00 น." in minutes
     assert th("Meeting no. {no}", no="1/2570") in minutes
+    # One digit style per document: what people typed with Thai digits follows the Arabic choice too.
+    assert not re.search("[๐-๙]", minutes) and "ผู้เข้าร่วมเสนอข้อเสนอ 3 เรื่อง" in minutes
+    thai = collapsed(text_of(pdfs["minutes"]))
+    assert not re.search("[0-9]", thai), re.findall(".{20}[0-9].{20}", thai)
 
 
 @needs_pdftotext
