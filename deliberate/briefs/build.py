@@ -758,7 +758,7 @@ def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) ->
 # The level of agreement in the words Thai assemblies use: ฉันทามติ / เห็นด้วยส่วนใหญ่ / มีข้อสงวน.
 CLAUSE_LEVELS = {"consensus": N_("Consensus"), "reservations": N_("With reservations")}
 NOT_ADOPTED_WHY = {
-    "blocked": N_("Blocked: {n} voices asked that it not go ahead"),
+    "blocked": N_("Blocked: {n} answered “block”"),
     "too_many_reservations": N_("Too many reservations: {n} of {total} answers, more than the {max} allowed"),
     "no_answers": N_("No one answered the consensus check"),
     "not_checked": N_("Still under discussion: no consensus check has been closed"),
