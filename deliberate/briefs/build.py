@@ -37,6 +37,7 @@ from deliberate.resolutions.models import (
     AgendaItem,
     Amendment,
     AmendmentBacker,
+    ClauseComment,
     ConsensusCheck,
 )
 from deliberate.resolutions.models import Clause as ResolutionClause
@@ -704,6 +705,9 @@ def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) ->
         body.append(gettext("The drafting team brought a draft drawn from: {proposals}.", proposals="; ".join(grouped)))
     drafted = [c for c in item["clauses"] if c["draft_no"] is not None or c["status"] == "removed"]
     body.append(gettext("The draft resolution has {n} clauses.", n=sum(1 for c in drafted if c["draft_no"])))
+    said = sum(c.get("comments", 0) for c in item["clauses"])
+    if said:
+        body.append(gettext("Participants wrote {n} comments on the clauses.", n=said))
     adopted, rest = [], []
     for c in item["clauses"]:
         name = gettext("Clause {n}", n=c["draft_no"]) if c["draft_no"] is not None else gettext("Removed clause")
@@ -854,6 +858,7 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
     backers: Counter[int] = Counter(
         await AmendmentBacker.filter(amendment__clause_id__in=ids).values_list("amendment_id", flat=True)  # type: ignore[arg-type]
     )
+    comments = Counter(c.clause_id for c in await ClauseComment.filter(clause_id__in=ids).only("id", "clause_id"))
     out_items: list[dict[str, Any]] = []
     for no, item in enumerate(items, start=1):
         draft_no = adopted_no = 0
@@ -891,6 +896,7 @@ async def _resolution(session: Session) -> dict[str, Any] | None:
                     "why_label": why_label,
                     "reservations": list(c.reservations) if adopted else [],
                     "objections": [] if adopted else reasons,
+                    "comments": comments.get(c.id, 0),
                     "check": _check_json(last) if last else None,
                     "checks": [_check_json(ch) for ch in own_checks],
                     "amendments": [

@@ -448,6 +448,8 @@ async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_it
         },
     )
     assert amended.status_code == 201, amended.text
+    said = await client.post(f"/api/v1/clauses/{first['id']}/comments", headers=people[3], json={"body": "ควรมีงบ"})
+    assert said.status_code == 201, said.text
     decided = await client.post(
         f"/api/v1/amendments/{amended.json()['id']}/decision", headers=facilitator, json={"decision": "accept"}
     )
@@ -513,6 +515,7 @@ async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_it
         "เรื่องสืบเนื่อง",
         "เรื่องเพื่อพิจารณา",
         "ระเบียบวาระที่ ๔.๑ เรื่อง การดูแลผู้สูงอายุโดยชุมชน",
+        "ผู้เข้าร่วมแสดงความคิดเห็นต่อข้อมติ ๑ ครั้ง",
         "ต้องมีคนเยี่ยมบ้าน",
         "ขอฉันทามติ",
         "ที่ประชุมมีมติรับรอง ข้อ ๑ (มีข้อสงวน)",
