@@ -352,6 +352,7 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
                 value = leaning if i % 2 == 0 else (-leaning if i % 3 == 0 else 1)
                 await cast_vote(actor, await get_proposal(sid), method="agree", value=value)
     await _seed_outcomes(staff, session, actors, proposal_ids)
+    await _seed_resolution(staff, session, actors, proposal_ids)
 
 
 # What the facilitator answered, who pledged and what was done: so the demo's brief, follow-up page and
@@ -432,6 +433,80 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
         due=soon,
     )
     await outcomes.report_progress(staff, item, status="in_progress", note="สำรวจอาคารว่างของเทศบาลแล้ว ๒ แห่ง")
+
+
+# One agenda item drafted from the elderly-care and housing proposals, amended and checked clause by clause, so the
+# brief's part 4 and the minutes have a resolution to record: one clause adopted with a reservation, one
+# adopted by consensus, one blocked. (text, lead agency, partners)
+CLAUSES: tuple[tuple[str, str, list[str]], ...] = (
+    (
+        "ขอให้เทศบาลตำบลวิชิต ร่วมกับ สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต "
+        "จัดตั้งศูนย์ดูแลผู้สูงอายุโดยชุมชนให้แล้วเสร็จภายในปีงบประมาณหน้า",
+        "เทศบาลตำบลวิชิต",
+        ["สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต"],
+    ),
+    (
+        "ขอให้สถาบันพัฒนาองค์กรชุมชน ร่วมกับ องค์กรปกครองส่วนท้องถิ่น สนับสนุนบ้านมั่นคงสำหรับชุมชนชาวเล",
+        "สถาบันพัฒนาองค์กรชุมชน",
+        ["องค์กรปกครองส่วนท้องถิ่น"],
+    ),
+    (
+        "ขอให้องค์การบริหารส่วนจังหวัดภูเก็ต ยกเว้นค่าธรรมเนียมรถโดยสารสาธารณะสำหรับผู้สูงอายุทุกเส้นทาง",
+        "องค์การบริหารส่วนจังหวัดภูเก็ต",
+        [],
+    ),
+)
+
+
+async def _seed_resolution(staff: Actor, session: Session, actors: dict[str, Actor], proposal_ids: list[int]) -> None:
+    from deliberate.resolutions import services as resolutions
+    from deliberate.sessions import services as sessions
+
+    await sessions.set_phase(staff, session, "deliberation")
+    item = await resolutions.create_item(
+        staff,
+        session,
+        title="การดูแลผู้สูงอายุและที่อยู่อาศัยของชุมชน",
+        background="ผู้สูงอายุติดบ้านติดเตียงในภูเก็ตเพิ่มขึ้นทุกปี ขณะที่ชุมชนชาวเลยังไม่มีที่อยู่อาศัยมั่นคง",
+        preamble=[
+            "ตระหนักว่าผู้สูงอายุที่อยู่ลำพังต้องการการดูแลใกล้บ้าน",
+            "กังวลว่าชุมชนชาวเลยังเสี่ยงต่อการถูกไล่ที่",
+        ],
+        clauses=[{"text": t, "lead_agency": a, "partners": p} for t, a, p in CLAUSES],
+        proposal_ids=[proposal_ids[9]],
+    )
+    from deliberate.resolutions.models import Clause
+
+    rows = await Clause.filter(item_id=item.id).order_by("position")
+    clauses = [await resolutions.get_clause(c.id) for c in rows]
+    amendment = await resolutions.propose_amendment(
+        actors["daeng"],
+        clauses[0],
+        op="replace",
+        text=CLAUSES[0][0].replace("ให้แล้วเสร็จภายในปีงบประมาณหน้า", "และจัดอาสาสมัครเยี่ยมบ้านให้แล้วเสร็จภายในปีงบประมาณหน้า"),
+        reason="ศูนย์อย่างเดียวไม่พอ ต้องมีคนเยี่ยมบ้านผู้ที่ออกจากบ้านไม่ได้",
+        base_version=1,
+    )
+    await resolutions.back_amendment(actors["nok"], await resolutions.get_amendment(amendment.id))
+    await resolutions.decide_amendment(staff, await resolutions.get_amendment(amendment.id), "accept")
+    rejected = await resolutions.propose_amendment(
+        actors["oat"], clauses[2], op="delete", reason="รถโดยสารเอกชนจะขาดทุน", base_version=1
+    )
+    await resolutions.decide_amendment(staff, await resolutions.get_amendment(rejected.id), "reject")
+    # Who answers what, clause by clause; the rest of the room agrees.
+    answers: tuple[dict[str, tuple[str, str]], ...] = (
+        {"oat": ("reservation", "ควรให้ภาคเอกชนในพื้นที่ร่วมลงทุนด้วย"), "koi": ("live_with", "")},
+        {"a": ("live_with", "")},
+        {"oat": ("block", "รถโดยสารเอกชนจะแบกรับภาระไม่ไหว"), "noi": ("reservation", "ท้องถิ่นยังไม่มีงบชดเชย")},
+    )
+    for clause, special in zip(clauses, answers, strict=True):
+        check = await resolutions.open_check(staff, await resolutions.get_clause(clause.id))
+        check = await resolutions.get_check(check.id)
+        for key, actor in actors.items():
+            answer, reason = special.get(key, ("agree", ""))
+            await resolutions.answer_check(actor, check, answer=answer, reason=reason)
+        await resolutions.close_check(staff, await resolutions.get_check(check.id))
+    await sessions.set_phase(staff, session, "ideas")
 
 
 STATEMENTS = (

@@ -11,12 +11,14 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
+from tortoise.expressions import Q
+
 from deliberate import geo
 from deliberate.actors import Actor
 from deliberate.audit import publish_head
 from deliberate.briefs import officialese
 from deliberate.comments.models import Comment
-from deliberate.i18n import BANGKOK, N_, gettext, language
+from deliberate.i18n import BANGKOK, N_, get_language, gettext, language
 from deliberate.opinion import group_name
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
@@ -28,17 +30,29 @@ from deliberate.outcomes.models import (
     ProposalAnswer,
 )
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.resolutions.models import (
+    AMENDMENT_OPS,
+    ANSWERS,
+    SECTOR_GROUPS,
+    AgendaItem,
+    Amendment,
+    AmendmentBacker,
+    ClauseComment,
+    ConsensusCheck,
+)
+from deliberate.resolutions.models import Clause as ResolutionClause
 from deliberate.sessions.models import Participant, Session, Theme
 from deliberate.sessions.phases import PHASE_LABELS
 from deliberate.sessions.vocab import SECTORS, TARGET_GROUPS
 from deliberate.staffrecord.models import StaffAction
 from deliberate.supports.models import Support
+from deliberate.thaitext import verbs
 from deliberate.voting.methods import SOURCES
 from deliberate.voting.models import Ballot, VoteRound
 from deliberate.voting.results import MIN_GROUP, round_results
 from deliberate.voting.services import current_round
 
-SCHEMA = "deliberate.brief/1"
+SCHEMA = "deliberate.brief/2"
 ARGUMENTS_SHOWN = 3
 # Fields left out of the content hash: they change on every build without the content changing.
 UNHASHED = ("version", "content_hash", "generated_at")
@@ -53,7 +67,7 @@ COUNT_LABELS = {
 }
 AGREEMENT_LABELS = {
     "consensus": N_("Consensus"),
-    "reservations": N_("Broad agreement with reservations"),
+    "opposed": N_("Broad agreement, with opposing comments"),
     "broad": N_("Broad agreement"),
     "some": N_("Some support"),
     "none": N_("No support yet"),
@@ -65,7 +79,7 @@ def agreement(share: float, against: int, supports: int) -> str:
     if supports and share >= 0.75 and against == 0:
         return "consensus"
     if share >= 0.5:
-        return "reservations" if against else "broad"
+        return "opposed" if against else "broad"
     return "some" if supports else "none"
 
 
@@ -128,7 +142,18 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     ballots = await Ballot.filter(round__session_id=session.id).values_list("participant_id", flat=True)
     answers = {a.proposal_id: a for a in await ProposalAnswer.filter(proposal_id__in=ids)}
     pledges = await Commitment.filter(proposal_id__in=ids).order_by("id")
-    items = await ActionItem.filter(proposal_id__in=ids).prefetch_related("updates").order_by("id")
+    resolution = await _resolution(session)
+    clause_ref = {
+        c["id"]: {"item": i["no"], "number": c["number"]}
+        for i in (resolution or {}).get("items", [])
+        for c in i["clauses"]
+        if c["number"] is not None
+    }
+    items = (
+        await ActionItem.filter(Q(proposal_id__in=ids) | Q(clause_id__in=list(clause_ref)))
+        .prefetch_related("updates")
+        .order_by("id")
+    )
 
     supporters_of: dict[int, set[int]] = defaultdict(set)
     for pid, who in supports:
@@ -204,10 +229,15 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
                     {"label": r["label"], "supporters": r["count"]} for r in sector_rows if r["key"] != "_other"
                 ],
                 "arguments": {k: [{"text": t} for t in v[:ARGUMENTS_SHOWN]] for k, v in arguments[p.id].items()},
-                "reservations": list(arguments[p.id]["against"]),
+                # Comments against (ความเห็นแย้ง); an assembly's reservations (ข้อสงวน) are the resolution's.
+                "opposing": list(arguments[p.id]["against"]),
                 "proposers": {
                     "count": len(authors_of[p.id]),
-                    "by_sector": [{"label": _sector_label(k), "count": c} for k, c in proposer_sectors.most_common()],
+                    # Pooled like the participation tables: a lone proposer's sector beside the plan row's
+                    # ตำบล code would point at one person.
+                    "by_sector": [
+                        {"label": r["label"], "count": r["count"]} for r in _pooled(proposer_sectors, _sector_label)[0]
+                    ],
                     "credited": [],
                 },
                 "merged_from": merged_from.get(p.id, []),
@@ -268,6 +298,8 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
             "supports": sum(p["supports"] for p in out_proposals) if by_votes else len(supports),
             "commitments": len(pledges),
             "action_items": len(items),
+            "clauses_adopted": (resolution or {}).get("adopted", 0),
+            "clauses_not_adopted": (resolution or {}).get("not_adopted", 0),
         },
         "themes": [
             {"id": t.id, "name": t.name, "proposal_ids": [p["id"] for p in out_proposals if p["theme_id"] == t.id]}
@@ -284,12 +316,18 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "rounds": await _rounds(session),
         "opinion": await _opinion(session),
         "commitments": [_commitment_json(c, person) for c in pledges],
+        "resolution": resolution,
         "plan_rows": [_plan_row(p, area_of[p["id"]]) for p in carried],
-        "follow_up": [_item_json(i) for i in items],
+        "follow_up": [_item_json(i, clause_ref) for i in items],
     }
     first_phase = await StaffAction.filter(session_id=session.id, action="phase").order_by("id").first()
     number = await Session.filter(assembly_id=assembly.id, id__lte=session.id).count()
-    brief["minutes"] = _minutes(session, brief, number, first_phase.created_at if first_phase else session.created_at)
+    staff = len(
+        set(await StaffAction.filter(session_id=session.id).exclude(actor_id=None).values_list("actor_id", flat=True))
+    )
+    brief["minutes"] = _minutes(
+        session, brief, number, first_phase.created_at if first_phase else session.created_at, staff
+    )
     return brief
 
 
@@ -313,7 +351,7 @@ def _clause(p: Proposal, answer: ProposalAnswer | None) -> str | None:
     """A resolution clause in the National Health Assembly's form: ขอให้ [agency] ร่วมกับ [partners] [action]."""
     if answer is None or answer.state not in CARRIED or not answer.lead_agency:
         return None
-    action = answer.programme or p.title
+    action = verbs.action(answer.programme or p.title).text
     if answer.partners:
         return gettext(
             "Ask {agency} together with {partners} to {action}",
@@ -370,10 +408,12 @@ def _plan_row(p: dict[str, Any], areas: list[str]) -> dict[str, Any]:
     }
 
 
-def _item_json(item: ActionItem) -> dict[str, Any]:
+def _item_json(item: ActionItem, clause_ref: dict[int, dict[str, int]]) -> dict[str, Any]:
     return {
         "id": item.id,
         "proposal_id": item.proposal_id,
+        # An adopted resolution clause's action item: its agenda item and its number among the adopted clauses.
+        "clause": clause_ref.get(item.clause_id) if item.clause_id is not None else None,
         "title": item.title,
         "community_owner": item.community_owner,
         "agency_owner": item.agency_owner,
@@ -486,7 +526,7 @@ async def _opinion(session: Session) -> dict[str, Any] | None:
         "groups": [
             {
                 "id": g.id,
-                "name": group_name(g.id),
+                "name": _group_name(g.id),
                 "size": len(g.members),
                 "representative": [
                     {"text": titles.get(r.statement_id, ""), "direction": r.direction, "share": round(r.p_success, 3)}
@@ -507,13 +547,25 @@ async def _opinion(session: Session) -> dict[str, Any] | None:
     }
 
 
-def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.datetime) -> dict[str, Any]:
+THAI_GROUP_LETTERS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
+
+
+def _group_name(group_id: int) -> str:
+    """Opinion groups in a Thai brief are กลุ่ม ก, ข, ค (as Thai lists are lettered); A, B, C in English."""
+    if get_language() == "th" and 0 <= group_id < len(THAI_GROUP_LETTERS):
+        return THAI_GROUP_LETTERS[group_id]
+    return group_name(group_id)
+
+
+def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.datetime, staff: int) -> dict[str, Any]:
     """The session's record in the form-11 order, written from what happened. It opens with the first
-    phase change (the lobby is people arriving) and ends when the session is closed."""
+    phase change (the lobby is people arriving) and ends when the session is closed. Numbers in the text
+    are Arabic here; the renderers write the whole document in one digit style."""
     s, part = brief["summary"], brief["participation"]
-    agenda = [
+    themes = [t for t in brief["themes"] if t["proposal_ids"]]
+    agenda: list[dict[str, Any]] = [
         {
-            "no": 1,
+            "no": "1",
             "heading": gettext("Matters the chair informs the meeting of"),
             "body": [
                 gettext(
@@ -522,46 +574,100 @@ def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.da
                     n=len(brief["themes"]),
                     names=", ".join(t["name"] for t in brief["themes"]),
                 )
-            ],
+            ]
+            if brief["themes"]
+            else [gettext("The chair opened the session “{title}”.", title=session.title)],
             "resolution": gettext("The meeting took note."),
-        }
+        },
+        {
+            "no": "2",
+            "heading": gettext("Endorsement of the minutes of the previous meeting"),
+            "body": [gettext("This is the assembly's first meeting: there are no earlier minutes to endorse.")]
+            if number == 1
+            else [gettext("The minutes of meeting no. {no} were put to the meeting.", no=number - 1)],
+            "resolution": gettext("None.") if number == 1 else "",
+        },
+        {
+            "no": "3",
+            "heading": gettext("Matters arising"),
+            "body": [gettext("None.")] if number == 1 else [],
+            "resolution": gettext("None.") if number == 1 else "",
+        },
+        {
+            "no": "4",
+            "heading": gettext("Matters for consideration"),
+            "body": [],
+            "resolution": None,  # each item under it (4.1, 4.2...) has its own
+        },
     ]
-    considered = []
-    for t in brief["themes"]:
-        for pid in t["proposal_ids"]:
-            p = next(x for x in brief["proposals"] if x["id"] == pid)
-            outcome = p["answer"]["state_label"] if p["answer"] else gettext("no answer yet")
-            considered.append(
-                gettext(
-                    "{ref} {title}: {outcome} ({agreement}; {n} supports)",
-                    ref=p["ref"],
-                    title=p["title"],
-                    outcome=outcome,
-                    agreement=p["agreement"]["label"],
-                    n=p["supports"],
+    sub = 0
+    by_id = {p["id"]: p for p in brief["proposals"]}
+    if brief["proposals"]:
+        sub += 1
+        considered = []
+        for t in themes:
+            for pid in t["proposal_ids"]:
+                p = by_id[pid]
+                outcome = p["answer"]["state_label"] if p["answer"] else gettext("no answer yet")
+                considered.append(
+                    gettext(
+                        "{ref} {title}: {outcome} ({agreement}; {n} supports)",
+                        ref=p["ref"],
+                        title=p["title"],
+                        outcome=outcome,
+                        agreement=p["agreement"]["label"],
+                        n=p["supports"],
+                    )
                 )
-            )
-    agenda.append(
-        {
-            "no": 2,
-            "heading": gettext("Matters for consideration: the proposals"),
-            "body": [
-                gettext(
-                    "Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
-                    p=s["proposals"],
-                    c=s["comments"],
-                    s=s["supports"],
+        agenda.append(
+            {
+                "no": f"4.{sub}",
+                "heading": gettext("The proposals"),
+                "body": [
+                    gettext(
+                        "Participants put {p} proposals, wrote {c} comments and gave {s} supports.",
+                        p=s["proposals"],
+                        c=s["comments"],
+                        s=s["supports"],
+                    ),
+                    *considered,
+                ],
+                "resolution": gettext(
+                    "The meeting adopted {a} proposals and forwarded {f} to agencies.",
+                    a=s["adopted"],
+                    f=s["forwarded"],
                 ),
-                *considered,
-            ],
-            "resolution": gettext(
-                "The meeting adopted {a} proposals and forwarded {f} to agencies.", a=s["adopted"], f=s["forwarded"]
-            ),
-        }
-    )
+            }
+        )
+    for item in (brief.get("resolution") or {}).get("items", []):
+        sub += 1
+        agenda.append({"no": f"4.{sub}", **_minutes_item(item, by_id)})
+    if brief.get("opinion"):
+        sub += 1
+        o = brief["opinion"]
+        agenda.append(
+            {
+                "no": f"4.{sub}",
+                "heading": gettext("The statements and the opinion map"),
+                "body": [
+                    gettext(
+                        "{people} people marked {statements} statements; the opinion map found {groups} groups.",
+                        people=o["participants"],
+                        statements=o["statements"],
+                        groups=len(o["groups"]),
+                    ),
+                    *(gettext("Statement most people agree on: {text}", text=st["text"]) for st in o["consensus"]),
+                    *(gettext("Statement that divides the groups: {text}", text=st["text"]) for st in o["divisive"]),
+                ],
+                "resolution": gettext("The meeting took note of the findings."),
+            }
+        )
+    if sub == 0:
+        agenda[3]["body"] = [gettext("None.")]
+        agenda[3]["resolution"] = gettext("None.")
     agenda.append(
         {
-            "no": 3,
+            "no": "5",
             "heading": gettext("Other matters"),
             "body": [gettext("{n} pledges to act were made.", n=s["commitments"])],
             "resolution": gettext("The meeting took note."),
@@ -583,6 +689,247 @@ def _minutes(session: Session, brief: dict[str, Any], number: int, opened: dt.da
             "by_sector": [{"label": r["label"], "count": r["count"]} for r in part["by_sector"]],
             "named": [],
         },
+        # An open assembly keeps no list of who was invited: no one is recorded as absent.
+        "absent": gettext("None recorded: the session was open to everyone who joined."),
+        "attending": gettext("Staff and facilitators of the session: {n} people.", n=staff) if staff else "",
         "agenda": agenda,
         "recorder": "",
+    }
+
+
+def _minutes_item(item: dict[str, Any], proposals: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A resolution agenda item in the minutes: what was discussed, each amendment and its decision, each
+    consensus check, and the resolution (มติที่ประชุม) clause by clause."""
+    body = []
+    grouped = [f"{proposals[pid]['ref']} {proposals[pid]['title']}" for pid in item["proposal_ids"] if pid in proposals]
+    if grouped:
+        body.append(gettext("The drafting team brought a draft drawn from: {proposals}.", proposals="; ".join(grouped)))
+    drafted = [c for c in item["clauses"] if c["draft_no"] is not None or c["status"] == "removed"]
+    body.append(gettext("The draft resolution has {n} clauses.", n=sum(1 for c in drafted if c["draft_no"])))
+    said = sum(c.get("comments", 0) for c in item["clauses"])
+    if said:
+        body.append(gettext("Participants wrote {n} comments on the clauses.", n=said))
+    adopted, rest = [], []
+    for c in item["clauses"]:
+        name = gettext("Clause {n}", n=c["draft_no"]) if c["draft_no"] is not None else gettext("Removed clause")
+        for am in c["amendments"]:
+            body.append(
+                gettext(
+                    "{clause}: amendment ({op}), because “{reason}”; {backers} backers. {decision}.",
+                    clause=name,
+                    op=am["op_label"],
+                    reason=am["reason"],
+                    backers=am["backers"],
+                    decision=am["status_label"],
+                )
+            )
+        for ch in c["checks"]:
+            body.append(
+                gettext(
+                    "{clause}: consensus check on version {v}: {counts} ({total} answered). {outcome}.",
+                    clause=name,
+                    v=ch["clause_version"],
+                    counts=ch["counts_text"],
+                    total=ch["total"],
+                    outcome=ch["outcome_label"],
+                )
+            )
+        if c["status"] == "adopted":
+            adopted.append(
+                gettext("clause {n} ({level})", n=c["number"], level=c["level_label"])
+                + (
+                    " "
+                    + gettext(
+                        "with reservations recorded: {text}", text=" / ".join(f"“{r}”" for r in c["reservations"])
+                    )
+                    if c["reservations"]
+                    else ""
+                )
+            )
+        else:
+            rest.append(gettext("{clause}: {why}", clause=name, why=c["why_label"]))
+    resolution = (
+        gettext("The meeting adopted, as the resolution on this item: {clauses}.", clauses="; ".join(adopted))
+        if adopted
+        else gettext("The meeting adopted no clause of this item.")
+    )
+    if rest:
+        resolution += " " + gettext("Not adopted: {clauses}.", clauses="; ".join(rest))
+    return {"heading": gettext("Agenda item: {title}", title=item["title"]), "body": body, "resolution": resolution}
+
+
+# --- the assembly's resolution (THAI-CONTEXT.md section 2), as adopted clause by clause -----------------------
+
+# The level of agreement in the words Thai assemblies use: ฉันทามติ / เห็นด้วยส่วนใหญ่ / มีข้อสงวน.
+CLAUSE_LEVELS = {"consensus": N_("Consensus"), "reservations": N_("With reservations")}
+NOT_ADOPTED_WHY = {
+    "blocked": N_("Blocked: {n} answered “block”"),
+    "too_many_reservations": N_("Too many reservations: {n} of {total} answers, more than the {max} allowed"),
+    "no_answers": N_("No one answered the consensus check"),
+    "not_checked": N_("Still under discussion: no consensus check has been closed"),
+    "removed": N_("Removed by an amendment"),
+}
+CHECK_OUTCOMES = {"adopted": N_("Adopted by consensus"), "not_adopted": N_("Not adopted: back to amendment")}
+PROPOSED = "proposed"
+AMENDMENT_DECISIONS = {
+    "accepted": N_("Amendment accepted"),
+    "rejected": N_("Amendment rejected"),
+    "merged": N_("Merged into another amendment"),
+    "proposed": N_("Not yet decided"),
+}
+
+
+def counts_text(counts: dict[str, int] | None) -> str:
+    """ "agree 12 · can live with it 3 · reservation 1 · block 0", in the brief's language."""
+    counts = counts or {}
+    return " · ".join(f"{gettext(label)} {counts.get(key, 0)}" for key, label in ANSWERS.items())
+
+
+def _why_text(key: str, **values: object) -> str:
+    return gettext(NOT_ADOPTED_WHY[key], **values)
+
+
+def _why_not(status: str, result: dict[str, Any] | None) -> tuple[str, str]:
+    if status == "removed":
+        return "removed", _why_text("removed")
+    if status == "open" or result is None:
+        return "not_checked", _why_text("not_checked")
+    counts, total = result.get("counts") or {}, int(result.get("total") or 0)
+    if not total:
+        return "no_answers", _why_text("no_answers")
+    if counts.get("block"):
+        return "blocked", _why_text("blocked", n=counts["block"])
+    share = float(result.get("max_reservation_share") or 0)
+    return "too_many_reservations", _why_text(
+        "too_many_reservations",
+        n=counts.get("reservation", 0),
+        total=total,
+        max=f"{round(share * 100)}%",
+    )
+
+
+def _check_sectors(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answers by the three sectors; the counts only of a group of at least MIN_GROUP voices."""
+    rows = []
+    for row in result.get("by_sector") or []:
+        n = int(row.get("answers") or 0)
+        shown = n >= MIN_GROUP and row.get("counts") is not None
+        key = str(row.get("key") or "")
+        rows.append(
+            {
+                "key": key,
+                "label": gettext(SECTOR_GROUPS[key]) if key in SECTOR_GROUPS else row.get("label"),
+                "answers": n if shown else None,
+                "counts": {k: int((row.get("counts") or {}).get(k, 0)) for k in ANSWERS} if shown else None,
+                "text": counts_text(row.get("counts")) if shown else gettext("fewer than {n} answers", n=MIN_GROUP),
+            }
+        )
+    return rows
+
+
+def _check_json(check: ConsensusCheck) -> dict[str, Any]:
+    result = check.result or {}
+    counts = {k: int((result.get("counts") or {}).get(k, 0)) for k in ANSWERS}
+    return {
+        "id": check.id,
+        "clause_version": check.clause_version,
+        "outcome": check.outcome,
+        "outcome_label": gettext(CHECK_OUTCOMES.get(check.outcome, check.outcome)),
+        "total": int(result.get("total") or 0),
+        "counts": counts,
+        "counts_text": counts_text(counts),
+        "by_sector": _check_sectors(result),
+        "closed_at": _iso(check.closed_at),
+    }
+
+
+async def _resolution(session: Session) -> dict[str, Any] | None:
+    items = await AgendaItem.filter(session_id=session.id).order_by("position", "id")
+    if not items:
+        return None
+    clauses = await ResolutionClause.filter(item_id__in=[i.id for i in items]).order_by("position", "id")
+    ids = [c.id for c in clauses]
+    checks: dict[int, list[ConsensusCheck]] = defaultdict(list)
+    for ch in await ConsensusCheck.filter(clause_id__in=ids, is_open=False).order_by("id"):
+        if ch.outcome in CHECK_OUTCOMES:
+            checks[ch.clause_id].append(ch)
+    amendments: dict[int, list[Amendment]] = defaultdict(list)
+    for am in await Amendment.filter(clause_id__in=ids).order_by("id"):
+        amendments[am.clause_id].append(am)
+    backers: Counter[int] = Counter(
+        await AmendmentBacker.filter(amendment__clause_id__in=ids).values_list("amendment_id", flat=True)  # type: ignore[arg-type]
+    )
+    comments = Counter(c.clause_id for c in await ClauseComment.filter(clause_id__in=ids).only("id", "clause_id"))
+    out_items: list[dict[str, Any]] = []
+    for no, item in enumerate(items, start=1):
+        draft_no = adopted_no = 0
+        out_clauses = []
+        for c in (c for c in clauses if c.item_id == item.id):
+            own_checks = checks[c.id]
+            last = own_checks[-1] if own_checks else None
+            if c.status != "removed":
+                draft_no += 1
+            adopted = c.status == "adopted"
+            if adopted:
+                adopted_no += 1
+            verb = verbs.clause_check(c.text, c.lead_agency, list(c.partners))
+            reasons = [
+                r.get("reason", "") for r in ((last.result or {}).get("reservations") or [] if last else []) if r
+            ]
+            reserved = bool(c.reservations) or bool(last and (last.result.get("counts") or {}).get("reservation"))
+            level = ("reservations" if reserved else "consensus") if adopted else None
+            why, why_label = (None, "") if adopted else _why_not(c.status, last.result if last else None)
+            out_clauses.append(
+                {
+                    "id": c.id,
+                    "draft_no": draft_no if c.status != "removed" else None,
+                    "number": adopted_no if adopted else None,
+                    "text": c.text,
+                    "version": c.version,
+                    "status": c.status,
+                    "lead_agency": c.lead_agency,
+                    "partners": list(c.partners),
+                    "has_verb": verb.had_verb,
+                    "proposed_verb": verb.proposed_verb,
+                    "level": level,
+                    "level_label": gettext(CLAUSE_LEVELS[level]) if level else "",
+                    "why": why,
+                    "why_label": why_label,
+                    "reservations": list(c.reservations) if adopted else [],
+                    "objections": [] if adopted else reasons,
+                    "comments": comments.get(c.id, 0),
+                    "check": _check_json(last) if last else None,
+                    "checks": [_check_json(ch) for ch in own_checks],
+                    "amendments": [
+                        {
+                            "id": am.id,
+                            "op": am.op,
+                            "op_label": gettext(AMENDMENT_OPS[am.op]),
+                            "text": am.text,
+                            "reason": am.reason,
+                            "status": am.status,
+                            "status_label": gettext(
+                                AMENDMENT_DECISIONS.get(am.status) or AMENDMENT_DECISIONS[PROPOSED]
+                            ),
+                            "backers": backers.get(am.id, 0),
+                        }
+                        for am in amendments[c.id]
+                    ],
+                }
+            )
+        out_items.append(
+            {
+                "id": item.id,
+                "no": no,
+                "title": item.title,
+                "preamble": [p for p in item.preamble if p and p.strip()],
+                "proposal_ids": list(item.proposal_ids),
+                "clauses": out_clauses,
+            }
+        )
+    every = [c for i in out_items for c in i["clauses"]]
+    return {
+        "items": out_items,
+        "adopted": sum(1 for c in every if c["status"] == "adopted"),
+        "not_adopted": sum(1 for c in every if c["status"] != "adopted"),
     }

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
+from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
 
 from deliberate.i18n import BANGKOK, DEFAULT_LANGUAGE, LANGUAGES
 from deliberate.i18n import gettext as _
@@ -121,6 +121,12 @@ class Voice:
     def d(self, value: object) -> str:
         """Digits as the document writes them: section, clause and meeting numbers."""
         return "" if value is None else digits(value, self.thai)
+
+    def text(self, value: object) -> str:
+        """A record's text in the document's one digit style: Thai digits become Arabic too when Arabic
+        was chosen (the minutes quote titles and notes that people typed either way)."""
+        out = self.d(value)
+        return out if self.thai else thai_digit_to_arabic_digit(out) if out else out
 
     def num(self, value: float | int | None) -> str:
         """A count in running text: "1,234" or "๑,๒๓๔"."""

@@ -166,7 +166,13 @@ def count_cell(brief: Brief, p: dict[str, Any]) -> str:
     if "count" not in p:  # a brief made before the one count: its supporters
         return lines(tnum(p.get("supports")), f"({tpct(p.get('support_share'))})")
     share = p.get("support_share") if (brief.get("ranking") or {}).get("method") == "support" else None
-    return lines(tnum(p["count"]), p.get("count_text"), f"({tpct(share)})" if share is not None else None)
+    return lines(tnum(p["count"]), *count_sources(p), f"({tpct(share)})" if share is not None else None)
+
+
+def count_sources(p: dict[str, Any]) -> list[str]:
+    """ "โทรศัพท์ 1 · เจ้าหน้าที่กรอก 0 · กระดาษ 25" -> ["โทรศัพท์ 1", "กระดาษ 25"]: one source a line, no zeros."""
+    parts = (p.get("count_text") or "").split(" · ")
+    return [part for part in parts if part and part.rsplit(" ", 1)[-1] not in ("0", "0.0")]
 
 
 def lines(*parts: str | None) -> str:
@@ -249,9 +255,10 @@ def _summary(brief: Brief, voice: Voice) -> list[Block]:
             )
         ),
     ]
+    blocks += [para(text) for text in summary_extras(brief, voice)]
     proposals = brief.get("proposals") or []
     if not proposals:
-        return [*blocks, _none()]
+        return blocks if len(blocks) > 2 else [*blocks, _none()]
     blocks.append(
         Table(
             (
@@ -286,6 +293,31 @@ def _summary(brief: Brief, voice: Voice) -> list[Block]:
         )
     )
     return blocks
+
+
+def summary_extras(brief: Brief, voice: Voice) -> list[str]:
+    """Part 1's sentences on the resolution and on the opinion map, when the session had them."""
+    out = []
+    s = brief.get("summary") or {}
+    if brief.get("resolution"):
+        out.append(
+            _(
+                "Resolution clauses adopted: {adopted}; not adopted: {rest}.",
+                adopted=voice.num(s.get("clauses_adopted")),
+                rest=voice.num(s.get("clauses_not_adopted")),
+            )
+        )
+    o = brief.get("opinion")
+    if o:
+        out.append(
+            _(
+                "{people} people marked {statements} statements; the opinion map found {groups} groups.",
+                people=voice.num(o.get("participants")),
+                statements=voice.num(o.get("statements")),
+                groups=voice.num(len(o.get("groups") or [])),
+            )
+        )
+    return out
 
 
 def _background(brief: Brief, voice: Voice) -> list[Block]:
@@ -357,15 +389,21 @@ def _findings(brief: Brief, voice: Voice) -> list[Block]:
     proposals = brief.get("proposals") or []
     by_id = {p["id"]: p for p in proposals}
     themed = {pid for t in brief.get("themes") or [] for pid in t.get("proposal_ids", [])}
+    empty = []
     for i, theme in enumerate(brief.get("themes") or [], start=1):
-        blocks.append(Heading(_("Issue {n}: {name}", n=voice.d(i), name=theme["name"]), 2))
         members = [by_id[pid] for pid in theme.get("proposal_ids", []) if pid in by_id]
-        blocks += [b for p in members for b in _proposal(brief, p, voice)] or [_none()]
+        if not members:  # issues without proposals share one line, not a heading and a page each
+            empty.append(f"{voice.d(i)}. {theme['name']}")
+            continue
+        blocks.append(Heading(_("Issue {n}: {name}", n=voice.d(i), name=theme["name"]), 2))
+        blocks += [b for p in members for b in _proposal(brief, p, voice)]
     unthemed = [p for p in proposals if p["id"] not in themed]
     if unthemed:
         blocks.append(Heading(_("Proposals outside the strategic issues"), 2))
         blocks += [b for p in unthemed for b in _proposal(brief, p, voice)]
-    if not proposals:
+    if empty and proposals:
+        blocks.append(para(_("Strategic issues without proposals:") + " " + "; ".join(empty), style="note"))
+    if not proposals and not brief.get("opinion"):
         blocks.append(_none())
     blocks += _rounds(brief, voice)
     blocks += _opinion(brief.get("opinion"), voice)
@@ -531,8 +569,14 @@ def _opinion(o: dict[str, Any] | None, voice: Voice) -> list[Block]:
 
 def _resolution(brief: Brief, voice: Voice) -> list[Block]:
     a, s = brief.get("assembly") or {}, brief.get("session") or {}
-    blocks: list[Block] = [
-        Heading(_("Part {n}: Proposals of the assembly", n=voice.d(4)), 1),
+    blocks: list[Block] = [Heading(_("Part {n}: Proposals of the assembly", n=voice.d(4)), 1)]
+    resolution = brief.get("resolution") or {}
+    if resolution.get("items"):
+        blocks.append(para(_("The assembly decided clause by clause, by consensus check; the resolution it adopted:")))
+        for item in resolution["items"]:
+            blocks += _agenda_item(item, a, voice)
+        return blocks
+    blocks.append(
         para(
             _(
                 "{assembly}, having considered the proposals of the session “{session}”, {date},",
@@ -540,14 +584,15 @@ def _resolution(brief: Brief, voice: Voice) -> list[Block]:
                 session=s.get("title", ""),
                 date=voice.date_span(a.get("starts_on"), a.get("ends_on")),
             )
-        ),
-    ]
+        )
+    )
     adopted = [p for p in brief.get("proposals") or [] if p.get("clause")]
     if not adopted:
         return [*blocks, _none(_("No proposal has been adopted or forwarded yet."))]
     blocks.append(para(_("resolves as follows:")))
     clauses = []
     for i, p in enumerate(adopted, start=1):
+        opposing = p.get("opposing", p.get("reservations")) or []
         notes: list[Runs] = [
             (
                 Run(
@@ -558,11 +603,88 @@ def _resolution(brief: Brief, voice: Voice) -> list[Block]:
                         ref=_ref(brief, p["id"]),
                     )
                 ),
-            )
+            ),
+            (Run(_("Opposing comments recorded:") if opposing else _("No opposing comments recorded.")),),
         ]
-        notes.append((Run(_("Reservations recorded:") if p.get("reservations") else _("No reservations recorded.")),))
-        clauses.append(Clause(f"{voice.d(i)}.", p["clause"], tuple(notes), tuple(p.get("reservations") or [])))
+        clauses.append(Clause(f"{voice.d(i)}.", p["clause"], tuple(notes), tuple(opposing)))
     blocks.append(Clauses(tuple(clauses)))
+    return blocks
+
+
+def clause_notes(c: dict[str, Any], voice: Voice) -> tuple[Runs, ...]:
+    """Under an adopted clause: its level of agreement, the check's answers, by sector, and the reservations."""
+    check = c.get("check") or {}
+    notes: list[Runs] = [(Run(_("Level of agreement: {level}", level=c.get("level_label", ""))),)]
+    if check:
+        notes.append(
+            (
+                Run(
+                    _(
+                        "Consensus check: {counts} ({people} answered)",
+                        counts=voice.d(check.get("counts_text", "")),
+                        people=voice.people(check.get("total") or 0),
+                    )
+                ),
+            )
+        )
+        notes += [(Run(f"{g['label']}: {voice.d(g['text'])}"),) for g in check.get("by_sector") or []]
+    notes.append((Run(_("Reservations recorded:") if c.get("reservations") else _("No reservations recorded.")),))
+    return tuple(notes)
+
+
+def not_adopted_line(c: dict[str, Any], voice: Voice) -> str:
+    """ "Draft clause 3: text. Not adopted: why." """
+    head = _("Draft clause {n}", n=voice.d(c["draft_no"])) if c.get("draft_no") else _("Removed clause")
+    return _(
+        "{clause}: {text} Not adopted: {why}.", clause=head, text=c.get("text", ""), why=voice.d(c.get("why_label", ""))
+    )
+
+
+def _agenda_item(item: dict[str, Any], a: dict[str, Any], voice: Voice) -> list[Block]:
+    blocks: list[Block] = [
+        Heading(_("Agenda item {no}: {heading}", no=voice.d(item.get("no")), heading=item.get("title", "")), 2),
+        para(
+            _(
+                "{assembly}, having considered the report on {title},",
+                assembly=a.get("title", ""),
+                title=item.get("title", ""),
+            )
+        ),
+        *(para(text) for text in item.get("preamble") or []),
+    ]
+    adopted = [c for c in item.get("clauses") or [] if c.get("status") == "adopted"]
+    if adopted:
+        blocks.append(para(_("resolves as follows:")))
+        blocks.append(
+            Clauses(
+                tuple(
+                    Clause(
+                        f"{voice.d(c['number'])}.", c.get("text", ""), clause_notes(c, voice), tuple(c["reservations"])
+                    )
+                    for c in adopted
+                )
+            )
+        )
+    else:
+        blocks.append(_none(_("No clause of this agenda item has been adopted.")))
+    rest = [c for c in item.get("clauses") or [] if c.get("status") != "adopted"]
+    if rest:
+        blocks.append(para(bold(_("Clauses not adopted")), style="plain"))
+        blocks.append(
+            Bullets(
+                tuple(
+                    (
+                        Run(not_adopted_line(c, voice)),
+                        *(
+                            (Run("\n" + _("Reasons given:") + " " + " / ".join(c["objections"])),)
+                            if c.get("objections")
+                            else ()
+                        ),
+                    )
+                    for c in rest
+                )
+            )
+        )
     return blocks
 
 
@@ -661,7 +783,8 @@ def _follow_up(brief: Brief, voice: Voice) -> list[Block]:
                 f"{voice.date(u.get('on'))}: {u.get('status_label', '')}" + (f", {u['note']}" if u.get("note") else "")
                 for u in item.get("updates") or []
             ]
-            ref = _ref(brief, item["proposal_id"]) + " " if item.get("proposal_id") is not None else ""
+            ref = follow_up_ref(brief, item, voice)
+            ref = ref + " " if ref else ""
             rows.append(
                 (
                     ref + item.get("title", ""),
@@ -681,9 +804,19 @@ def _follow_up(brief: Brief, voice: Voice) -> list[Block]:
     return blocks
 
 
+def follow_up_ref(brief: Brief, item: dict[str, Any], voice: Voice) -> str:
+    """ "P12", or for an adopted clause's action "มติวาระที่ ๑ ข้อ ๒"."""
+    if item.get("proposal_id") is not None:
+        return _ref(brief, item["proposal_id"])
+    clause = item.get("clause") or {}
+    if clause.get("item"):
+        return _("Resolution item {item}, clause {n}:", item=voice.d(clause["item"]), n=voice.d(clause.get("number")))
+    return ""
+
+
 def _annexes(brief: Brief, voice: Voice) -> list[Block]:
     proposals = brief.get("proposals") or []
-    blocks: list[Block] = [Break("landscape"), Heading(_("Annex A: All proposals"), 1)]
+    blocks: list[Block] = [Break("landscape" if proposals else "page"), Heading(_("Annex A: All proposals"), 1)]
     if proposals:
         cols, rows = sheet_rows(brief, "proposals")
         index = {c.key: i for i, c in enumerate(cols)}
@@ -706,7 +839,7 @@ def _annexes(brief: Brief, voice: Voice) -> list[Block]:
             cells = [cell(values[index[k]], cols[index[k]]) for k in keys]
             cells[1] = f"{values[index['ref']]} {values[index['title']]}"
             if "count" in p:  # the one count with its split by source, as in the summary
-                cells[3] = lines(tnum(p["count"]), p.get("count_text"))
+                cells[3] = lines(tnum(p["count"]), *count_sources(p))
             table_rows.append(tuple(cells))
         blocks.append(
             Table(
@@ -787,12 +920,12 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
     m = brief.get("minutes") or {}
     att = m.get("attendance") or {}
     with language(voice.lang):
-        blocks: list[Block] = [para(bold(_("Minutes of {body}", body=m.get("body", ""))), style="center")]
+        blocks: list[Block] = [para(bold(_("Minutes of {body}", body=voice.text(m.get("body", "")))), style="center")]
         if m.get("meeting_no"):
             blocks.append(para(_("Meeting no. {no}", no=voice.d(m["meeting_no"])), style="center"))
         blocks.append(para(_("On {date}", date=voice.meeting_date(m.get("date"))), style="center"))
         if m.get("venue"):
-            blocks.append(para(_("At {venue}", venue=m["venue"]), style="center"))
+            blocks.append(para(_("At {venue}", venue=voice.text(m["venue"])), style="center"))
         blocks.append(para(bold(_("Present at the meeting")), style="plain"))
         present = _("{n} people attended the meeting.", n=voice.num(att.get("count")))
         blocks.append(para(present + (" " + _("By sector:") if att.get("by_sector") else "")))
@@ -808,6 +941,11 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
         if att.get("named"):
             blocks.append(para(_("Named with their consent:")))
             blocks.append(Clauses(tuple(Clause(f"{voice.d(i)}.", name) for i, name in enumerate(att["named"], 1))))
+        # ผู้ไม่มาประชุม and ผู้เข้าร่วมประชุม: form 11 keeps both headings even when there is no one to list.
+        blocks.append(para(bold(_("Absent from the meeting")), style="plain"))
+        blocks.append(para(voice.text(m.get("absent") or "-")))
+        blocks.append(para(bold(_("Also attending")), style="plain"))
+        blocks.append(para(voice.text(m.get("attending") or "-")))
         blocks.append(
             para(bold(_("Meeting opened at")), " " + (voice.time(m.get("started_at")) or DOTS), style="plain")
         )
@@ -818,8 +956,10 @@ def minutes_outline(brief: Brief, *, thai_digits: bool = True) -> list[Block]:
                     style="plain",
                 )
             )
-            blocks += [para(text) for text in item.get("body") or []]
-            blocks.append(para(bold(_("Resolution:")), " " + (item.get("resolution") or DOTS)))
+            # One digit style for the whole document: the record's numbers follow the document's choice.
+            blocks += [para(voice.text(text)) for text in item.get("body") or []]
+            if item.get("resolution", "") is not None:  # None: a heading whose sub-items carry the resolutions
+                blocks.append(para(bold(_("Resolution:")), " " + (voice.text(item.get("resolution") or "") or DOTS)))
         if not m.get("agenda"):
             blocks.append(_none())
         blocks.append(para(bold(_("Meeting closed at")), " " + (voice.time(m.get("ended_at")) or DOTS), style="plain"))

@@ -385,7 +385,8 @@ class Writer:
         return p
 
     def write(self, blocks: Iterable[Block]) -> None:
-        for block in blocks:
+        seq = list(blocks)
+        for n, block in enumerate(seq):
             if isinstance(block, Table) and self.after_text and not block.caption:
                 set_fonts(_mark_rpr(self.paragraph()), size=6, name=False)
             self.after_text = isinstance(block, (Para, Bullets, Clauses, Facts))
@@ -395,7 +396,8 @@ class Writer:
                 p = self.paragraph(f"Heading {block.level}")
                 add_text(p, block.text)
             elif isinstance(block, Para):
-                self.para(block)
+                # "จึงมีมติดังต่อไปนี้" and the like stay on the page of the clauses they open.
+                self.para(block, keep_with_next=n + 1 < len(seq) and isinstance(seq[n + 1], Clauses))
             elif isinstance(block, Bullets):
                 for item in block.items:
                     self.bullet(item)
@@ -445,9 +447,11 @@ class Writer:
                 p.paragraph_format.space_before = Cm(1.2)
             _runs(p, runs, size=SMALL_PT)
 
-    def para(self, block: Para) -> None:
+    def para(self, block: Para, *, keep_with_next: bool = False) -> None:
         p = self.paragraph()
         fmt = p.paragraph_format
+        if keep_with_next:
+            fmt.keep_with_next = True
         size: float | None = None
         if block.style == "body":
             fmt.first_line_indent = INDENT

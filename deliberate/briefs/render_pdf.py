@@ -68,7 +68,17 @@ ANNEX_LIMIT = 200
 def brief_pdf(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:
     """The brief: cover, parts 1-7 (summary, participation, findings, resolution, commitments, plan
     rows, follow-up), annexes, and a last line with the content hash and the audit chain head."""
-    return render("briefs/brief.html", brief, thai_digits)
+    from deliberate.briefs import outline
+
+    return render(
+        "briefs/brief.html",
+        brief,
+        thai_digits,
+        clause_note_lines=lambda c, f: ["".join(r.text for r in runs) for runs in outline.clause_notes(c, f)],
+        not_adopted_line=outline.not_adopted_line,
+        follow_up_ref=lambda item, f: outline.follow_up_ref(brief, item, f),
+        summary_extras=lambda f: outline.summary_extras(brief, f),
+    )
 
 
 def minutes_pdf(brief: dict[str, Any], *, thai_digits: bool = True) -> bytes:

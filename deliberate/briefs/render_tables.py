@@ -106,7 +106,8 @@ _KIND_LABELS = {"agency": N_("Agency"), "organisation": N_("Organisation"), "par
 _SIDES = {"for": N_("For"), "against": N_("Against")}
 PASSES, FAILS = N_("Passed"), N_("Did not pass")
 NOT_DECIDED = N_("Not yet decided")
-RESERVATION = N_("Reservation")
+OPPOSING = N_("Opposing comment")
+ADOPTED, NOT_ADOPTED = N_("Adopted"), N_("Not adopted")
 
 
 # --- the rows of each sheet ---------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def _comment_rows(brief: Brief) -> list[Row]:
     for p in brief.get("proposals", []):
         arguments = p.get("arguments") or {}
         counts = p.get("comments") or {}
-        reservations = set(p.get("reservations") or [])
+        opposing = set(p.get("opposing", p.get("reservations")) or [])
         for side in ("for", "against"):
             for argument in arguments.get(side) or []:
                 rows.append(
@@ -229,11 +230,40 @@ def _comment_rows(brief: Brief) -> list[Row]:
                         "side": gettext(_SIDES[side]),
                         "count": counts.get(side, 0),
                         "text": argument["text"],
-                        "reservation": gettext(RESERVATION)
-                        if side == "against" and argument["text"] in reservations
-                        else "",
+                        "reservation": gettext(OPPOSING) if side == "against" and argument["text"] in opposing else "",
                     }
                 )
+    return rows
+
+
+def _resolution_rows(brief: Brief) -> list[Row]:
+    """Every clause of every agenda item, adopted or not, with its last consensus check."""
+    rows = []
+    for item in (brief.get("resolution") or {}).get("items") or []:
+        for c in item.get("clauses") or []:
+            check = c.get("check") or {}
+            counts = check.get("counts") or {}
+            adopted = c.get("status") == "adopted"
+            rows.append(
+                {
+                    "item": item.get("no"),
+                    "item_title": item.get("title", ""),
+                    "draft_no": c.get("draft_no"),
+                    "number": c.get("number"),
+                    "text": c.get("text", ""),
+                    "outcome": gettext(ADOPTED) if adopted else gettext(NOT_ADOPTED),
+                    "level": c.get("level_label") or c.get("why_label", ""),
+                    "lead_agency": c.get("lead_agency", ""),
+                    "partners": ", ".join(c.get("partners") or []),
+                    "answers": check.get("total"),
+                    "agree": counts.get("agree"),
+                    "live_with": counts.get("live_with"),
+                    "reservation": counts.get("reservation"),
+                    "block": counts.get("block"),
+                    "by_sector": "; ".join(f"{g['label']}: {g['text']}" for g in check.get("by_sector") or []),
+                    "reservations": " / ".join(c.get("reservations") or c.get("objections") or []),
+                }
+            )
     return rows
 
 
@@ -261,9 +291,11 @@ def _action_rows(brief: Brief) -> list[Row]:
     rows = []
     for item in brief.get("follow_up", []):
         last = latest_update(item) or {}
+        clause = item.get("clause") or {}
         rows.append(
             {
-                "ref": ref_of(brief, item.get("proposal_id")),
+                "ref": ref_of(brief, item.get("proposal_id"))
+                or (gettext("Resolution {item}.{n}", item=clause["item"], n=clause.get("number")) if clause else ""),
                 "title": item.get("title", ""),
                 "community_owner": item.get("community_owner", ""),
                 "agency_owner": item.get("agency_owner", ""),
@@ -412,6 +444,29 @@ SHEETS: dict[str, Sheet] = {
                 C("last_note", N_("Latest note"), width=40),
             ),
             _action_rows,
+        ),
+        Sheet(
+            "resolution",
+            N_("Resolution"),
+            (
+                C("item", N_("Agenda item"), INT, 8),
+                C("item_title", N_("Agenda item title"), width=28),
+                C("draft_no", N_("Draft clause"), INT, 8),
+                C("number", N_("Clause as adopted"), INT, 8),
+                C("text", N_("Clause text"), width=50),
+                C("outcome", N_("Outcome"), width=12),
+                C("level", N_("Level of agreement or why not adopted"), width=24),
+                C("lead_agency", N_("Lead agency"), width=24),
+                C("partners", N_("Partner agencies"), width=24),
+                C("answers", N_("Answers"), INT, 8),
+                C("agree", N_("Agree"), INT, 8),
+                C("live_with", N_("Can live with it"), INT, 8),
+                C("reservation", N_("Reservation"), INT, 8),
+                C("block", N_("Block"), INT, 8),
+                C("by_sector", N_("Answers by sector"), width=40),
+                C("reservations", N_("Reservations or reasons, verbatim"), width=40),
+            ),
+            _resolution_rows,
         ),
     )
 }

@@ -16,6 +16,7 @@ from deliberate.briefs.models import Brief
 from deliberate.errors import Conflict, NotFound
 from deliberate.i18n import N_
 from deliberate.proposals.models import Proposal, ProposalStatus
+from deliberate.resolutions.models import AgendaItem
 from deliberate.sessions.models import Session
 
 FORMATS = {
@@ -62,8 +63,13 @@ async def current_brief(actor: Actor, session: Session, *, lang: str = "th", bas
     """The session's brief as it stands, stored as a new version only when its content changed."""
     staff = await require_steward(actor, session.assembly_id)
     lang = lang if lang in LANGUAGES else "th"
-    if not await Proposal.filter(session_id=session.id, kind="proposal", status=ProposalStatus.PUBLISHED).exists():
-        raise Conflict(N_("There is nothing to put in a brief yet: the session has no published proposals."))
+    if not await has_findings(session):
+        raise Conflict(
+            N_(
+                "There is nothing to put in a brief yet: the session has no published proposals or statements "
+                "and no resolution items."
+            )
+        )
     data = await build(session, lang=lang, base_url=base_url)
     digest = content_hash(data)
     for _ in range(3):  # two officials downloading at once both try the next version number
@@ -80,6 +86,15 @@ async def current_brief(actor: Actor, session: Session, *, lang: str = "th", bas
         except IntegrityError:
             continue
     raise Conflict(N_("The brief is being built by someone else right now. Please try again."))
+
+
+async def has_findings(session: Session) -> bool:
+    """A brief can be made from proposals, from statements (a Pol.is import too), or from resolution items
+    alone (the National Health Assembly case)."""
+    published = Proposal.filter(
+        session_id=session.id, kind__in=("proposal", "statement"), status=ProposalStatus.PUBLISHED
+    )
+    return await published.exists() or await AgendaItem.exists(session_id=session.id)
 
 
 def render(

@@ -20,6 +20,7 @@ from deliberate.resolutions.models import (
     ConsensusCheck,
 )
 from deliberate.sessions.models import Assembly, Session
+from deliberate.thaitext import verbs
 from deliberate.thaitext.diff import word_diff
 
 STATUS_LABELS = {
@@ -74,6 +75,10 @@ async def resolution_json(session: Session) -> dict[str, Any]:
             "lead_agency": c.lead_agency,
             "partners": c.partners,
             "reservations": c.reservations,
+            # The drafting helper: "ขอให้ [agency] ร่วมกับ [partners] [verb ...]" needs its verb.
+            "proposed_verb": ""
+            if c.status == "removed"
+            else verbs.clause_check(c.text, c.lead_agency, c.partners).proposed_verb,
             "open_check_id": open_check.id if open_check else None,
             "last_check": (
                 {

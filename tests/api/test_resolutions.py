@@ -419,3 +419,111 @@ async def test_a_later_check_in_starts_from_adopted_clauses(
     [copy] = await Proposal.filter(session__code=r.json()["code"])
     assert copy.external_id == f"clause:{clause['id']}" and DRAFT["clauses"][0]["text"] in copy.body
     assert "ข้อ 1" in copy.title
+
+
+async def test_a_session_of_resolution_items_only_gets_a_brief_and_minutes_of_its_decisions(
+    api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    """The National Health Assembly case: no proposals, only a draft resolution amended and checked clause by
+    clause. Part 4 of the brief is the clauses as adopted, every format says so, and the minutes record the
+    amendment, the checks and the มติที่ประชุม."""
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    s, item = await drafted(api, facilitator)
+    first, second = item["clauses"]
+    people = [
+        await api.join(s["code"], f"ผู้แทน {i}", sector=sector)
+        for i, sector in enumerate(["government", "academia", *["community"] * 5, "volunteer"])
+    ]
+    amended = await client.post(
+        f"/api/v1/clauses/{first['id']}/amendments",
+        headers=people[2],
+        json={
+            "op": "replace",
+            "text": first["text"] + " และจัดอาสาสมัครเยี่ยมบ้าน",
+            "reason": "ต้องมีคนเยี่ยมบ้าน",
+            "base_version": 1,
+        },
+    )
+    assert amended.status_code == 201, amended.text
+    said = await client.post(f"/api/v1/clauses/{first['id']}/comments", headers=people[3], json={"body": "ควรมีงบ"})
+    assert said.status_code == 201, said.text
+    decided = await client.post(
+        f"/api/v1/amendments/{amended.json()['id']}/decision", headers=facilitator, json={"decision": "accept"}
+    )
+    assert decided.status_code == 200, decided.text
+    reservation = "ควรกำหนดงบประมาณให้ชัด"
+    for clause, answers in (
+        (first, ["agree"] * 7 + ["reservation"]),
+        (second, ["agree"] * 6 + ["block", "agree"]),
+    ):
+        check = (await client.post(f"/api/v1/clauses/{clause['id']}/checks", headers=facilitator)).json()
+        for who, answer in zip(people, answers, strict=True):
+            why = {"reservation": reservation, "block": "ขัดกับระเบียบ"}.get(answer, "")
+            r = await client.post(
+                f"/api/v1/checks/{check['id']}/answers", headers=who, json={"answer": answer, "reason": why}
+            )
+            assert r.status_code == 201, r.text
+        assert (await client.post(f"/api/v1/checks/{check['id']}/close", headers=facilitator)).status_code == 200
+
+    url = f"/api/v1/sessions/{s['code']}/brief"
+    answer = await client.get(f"{url}.json", headers=facilitator)
+    assert answer.status_code == 200, answer.text  # before: 409, "no published proposals"
+    brief = answer.json()
+    [got] = brief["resolution"]["items"]
+    adopted, blocked = got["clauses"]
+    assert adopted["status"] == "adopted" and adopted["number"] == 1 and adopted["text"].endswith("เยี่ยมบ้าน")
+    assert (adopted["level"], adopted["level_label"]) == ("reservations", "มีข้อสงวน")
+    assert adopted["reservations"] == [reservation]
+    sectors = {g["key"]: g for g in adopted["check"]["by_sector"]}
+    assert sectors["people"]["counts"] == {"agree": 5, "live_with": 0, "reservation": 1, "block": 0}
+    assert sectors["state"]["counts"] is None and sectors["academia"]["counts"] is None  # 1 voice each: withheld
+    assert blocked["status"] == "not_adopted" and blocked["number"] is None and blocked["why"] == "blocked"
+    assert blocked["objections"] == ["ขัดกับระเบียบ"]
+    assert [f["clause"] for f in brief["follow_up"]] == [{"item": 1, "number": 1}]  # the clause's action item
+
+    markdown = (await client.get(f"{url}.md", headers=facilitator)).text
+    part4 = markdown[markdown.index("## ส่วนที่ ๔") : markdown.index("## ส่วนที่ ๕")]
+    assert adopted["text"] in part4 and "ระดับความเห็นพ้อง: มีข้อสงวน" in part4 and reservation in part4
+    assert blocked["text"] in part4 and "ไม่ได้รับรอง" in part4 and "ขัดกับระเบียบ" in part4
+    assert "ภาคประชาชนและประชาสังคม: เห็นด้วย ๕" in part4
+    part7 = markdown[markdown.index("## ส่วนที่ ๗") :]
+    assert "มติวาระที่ ๑ ข้อ ๑" in part7
+    docx = Document(io.BytesIO((await client.get(f"{url}.docx", headers=facilitator)).content))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert adopted["text"] in text and "ระดับความเห็นพ้อง: มีข้อสงวน" in text and reservation in text
+    assert blocked["text"] in text
+    book = openpyxl.load_workbook(io.BytesIO((await client.get(f"{url}.xlsx", headers=facilitator)).content))
+    sheet = book["มติ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[4] for r in rows[1:]] == [adopted["text"], blocked["text"]]
+    assert rows[1][15] == reservation and rows[2][15] == "ขัดกับระเบียบ"
+
+    minutes = Document(
+        io.BytesIO((await client.get(f"/api/v1/sessions/{s['code']}/minutes.docx", headers=facilitator)).content)
+    )
+    record = "\n".join(p.text for p in minutes.paragraphs)
+    order = [
+        "ผู้มาประชุม",
+        "ผู้ไม่มาประชุม",
+        "ผู้เข้าร่วมประชุม",
+        "เริ่มประชุมเวลา",
+        "เรื่องที่ประธาน",
+        "รับรองรายงานการประชุม",
+        "เรื่องสืบเนื่อง",
+        "เรื่องเพื่อพิจารณา",
+        "ระเบียบวาระที่ ๔.๑ เรื่อง การดูแลผู้สูงอายุโดยชุมชน",
+        "ผู้เข้าร่วมแสดงความคิดเห็นต่อข้อมติ ๑ ครั้ง",
+        "ต้องมีคนเยี่ยมบ้าน",
+        "ขอฉันทามติ",
+        "ที่ประชุมมีมติรับรอง ข้อ ๑ (มีข้อสงวน)",
+        "เรื่องอื่น ๆ",
+        "เลิกประชุมเวลา",
+        "ผู้จดรายงานการประชุม",
+    ]
+    positions = [record.find(needle) for needle in order]
+    assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert not any(ch in record for ch in "0123456789"), "the minutes mix Arabic digits into Thai ones"

@@ -33,7 +33,7 @@ _PROPOSALS: list[dict[str, Any]] = [
             {"label": "อาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์ (อพม.)", "supporters": 60},
         ],
         "arguments": {"for": [{"text": "ลูกหลานทำงานนอกบ้าน ผู้สูงอายุอยู่ลำพังทั้งวัน"}], "against": []},
-        "reservations": [],
+        "opposing": [],
         "proposers": {
             "count": 3,
             "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "count": 3}],
@@ -65,13 +65,13 @@ _PROPOSALS: list[dict[str, Any]] = [
         "supports": 120,
         "support_share": 0.55,
         "comments": {"for": 6, "against": 2, "note": 0},
-        "agreement": {"level": "reservations", "label": "มีข้อสงวน"},
+        "agreement": {"level": "opposed", "label": "เห็นด้วยส่วนใหญ่ มีความเห็นแย้ง"},
         "by_sector": [{"label": "องค์กรชุมชน / สภาองค์กรชุมชน", "supporters": 70}],
         "arguments": {
             "for": [{"text": "ค่าเดินทางเป็นภาระหนักของครอบครัว"}],
             "against": [{"text": "กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน"}],
         },
-        "reservations": ["กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน"],
+        "opposing": ["กองทุนมีเงินไม่พอ ควรหาแหล่งทุนสมทบก่อน"],
         "proposers": {"count": 1, "by_sector": [], "credited": []},
         "merged_from": [],
         "answer": {
@@ -102,7 +102,7 @@ _PROPOSALS: list[dict[str, Any]] = [
         "agreement": {"level": "some", "label": "มีผู้สนับสนุนบางส่วน"},
         "by_sector": [],
         "arguments": {"for": [], "against": [{"text": "ควรใช้งบของ อบต."}]},
-        "reservations": ["ควรใช้งบของ อบต."],
+        "opposing": ["ควรใช้งบของ อบต."],
         "proposers": {"count": 1, "by_sector": [], "credited": []},
         "merged_from": [],
         "answer": None,
@@ -111,7 +111,7 @@ _PROPOSALS: list[dict[str, Any]] = [
 ]
 
 SAMPLE: dict[str, Any] = {
-    "schema": "deliberate.brief/1",
+    "schema": "deliberate.brief/2",
     "language": "th",
     "version": 2,
     "content_hash": "ab" * 32,
@@ -346,6 +346,154 @@ SAMPLE: dict[str, Any] = {
         }
     ],
 }
+
+
+def _sectors(people: int | None, agree: int, live: int, reservation: int, block: int) -> dict[str, Any]:
+    counts = {"agree": agree, "live_with": live, "reservation": reservation, "block": block}
+    text = f"เห็นด้วย {agree} · ยอมรับได้ {live} · ข้อสงวน {reservation} · คัดค้าน {block}"
+    return {"answers": people, "counts": counts, "text": text}
+
+
+def _check(outcome: str, total: int, agree: int, live: int, reservation: int, block: int) -> dict[str, Any]:
+    counts = {"agree": agree, "live_with": live, "reservation": reservation, "block": block}
+    return {
+        "id": 1,
+        "clause_version": 2,
+        "outcome": outcome,
+        "outcome_label": "รับรองโดยฉันทามติ" if outcome == "adopted" else "ยังไม่รับรอง กลับไปแก้ไข",
+        "total": total,
+        "counts": counts,
+        "counts_text": f"เห็นด้วย {agree} · ยอมรับได้ {live} · ข้อสงวน {reservation} · คัดค้าน {block}",
+        "by_sector": [
+            {
+                "key": "state",
+                "label": "ภาครัฐ",
+                "answers": None,
+                "counts": None,
+                "text": "ผู้ตอบน้อยกว่า 5 คน ไม่แสดงรายละเอียด",
+            },
+            {
+                "key": "people",
+                "label": "ภาคประชาชนและประชาสังคม",
+                **_sectors(total - 3, agree - 3, live, reservation, block),
+            },
+        ],
+        "closed_at": "2026-11-15T14:00:00+07:00",
+    }
+
+
+# A resolution decided clause by clause (deliberate/briefs/build.py `_resolution`): clause 1 adopted with a
+# reservation, clause 2 by consensus, clause 3 blocked.
+RESOLUTION: dict[str, Any] = {
+    "items": [
+        {
+            "id": 1,
+            "no": 1,
+            "title": "การดูแลผู้สูงอายุโดยชุมชน",
+            "preamble": ["ตระหนักว่าผู้สูงอายุที่อยู่ลำพังต้องการการดูแลใกล้บ้าน"],
+            "proposal_ids": [11],
+            "clauses": [
+                {
+                    "id": 1,
+                    "draft_no": 1,
+                    "number": 1,
+                    "version": 2,
+                    "status": "adopted",
+                    "text": "ขอให้เทศบาลนครภูเก็ต ร่วมกับ สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต จัดตั้งศูนย์ดูแลผู้สูงอายุและจัดอาสาสมัครเยี่ยมบ้าน",
+                    "lead_agency": "เทศบาลนครภูเก็ต",
+                    "partners": ["สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต"],
+                    "has_verb": True,
+                    "proposed_verb": "",
+                    "level": "reservations",
+                    "level_label": "มีข้อสงวน",
+                    "why": None,
+                    "why_label": "",
+                    "reservations": ["ควรให้ภาคเอกชนในพื้นที่ร่วมลงทุนด้วย"],
+                    "objections": [],
+                    "check": _check("adopted", 16, 14, 1, 1, 0),
+                    "checks": [_check("adopted", 16, 14, 1, 1, 0)],
+                    "amendments": [
+                        {
+                            "id": 1,
+                            "op": "replace",
+                            "op_label": "แก้ไขถ้อยคำ",
+                            "text": "…",
+                            "reason": "ต้องมีคนเยี่ยมบ้าน",
+                            "status": "accepted",
+                            "status_label": "รับข้อแก้ไข",
+                            "backers": 2,
+                        }
+                    ],
+                },
+                {
+                    "id": 2,
+                    "draft_no": 2,
+                    "number": 2,
+                    "version": 1,
+                    "status": "adopted",
+                    "text": "ขอให้สถาบันพัฒนาองค์กรชุมชน ร่วมกับ องค์กรปกครองส่วนท้องถิ่น สนับสนุนบ้านมั่นคงสำหรับชุมชนชาวเล",
+                    "lead_agency": "สถาบันพัฒนาองค์กรชุมชน",
+                    "partners": ["องค์กรปกครองส่วนท้องถิ่น"],
+                    "has_verb": True,
+                    "proposed_verb": "",
+                    "level": "consensus",
+                    "level_label": "ฉันทามติ",
+                    "why": None,
+                    "why_label": "",
+                    "reservations": [],
+                    "objections": [],
+                    "check": _check("adopted", 16, 15, 1, 0, 0),
+                    "checks": [_check("adopted", 16, 15, 1, 0, 0)],
+                    "amendments": [],
+                },
+                {
+                    "id": 3,
+                    "draft_no": 3,
+                    "number": None,
+                    "version": 1,
+                    "status": "not_adopted",
+                    "text": "ขอให้องค์การบริหารส่วนจังหวัดภูเก็ต ยกเว้นค่าโดยสารสำหรับผู้สูงอายุทุกเส้นทาง",
+                    "lead_agency": "องค์การบริหารส่วนจังหวัดภูเก็ต",
+                    "partners": [],
+                    "has_verb": True,
+                    "proposed_verb": "",
+                    "level": None,
+                    "level_label": "",
+                    "why": "blocked",
+                    "why_label": "มีผู้คัดค้าน 1 เสียง ขอให้ไม่รับรองข้อนี้",
+                    "reservations": [],
+                    "objections": ["รถโดยสารเอกชนจะแบกรับภาระไม่ไหว"],
+                    "check": _check("not_adopted", 16, 14, 0, 1, 1),
+                    "checks": [_check("not_adopted", 16, 14, 0, 1, 1)],
+                    "amendments": [],
+                },
+            ],
+        }
+    ],
+    "adopted": 2,
+    "not_adopted": 1,
+}
+CLAUSE_ACTION = {
+    "id": 2,
+    "proposal_id": None,
+    "clause": {"item": 1, "number": 1},
+    "title": "จัดตั้งศูนย์ดูแลผู้สูงอายุและจัดอาสาสมัครเยี่ยมบ้าน",
+    "community_owner": "",
+    "agency_owner": "เทศบาลนครภูเก็ต",
+    "due": None,
+    "status": "not_started",
+    "status_label": "ยังไม่เริ่ม",
+    "updates": [],
+}
+
+
+def with_resolution(**changes: Any) -> dict[str, Any]:
+    """The sample brief of a session that decided a resolution, its first clause's action item in part 7."""
+    brief = sample_brief(**changes)
+    brief["resolution"] = copy.deepcopy(RESOLUTION)
+    brief["follow_up"] = [*brief["follow_up"], copy.deepcopy(CLAUSE_ACTION)]
+    brief["summary"] |= {"clauses_adopted": 2, "clauses_not_adopted": 1}
+    return brief
 
 
 def sample_brief(**changes: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from deliberate.briefs.officialese import digits
 from deliberate.briefs.render_pdf import brief_pdf, minutes_pdf
 from deliberate.i18n import gettext, language
 from deliberate.settings import ROOT
-from tests.briefs.sample import sample_brief
+from tests.briefs.sample import sample_brief, with_resolution
 
 A4 = (595.28, 841.89)
 PDFTOTEXT = shutil.which("pdftotext")
@@ -49,6 +49,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "english": brief_pdf(sample_brief(language="en")),
         "sparse_arabic": brief_pdf(sparse, thai_digits=False),
         "minutes_arabic": minutes_pdf(sample_brief(), thai_digits=False),
+        "resolution": brief_pdf(with_resolution()),
     }
     for name, data in files.items():
         (out / f"{name}.pdf").write_bytes(data)
@@ -166,6 +167,10 @@ def test_arabic_digits_on_request(pdfs: dict[str, Path]) -> None:
     minutes = collapsed(text_of(pdfs["minutes_arabic"]))
     assert "วันอาทิตย์ที่ 15 พฤศจิกายน พ.ศ. 2569" in minutes and "09.00 น." in minutes
     assert th("Meeting no. {no}", no="1/2570") in minutes
+    # One digit style per document: what people typed with Thai digits follows the Arabic choice too.
+    assert not re.search("[๐-๙]", minutes) and "ผู้เข้าร่วมเสนอข้อเสนอ 3 เรื่อง" in minutes
+    thai = collapsed(text_of(pdfs["minutes"]))
+    assert not re.search("[0-9]", thai), re.findall(".{20}[0-9].{20}", thai)
 
 
 @needs_pdftotext
@@ -205,14 +210,17 @@ def test_minutes_follow_form_11(pdfs: dict[str, Path]) -> None:
         th("At {venue}", venue=minutes["venue"]),
         th("Present at the meeting"),
         "นางสมศรี ใจดี (สภาองค์กรชุมชนตำบลรัษฎา)",
+        th("Absent from the meeting"),
+        th("Also attending"),
         th("Meeting opened at"),
     ]
     for item in minutes["agenda"]:
+        # One digit style in the whole document: the record's own numbers ("P11") too.
         in_order += [
             th("Agenda item {no}: {heading}", no=digits(item["no"], True), heading=item["heading"]),
-            *item["body"],
+            *(digits(text, True) for text in item["body"]),
             th("Resolution:"),
-            item["resolution"],
+            digits(item["resolution"], True),
         ]
     in_order += [th("Meeting closed at"), th("Minutes taken by")]
     position = 0
@@ -305,3 +313,44 @@ def test_actual_text_patch_is_installed_once_and_pinned(monkeypatch: pytest.Monk
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="re-check"):
         render_pdf.install_actual_text()
+
+
+@needs_pdftotext
+def test_part_4_is_the_resolution_as_adopted(pdfs: dict[str, Path]) -> None:
+    """Each agenda item's clauses as adopted with their level of agreement in the assembly's words, the
+    answers of the sectors large enough to show, the reservations verbatim; the blocked clause listed as not
+    adopted with why; the adopted clause's action item in part 7."""
+    text = squashed(text_of(pdfs["resolution"]))
+    part4 = text[text.index(squashed(th("Part {n}: Proposals of the assembly", n="๔"))) : text.index("ส่วนที่๕")]
+    clauses = with_resolution()["resolution"]["items"][0]["clauses"]
+    in_order = [
+        "ระเบียบวาระที่๑การดูแลผู้สูงอายุโดยชุมชน",
+        squashed(th("resolves as follows:")),
+        "๑." + squashed(clauses[0]["text"]),
+        "ระดับความเห็นพ้อง:มีข้อสงวน",
+        "ภาคประชาชนและประชาสังคม:เห็นด้วย๑๑",
+        "ควรให้ภาคเอกชนในพื้นที่ร่วมลงทุนด้วย",
+        "๒." + squashed(clauses[1]["text"]),
+        "ระดับความเห็นพ้อง:ฉันทามติ",
+        squashed(th("Clauses not adopted")),
+        squashed(clauses[2]["text"]),
+        "ไม่ได้รับรอง",
+        "รถโดยสารเอกชนจะแบกรับภาระไม่ไหว",
+    ]
+    position = 0
+    for needle in in_order:
+        found = part4.find(needle, position)
+        assert found >= position, f"{needle!r} missing or out of order"
+        position = found + len(needle)
+    assert "มีผู้สนับสนุนบางส่วน" not in part4  # the staff answers' labels are not the resolution's
+    part7 = text[text.index("ส่วนที่๗") :]
+    assert "มติวาระที่๑ข้อ๑:" + squashed(with_resolution()["follow_up"][1]["title"]) in part7
+
+
+@needs_pdftotext
+def test_opposing_comments_are_not_reservations(pdfs: dict[str, Path]) -> None:
+    """Without a resolution, part 4 lists the carried proposals; the comments against them are
+    ความเห็นแย้ง: ข้อสงวน is what an assembly records when it adopts a clause."""
+    text = squashed(text_of(pdfs["brief"]))
+    part4 = text[text.index("ส่วนที่๔") : text.index("ส่วนที่๕")]
+    assert "ความเห็นแย้ง" in part4 and "ข้อสงวน" not in part4

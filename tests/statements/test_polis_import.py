@@ -17,7 +17,7 @@ from deliberate.proposals.models import Proposal
 from deliberate.sessions.models import Participant, Session
 from deliberate.statements.polis_import import import_polis
 from deliberate.voting.models import Ballot
-from tests.conftest import ROOT, child_env, deliberate_command, row_counts
+from tests.conftest import ROOT, Api, child_env, deliberate_command, on_team, row_counts
 
 POLIS = ROOT / "tests" / "data" / "polis"
 BG2050 = POLIS / "bg2050-volunteers"
@@ -120,3 +120,29 @@ def test_bench_opinion_says_what_it_cannot_read(tmp_path: Path, database_url: st
     assert f"error: {tmp_path / 'participants-votes.csv'}:2: column 1: expected -1, 0, 1 or empty" in done.stderr
     empty = run_cli(database_url, "bench", "opinion", "--dataset", str(tmp_path / "nowhere"))
     assert empty.returncode == 2 and "not a folder" in empty.stderr and "Traceback" not in empty.stderr
+
+
+async def test_a_polis_import_gets_a_brief_of_its_groups_and_statements(
+    app, api: Api, client: httpx.AsyncClient, facilitator: dict[str, str]
+) -> None:
+    """A session of statements only has no proposals, yet its findings are the opinion groups, what each
+    thinks, and the statements most agree on or that divide them: it gets a brief, not a 409."""
+    session = await import_polis(BG2050)
+    await on_team(api.emails[facilitator["authorization"]], session.code)  # an import has no owner until named
+    url = f"/api/v1/sessions/{session.code}/brief"
+    answer = await client.get(f"{url}.json", headers=facilitator)
+    assert answer.status_code == 200, answer.text
+    brief = answer.json()
+    opinion = brief["opinion"]
+    assert brief["proposals"] == [] and len(opinion["groups"]) >= 2
+    assert [g["name"] for g in opinion["groups"]] == list("กขคงจฉ"[: len(opinion["groups"])])  # Thai group names
+    assert all(g["representative"] for g in opinion["groups"]) and opinion["consensus"]
+    markdown = (await client.get(f"{url}.md", headers=facilitator)).text
+    findings = markdown[markdown.index("## ส่วนที่ ๓") : markdown.index("## ส่วนที่ ๔")]
+    assert "กลุ่ม ก" in findings and "กลุ่ม ข" in findings
+    assert opinion["groups"][0]["representative"][0]["text"] in findings
+    assert opinion["consensus"][0]["text"] in findings
+    summary = markdown[markdown.index("## ส่วนที่ ๑") : markdown.index("## ส่วนที่ ๒")]
+    assert "แผนที่ความคิดเห็นแบ่งได้" in summary
+    pdf = await client.get(f"{url}.pdf", headers=facilitator)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -189,11 +189,11 @@ async def test_a_check_answered_on_the_phone_and_closed_from_the_desk_is_adopted
     assert (await Clause.get(id=first["id"])).status == "adopted"
 
     shown = phone.page(await phone.get(f"/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
-    assert "รับรองโดยฉันทมติ" in shown.find(class_="status").get_text()
+    assert "รับรองโดยฉันทามติ" in shown.find(class_="status").get_text()
     assert reason in shown.find(class_="reservations").get_text()
     assert shown.find("form", class_="answer-form") is None and shown.find("form", class_="amend-form") is None
     desk = chair.page(await chair.get(f"/staff/s/{code}/resolutions")).find(id=f"clause-{first['id']}")
-    assert "รับรองโดยฉันทมติ" in desk.find(class_="check-last").get_text() and reason in desk.get_text()
+    assert "รับรองโดยฉันทามติ" in desk.find(class_="check-last").get_text() and reason in desk.get_text()
     # A form from before the close: refused, and the message shows by the clause (its form is gone).
     r = await phone.post(f"/s/{code}/resolutions/answer", form_data(answer) | {"answer": "block", "reason": "ไม่"})
     assert r.status_code == 403
@@ -786,3 +786,28 @@ async def test_an_official_reads_and_downloads_the_resolution_from_the_portal(
     assert (await stranger.get(f"/staff/s/{code}/resolution")).status_code == 403
     assert (await stranger.get(f"/staff/s/{code}/resolution.pdf")).status_code == 403
     assert f"/staff/s/{code}/resolution" not in (await stranger.get("/staff/portal")).text
+
+
+async def test_the_drafting_desk_flags_a_clause_that_asks_for_no_action(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    """ "ขอให้ [agency] ร่วมกับ [partners] [verb ...]": a clause whose action is a bare noun phrase asks the
+    agency for nothing; the desk says so and proposes a verb, and the one with a verb is left alone."""
+    s = await api.new_session(facilitator, phase="deliberation")
+    draft = {
+        "title": "ที่อยู่อาศัย",
+        "clauses": [
+            {
+                "text": "ขอให้สถาบันพัฒนาองค์กรชุมชน ร่วมกับ เทศบาล บ้านมั่นคงสำหรับชุมชนชาวเล",
+                "lead_agency": "สถาบันพัฒนาองค์กรชุมชน",
+                "partners": ["เทศบาล"],
+            },
+            {"text": "ขอให้เทศบาล จัดตั้งศูนย์ดูแลผู้สูงอายุ", "lead_agency": "เทศบาล"},
+        ],
+    }
+    item = (await api.client.post(f"/api/v1/sessions/{s['code']}/items", headers=facilitator, json=draft)).json()
+    chair = await staff_browser(browser, api=api, of=facilitator)
+    desk = chair.page(await chair.get(f"/staff/s/{s['code']}/resolutions"))
+    flagged = desk.find(id=f"clause-{item['clauses'][0]['id']}").find(class_="verb-missing")
+    assert flagged is not None and "ดำเนินการให้มี" in flagged.get_text()
+    assert desk.find(id=f"clause-{item['clauses'][1]['id']}").find(class_="verb-missing") is None

@@ -391,6 +391,18 @@ def document() -> dict[str, object]:
             "parameters": [CODE],
             "get": _op("Opinion groups, consensus, representative statements, group-informed consensus", auth=False),
         },
+        "/api/v1/sessions/{code}/participants/{participant_id}/map": {
+            "parameters": [
+                CODE,
+                {"name": "participant_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+            ],
+            "post": _op(
+                "Leave a participant out of the opinion map with a reason, or put them back; their votes still count "
+                "in every tally (facilitators of the assembly)",
+                idempotent=True,
+                body=_obj({"on_map": {"type": "boolean"}, "reason": {"type": "string", "maxLength": 300}}, ["on_map"]),
+            ),
+        },
         "/api/v1/sessions/{code}/brief.{fmt}": {
             "parameters": [
                 CODE,

@@ -55,6 +55,8 @@ async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
         "session": session,
         "assembly": session.assembly,
         "views": views,
+        # Statements (a Pol.is import) or resolution items alone make a brief too.
+        "has_findings": await briefs.has_findings(session),
         "answers": answers,
         "pledges": pledges,
         "items": items,
