@@ -1,0 +1,312 @@
+"""The open-data contract: every documented operation, called for real on a session world with one of
+everything, answers what /api/v1/openapi.json says it answers: a JSON body that validates against the
+operation's response schema, or a file of a documented media type. The brief and the resolution JSON are
+checked against their components too, the ones `briefs/schema.md` and `resolutions/schema.md` describe."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jsonschema_rs
+from starlette.applications import Starlette
+
+from tests.security.matrix import PASSWORD, Matrix, World
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@dataclass
+class Answer:
+    template: str
+    method: str
+    status: int
+    media_type: str
+    body: bytes
+
+
+@dataclass
+class Journey:
+    """Calls the API as each actor and keeps every answer by its documented path and method."""
+
+    matrix: Matrix
+    world: World
+    answers: list[Answer] = field(default_factory=list)
+
+    async def call(
+        self, method: str, template: str, who: str | None, body: object = None, *, query: str = "", **params: object
+    ) -> Any:
+        values = {
+            "code": self.world.code,
+            "proposal_id": self.world.proposal_id,
+            "comment_id": self.world.comment_id,
+            "assembly_id": self.world.assembly_id,
+            "round_id": self.world.round_id,
+            "clause_id": self.world.clause_id,
+            "check_id": self.world.check_id,
+            "amendment_id": self.world.amendment_id,
+            "item_id": self.world.item_id,
+            "link_id": self.world.link_id,
+            "grant_id": self.world.grant_id,
+        } | params
+        path = template.format(**values) + (f"?{query}" if query else "")
+        headers = self.matrix.bearer(who, self.world) if who else {}
+        r = await self.matrix.send(method, path, {}, headers=headers, json=body)
+        assert 200 <= r.status_code < 300, (method, path, who, r.status_code, r.text[:500])
+        media = r.headers.get("content-type", "").split(";")[0].strip()
+        self.answers.append(Answer(template, method.lower(), r.status_code, media, r.content))
+        return r.json() if media == "application/json" else r.content
+
+
+async def journey(matrix: Matrix) -> Journey:
+    """One of every documented operation, in an order where each succeeds."""
+    await matrix.sign_in_staff()
+    world = await matrix.world("deliberation")
+    j = Journey(matrix, world)
+    fac, off, admin, phone = "facilitator", "official", "admin", "participant_a"
+    s, a = "/api/v1/sessions/{code}", "/api/v1/assemblies/{assembly_id}"
+
+    # Staff accounts and scope.
+    await j.call("POST", "/api/v1/auth/token", None, {"email": matrix.staff[fac].email, "password": PASSWORD})
+    await j.call("GET", "/api/v1/me", fac)
+    await j.call("GET", "/api/v1/me", phone)
+    invited = await j.call(
+        "POST",
+        "/api/v1/staff/invitations",
+        fac,
+        {"email": f"new-{uuid.uuid4().hex[:8]}@example.org", "role": "official", "assembly_id": world.assembly_id},
+    )
+    await j.call(
+        "POST",
+        "/api/v1/staff/invitations/accept",
+        None,
+        {"token": invited["token"], "display_name": "นางสาวทดลอง", "password": PASSWORD},
+    )
+    await j.call("DELETE", "/api/v1/staff/invitations/{link_id}", fac)
+    await j.call("GET", "/api/v1/staff/province-grants", admin)
+    await j.call("POST", "/api/v1/staff/province-grants", admin, {"email": world.spare_official, "province_code": "10"})
+    await j.call("DELETE", "/api/v1/staff/province-grants/{grant_id}", admin, grant_id=world.province_grant_id)
+    reset = await j.call("POST", "/api/v1/staff/password-resets", admin, {"email": matrix.staff[off].email})
+    await j.call("POST", "/api/v1/staff/password-resets/accept", None, {"token": reset["token"], "password": PASSWORD})
+    matrix.staff[off].bearer = (
+        await j.call("POST", "/api/v1/auth/token", None, {"email": matrix.staff[off].email, "password": PASSWORD})
+    )["token"]
+    await j.call("GET", a + "/team", fac)
+    await j.call("POST", a + "/team", fac, {"email": world.spare_email, "role": "facilitator"})
+    await j.call("DELETE", a + "/team/{grant_id}", fac)
+
+    # A session, its doors and its projector.
+    later = await j.call("POST", "/api/v1/sessions", fac, {"title": "เวทีติดตามผล", "themes": ["น้ำ"]})
+    await j.call("GET", s, None)
+    await j.call("GET", s + "/joining", fac)
+    await j.call("POST", s + "/joining", fac, {"open": True})
+    await j.call("POST", s + "/screen", fac, {"view": "board"})
+    await j.call("POST", s + "/screen", fac, {"view": "spotlight", "proposal_id": world.proposal_id})
+
+    # Ideas: proposals, comments, support, moderation.
+    await j.call("POST", s + "/phase", fac, {"phase": "ideas"})
+    second = await j.call("POST", s + "/participants", None, {"display_name": "ผู้ร่วมเวที ข", "consent": True})
+    matrix_tokens = world.tokens
+    matrix_tokens["second"] = second["token"]
+    theme = (await j.call("GET", s, None))["themes"][0]["id"]
+    extra = await j.call("POST", s + "/proposals", phone, {"title": "ลานกีฬาชุมชน", "body": "", "theme_id": theme})
+    await j.call("GET", s + "/proposals", phone)
+    await j.call("GET", s + "/proposals", fac)
+    await j.call("POST", "/api/v1/proposals/{proposal_id}/comments", phone, {"body": "ควรมีไฟส่องสว่าง", "stance": "note"})
+    await j.call(
+        "POST", "/api/v1/proposals/{proposal_id}/moderation", fac, {"action": "approve"}, proposal_id=extra["id"]
+    )
+    await j.call("POST", "/api/v1/comments/{comment_id}/moderation", fac, {"action": "hide", "reason": "นอกประเด็น"})
+    await j.call("POST", "/api/v1/comments/{comment_id}/moderation", fac, {"action": "restore"})
+    await j.call("POST", s + "/statements", phone, {"text": "ทุกตำบลควรมีศูนย์ดูแล"})
+    await j.call("GET", s + "/statements/next", phone)
+    await j.call("GET", s + "/opinion-map", None)
+    await j.call(
+        "POST",
+        s + "/participants/{participant_id}/map",
+        fac,
+        {"on_map": False, "reason": "ทดสอบ"},
+        participant_id=second["participant_id"],
+    )
+
+    # Screening on the assembly's criteria.
+    await j.call("GET", a + "/criteria", None)
+    criteria = await j.call("POST", a + "/criteria", fac, {"criteria": [{"name": "ความเป็นไปได้"}]})
+    scores = {str(c["id"]): 4 for c in criteria["criteria"]}
+    await j.call("POST", "/api/v1/proposals/{proposal_id}/screening", fac, {"scores": scores})
+    await j.call("GET", s + "/screening", fac)
+
+    # Voting: rounds of every kind, paper ballots, results.
+    await j.call("POST", s + "/phase", fac, {"phase": "voting"})
+    await j.call("POST", "/api/v1/proposals/{proposal_id}/support", "second")
+    await j.call("DELETE", "/api/v1/proposals/{proposal_id}/support", "second")
+    await j.call("POST", "/api/v1/proposals/{proposal_id}/support", "second")
+    await j.call("POST", "/api/v1/proposals/{proposal_id}/votes", phone, {"method": "dots", "value": 1})
+    await j.call("GET", s + "/results", None)
+    await j.call("GET", s + "/results", fac, query="by=sector")
+    await j.call("POST", s + "/rounds/{round_id}/reveal", fac, {"shown": True})
+    await j.call("POST", s + "/rounds/{round_id}/close", fac)
+    paper = await j.call("POST", s + "/rounds", fac, {"method": "score", "options": {"allow_paper": True}})
+    await j.call(
+        "POST",
+        s + "/rounds/{round_id}/paper",
+        fac,
+        {"marks": [{"proposal_id": world.proposal_id, "value": 4}]},
+        round_id=paper["id"],
+    )
+    await j.call("POST", s + "/rounds/{round_id}/close", fac, round_id=paper["id"])
+    await j.call("POST", s + "/rounds", fac, {"method": "rank", "options": {"k": 1}})
+    await j.call("POST", s + "/rankings", phone, {"order": [world.proposal_id]})
+
+    # Outcomes: answers, pledges, action items and their progress.
+    await j.call("POST", s + "/phase", fac, {"phase": "commitments"})
+    await j.call(
+        "POST",
+        "/api/v1/proposals/{proposal_id}/answer",
+        off,
+        {"state": "adopted", "reason": "สอดคล้องกับแผน", "lead_agency": "เทศบาล", "budget": 50000, "fiscal_year": 2570},
+    )
+    await j.call(
+        "POST",
+        "/api/v1/proposals/{proposal_id}/commitments",
+        phone,
+        {"role": "support", "what": "ช่วยจัดสถานที่", "due": "2030-01-01"},
+    )
+    item = await j.call(
+        "POST",
+        "/api/v1/proposals/{proposal_id}/action-items",
+        off,
+        {"title": "สำรวจพื้นที่", "community_owner": "สภาองค์กรชุมชน", "agency_owner": "เทศบาล", "due": "2030-01-01"},
+    )
+    await j.call(
+        "POST",
+        "/api/v1/action-items/{item_id}/updates",
+        off,
+        {"status": "in_progress", "note": "เริ่มแล้ว"},
+        item_id=item["id"],
+    )
+    await j.call("GET", a + "/follow-up", None)
+
+    # Resolutions: drafts, amendments, comments, checks.
+    await j.call("POST", s + "/phase", fac, {"phase": "deliberation"})
+    await j.call("POST", s + "/resolution-rules", fac, {"voters": "everyone", "amenders": "everyone"})
+    await j.call(
+        "POST", s + "/delegates", fac, {"participant_id": second["participant_id"], "network": "เครือข่ายผู้สูงอายุ"}
+    )
+    drafted = await j.call(
+        "POST", s + "/items", fac, {"title": "น้ำสะอาด", "clauses": [{"text": "ขอให้การประปาขยายเขตบริการน้ำประปา"}]}
+    )
+    await j.call("GET", s + "/items", None)
+    await j.call(
+        "POST",
+        "/api/v1/items/{item_id}",
+        fac,
+        {"title": "น้ำสะอาดทุกบ้าน", "base_version": 1},
+        item_id=drafted["id"],
+    )
+    added = await j.call(
+        "POST", "/api/v1/items/{item_id}/clauses", fac, {"text": "ขอให้ อบต. จัดหาถังเก็บน้ำ"}, item_id=drafted["id"]
+    )
+    await j.call(
+        "POST",
+        "/api/v1/clauses/{clause_id}/draft",
+        fac,
+        {"text": "ขอให้ อบต. จัดหาถังเก็บน้ำฝน", "base_version": 1},
+        clause_id=added["id"],
+    )
+    await j.call("POST", "/api/v1/clauses/{clause_id}/comments", phone, {"body": "เห็นด้วยกับข้อนี้"})
+    await j.call("POST", "/api/v1/amendments/{amendment_id}/backers", "second")
+    other = await j.call(
+        "POST",
+        "/api/v1/clauses/{clause_id}/amendments",
+        "second",
+        {"op": "replace", "text": "ขอให้ อบจ. และเทศบาลจัดตั้งศูนย์", "reason": "ร่วมกัน", "base_version": 1},
+    )
+    await j.call(
+        "POST",
+        "/api/v1/clauses/{clause_id}/merge",
+        fac,
+        {"amendment_ids": [world.amendment_id, other["id"]], "text": "ขอให้ อบจ. ร่วมกับเทศบาลจัดตั้งศูนย์"},
+    )
+    third = await j.call(
+        "POST",
+        "/api/v1/clauses/{clause_id}/amendments",
+        "second",
+        {"op": "insert", "text": "ภายในปี ๒๕๗๑", "reason": "กำหนดเวลา", "base_version": 2},
+    )
+    await j.call(
+        "POST", "/api/v1/amendments/{amendment_id}/decision", fac, {"decision": "reject"}, amendment_id=third["id"]
+    )
+    await j.call("GET", "/api/v1/checks/{check_id}", None)
+    await j.call(
+        "POST", "/api/v1/checks/{check_id}/answers", phone, {"answer": "reservation", "reason": "งบประมาณไม่พอ"}
+    )
+    await j.call("POST", "/api/v1/checks/{check_id}/answers", "second", {"answer": "agree"})
+    await j.call("POST", "/api/v1/checks/{check_id}/close", fac)
+    await j.call("POST", "/api/v1/clauses/{clause_id}/checks", fac)
+
+    # Check-in from this assembly, then the files an office takes away.
+    await j.call(
+        "POST",
+        a + "/check-in",
+        fac,
+        {"from_assembly_id": world.assembly_id, "title": "ติดตามผล"},
+        assembly_id=later["assembly_id"],
+    )
+    for fmt in ("json", "md", "csv", "xlsx", "docx", "pdf"):
+        await j.call("GET", s + "/brief.{fmt}", off, fmt=fmt)
+    await j.call("GET", s + "/brief.{fmt}", off, query="sheet=proposals", fmt="csv")
+    for fmt in ("docx", "pdf"):
+        await j.call("GET", s + "/minutes.{fmt}", off, fmt=fmt)
+    for fmt in ("json", "docx", "pdf"):
+        await j.call("GET", s + "/resolution.{fmt}", off, fmt=fmt)
+
+    # Leaving: a participant erases their data.
+    await j.call("DELETE", "/api/v1/me", "second", query="confirm=true")
+    return j
+
+
+def validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """A validator for one schema of the document, its `$ref`s resolved against the document's components."""
+    return jsonschema_rs.validator_for({**schema, "components": doc["components"]}, validate_formats=True)
+
+
+async def test_every_answer_is_what_the_contract_says(app: Starlette, client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    j = await journey(Matrix(app, client))
+    documented = {(path, m) for path, ops in doc["paths"].items() for m in ops if m in METHODS}
+    assert {(x.template, x.method) for x in j.answers} == documented  # every operation answered for real
+    problems: list[str] = []
+    media_seen: dict[str, set[str]] = {}
+    for x in j.answers:
+        response = doc["paths"][x.template][x.method]["responses"].get(str(x.status))
+        if response is None:
+            problems.append(f"{x.method.upper()} {x.template}: {x.status} is not documented")
+            continue
+        content = response["content"]
+        if x.media_type not in content:
+            problems.append(f"{x.method.upper()} {x.template}: {x.media_type} is not among {sorted(content)}")
+            continue
+        media_seen.setdefault(x.template, set()).add(x.media_type)
+        if x.media_type == "application/json":
+            for error in validator(doc, content[x.media_type]["schema"]).iter_errors(json.loads(x.body)):
+                problems.append(
+                    f"{x.method.upper()} {x.template} {x.status}: {error.message} at {list(error.instance_path)}"
+                )
+        elif x.media_type == "application/pdf":
+            assert x.body.startswith(b"%PDF-"), x.template
+        elif "openxmlformats" in x.media_type:
+            assert x.body.startswith(b"PK"), x.template  # a zip, as Office files are
+        else:
+            x.body.decode("utf-8")
+    assert not problems, "\n".join(problems[:40])
+    # Each download answered in every media type it documents.
+    for template in (
+        "/api/v1/sessions/{code}/brief.{fmt}",
+        "/api/v1/sessions/{code}/minutes.{fmt}",
+        "/api/v1/sessions/{code}/resolution.{fmt}",
+    ):
+        assert media_seen[template] == set(doc["paths"][template]["get"]["responses"]["200"]["content"])
