@@ -6,8 +6,10 @@ checked against their components too, the ones `briefs/schema.md` and `resolutio
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -310,3 +312,40 @@ async def test_every_answer_is_what_the_contract_says(app: Starlette, client: ht
         "/api/v1/sessions/{code}/resolution.{fmt}",
     ):
         assert media_seen[template] == set(doc["paths"][template]["get"]["responses"]["200"]["content"])
+
+
+def names(schema: Any, components: dict[str, Any], seen: frozenset[str] = frozenset()) -> set[str]:
+    """Every property name a schema can answer with, through its `$ref`s and nested objects."""
+    if isinstance(schema, list):
+        return set().union(*(names(s, components, seen) for s in schema))
+    if not isinstance(schema, dict):
+        return set()
+    found: set[str] = set()
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            found |= names(components[name], components, seen | {name})
+    found |= set(schema.get("properties", {}))
+    for key in ("properties", "items", "anyOf", "oneOf", "additionalProperties"):
+        value = schema.get(key)
+        found |= names(
+            list(value.values()) if isinstance(value, dict) and key == "properties" else value, components, seen
+        )
+    return found
+
+
+def documented_keys(path: str) -> set[str]:
+    """The keys of the JSON example in a schema.md (the ```jsonc block)."""
+    text = (Path(__file__).parents[2] / path).read_text(encoding="utf-8")
+    block = text.split("```jsonc", 1)[1].split("```", 1)[0]
+    return {k for k in re.findall(r'"([A-Za-z_][A-Za-z_0-9]*)"\s*:', block)}
+
+
+async def test_the_resolution_and_the_brief_are_documented_as_served(client: httpx.AsyncClient) -> None:
+    components = (await client.get("/api/v1/openapi.json")).json()["components"]["schemas"]
+    resolution = names(components["Resolution"], components)
+    assert documented_keys("deliberate/resolutions/schema.md") == resolution
+    brief = names(components["Brief"], components)
+    assert brief <= documented_keys("deliberate/briefs/schema.md"), brief - documented_keys(
+        "deliberate/briefs/schema.md"
+    )

@@ -85,7 +85,7 @@ CLAUSE_BRIEF = obj(
     status={"type": "string", "enum": ["open", "adopted", "not_adopted", "removed"]},
     lead_agency=STR,
     partners=many(STR),
-    reservations=many(OBJECT),
+    reservations=many(STR),
 )
 CHECK_RESULT_FIELDS: dict[str, Schema] = {
     "total": INT,
@@ -105,7 +105,7 @@ CHECK_RESULT_FIELDS: dict[str, Schema] = {
     "reservations": many(obj(reason=STR, answer=STR)),
     "max_reservation_share": NUM,
 }
-OUTCOME = {"type": ["string", "null"], "enum": ["adopted", "not_adopted", "blocked", None]}
+OUTCOME = {"type": ["string", "null"], "enum": ["adopted", "not_adopted", "void", None]}
 ANSWER = obj(
     "A staff answer to a proposal and its place in the provincial plan",
     proposal_id=ID,
@@ -139,7 +139,7 @@ RESOLUTION_CLAUSE = obj(
     status_label=STR,
     lead_agency=STR,
     partners=many(STR),
-    reservations=many(OBJECT),
+    reservations=many(STR),
     proposed_verb=STR,
     open_check_id=null(ID),
     last_check=null(
@@ -158,7 +158,7 @@ RESOLUTION_CLAUSE = obj(
             text=STR,
             reason=STR,
             base_version=ID,
-            status=STR,
+            status={"type": "string", "enum": ["proposed", "accepted", "rejected", "merged"]},
             backers={"type": "integer", "minimum": 0},
             merged_into=null(ID),
             diff=many(obj(op={"type": "string", "enum": ["same", "added", "removed"]}, text=STR)),
@@ -256,21 +256,198 @@ BRIEF = obj(
         by_subdistrict=many(obj(key=STR, label=STR, count=INT)),
         withheld=obj(sector=INT, subdistrict=INT),
     ),
-    summary={
-        **counts("proposals", "adopted", "forwarded", "comments", "supports", "commitments", "action_items"),
-    },
+    summary=counts(
+        "proposals",
+        "adopted",
+        "forwarded",
+        "comments",
+        "supports",
+        "commitments",
+        "action_items",
+        "clauses_adopted",
+        "clauses_not_adopted",
+    ),
     themes=many(obj(id=ID, name=STR, proposal_ids=many(ID))),
     ranking=obj(round_id=null(ID), method=STR, method_label=STR, count_label=STR, voters=INT),
     proposals=many(ref("BriefProposal")),
     rounds=many(
-        obj(id=ID, method=STR, method_label=STR, title=STR, voters=INT, items=many(OBJECT), by_sector=many(OBJECT))
+        obj(
+            id=ID,
+            method=STR,
+            method_label=STR,
+            title=STR,
+            voters=INT,
+            items=many(
+                obj(
+                    id=ID,
+                    title=STR,
+                    rank=INT,
+                    figure=null(NUM),
+                    figure_label=STR,
+                    passes=null(BOOL),
+                    count=NUM,
+                    by_source=SOURCES,
+                )
+            ),
+            by_sector=many(obj(label=STR, voters=INT, figures={"type": "object", "additionalProperties": null(NUM)})),
+        )
     ),
-    opinion=null(OBJECT),
-    commitments=many(OBJECT),
-    resolution=null(obj(items=many(OBJECT), adopted=INT, not_adopted=INT)),
-    plan_rows=many({"type": "object", "properties": {"proposal_id": null(ID), "ref": STR}}),
-    follow_up=many(OBJECT),
+    opinion=null(
+        obj(
+            participants=INT,
+            statements=INT,
+            groups=many(
+                obj(
+                    id=INT,
+                    name=STR,
+                    size=INT,
+                    representative=many(
+                        obj(text=STR, direction={"type": "string", "enum": ["agree", "disagree"]}, share=NUM)
+                    ),
+                )
+            ),
+            consensus=many(obj(text=STR, agree_share=NUM)),
+            divisive=many(obj(text=STR, score=NUM)),
+        )
+    ),
+    commitments=many(
+        obj(
+            id=ID,
+            proposal_id=ID,
+            who=STR,
+            kind={"type": "string", "enum": ["agency", "organisation", "participant"]},
+            role={"type": "string", "enum": ["lead", "support"]},
+            role_label=STR,
+            what=STR,
+            due=null(DAY),
+            created_at=WHEN,
+        )
+    ),
+    resolution=null(
+        obj(
+            adopted=INT,
+            not_adopted=INT,
+            items=many(
+                obj(
+                    id=ID,
+                    no=INT,
+                    title=STR,
+                    preamble=many(STR),
+                    proposal_ids=many(ID),
+                    clauses=many(ref("BriefClause")),
+                )
+            ),
+        )
+    ),
+    plan_rows=many(ref("PlanRow")),
+    minutes=obj(
+        body=STR,
+        meeting_no=STR,
+        date=null(DAY),
+        venue=STR,
+        started_at=null(STR),
+        ended_at=null(STR),
+        attendance=obj(count=INT, by_sector=many(obj(label=STR, count=INT)), named=many(STR)),
+        absent=STR,
+        attending=STR,
+        agenda=many(obj(no=STR, heading=STR, body=many(STR), resolution=null(STR))),
+        recorder=STR,
+    ),
+    follow_up=many(
+        obj(
+            id=ID,
+            proposal_id=null(ID),
+            clause=null(obj(item=INT, number=null(INT))),
+            title=STR,
+            community_owner=STR,
+            agency_owner=STR,
+            due=null(DAY),
+            status={"type": "string", "enum": ["not_started", "in_progress", "done", "stalled"]},
+            status_label=STR,
+            updates=many(obj(on=DAY, status=STR, status_label=STR, note=STR)),
+        )
+    ),
 )
+BRIEF_CHECK = obj(
+    id=ID,
+    clause_version=ID,
+    outcome={"type": "string", "enum": ["adopted", "not_adopted"]},
+    outcome_label=STR,
+    total=INT,
+    counts=ANSWER_COUNTS,
+    counts_text=STR,
+    by_sector=many(obj(key=STR, label=STR, answers=null(INT), counts=null(ANSWER_COUNTS), text=STR)),
+    closed_at=null(WHEN),
+)
+BRIEF_CLAUSE = obj(
+    "A resolution clause as the brief files it: its final text, level of agreement and reservations verbatim",
+    id=ID,
+    draft_no=null(INT),
+    number=null(INT),
+    text=STR,
+    version=ID,
+    status={"type": "string", "enum": ["open", "adopted", "not_adopted", "removed"]},
+    lead_agency=STR,
+    partners=many(STR),
+    has_verb=BOOL,
+    proposed_verb=STR,
+    level={"type": ["string", "null"], "enum": ["consensus", "reservations", None]},
+    level_label=STR,
+    why={
+        "type": ["string", "null"],
+        "enum": ["blocked", "too_many_reservations", "no_answers", "not_checked", "removed", None],
+    },
+    why_label=STR,
+    reservations=many(STR),
+    objections=many(STR),
+    comments=INT,
+    check=null(BRIEF_CHECK),
+    checks=many(BRIEF_CHECK),
+    amendments=many(
+        obj(
+            id=ID,
+            op={"type": "string", "enum": ["replace", "insert", "delete"]},
+            op_label=STR,
+            text=STR,
+            reason=STR,
+            status={"type": "string", "enum": ["proposed", "accepted", "rejected", "merged"]},
+            status_label=STR,
+            backers=INT,
+        )
+    ),
+)
+# One paste-ready row of the provincial plan per adopted or forwarded proposal (THAI-CONTEXT.md section 3).
+PLAN_ROW: Schema = {
+    "type": "object",
+    "properties": {
+        "proposal_id": ID,
+        "ref": STR,
+        "budget": null(NUM),
+        **{
+            key: STR
+            for key in (
+                "issue",
+                "approach",
+                "project",
+                "rationale",
+                "objectives",
+                "targets",
+                "indicators",
+                "target_group",
+                "area",
+                "fiscal_years",
+                "budget_source",
+                "lead_agency",
+                "partners",
+                "national_fit",
+                "agreement",
+                "proposers_by_sector",
+                "coordinator",
+            )
+        },
+    },
+    "required": ["proposal_id", "ref", "project", "lead_agency", "budget"],
+}
 
 SESSION = obj(
     "A session, its themes and live counts",
@@ -438,6 +615,8 @@ COMPONENTS: dict[str, Schema] = {
     "ResolutionClause": RESOLUTION_CLAUSE,
     "Brief": BRIEF,
     "BriefProposal": BRIEF_PROPOSAL,
+    "BriefClause": BRIEF_CLAUSE,
+    "PlanRow": PLAN_ROW,
 }
 
 
