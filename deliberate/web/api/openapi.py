@@ -17,7 +17,7 @@ from deliberate.sessions.phases import PHASES
 from deliberate.sessions.screens import VIEWS
 from deliberate.voting.methods import METHODS
 from deliberate.voting.results import GROUPINGS
-from deliberate.web.api.schemas import COMPONENTS, DOWNLOADS, RESPONSES
+from deliberate.web.api.schemas import COMPONENTS, DOWNLOADS, RESPONSES, UNCHANGED
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, object]:
@@ -860,6 +860,8 @@ def _describe_answers(paths: dict[str, dict[str, object]]) -> None:
                 responses[ok] = {"description": "The file, in the media type its extension names", "content": content}
             else:
                 responses[ok]["content"] = {"application/json": {"schema": RESPONSES[path, method]}}
+            if (path, method) in UNCHANGED:
+                responses["200"] = {"description": "Nothing to change: already so", "content": responses[ok]["content"]}
 
 
 async def openapi(request: Request) -> JSONResponse:

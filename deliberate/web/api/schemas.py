@@ -51,6 +51,11 @@ def counts(*keys: str) -> Schema:
 
 SOURCES = counts("phone", "assisted", "paper")
 ANSWER_COUNTS = counts("agree", "live_with", "reservation", "block")
+GIVEN_COUNTS: Schema = {  # a group's answers: only those someone gave
+    "type": "object",
+    "propertyNames": {"enum": ["agree", "live_with", "reservation", "block"]},
+    "additionalProperties": {"type": "integer", "minimum": 1},
+}
 ROUND_OPTIONS = obj(
     hidden=BOOL,
     quorum=INT,
@@ -95,13 +100,13 @@ CHECK_RESULT_FIELDS: dict[str, Schema] = {
             key=STR,
             label=STR,
             answers=INT,
-            counts=null(ANSWER_COUNTS),
+            counts=null(GIVEN_COUNTS),
             share=NUM,
             minimum=null(NUM),
             minimum_met=null(BOOL),
         )
     ),
-    "by_network": many(OBJECT),
+    "by_network": many(obj(network=STR, answers=INT, counts=GIVEN_COUNTS)),
     "reservations": many(obj(reason=STR, answer=STR)),
     "max_reservation_share": NUM,
 }
@@ -714,6 +719,9 @@ RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/proposals/{proposal_id}/moderation", "post"): obj(id=ID, status=STR, merged_into=null(ID)),
     ("/api/v1/comments/{comment_id}/moderation", "post"): obj(id=ID, proposal_id=ID, hidden=BOOL, hidden_reason=STR),
 }
+
+# Writes that answer 200 instead of 201 when there was nothing to change (a second support, a second backing).
+UNCHANGED = {("/api/v1/proposals/{proposal_id}/support", "post"), ("/api/v1/amendments/{amendment_id}/backers", "post")}
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
