@@ -16,6 +16,8 @@ import httpx
 import jsonschema_rs
 from starlette.applications import Starlette
 
+from deliberate.statements.polis_import import import_polis
+from tests.conftest import ROOT, on_team
 from tests.security.matrix import PASSWORD, Matrix, World
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -161,8 +163,12 @@ async def journey(matrix: Matrix) -> Journey:
         round_id=paper["id"],
     )
     await j.call("POST", s + "/rounds/{round_id}/close", fac, round_id=paper["id"])
-    await j.call("POST", s + "/rounds", fac, {"method": "rank", "options": {"k": 1}})
+    ranked = await j.call("POST", s + "/rounds", fac, {"method": "rank", "options": {"k": 1}})
     await j.call("POST", s + "/rankings", phone, {"order": [world.proposal_id]})
+    await j.call("POST", s + "/rounds/{round_id}/close", fac, round_id=ranked["id"])
+    hidden = await j.call("POST", s + "/rounds", fac, {"method": "dots", "options": {"hidden": True}})
+    assert (await j.call("GET", s + "/results", phone))["hidden"] is True  # no figures for a participant
+    await j.call("POST", s + "/rounds/{round_id}/close", fac, round_id=hidden["id"])
 
     # Outcomes: answers, pledges, action items and their progress.
     await j.call("POST", s + "/phase", fac, {"phase": "commitments"})
@@ -278,19 +284,11 @@ def validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
     return jsonschema_rs.validator_for({**schema, "components": doc["components"]}, validate_formats=True)
 
 
-async def test_every_answer_is_what_the_contract_says(app: Starlette, client: httpx.AsyncClient) -> None:
-    doc = (await client.get("/api/v1/openapi.json")).json()
-    j = await journey(Matrix(app, client))
-    documented = {(path, m) for path, ops in doc["paths"].items() for m in ops if m in METHODS}
-    assert {(x.template, x.method) for x in j.answers} == documented  # every operation answered for real
-    statuses = {(x.template, x.method, x.status) for x in j.answers}
-    for path, ops in doc["paths"].items():  # and every success it documents, too
-        for method, op in ops.items():
-            if method in METHODS:
-                assert {(path, method, int(s)) for s in op["responses"] if s.startswith("2")} <= statuses
+def check_answers(doc: dict[str, Any], answers: list[Answer]) -> tuple[list[str], dict[str, set[str]]]:
+    """What in these answers the document does not describe, and the media types each path answered."""
     problems: list[str] = []
     media_seen: dict[str, set[str]] = {}
-    for x in j.answers:
+    for x in answers:
         response = doc["paths"][x.template][x.method]["responses"].get(str(x.status))
         if response is None:
             problems.append(f"{x.method.upper()} {x.template}: {x.status} is not documented")
@@ -311,6 +309,20 @@ async def test_every_answer_is_what_the_contract_says(app: Starlette, client: ht
             assert x.body.startswith(b"PK"), x.template  # a zip, as Office files are
         else:
             x.body.decode("utf-8")
+    return problems, media_seen
+
+
+async def test_every_answer_is_what_the_contract_says(app: Starlette, client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    j = await journey(Matrix(app, client))
+    documented = {(path, m) for path, ops in doc["paths"].items() for m in ops if m in METHODS}
+    assert {(x.template, x.method) for x in j.answers} == documented  # every operation answered for real
+    statuses = {(x.template, x.method, x.status) for x in j.answers}
+    for path, ops in doc["paths"].items():  # and every success it documents, too
+        for method, op in ops.items():
+            if method in METHODS:
+                assert {(path, method, int(s)) for s in op["responses"] if s.startswith("2")} <= statuses
+    problems, media_seen = check_answers(doc, j.answers)
     assert not problems, "\n".join(problems[:40])
     # Each download answered in every media type it documents.
     for template in (
@@ -356,3 +368,22 @@ async def test_the_resolution_and_the_brief_are_documented_as_served(client: htt
     assert brief <= documented_keys("deliberate/briefs/schema.md"), brief - documented_keys(
         "deliberate/briefs/schema.md"
     )
+
+
+async def test_an_imported_opinion_map_answers_its_contract(app: Starlette, client: httpx.AsyncClient) -> None:
+    """A Pol.is conversation (tests/data, CC BY 4.0) fills what the session world leaves empty: groups, their
+    representative statements, consensus and divisiveness."""
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    matrix = Matrix(app, client)
+    await matrix.sign_in_staff()
+    session = await import_polis(ROOT / "tests" / "data" / "polis" / "15-per-hour-seattle")
+    await on_team(matrix.staff["facilitator"].email, session.code)
+    j = Journey(matrix, await matrix.world())
+    s = "/api/v1/sessions/{code}"
+    opinion_map = await j.call("GET", s + "/opinion-map", None, code=session.code)
+    assert opinion_map["groups"] and opinion_map["representative"] and opinion_map["divisiveness"]
+    await j.call("GET", s, None, code=session.code)
+    await j.call("GET", s + "/results", "facilitator", code=session.code)
+    await j.call("GET", s + "/proposals", "facilitator", code=session.code)
+    problems, _ = check_answers(doc, j.answers)
+    assert not problems, "\n".join(problems[:40])
