@@ -30,6 +30,7 @@ class Answer:
     status: int
     media_type: str
     body: bytes
+    headers: httpx.Headers
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Journey:
         r = await self.matrix.send(method, path, {}, headers=headers, json=body)
         assert 200 <= r.status_code < 300, (method, path, who, r.status_code, r.text[:500])
         media = r.headers.get("content-type", "").split(";")[0].strip()
-        self.answers.append(Answer(template, method.lower(), r.status_code, media, r.content))
+        self.answers.append(Answer(template, method.lower(), r.status_code, media, r.content, r.headers))
         return r.json() if media == "application/json" else r.content
 
 
@@ -298,6 +299,10 @@ def check_answers(doc: dict[str, Any], answers: list[Answer]) -> tuple[list[str]
             problems.append(f"{x.method.upper()} {x.template}: {x.media_type} is not among {sorted(content)}")
             continue
         media_seen.setdefault(x.template, set()).add(x.media_type)
+        for name, header in response.get("headers", {}).items():
+            value = x.headers.get(name)
+            if value is None or not re.fullmatch(header["schema"]["pattern"], value):
+                problems.append(f"{x.method.upper()} {x.template}: header {name} is {value!r}")
         if x.media_type == "application/json":
             for error in validator(doc, content[x.media_type]["schema"]).iter_errors(json.loads(x.body)):
                 problems.append(

@@ -22,7 +22,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from starlette.applications import Starlette
 
 from tests.security import loose
@@ -35,7 +40,12 @@ app, client = loose.app, loose.client  # the fixtures: limits out of the way, 50
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 # Rendering a PDF or DOCX takes a good part of a second: these get fewer examples (their parameters are enums).
 FEW_EXAMPLES = 4
-CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
+CONFORMANCE = [
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx.AsyncClient) -> None:

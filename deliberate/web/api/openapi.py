@@ -17,7 +17,7 @@ from deliberate.sessions.phases import PHASES
 from deliberate.sessions.screens import VIEWS
 from deliberate.voting.methods import METHODS
 from deliberate.voting.results import GROUPINGS
-from deliberate.web.api.schemas import COMPONENTS, DOWNLOADS, RESPONSES, UNCHANGED
+from deliberate.web.api.schemas import ATTACHMENT, COMPONENTS, DOWNLOADS, RESPONSES, UNCHANGED
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, object]:
@@ -857,7 +857,11 @@ def _describe_answers(paths: dict[str, dict[str, object]]) -> None:
             ok = next(code for code in responses if code.startswith("2"))
             if (path, method) in DOWNLOADS:
                 content = {media: {"schema": schema} for media, schema in DOWNLOADS[path, method].items()}
-                responses[ok] = {"description": "The file, in the media type its extension names", "content": content}
+                responses[ok] = {
+                    "description": "The file, in the media type its extension names",
+                    "headers": {"Content-Disposition": {"required": True, "schema": ATTACHMENT}},
+                    "content": content,
+                }
             else:
                 responses[ok]["content"] = {"application/json": {"schema": RESPONSES[path, method]}}
             if (path, method) in UNCHANGED:

@@ -479,9 +479,28 @@ PROPOSAL = obj(
     credits=many(STR),
 )
 RESULT_ITEM = {
-    **obj(id=ID, title=STR, theme_id=null(ID), count=INT, rank=INT),
-    "description": "A ranked proposal or statement; its figures depend on the round's method",
+    **obj(
+        id=ID,
+        title=STR,
+        theme_id=null(ID),
+        external_id=null(STR),
+        supports=INT,
+        comments=INT,
+        by_source=SOURCES,
+        count=NUM,
+        passes=null(BOOL),
+        rank=ID,
+    ),
+    "description": "A ranked proposal or statement: `count` is the one figure it ranks by, `by_source` splits it; "
+    "the method adds its own figures (dots, backers, mean and median, agree and disagree, ...)",
 }
+GROUP_FIGURES = obj(
+    key=STR,
+    label=STR,
+    joined=INT,
+    voters=INT,
+    figures={"type": "object", "additionalProperties": null(NUM), "description": "by proposal id"},
+)
 RESULTS = {
     "description": "A round's results, ranked; while hidden from the caller, `hidden: true` and no figures",
     "type": "object",
@@ -501,7 +520,7 @@ RESULTS = {
             by=STR,
             min_size=INT,
             figure=STR,
-            groups=many(OBJECT),
+            groups=many(GROUP_FIGURES),
             withheld=obj(groups=INT, voters=INT),
             paper_marks=INT,
         ),
@@ -726,6 +745,7 @@ UNCHANGED = {("/api/v1/proposals/{proposal_id}/support", "post"), ("/api/v1/amen
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ATTACHMENT: Schema = {"type": "string", "pattern": '^attachment; filename="[^"/]+"$'}
 FILE: Schema = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 # The files a download answers, by media type; JSON ones carry their schema.
