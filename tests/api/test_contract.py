@@ -257,7 +257,12 @@ async def journey(matrix: Matrix) -> Journey:
     )
     await j.call("POST", "/api/v1/checks/{check_id}/answers", "second", {"answer": "agree"})
     await j.call("POST", "/api/v1/checks/{check_id}/close", fac)
-    await j.call("POST", "/api/v1/clauses/{clause_id}/checks", fac)
+    adopting = await j.call("POST", "/api/v1/clauses/{clause_id}/checks", fac)
+    for who in (phone, "second"):
+        await j.call("POST", "/api/v1/checks/{check_id}/answers", who, {"answer": "agree"}, check_id=adopting["id"])
+    closed = await j.call("POST", "/api/v1/checks/{check_id}/close", fac, check_id=adopting["id"])
+    assert closed["outcome"] == "adopted"
+    assert (await j.call("GET", a + "/follow-up", None))["clauses"]  # now with the adopted clause
 
     # Check-in from this assembly, then the files an office takes away.
     await j.call(
@@ -267,7 +272,10 @@ async def journey(matrix: Matrix) -> Journey:
         {"from_assembly_id": world.assembly_id, "title": "ติดตามผล"},
         assembly_id=later["assembly_id"],
     )
-    for fmt in ("json", "md", "csv", "xlsx", "docx", "pdf"):
+    brief = await j.call("GET", s + "/brief.{fmt}", off, fmt="json")
+    clauses = [c for i in brief["resolution"]["items"] for c in i["clauses"]]
+    assert {c["status"] for c in clauses} >= {"adopted", "not_adopted"} and brief["plan_rows"] and brief["follow_up"]
+    for fmt in ("md", "csv", "xlsx", "docx", "pdf"):
         await j.call("GET", s + "/brief.{fmt}", off, fmt=fmt)
     await j.call("GET", s + "/brief.{fmt}", off, query="sheet=proposals", fmt="csv")
     for fmt in ("docx", "pdf"):
@@ -276,6 +284,10 @@ async def journey(matrix: Matrix) -> Journey:
         await j.call("GET", s + "/resolution.{fmt}", off, fmt=fmt)
 
     # Leaving: a participant erases their data.
+    mine = await j.call("GET", "/api/v1/me", phone)  # now with votes, pledges, amendments, answers
+    assert mine["votes"] and mine["pledges"] and mine["check_answers"] and mine["clause_comments"]
+    theirs = await j.call("GET", "/api/v1/me", "second")
+    assert theirs["supports"] and theirs["backed_amendments"] and theirs["delegate_of"]
     await j.call("DELETE", "/api/v1/me", "second", query="confirm=true")
     return j
 

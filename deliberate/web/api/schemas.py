@@ -20,7 +20,6 @@ WHEN: Schema = {"type": "string", "format": "date-time"}
 DAY: Schema = {"type": "string", "format": "date"}
 CODE: Schema = {"type": "string", "pattern": "^[A-Z0-9]{6}$"}
 HASH: Schema = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-OBJECT: Schema = {"type": "object"}
 PHASE: Schema = {"type": "string", "enum": list(PHASES)}
 
 
@@ -131,7 +130,7 @@ ACTION_ITEM = obj(
     agency_owner=STR,
     due=null(DAY),
     status=STR,
-    updates=many(OBJECT),
+    updates=many(obj(on=DAY, status=STR, note=STR)),
 )
 
 # The resolution JSON (`deliberate.resolution/1`): deliberate/resolutions/schema.md describes it field by field.
@@ -217,10 +216,10 @@ BRIEF_PROPOSAL = obj(
     support_share=NUM,
     comments=counts("for", "against", "note"),
     agreement=obj(level={"type": "string", "enum": ["consensus", "broad", "opposed", "some", "none"]}, label=STR),
-    by_sector=many(OBJECT),
+    by_sector=many(obj(label=STR, supporters=INT)),
     arguments=ARGUMENTS,
     opposing=many(STR),
-    proposers=obj(count=INT, by_sector=many(OBJECT), credited=many(STR)),
+    proposers=obj(count=INT, by_sector=many(obj(label=STR, count=INT)), credited=many(STR)),
     merged_from=many(ID),
     answer=null(
         {
@@ -582,14 +581,16 @@ ME = {
             session=obj(code=CODE, title=STR),
             proposals=many(obj(id=ID, kind=STR, title=STR, body=STR, status=STR, created_at=WHEN)),
             comments=many(obj(id=ID, proposal_id=ID, stance=STR, body=STR, hidden=BOOL, created_at=WHEN)),
-            supports=many(OBJECT),
-            votes=many(OBJECT),
-            pledges=many(OBJECT),
+            supports=many(obj(proposal_id=ID, title=STR, created_at=WHEN)),
+            votes=many(obj(round_id=ID, proposal_id=null(ID), title=STR, value=null(INT), source=STR, created_at=WHEN)),
+            pledges=many(
+                obj(id=ID, proposal_id=ID, who=STR, role=STR, what=STR, due=null(DAY), credited=BOOL, created_at=WHEN)
+            ),
             amendments=many(obj(id=ID, clause_id=ID, op=STR, text=STR, reason=STR, status=STR, created_at=WHEN)),
-            clause_comments=many(OBJECT),
-            backed_amendments=many(OBJECT),
-            check_answers=many(OBJECT),
-            delegate_of=many(OBJECT),
+            clause_comments=many(obj(id=ID, clause_id=ID, body=STR, created_at=WHEN)),
+            backed_amendments=many(obj(amendment_id=ID, created_at=WHEN)),
+            check_answers=many(obj(check_id=ID, answer=STR, reason=STR, created_at=WHEN)),
+            delegate_of=many(obj(network=STR)),
         ),
     ],
 }
@@ -607,7 +608,16 @@ FOLLOW_UP = obj(
             action_items=many(ref("ActionItem")),
         )
     ),
-    clauses=many(OBJECT),
+    clauses=many(
+        obj(
+            item=STR,
+            number=INT,
+            text=STR,
+            lead_agency=STR,
+            reservations=many(STR),
+            action_items=many(ref("ActionItem")),
+        )
+    ),
     chain_heads=many(obj(session=CODE, seq=INT, hash=HASH)),
 )
 
