@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
 from deliberate.sessions.phases import PHASES
+from deliberate.voting.methods import METHODS
 
 Schema = dict[str, Any]
 
@@ -21,6 +23,10 @@ DAY: Schema = {"type": "string", "format": "date"}
 CODE: Schema = {"type": "string", "pattern": "^[A-Z0-9]{6}$"}
 HASH: Schema = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 PHASE: Schema = {"type": "string", "enum": list(PHASES)}
+ANSWER_STATE: Schema = {"type": "string", "enum": [s.value for s in AnswerState]}
+PROGRESS: Schema = {"type": "string", "enum": list(STATUS_LABELS)}
+PLEDGE_ROLE: Schema = {"type": "string", "enum": list(ROLES)}
+METHOD: Schema = {"type": "string", "enum": list(METHODS)}
 
 
 def null(schema: Schema) -> Schema:
@@ -113,7 +119,7 @@ OUTCOME = {"type": ["string", "null"], "enum": ["adopted", "not_adopted", "void"
 ANSWER = obj(
     "A staff answer to a proposal and its place in the provincial plan",
     proposal_id=ID,
-    state=STR,
+    state=ANSWER_STATE,
     reason=STR,
     programme=STR,
     lead_agency=STR,
@@ -129,8 +135,8 @@ ACTION_ITEM = obj(
     community_owner=STR,
     agency_owner=STR,
     due=null(DAY),
-    status=STR,
-    updates=many(obj(on=DAY, status=STR, note=STR)),
+    status=PROGRESS,
+    updates=many(obj(on=DAY, status=PROGRESS, note=STR)),
 )
 
 # The resolution JSON (`deliberate.resolution/1`): deliberate/resolutions/schema.md describes it field by field.
@@ -222,12 +228,18 @@ BRIEF_PROPOSAL = obj(
     proposers=obj(count=INT, by_sector=many(obj(label=STR, count=INT)), credited=many(STR)),
     merged_from=many(ID),
     answer=null(
-        {
-            **obj(
-                state=STR, state_label=STR, reason=STR, budget=null(NUM), fiscal_year=null(INT), answered_at=null(WHEN)
-            ),
-            "description": "The staff answer; the plan fields it carries are in plan_rows",
-        }
+        obj(
+            "The staff answer; the whole plan row is in plan_rows",
+            state=ANSWER_STATE,
+            state_label=STR,
+            reason=STR,
+            programme=STR,
+            lead_agency=STR,
+            partners=STR,
+            budget=null(NUM),
+            fiscal_year=null(INT),
+            answered_at=null(WHEN),
+        )
     ),
     clause=null(STR),
 )
@@ -320,7 +332,7 @@ BRIEF = obj(
             proposal_id=ID,
             who=STR,
             kind={"type": "string", "enum": ["agency", "organisation", "participant"]},
-            role={"type": "string", "enum": ["lead", "support"]},
+            role=PLEDGE_ROLE,
             role_label=STR,
             what=STR,
             due=null(DAY),
@@ -366,7 +378,7 @@ BRIEF = obj(
             community_owner=STR,
             agency_owner=STR,
             due=null(DAY),
-            status={"type": "string", "enum": ["not_started", "in_progress", "done", "stalled"]},
+            status=PROGRESS,
             status_label=STR,
             updates=many(obj(on=DAY, status=STR, status_label=STR, note=STR)),
         )
@@ -526,7 +538,7 @@ RESULTS = {
     },
     "required": ["code", "phase", "round", "method", "hidden", "items"],
 }
-ROUND = obj(id=ID, method=STR, title=STR, options=ROUND_OPTIONS, is_open=BOOL, revealed=BOOL)
+ROUND = obj(id=ID, method=METHOD, title=STR, options=ROUND_OPTIONS, is_open=BOOL, revealed=BOOL)
 CHECK = obj(
     "A consensus check's result, live",
     id=ID,
@@ -731,10 +743,10 @@ RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/checks/{check_id}/close", "post"): obj(outcome=OUTCOME, **CHECK_RESULT_FIELDS),
     ("/api/v1/proposals/{proposal_id}/answer", "post"): ref("Answer"),
     ("/api/v1/proposals/{proposal_id}/commitments", "post"): obj(
-        id=ID, proposal_id=ID, kind=STR, who=STR, role=STR, what=STR, due=null(DAY), credited=BOOL
+        id=ID, proposal_id=ID, kind=STR, who=STR, role=PLEDGE_ROLE, what=STR, due=null(DAY), credited=BOOL
     ),
     ("/api/v1/proposals/{proposal_id}/action-items", "post"): ref("ActionItem"),
-    ("/api/v1/action-items/{item_id}/updates", "post"): obj(item_id=ID, on=DAY, status=STR, note=STR),
+    ("/api/v1/action-items/{item_id}/updates", "post"): obj(item_id=ID, on=DAY, status=PROGRESS, note=STR),
     ("/api/v1/proposals/{proposal_id}/votes", "post"): obj(proposal_id=ID, method=STR, value=INT, stored=BOOL),
     ("/api/v1/proposals/{proposal_id}/comments", "post"): obj(
         id=ID, stance={"type": "string", "enum": ["for", "against", "note"]}, proposal_id=ID
