@@ -324,6 +324,8 @@ def check_answers(doc: dict[str, Any], answers: list[Answer]) -> tuple[list[str]
             assert x.body.startswith(b"%PDF-"), x.template
         elif "openxmlformats" in x.media_type:
             assert x.body.startswith(b"PK"), x.template  # a zip, as Office files are
+        elif x.media_type == "text/csv":
+            assert x.body.startswith("\ufeff".encode()), x.template  # Excel reads Thai only after the mark
         else:
             x.body.decode("utf-8")
     return problems, media_seen

@@ -777,7 +777,10 @@ DOWNLOADS: dict[tuple[str, str], dict[str, Schema]] = {
         PDF: FILE,
         DOCX: FILE,
         XLSX: FILE,
-        "text/csv": {"type": "string", "description": "One sheet (?sheet=), UTF-8 with a byte-order mark"},
+        "text/csv": {
+            "type": "string",
+            "description": "One sheet (?sheet=, proposals by default), UTF-8 with a byte-order mark",
+        },
         "text/markdown": {"type": "string"},
     },
     ("/api/v1/sessions/{code}/minutes.{fmt}", "get"): {PDF: FILE, DOCX: FILE},
