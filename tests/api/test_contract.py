@@ -42,7 +42,15 @@ class Journey:
     answers: list[Answer] = field(default_factory=list)
 
     async def call(
-        self, method: str, template: str, who: str | None, body: object = None, *, query: str = "", **params: object
+        self,
+        method: str,
+        template: str,
+        who: str | None,
+        body: object = None,
+        *,
+        query: str = "",
+        expect: int | None = None,
+        **params: object,
     ) -> Any:
         values = {
             "code": self.world.code,
@@ -60,7 +68,8 @@ class Journey:
         path = template.format(**values) + (f"?{query}" if query else "")
         headers = self.matrix.bearer(who, self.world) if who else {}
         r = await self.matrix.send(method, path, {}, headers=headers, json=body)
-        assert 200 <= r.status_code < 300, (method, path, who, r.status_code, r.text[:500])
+        ok = r.status_code == expect if expect else 200 <= r.status_code < 300
+        assert ok, (method, path, who, r.status_code, r.text[:500])
         media = r.headers.get("content-type", "").split(";")[0].strip()
         self.answers.append(Answer(template, method.lower(), r.status_code, media, r.content, r.headers))
         return r.json() if media == "application/json" else r.content
@@ -275,6 +284,7 @@ async def journey(matrix: Matrix) -> Journey:
     brief = await j.call("GET", s + "/brief.{fmt}", off, fmt="json")
     clauses = [c for i in brief["resolution"]["items"] for c in i["clauses"]]
     assert {c["status"] for c in clauses} >= {"adopted", "not_adopted"} and brief["plan_rows"] and brief["follow_up"]
+    assert (await j.call("GET", s + "/brief.{fmt}", off, query="lang=en", fmt="json"))["language"] == "en"
     for fmt in ("md", "csv", "xlsx", "docx", "pdf"):
         await j.call("GET", s + "/brief.{fmt}", off, fmt=fmt)
     await j.call("GET", s + "/brief.{fmt}", off, query="sheet=proposals", fmt="csv")
@@ -302,7 +312,8 @@ def check_answers(doc: dict[str, Any], answers: list[Answer]) -> tuple[list[str]
     problems: list[str] = []
     media_seen: dict[str, set[str]] = {}
     for x in answers:
-        response = doc["paths"][x.template][x.method]["responses"].get(str(x.status))
+        responses = doc["paths"][x.template][x.method]["responses"]
+        response = responses.get(str(x.status)) or responses.get(f"{x.status // 100}XX")
         if response is None:
             problems.append(f"{x.method.upper()} {x.template}: {x.status} is not documented")
             continue
@@ -404,3 +415,24 @@ async def test_an_imported_opinion_map_answers_its_contract(app: Starlette, clie
     await j.call("GET", s + "/proposals", "facilitator", code=session.code)
     problems, _ = check_answers(doc, j.answers)
     assert not problems, "\n".join(problems[:40])
+
+
+async def test_refusals_answer_the_error_schema(app: Starlette, client: httpx.AsyncClient) -> None:
+    """A refusal is an Error in the caller's language, whatever refused: the sign-in, the rights, the input,
+    a stale version."""
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    matrix = Matrix(app, client)
+    await matrix.sign_in_staff()
+    j = Journey(matrix, await matrix.world("deliberation"))
+    s = "/api/v1/sessions/{code}"
+    await j.call("POST", "/api/v1/auth/token", None, {"email": "nobody@example.org", "password": "x" * 12}, expect=401)
+    await j.call("GET", s + "/brief.{fmt}", None, fmt="json", expect=401)
+    await j.call("GET", s + "/resolution.{fmt}", "participant_a", fmt="json", expect=403)
+    await j.call("GET", s, None, code="ZZZZZZ", expect=404)
+    invalid = await j.call("POST", s + "/phase", "facilitator", {"phase": "dreaming"}, expect=422)
+    assert invalid["field"] == "phase"
+    stale = {"op": "replace", "text": "ขอให้เทศบาลจัดตั้งศูนย์", "reason": "ถ้อยคำ", "base_version": 9}
+    await j.call("POST", "/api/v1/clauses/{clause_id}/amendments", "participant_a", stale, expect=409)
+    problems, _ = check_answers(doc, j.answers)
+    assert not problems, "\n".join(problems)
+    assert {x.status for x in j.answers} == {401, 403, 404, 409, 422}
