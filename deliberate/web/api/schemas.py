@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
+from deliberate.resolutions.export import STATUS_LABELS as CLAUSE_STATUS_LABELS
+from deliberate.resolutions.models import AMENDMENT_OPS, ANSWERS
 from deliberate.sessions.phases import PHASES
 from deliberate.voting.methods import METHODS
 
@@ -27,6 +29,9 @@ ANSWER_STATE: Schema = {"type": "string", "enum": [s.value for s in AnswerState]
 PROGRESS: Schema = {"type": "string", "enum": list(STATUS_LABELS)}
 PLEDGE_ROLE: Schema = {"type": "string", "enum": list(ROLES)}
 METHOD: Schema = {"type": "string", "enum": list(METHODS)}
+CHECK_ANSWER: Schema = {"type": "string", "enum": list(ANSWERS)}
+AMENDMENT_OP: Schema = {"type": "string", "enum": list(AMENDMENT_OPS)}
+CLAUSE_STATUS: Schema = {"type": "string", "enum": list(CLAUSE_STATUS_LABELS)}
 
 
 def null(schema: Schema) -> Schema:
@@ -55,10 +60,10 @@ def counts(*keys: str) -> Schema:
 
 
 SOURCES = counts("phone", "assisted", "paper")
-ANSWER_COUNTS = counts("agree", "live_with", "reservation", "block")
+ANSWER_COUNTS = counts(*ANSWERS)
 GIVEN_COUNTS: Schema = {  # a group's answers: only those someone gave
     "type": "object",
-    "propertyNames": {"enum": ["agree", "live_with", "reservation", "block"]},
+    "propertyNames": CHECK_ANSWER,
     "additionalProperties": {"type": "integer", "minimum": 1},
 }
 ROUND_OPTIONS = obj(
@@ -92,7 +97,7 @@ CLAUSE_BRIEF = obj(
     id=ID,
     version=ID,
     text=STR,
-    status={"type": "string", "enum": ["open", "adopted", "not_adopted", "removed"]},
+    status=CLAUSE_STATUS,
     lead_agency=STR,
     partners=many(STR),
     reservations=many(STR),
@@ -112,7 +117,7 @@ CHECK_RESULT_FIELDS: dict[str, Schema] = {
         )
     ),
     "by_network": many(obj(network=STR, answers=INT, counts=GIVEN_COUNTS)),
-    "reservations": many(obj(reason=STR, answer=STR)),
+    "reservations": many(obj(reason=STR, answer=CHECK_ANSWER)),
     "max_reservation_share": NUM,
 }
 OUTCOME = {"type": ["string", "null"], "enum": ["adopted", "not_adopted", "void", None]}
@@ -145,7 +150,7 @@ RESOLUTION_CLAUSE = obj(
     number=null(ID),
     version=ID,
     text=STR,
-    status={"type": "string", "enum": ["open", "adopted", "not_adopted", "removed"]},
+    status=CLAUSE_STATUS,
     status_label=STR,
     lead_agency=STR,
     partners=many(STR),
@@ -163,7 +168,7 @@ RESOLUTION_CLAUSE = obj(
     amendments=many(
         obj(
             id=ID,
-            op={"type": "string", "enum": ["replace", "insert", "delete"]},
+            op=AMENDMENT_OP,
             op_label=STR,
             text=STR,
             reason=STR,
@@ -402,7 +407,7 @@ BRIEF_CLAUSE = obj(
     number=null(INT),
     text=STR,
     version=ID,
-    status={"type": "string", "enum": ["open", "adopted", "not_adopted", "removed"]},
+    status=CLAUSE_STATUS,
     lead_agency=STR,
     partners=many(STR),
     has_verb=BOOL,
@@ -422,7 +427,7 @@ BRIEF_CLAUSE = obj(
     amendments=many(
         obj(
             id=ID,
-            op={"type": "string", "enum": ["replace", "insert", "delete"]},
+            op=AMENDMENT_OP,
             op_label=STR,
             text=STR,
             reason=STR,
@@ -737,9 +742,7 @@ RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/amendments/{amendment_id}/backers", "post"): obj(id=ID, backers=INT),
     ("/api/v1/amendments/{amendment_id}/decision", "post"): obj(clause=ref("Clause")),
     ("/api/v1/checks/{check_id}", "get"): ref("Check"),
-    ("/api/v1/checks/{check_id}/answers", "post"): obj(
-        check_id=ID, answer={"type": "string", "enum": ["agree", "live_with", "reservation", "block"]}
-    ),
+    ("/api/v1/checks/{check_id}/answers", "post"): obj(check_id=ID, answer=CHECK_ANSWER),
     ("/api/v1/checks/{check_id}/close", "post"): obj(outcome=OUTCOME, **CHECK_RESULT_FIELDS),
     ("/api/v1/proposals/{proposal_id}/answer", "post"): ref("Answer"),
     ("/api/v1/proposals/{proposal_id}/commitments", "post"): obj(
