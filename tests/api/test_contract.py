@@ -400,7 +400,7 @@ async def test_the_resolution_and_the_brief_are_documented_as_served(client: htt
 
 async def test_an_imported_opinion_map_answers_its_contract(app: Starlette, client: httpx.AsyncClient) -> None:
     """A Pol.is conversation (tests/data, CC BY 4.0) fills what the session world leaves empty: groups, their
-    representative statements, consensus and divisiveness."""
+    representative statements, consensus and divisiveness, in the opinion map and in the brief."""
     doc = (await client.get("/api/v1/openapi.json")).json()
     matrix = Matrix(app, client)
     await matrix.sign_in_staff()
@@ -413,6 +413,8 @@ async def test_an_imported_opinion_map_answers_its_contract(app: Starlette, clie
     await j.call("GET", s, None, code=session.code)
     await j.call("GET", s + "/results", "facilitator", code=session.code)
     await j.call("GET", s + "/proposals", "facilitator", code=session.code)
+    brief = await j.call("GET", s + "/brief.{fmt}", "facilitator", code=session.code, fmt="json")
+    assert brief["opinion"]["groups"] and brief["opinion"]["consensus"]  # the brief's findings are the map's
     problems, _ = check_answers(doc, j.answers)
     assert not problems, "\n".join(problems[:40])
 
