@@ -771,21 +771,30 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ATTACHMENT: Schema = {"type": "string", "pattern": '^attachment; filename="[^"/]+"$'}
-FILE: Schema = {"type": "string", "contentMediaType": "application/octet-stream"}
+
+
+def file(media_type: str) -> Schema:
+    """A file's bytes (OpenAPI 3.1: a string whose content is of that media type)."""
+    return {"type": "string", "contentMediaType": media_type}
+
 
 # The files a download answers, by media type; JSON ones carry their schema.
 DOWNLOADS: dict[tuple[str, str], dict[str, Schema]] = {
     ("/api/v1/sessions/{code}/brief.{fmt}", "get"): {
         "application/json": ref("Brief"),
-        PDF: FILE,
-        DOCX: FILE,
-        XLSX: FILE,
+        PDF: file(PDF),
+        DOCX: file(DOCX),
+        XLSX: file(XLSX),
         "text/csv": {
             "type": "string",
             "description": "One sheet (?sheet=, proposals by default), UTF-8 with a byte-order mark",
         },
         "text/markdown": {"type": "string"},
     },
-    ("/api/v1/sessions/{code}/minutes.{fmt}", "get"): {PDF: FILE, DOCX: FILE},
-    ("/api/v1/sessions/{code}/resolution.{fmt}", "get"): {"application/json": ref("Resolution"), PDF: FILE, DOCX: FILE},
+    ("/api/v1/sessions/{code}/minutes.{fmt}", "get"): {PDF: file(PDF), DOCX: file(DOCX)},
+    ("/api/v1/sessions/{code}/resolution.{fmt}", "get"): {
+        "application/json": ref("Resolution"),
+        PDF: file(PDF),
+        DOCX: file(DOCX),
+    },
 }
