@@ -123,8 +123,7 @@ async def journey(matrix: Matrix) -> Journey:
     # Ideas: proposals, comments, support, moderation.
     await j.call("POST", s + "/phase", fac, {"phase": "ideas"})
     second = await j.call("POST", s + "/participants", None, {"display_name": "ผู้ร่วมเวที ข", "consent": True})
-    matrix_tokens = world.tokens
-    matrix_tokens["second"] = second["token"]
+    world.tokens["second"] = second["token"]  # a second phone: to support, back, answer and erase
     theme = (await j.call("GET", s, None))["themes"][0]["id"]
     extra = await j.call("POST", s + "/proposals", phone, {"title": "ลานกีฬาชุมชน", "body": "", "theme_id": theme})
     await j.call("GET", s + "/proposals", phone)
