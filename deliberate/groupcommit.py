@@ -161,7 +161,7 @@ async def _in_task(w: _Waiting, tx: BaseDBAsyncClient) -> tuple[bool, Any]:
 
 def _changes(tx: BaseDBAsyncClient) -> int:
     """Rows the connection has changed since it opened (sqlite3's counter, read without a round trip)."""
-    return int(tx._connection.total_changes)  # type: ignore[attr-defined]
+    return int(tx._connection.total_changes)
 
 
 def _groupable() -> bool:
@@ -180,3 +180,12 @@ def writer() -> GroupCommit:
     if found is None or found._writer is not None and found._writer.get_loop() is not loop:
         found = _writers[id(loop)] = GroupCommit()
     return found
+
+
+def stats() -> Stats:
+    """The running loop's group commit figures (none outside a loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return Stats()
+    return writer().stats

@@ -133,6 +133,14 @@ async def test_events_go_out_only_once_their_write_has_committed(
     assert len(committed_when_published) == 6
     assert all(n >= 1 for n in committed_when_published)
     assert committed_when_published == sorted(committed_when_published)
+    # The process says how its writes were grouped.
+    metrics = {
+        line.split()[0]: float(line.split()[1])
+        for line in (await client.get("/metrics")).text.splitlines()
+        if line.startswith("deliberate_write_batch")
+    }
+    assert metrics["deliberate_write_batched_total"] >= 6
+    assert 1 <= metrics["deliberate_write_batches_total"] <= metrics["deliberate_write_batched_total"]
 
 
 async def test_grouped_supports_replay_their_answers_and_the_chain_verifies(
