@@ -27,7 +27,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import events, rawsql
 
 T = TypeVar("T")
 Job = Callable[[], Awaitable[Any]]
@@ -146,9 +146,12 @@ async def _in_task(w: _Waiting, tx: BaseDBAsyncClient) -> tuple[bool, Any]:
     async def body() -> Any:
         token = connections.set("default", tx)
         held = events.hold(w.held)
+        # The hot statements (rawsql.py) run on this thread, on the transaction's own sqlite3 connection.
+        direct = rawsql.direct.set(tx._connection._conn)
         try:
             return await w.job()
         finally:
+            rawsql.direct.reset(direct)
             events.release(held)
             connections.reset(token)
 

@@ -122,7 +122,9 @@ async def test_events_go_out_only_once_their_write_has_committed(
     try:
         answers = await asyncio.gather(
             *(
-                client.post(f"/api/v1/proposals/{ids[0]}/support", headers={**who, "Idempotency-Key": f"k-{i}"})
+                client.post(
+                    f"/api/v1/proposals/{ids[0]}/support", headers={**who, "Idempotency-Key": f"gc-{uuid.uuid4().hex}"}
+                )
                 for i, who in enumerate(people)
             )
         )
@@ -147,7 +149,8 @@ async def test_grouped_supports_replay_their_answers_and_the_chain_verifies(
     api: Api, client: httpx.AsyncClient, facilitator: dict[str, str], database_url: str
 ) -> None:
     s, people, ids = await voting_session(api, facilitator, n_people=5, n_proposals=2)
-    sends = [(who, pid, f"key-{n}-{pid}") for n, who in enumerate(people) for pid in ids]
+    marker = uuid.uuid4().hex
+    sends = [(who, pid, f"gc-{n}-{pid}-{marker}") for n, who in enumerate(people) for pid in ids]
     # Each write sent twice at once (a phone's retry overtaking its first attempt): one support each.
     answers = await asyncio.gather(
         *(
@@ -162,7 +165,7 @@ async def test_grouped_supports_replay_their_answers_and_the_chain_verifies(
     assert await Support.filter(proposal_id__in=ids).count() == 10
     # Replayed later, the same answers.
     again = await client.post(
-        f"/api/v1/proposals/{ids[0]}/support", headers={**people[0], "Idempotency-Key": "key-0-" + str(ids[0])}
+        f"/api/v1/proposals/{ids[0]}/support", headers={**people[0], "Idempotency-Key": sends[0][2]}
     )
     assert again.json() == first[0].json()
     done = audit_verify(database_url, s["code"], "--lang", "en")
