@@ -80,15 +80,18 @@ class GroupCommit:
         return result
 
     async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-            try:
-                await self._commit(batch)
-            except BaseException as exc:  # the transaction itself failed (the database went away): tell them
-                for w in batch:
-                    _settle(w, False, exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
-                if not isinstance(exc, Exception):
-                    raise
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                try:
+                    await self._commit(batch)
+                except BaseException as exc:  # the transaction itself failed (the database went away): tell them
+                    for w in batch:
+                        _settle(w, False, exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+                    if not isinstance(exc, Exception):
+                        raise
+        finally:
+            self._writer = None  # idle: nothing holds on to this loop
 
     async def _commit(self, batch: list[_Waiting]) -> None:
         outcomes: list[tuple[_Waiting, bool, Any]] = []
@@ -181,6 +184,8 @@ def writer() -> GroupCommit:
     loop = asyncio.get_running_loop()
     found = _writers.get(id(loop))
     if found is None or found._writer is not None and found._writer.get_loop() is not loop:
+        for key in [k for k, g in _writers.items() if g._writer is None and not g._waiting]:
+            del _writers[key]  # idle ones of loops gone by
         found = _writers[id(loop)] = GroupCommit()
     return found
 
