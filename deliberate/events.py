@@ -61,6 +61,16 @@ async def deliver(event: Event) -> None:
             await result
 
 
+def hold(into: list[Event]) -> contextvars.Token[list[Event] | None]:
+    """Hold back what this context publishes, into `into`, until `release`: for a write whose transaction
+    is committed by someone else (groupcommit.py), who publishes them after the commit."""
+    return _held.set(into)
+
+
+def release(token: contextvars.Token[list[Event] | None]) -> None:
+    _held.reset(token)
+
+
 @asynccontextmanager
 async def deferred() -> AsyncIterator[None]:
     """Hold back what a block publishes until it ends well: for a service call wrapped in an outer transaction

@@ -14,10 +14,12 @@ The steady scenario prepares a session with proposals and participants over the 
 viewers, then posts supports on a fixed schedule (open loop: a slow answer does not slow the schedule) and
 measures:
 
-- support_latency_ms: request to response of POST /api/v1/proposals/{id}/support;
-- seen_latency_ms: from sending a support until a viewer receives a message whose count for that
+- support_latency_ms: from the moment each POST /api/v1/proposals/{id}/support was due on the schedule to
+  its response (a generator that falls behind its schedule cannot hide the lag);
+- seen_latency_ms: from the support's due time until a viewer receives a message whose count for that
   proposal is at least the count the response reported (measured on a sample of viewers; messages are
-  counted on all of them);
+  counted on all of them); a pair not seen within 10 s of its due time counts as not seen, and the bench
+  waits up to that long after the last support, as the independent generator in shared/bench does;
 - lost: every viewer's last count for each proposal, compared at the end with the count the API gives;
   lost_viewers stayed connected but ended behind, missing_updates is the sum of their shortfalls;
 - delivered_updates, errors (non-2xx answers, failed requests, websocket failures), the servers' resident
@@ -51,6 +53,7 @@ from deliberate.bench import live_spike, live_storm
 from deliberate.bench.live_rig import (
     DRAIN_S,
     HTTP_CONNECTIONS,
+    LOST_AFTER_S,
     PROPOSALS,
     SETTLE_S,
     CpuWatch,
@@ -58,6 +61,7 @@ from deliberate.bench.live_rig import (
     Server,
     Tally,
     close_viewers,
+    drain,
     final_counts,
     http_limits,
     log,
@@ -106,15 +110,18 @@ async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) ->
     start = time.perf_counter()
     requests: list[asyncio.Task[None]] = []
     for i, (token, pid) in enumerate(plan):
-        delay = start + i / votes_per_s - time.perf_counter()
+        due = start + i / votes_per_s
+        delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         wire = rig.wires[i % len(rig.wires)]
-        requests.append(asyncio.create_task(support_once(wire, token, pid, tally)))
+        requests.append(asyncio.create_task(support_once(wire, token, pid, tally, due)))
     await asyncio.gather(*requests)
     send_s = time.perf_counter() - start
     cpu.report("sending")
     await asyncio.sleep(DRAIN_S)
+    # Then up to LOST_AFTER_S past the last support's due time, as the independent generator waits.
+    await drain(tally, viewers, start + (len(plan) - 1) / votes_per_s + LOST_AFTER_S)
     delivered = sum(v.messages for v in viewers) - before
     final = await final_counts(first, prepared)
     await settle(viewers, final, SETTLE_S)  # late is measured above; lost is what never arrives
@@ -125,7 +132,9 @@ async def measure(rig: Rig, clients: int, votes_per_s: float, seconds: float) ->
     seen, missed, per_support = seen_after(tally, viewers)
     if missed:
         tally.errors["update_not_seen"] += missed
-        log(f"{missed} (support, sampled viewer) pairs never saw the update within {DRAIN_S:g} s")
+        log(
+            f"{missed} (support, sampled viewer) pairs did not see the update within {LOST_AFTER_S:g} s of its due time"
+        )
     gone = lost(viewers, final)
     if gone["lost_viewers"]:
         log(

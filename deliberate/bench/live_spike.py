@@ -10,7 +10,7 @@ snapshot that makes htmx fetch its board again, so the spike includes those N pa
 
 Measured from t0: phase_seen_ms (until each viewer's first message: voting is open on its screen),
 vote_accepted_s (until the last support was answered), all_seen_s (until the last viewer showed the final
-counts); and support_latency_ms, seen_latency_ms (sampled viewers, from each support's request),
+counts); and support_latency_ms, seen_latency_ms (sampled viewers, from each support's due time),
 board_fetch_ms, lost viewers against the API's final counts, errors and memory as in the steady scenario.
 """
 
@@ -81,7 +81,9 @@ async def measure(rig: Rig, clients: int, window_s: float, burst: bool) -> dict[
             await asyncio.sleep(delay)
         viewer = viewers[i]
         assert viewer.token is not None
-        requests.append(asyncio.create_task(support_once(rig.wires[viewer.server], viewer.token, pid, tally)))
+        requests.append(
+            asyncio.create_task(support_once(rig.wires[viewer.server], viewer.token, pid, tally, t0 + offset))
+        )
     await asyncio.gather(*requests)
     cpu.report("voting")
     final = await final_counts(first, prepared)

@@ -17,9 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from deliberate import events, rawsql
+from deliberate import groupcommit, rawsql
 from deliberate.errors import Conflict, DomainError, ValidationError
 from deliberate.i18n import N_
 
@@ -29,6 +27,8 @@ MAX_KEY = 100
 # would otherwise get them); a repeat of such a write answers 409 and the caller starts again.
 SECRET_FIELDS = frozenset({"token", "url"})
 WITHHELD = "__withheld__"
+# The request state's note that the write throttle looked for this (caller, key)'s answer and found none.
+UNANSWERED = "idempotency_unanswered"
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -79,29 +79,40 @@ class _Duplicate(Exception):
 
 
 async def once(
-    actor_key: str, key: str | None, fp: str, run: Callable[[], Awaitable[tuple[int, object]]]
+    actor_key: str,
+    key: str | None,
+    fp: str,
+    run: Callable[[], Awaitable[tuple[int, object]]],
+    *,
+    unanswered: bool = False,
 ) -> tuple[int, object]:
+    """Run a write under its Idempotency-Key, or replay the answer given to it before. `unanswered` says the
+    caller has just looked for that answer and found none (the write throttle does): no second look."""
     key = clean_key(key)
     if key is None:
         return await run()
-    if (answer := await _replay(actor_key, key, fp)) is not None:
+    if not unanswered and (answer := await _replay(actor_key, key, fp)) is not None:
         return answer
+
+    async def write() -> tuple[int, object]:
+        status, body = await run()
+        # A copy of this write that committed first makes the insert a no-op: roll this one back whole.
+        if status < 500 and not await rawsql.insert(
+            "INSERT INTO idempotency_record (actor, key, fingerprint, status, body, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor, key) DO NOTHING",
+            actor_key,
+            key,
+            fp,
+            status,
+            _kept(body),
+            datetime.now(UTC),
+        ):
+            raise _Duplicate
+        return status, body
+
     try:
-        async with events.deferred():
-            async with in_transaction():
-                status, body = await run()
-                # A copy of this write that committed first makes the insert a no-op: roll this one back whole.
-                if status < 500 and not await rawsql.insert(
-                    "INSERT INTO idempotency_record (actor, key, fingerprint, status, body, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor, key) DO NOTHING",
-                    actor_key,
-                    key,
-                    fp,
-                    status,
-                    _kept(body),
-                    datetime.now(UTC),
-                ):
-                    raise _Duplicate
+        # Committed together with the writes waiting beside it, and answered only once that commit is done.
+        status, body = await groupcommit.writer().run(write)
     except _Duplicate:
         answer = await _replay(actor_key, key, fp)
         assert answer is not None

@@ -3,7 +3,8 @@
 - /healthz: the process answers (a supervisor restarts it when this stops).
 - /readyz: the database answers and, with REDIS_URL, the live bus is connected; a proxy sends traffic only
   to a process that is ready. 503 says which part is missing.
-- /metrics: the Prometheus text format: open live connections, live updates and events, write latency.
+- /metrics: the Prometheus text format: open live connections, live updates and events, write latency, and
+  how writes were grouped into transactions (groupcommit.py).
   Figures only, no personal data; with METRICS_TOKEN set, only for a scraper that presents it. Each
   process has its own figures; scrape each (see README, "Running in production").
 """
@@ -23,6 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import connections
+
+from deliberate import groupcommit
 
 log = logging.getLogger("deliberate.requests")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -78,6 +81,20 @@ class LiveCollector(Collector):
         yield CounterMetricFamily("deliberate_events", "Domain events received from the bus.", value=hub.events)
         yield GaugeMetricFamily(
             "deliberate_live_bus_healthy", "1 while the live bus reaches every process.", value=1 if bus.healthy else 0
+        )
+        grouped = groupcommit.stats()
+        yield CounterMetricFamily(
+            "deliberate_write_batches",
+            "Transactions committed for grouped writes (group commit).",
+            value=grouped.batches,
+        )
+        yield CounterMetricFamily(
+            "deliberate_write_batched", "Writes committed in those transactions.", value=grouped.jobs
+        )
+        yield CounterMetricFamily(
+            "deliberate_write_rerun_alone",
+            "Writes run again alone because a member of their batch failed after writing.",
+            value=grouped.rerun_alone,
         )
 
 

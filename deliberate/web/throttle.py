@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deliberate.accounts.services import user_for_token
 from deliberate.i18n import N_
-from deliberate.idempotency.services import answered
+from deliberate.idempotency.services import UNANSWERED, answered
 from deliberate.ratelimit import RateLimited, limiter_for, slow_mode_policy
 from deliberate.sessions.codes import looks_like_code, normalise_code
 from deliberate.sessions.models import Participant, Session
@@ -212,6 +212,8 @@ class ThrottleMiddleware:
         idem = HTTPConnection(scope).headers.get("idempotency-key")
         if idem and await answered(key, idem[:100]) is not None:
             return None, None  # a replay: it answers what was already done and costs nothing
+        if idem:  # looked for and not found: the write's own idempotency check need not look again
+            scope.setdefault("state", {})[UNANSWERED] = (key, idem)
         wait = await limiter.hit(limiter.writes, key)
         if wait:
             return RateLimited(

@@ -18,7 +18,7 @@ from deliberate.comments.models import Comment
 from deliberate.comments.services import add_comment
 from deliberate.errors import DomainError, NotAuthenticated, NotFound, PayloadTooLarge, ValidationError
 from deliberate.i18n import N_
-from deliberate.idempotency.services import fingerprint, once
+from deliberate.idempotency.services import UNANSWERED, fingerprint, once
 from deliberate.moderation.services import hide_comment, moderate, restore_comment
 from deliberate.privacy.notice import PRIVACY_NOTICE
 from deliberate.proposals.services import ProposalView, get_proposal, list_proposals, submit_proposal
@@ -120,8 +120,13 @@ def write(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         actor = await api_actor(request)
         body = await request.body()
         fp = fingerprint(request.method, request.url.path, body)
+        caller, key = _caller(request, actor), request.headers.get("idempotency-key")
         status, payload = await once(
-            _caller(request, actor), request.headers.get("idempotency-key"), fp, lambda: handler(request, actor)
+            caller,
+            key,
+            fp,
+            lambda: handler(request, actor),
+            unanswered=request.scope.get("state", {}).get(UNANSWERED) == (caller, key),
         )
         return ok(payload, status)
 
