@@ -399,6 +399,10 @@ def _commitment_json(c: Commitment, person: dict[int, dict[str, Any]]) -> dict[s
     }
 
 
+def _yearly(values: dict[str, str]) -> str:
+    return ", ".join(gettext("FY {year}: {value}", year=y, value=v) for y, v in values.items())
+
+
 def _not_given() -> str:
     return gettext("Not given by the staff")
 
@@ -414,19 +418,12 @@ def _plan_row(p: dict[str, Any], areas: list[str], plan: ProvincePlan | None) ->
     ) or given
     years = a["fiscal_year"], a["fiscal_year_to"]
     evidence = gettext(
-        "The assembly: {count}, {agreement}; {against} opposing comments.",
-        count=p["count_text"],
+        "The assembly: {n} supporters, {agreement}; {against} opposing comments.",
+        n=p["supports"],
         agreement=p["agreement"]["label"],
         against=p["comments"]["against"],
     )
-    indicators = "\n".join(
-        gettext(
-            "{name}: {values}",
-            name=i["name"],
-            values=", ".join(gettext("FY {year} {value}", year=y, value=v) for y, v in i["values"].items()),
-        )
-        for i in a["indicators"]
-    )
+    indicators = "\n".join(f"{i['name']}: {_yearly(i['values'])}" for i in a["indicators"])
     if a["area_codes"]:
         area = ", ".join(geo.area_label(code) for code in a["area_codes"])
     elif areas:  # where the proposers live, when the staff named no area

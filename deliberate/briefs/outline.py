@@ -107,6 +107,9 @@ class Table:
     small: bool = False
     caption: str = ""
     total: bool = False  # the last row is a total (bold)
+    # Rows taller than a page's rest may run on to the next page (under the repeated header), so the table
+    # starts right below its heading instead of leaving the heading alone at the foot of a page.
+    tall_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -774,6 +777,7 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
             (5, 12, 19, 15, 11, 12, 12, 14),
             frozenset(),
             small=True,
+            tall_rows=True,
         ),
         Break("portrait"),
     ]

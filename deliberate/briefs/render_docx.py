@@ -507,7 +507,8 @@ class Writer:
         table.autofit = False  # also writes w:tblLayout fixed: the column widths hold
         for fact in block.rows:
             row = table.add_row()
-            _no_split(row)
+            if not block.tall_rows:
+                _no_split(row)
             left, right = row.cells
             _cell_text(left, fact.label, bold=True, size=TABLE_PT)
             p = right.paragraphs[0]
@@ -537,12 +538,13 @@ class Writer:
             _shade(c, "E7E6E6")
         for n, values in enumerate(block.rows):
             row = table.add_row()
-            _no_split(row)
+            if not block.tall_rows:
+                _no_split(row)
             total = block.total and n == len(block.rows) - 1
             for i, (c, text) in enumerate(zip(row.cells, values, strict=True)):
                 _cell_text(c, text, bold=total, size=size, right=i in block.numeric)
         # Keep the header with the first row, and a short table on one page.
-        keep = table.rows[:-1] if len(block.rows) <= KEEP_TOGETHER_ROWS else table.rows[:1]
+        keep = table.rows[:-1] if len(block.rows) <= KEEP_TOGETHER_ROWS and not block.tall_rows else table.rows[:1]
         for row in keep:
             for c in row.cells:
                 for q in c.paragraphs:

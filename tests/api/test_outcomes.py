@@ -24,7 +24,7 @@ async def carried_proposal(api: Api, facilitator: dict[str, str]) -> tuple[dict[
         json={
             "state": "adopted",
             "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
-            "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
+            "programme": "จัดตั้งศูนย์ดูแลผู้สูงอายุ",
             "lead_agency": "เทศบาลนครภูเก็ต",
             "partners": "พมจ.ภูเก็ต",
             "budget": 250000,
@@ -179,12 +179,12 @@ async def test_brief_json_is_versioned_by_content(
     brief = first.json()
     assert brief["schema"] == "deliberate.brief/2" and brief["version"] == 1 and len(brief["content_hash"]) == 64
     [p] = [p for p in brief["proposals"] if p["id"] == adopted]
-    # "ขอให้ [agency] ร่วมกับ [partners] [verb ...]": the programme is a noun phrase, so a verb is put before it.
-    assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต ดำเนินโครงการศูนย์ดูแลผู้สูงอายุ"
+    # "ขอให้ [agency] ร่วมกับ [partners] [verb ...]": the project name opens with its verb.
+    assert p["clause"] == "ขอให้เทศบาลนครภูเก็ต ร่วมกับพมจ.ภูเก็ต จัดตั้งศูนย์ดูแลผู้สูงอายุ"
     assert [r["proposal_id"] for r in brief["plan_rows"]] == [adopted]
     # No personal data: a lone proposer's sector is pooled away, so it never stands beside the row's ตำบล.
     assert p["proposers"]["count"] == 1 and p["proposers"]["by_sector"] == []
-    assert brief["plan_rows"][0]["proposers_by_sector"] == ""
+    assert brief["plan_rows"][0]["proposers_by_sector"] == "แต่ละภาคส่วนมีน้อยกว่า 5 คน จึงไม่แสดง"
     assert "ผู้เสนอ" not in first.text  # the author's display name is nowhere in the open data
     same = (await client.get(url, headers=facilitator)).json()
     assert (same["version"], same["content_hash"]) == (1, brief["content_hash"])
