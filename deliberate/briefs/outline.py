@@ -740,7 +740,9 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
                 lines(v["target_group"], _("Area:") + " " + v["area"]),
                 lines(
                     _("Fiscal years:") + " " + str(v["fiscal_years"]),
-                    _("Budget:") + " " + (_("{amount} baht", amount=tnum(v["budget"])) if v["budget"] else _not_given()),
+                    _("Budget:")
+                    + " "
+                    + (_("{amount} baht", amount=tnum(v["budget"])) if v["budget"] else _not_given()),
                     _("Source:") + " " + v["budget_source"],
                 ),
                 lines(v["lead_agency"], _("Partners:") + " " + v["partners"]),

@@ -507,8 +507,7 @@ class Writer:
         table.autofit = False  # also writes w:tblLayout fixed: the column widths hold
         for fact in block.rows:
             row = table.add_row()
-            if not block.tall_rows:
-                _no_split(row)
+            _no_split(row)
             left, right = row.cells
             _cell_text(left, fact.label, bold=True, size=TABLE_PT)
             p = right.paragraphs[0]

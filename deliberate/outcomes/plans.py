@@ -60,9 +60,7 @@ def _clean_issues(value: object) -> list[dict[str, Any]]:
     issues: list[dict[str, Any]] = []
     for entry in value:
         if not isinstance(entry, dict):
-            raise ValidationError(
-                N_("Each development issue needs a name and a list of approaches."), field="issues"
-            )
+            raise ValidationError(N_("Each development issue needs a name and a list of approaches."), field="issues")
         name = clean_text(entry.get("name"), field="issues", max_length=NAME_MAX)
         raw = entry.get("approaches", [])
         if not isinstance(raw, list) or len(raw) > MAX_APPROACHES:

@@ -281,7 +281,9 @@ async def _clean_plan_row(row: dict[str, object], province: str, first_year: int
     return {
         "plan_issue": issue,
         "plan_approach": approach,
-        "rationale": clean_text(row.get("rationale"), field="rationale", max_length=2000, multiline=True, required=False),
+        "rationale": clean_text(
+            row.get("rationale"), field="rationale", max_length=2000, multiline=True, required=False
+        ),
         "objectives": clean_text(
             row.get("objectives"), field="objectives", max_length=1000, multiline=True, required=False
         ),

@@ -10,13 +10,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate import geo
 from deliberate.actors import Actor, runs
 from deliberate.briefs import services as briefs
 from deliberate.errors import DomainError, NotFound
 from deliberate.i18n import N_, get_language
-from deliberate import geo
 from deliberate.outcomes import services as outcomes
-from deliberate.outcomes.plans import province_plan
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
     BUDGET_SOURCES,
@@ -27,6 +26,7 @@ from deliberate.outcomes.models import (
     Commitment,
     ProposalAnswer,
 )
+from deliberate.outcomes.plans import province_plan
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate
 from deliberate.resolutions.models import AgendaItem
