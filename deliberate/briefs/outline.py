@@ -776,7 +776,7 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
                 _("Agreement, proposers and fit with national plans"),
             ),
             tuple(table_rows),
-            (5, 12, 19, 15, 11, 12, 12, 14),
+            (5, 14, 18, 14, 11, 12, 12, 14),
             frozenset(),
             small=True,
             tall_rows=True,
