@@ -321,7 +321,11 @@ async def test_a_plan_row_has_every_column_from_the_province_plan(
     assert row["rationale"].startswith("ผู้สูงอายุติดบ้านเพิ่มขึ้นทุกปี\nที่ประชุม: ผู้สนับสนุน")
     assert row["indicators"] == "ผู้สูงอายุที่ได้รับการดูแล (คน): ปี 2570: 30, ปี 2571: 45"
     assert row["area"] == "วิชิต (เมืองภูเก็ต) (830105), ถลาง (8303)"
-    assert (row["fiscal_years"], row["budget"], row["budget_source"]) == ("2570-2571", 450000, "งบประมาณองค์กรปกครองส่วนท้องถิ่น")
+    assert (row["fiscal_years"], row["budget"], row["budget_source"]) == (
+        "2570-2571",
+        450000,
+        "งบประมาณองค์กรปกครองส่วนท้องถิ่น",
+    )
     assert all(value not in ("", None) for value in row.values()), row
     assert "เจ้าหน้าที่ไม่ได้ระบุ" not in str(row)
 

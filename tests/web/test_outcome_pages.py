@@ -224,7 +224,10 @@ async def test_admin_keeps_the_province_plan_and_the_desk_maps_an_answer_onto_it
     assert r.status_code == 303
     plan = await ProvincePlan.get(province_code="83")
     assert [i["name"] for i in plan.issues] == ["ยกระดับการท่องเที่ยว", "พัฒนาคุณภาพชีวิตและสังคม"]
-    assert admin.page(await admin.get("/staff/plans?province=83")).find(id="plan-issues").get_text().strip() == text.strip()
+    assert (
+        admin.page(await admin.get("/staff/plans?province=83")).find(id="plan-issues").get_text().strip()
+        == text.strip()
+    )
 
     s = await api.new_session(facilitator, phase="ideas", province_code="83")
     code = s["code"]
