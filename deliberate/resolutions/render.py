@@ -67,7 +67,7 @@ class ClauseOut:
     number: str | None  # "๑." ; None for a removed clause (it is left out of the resolution)
     heading: str  # in the annex: "ข้อ ๑" or "ข้อที่ตัดออก"
     text: str
-    level: str  # "ระดับความเห็นพ้อง: ฉันทามติ มีข้อสงวน"
+    level: str  # "ระดับความเห็นพ้อง: มีข้อสงวน"
     reservations: tuple[str, ...]  # "ข้อสงวน: ..." each verbatim
     agencies: tuple[str, ...]  # "หน่วยงานหลัก: ...", "หน่วยงานร่วม: ..."
     check: Markup  # the last consensus check, for the annex
@@ -154,7 +154,7 @@ def _item(item: dict[str, Any], n: int, assembly: str, answers: dict[str, str], 
 
 
 def level_of_agreement(clause: dict[str, Any]) -> str:
-    """ฉันทามติ when adopted without reservations, ฉันทามติ มีข้อสงวน with them, ยังไม่ได้ข้อยุติ otherwise."""
+    """ฉันทามติ when adopted without reservations, มีข้อสงวน with them (THAI-CONTEXT §2), ยังไม่ได้ข้อยุติ otherwise."""
     if clause.get("status") == "adopted":
         return _("Consensus, with reservations") if clause.get("reservations") else _("Consensus (no reservations)")
     return _("Not yet settled")

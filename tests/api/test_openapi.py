@@ -41,3 +41,21 @@ async def test_documented_limits_are_the_enforced_ones(client: httpx.AsyncClient
     assert schema("/api/v1/proposals/{proposal_id}/comments")["body"]["maxLength"] == COMMENT_MAX
     assert schema("/api/v1/proposals/{proposal_id}/comments")["stance"]["enum"] == ["for", "against", "note"]
     assert schema("/api/v1/sessions/{code}/phase")["phase"]["enum"] == list(PHASES)
+
+
+async def test_every_answer_has_its_own_schema(client: httpx.AsyncClient) -> None:
+    """No operation answers a bare object: each 2xx names its fields or its files (tests/api/test_contract.py
+    checks real answers against them)."""
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if method not in METHODS:
+                continue
+            for status, response in op["responses"].items():
+                for media, content in response["content"].items():
+                    assert content["schema"] != {"type": "object"}, (path, method, status, media)
+                    if media == "application/json":
+                        assert "$ref" in content["schema"] or content["schema"].get("required"), (path, method)
+    downloads = {p for p in doc["paths"] if "{fmt}" in p}
+    for path in downloads:
+        assert "application/pdf" in doc["paths"][path]["get"]["responses"]["200"]["content"]

@@ -196,6 +196,9 @@ def api_path(template: str, w: World) -> str:
         "comment_id": w.comment_id,
         "item_id": w.action_item_id if "action-items" in template else w.item_id,
         "province_code": "83",
+        "participant_id": getattr(w, "someone", 0),
+        "link_id": w.link_id,
+        "grant_id": w.grant_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
 
@@ -217,6 +220,8 @@ async def test_every_api_text_field(scene: tuple[Matrix, World], client: httpx.A
     matrix, w = scene
     w.theme_id = (await client.get(f"/api/v1/sessions/{w.code}")).json()["themes"][0]["id"]  # type: ignore[attr-defined]
     w.participant_id = 0  # type: ignore[attr-defined]
+    someone = await Participant.filter(session__code=w.code).order_by("id").first()
+    w.someone = someone.id if someone else 0  # type: ignore[attr-defined]  # whom the map placement names
     doc = (await client.get("/api/v1/openapi.json")).json()
     bases = base_bodies(w)
     marks = await high_water()

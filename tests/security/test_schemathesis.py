@@ -1,5 +1,6 @@
 """Schemathesis against the app's own /api/v1/openapi.json: every documented operation, with bodies that fit
-the schema and bodies that break it, must never answer a server error.
+the schema and bodies that break it, must never answer a server error, and every answer must be one the
+document describes (a documented status, media type and response schema, refusals included).
 
 The app runs in process on the test's event loop; Hypothesis draws cases in a worker thread and hands each
 request back to the loop. Path parameters are mostly the ids of a real session world (so the requests reach
@@ -21,6 +22,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from starlette.applications import Starlette
 
 from tests.security import loose
@@ -33,6 +40,12 @@ app, client = loose.app, loose.client  # the fixtures: limits out of the way, 50
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 # Rendering a PDF or DOCX takes a good part of a second: these get fewer examples (their parameters are enums).
 FEW_EXAMPLES = 4
+CONFORMANCE = [
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx.AsyncClient) -> None:
@@ -56,6 +69,7 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
     schema = schemathesis.openapi.from_dict((await client.get("/api/v1/openapi.json")).json())
     loop = asyncio.get_running_loop()
     failures: list[str] = []
+    conformance: list[str] = []
     calls = 0
 
     def send(case: Any, meant: bool) -> httpx.Response:
@@ -95,15 +109,22 @@ async def test_no_operation_answers_a_server_error(app: Starlette, client: httpx
             nonlocal calls
             calls += 1
             r = send(case, meant)
+            who = "meant actor" if meant else "other token"
             if r.status_code >= 500:
-                who = "meant actor" if meant else "other token"
                 failures.append(
                     f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} ({who}) "
                     f"-> {r.status_code} {r.text[:200]}"
                 )
+                return
+            try:  # the answer is what the document says: a documented status, media type and schema
+                case.validate_response(r, checks=CONFORMANCE)
+            except (AssertionError, BaseExceptionGroup) as e:
+                found = " ".join(line.strip() for line in str(e).splitlines()[2:6] if line.strip())
+                conformance.append(f"{case.method} {case.formatted_path} ({who}) -> {r.status_code}: {found[:300]}")
 
         run()
 
     await asyncio.to_thread(explore)
     assert calls > 2 * 40 * EXAMPLES * 2 // 3, calls  # every operation was really exercised
     assert not failures, "server errors:\n" + "\n".join(failures[:40])
+    assert not conformance, "answers the document does not describe:\n" + "\n".join(conformance[:20])

@@ -114,9 +114,13 @@ async def opened(database_url: str, audit_key: str = "") -> AsyncIterator[Api]:
     # SQLite to PostgreSQL would reuse SQLite's `?` placeholders.
     EXECUTOR_CACHE.clear()
     app = create_app(Settings(database_url=database_url, live_tick_s=0.05, audit_key=audit_key))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
-            yield Api(c)
+    try:
+        async with app.router.lifespan_context(app):
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+                yield Api(c)
+    finally:
+        # And again on the way out, so the suite's own database (PostgreSQL in CI) never inherits SQLite's.
+        EXECUTOR_CACHE.clear()
 
 
 def in_thai(message: str, **params: object) -> str:

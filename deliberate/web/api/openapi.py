@@ -17,6 +17,7 @@ from deliberate.sessions.phases import PHASES
 from deliberate.sessions.screens import VIEWS
 from deliberate.voting.methods import METHODS
 from deliberate.voting.results import GROUPINGS
+from deliberate.web.api.schemas import ATTACHMENT, COMPONENTS, DOWNLOADS, RESPONSES, UNCHANGED
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, object]:
@@ -905,6 +906,7 @@ def document() -> dict[str, object]:
             ),
         },
     }
+    _describe_answers(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -915,14 +917,30 @@ def document() -> dict[str, object]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": _obj(
-                    {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
-                    ["error", "message"],
-                )
-            },
+            "schemas": COMPONENTS,
         },
     }
+
+
+def _describe_answers(paths: dict[str, dict[str, object]]) -> None:
+    """Each operation's success answer: its JSON schema, or the files it downloads by media type."""
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            if method == "parameters" or not isinstance(op, dict):
+                continue
+            responses = op["responses"]
+            ok = next(code for code in responses if code.startswith("2"))
+            if (path, method) in DOWNLOADS:
+                content = {media: {"schema": schema} for media, schema in DOWNLOADS[path, method].items()}
+                responses[ok] = {
+                    "description": "The file, in the media type its extension names",
+                    "headers": {"Content-Disposition": {"required": True, "schema": ATTACHMENT}},
+                    "content": content,
+                }
+            else:
+                responses[ok]["content"] = {"application/json": {"schema": RESPONSES[path, method]}}
+            if (path, method) in UNCHANGED:
+                responses["200"] = {"description": "Nothing to change: already so", "content": responses[ok]["content"]}
 
 
 async def openapi(request: Request) -> JSONResponse:
