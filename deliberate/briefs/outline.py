@@ -742,7 +742,11 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
                     _("Fiscal years:") + " " + str(v["fiscal_years"]),
                     _("Budget:")
                     + " "
-                    + (_("{amount} baht", amount=tnum(v["budget"])) if v["budget"] else _not_given()),
+                    + (
+                        _("{amount} baht", amount=tnum(v["budget"]))
+                        if isinstance(v["budget"], (int, float))
+                        else _not_given()
+                    ),
                     _("Source:") + " " + v["budget_source"],
                 ),
                 lines(v["lead_agency"], _("Partners:") + " " + v["partners"]),

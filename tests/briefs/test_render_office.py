@@ -364,6 +364,7 @@ def test_xlsx_reads_back_with_headers_numbers_and_dates() -> None:
     plan = wb.worksheets[1]
     plan_budget = [c.key for c in SHEETS["plan"].columns].index("budget") + 1
     assert plan.cell(row=2, column=plan_budget).value == 250000
+    assert plan.cell(row=3, column=plan_budget).value == "เจ้าหน้าที่ไม่ได้ระบุ"  # left empty, and says so
     assert plan.cell(row=2, column=[c.key for c in SHEETS["plan"].columns].index("fiscal_years") + 1).value == 2570
     due = wb.worksheets[5].cell(row=2, column=[c.key for c in SHEETS["commitments"].columns].index("due") + 1)
     assert due.is_date and due.value == dt.datetime(2027, 3, 31)
