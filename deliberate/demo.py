@@ -357,12 +357,94 @@ async def _seed_session(facilitator: StaffUser, session: Session) -> None:
 
 # What the facilitator answered, who pledged and what was done: so the demo's brief, follow-up page and
 # portal have something in every section. (proposal index, state, reason, programme, agency, partners, baht)
+# Phuket's provincial development plan as the demo maps answers onto it. ILLUSTRATIVE: the issues and แนวทาง
+# are written after the shape of a Thai provincial plan and Phuket's known concerns (quality tourism, a more
+# varied economy, care for the old and the Chao Le, water in the dry season, waste, transport); they are not
+# quoted from the plan the province adopted. An administrator replaces them at /staff/plans.
+PLAN_TITLE = "แผนพัฒนาจังหวัดภูเก็ต พ.ศ. ๒๕๖๖-๒๕๗๐ (ฉบับทบทวน)"
+PLAN_PERIOD = "2566-2570"
+PLAN_ISSUES: list[dict[str, object]] = [
+    {
+        "name": "ยกระดับการท่องเที่ยวสู่การท่องเที่ยวคุณภาพระดับโลกอย่างยั่งยืน",
+        "approaches": [
+            "พัฒนาแหล่งท่องเที่ยว สินค้า และบริการให้ได้มาตรฐานสากล",
+            "ส่งเสริมการท่องเที่ยวโดยชุมชนและกระจายรายได้สู่ท้องถิ่น",
+            "เสริมสร้างความปลอดภัยและความเชื่อมั่นของนักท่องเที่ยว",
+        ],
+    },
+    {
+        "name": "พัฒนาเศรษฐกิจให้หลากหลาย มีมูลค่าสูง และทั่วถึง",
+        "approaches": [
+            "ส่งเสริมเศรษฐกิจฐานราก วิสาหกิจชุมชน และอาชีพของคนในพื้นที่",
+            "พัฒนาเศรษฐกิจสุขภาพและเศรษฐกิจดิจิทัล",
+        ],
+    },
+    {
+        "name": "พัฒนาคุณภาพชีวิตและสังคมให้มั่นคง เป็นธรรม และไม่ทิ้งใครไว้ข้างหลัง",
+        "approaches": [
+            "พัฒนาระบบดูแลผู้สูงอายุ คนพิการ และกลุ่มเปราะบางโดยชุมชน",
+            "ส่งเสริมที่อยู่อาศัยมั่นคงและคุณภาพชีวิตของชุมชนชาวเล",
+            "พัฒนาการศึกษาและทักษะของคนทุกช่วงวัย",
+            "เสริมสร้างความปลอดภัยในชีวิตและทรัพย์สิน",
+        ],
+    },
+    {
+        "name": "บริหารจัดการทรัพยากรธรรมชาติและสิ่งแวดล้อมอย่างสมดุลและยั่งยืน",
+        "approaches": [
+            "บริหารจัดการน้ำและพัฒนาแหล่งน้ำสำรอง",
+            "จัดการขยะมูลฝอยและน้ำเสีย",
+            "อนุรักษ์และฟื้นฟูทรัพยากรทางทะเลและชายฝั่ง",
+        ],
+    },
+    {
+        "name": "พัฒนาโครงสร้างพื้นฐาน ระบบขนส่ง และเมืองอัจฉริยะ",
+        "approaches": ["พัฒนาระบบขนส่งสาธารณะที่ทั่วถึง", "พัฒนาเมืองอัจฉริยะและบริการภาครัฐดิจิทัล"],
+    },
+]
+
+# The plan rows of the carried answers, by the proposal's index: what planning staff would write in.
+PLAN_ROWS: dict[int, dict[str, object]] = {
+    9: {
+        "plan_issue": PLAN_ISSUES[2]["name"],
+        "plan_approach": "พัฒนาระบบดูแลผู้สูงอายุ คนพิการ และกลุ่มเปราะบางโดยชุมชน",
+        "rationale": "ผู้สูงอายุติดบ้านติดเตียงในตำบลวิชิตเพิ่มขึ้นทุกปี ลูกหลานต้องออกไปทำงาน ไม่มีผู้ดูแลในเวลากลางวัน",
+        "objectives": "เพื่อให้ผู้สูงอายุที่อยู่ลำพังในเวลากลางวันได้รับการดูแลใกล้บ้านโดยชุมชน",
+        "targets": "ศูนย์ดูแลผู้สูงอายุกลางวัน ๑ แห่ง รับผู้สูงอายุได้วันละ ๓๐ คน",
+        "indicators": [
+            {"name": "จำนวนผู้สูงอายุที่ได้รับการดูแล (คน)", "values": {"{y0}": "30", "{y1}": "45"}},
+            {"name": "จำนวนอาสาสมัครผู้ดูแลที่ผ่านการอบรม (คน)", "values": {"{y0}": "20", "{y1}": "30"}},
+        ],
+        "target_group": "ผู้สูงอายุติดบ้านและผู้ดูแลในตำบลวิชิต",
+        "area_codes": ["830105"],
+        "fiscal_year_to": "{y1}",
+        "budget_source": "local",
+        "national_fit": "ยุทธศาสตร์ชาติด้านการพัฒนาและเสริมสร้างศักยภาพทรัพยากรมนุษย์; แผนพัฒนาฯ ฉบับที่ ๑๓ หมุดหมายที่ ๙ และ ๑๐",
+        "coordinator": "ชมรมผู้สูงอายุตำบลวิชิต",
+    },
+    6: {
+        "plan_issue": PLAN_ISSUES[3]["name"],
+        "plan_approach": "บริหารจัดการน้ำและพัฒนาแหล่งน้ำสำรอง",
+        "rationale": "หน้าแล้งน้ำประปาไม่พอใช้ ขณะที่ขุมเหมืองเก่าหลายแห่งยังเก็บน้ำได้แต่ไม่ได้ปรับปรุง",
+        "objectives": "เพื่อให้ชุมชนมีน้ำสำรองใช้ในหน้าแล้ง",
+        "targets": "ขุมเหมืองเก่าที่ปรับปรุงเป็นแหล่งน้ำชุมชน ๓ แห่ง",
+        "indicators": [{"name": "ปริมาณน้ำสำรองที่ใช้ได้ (ลูกบาศก์เมตร)", "values": {"{y0}": "150,000"}}],
+        "target_group": "ครัวเรือนในตำบลศรีสุนทรและตำบลเทพกระษัตรี",
+        "area_codes": ["830302", "830301"],
+        "budget_source": "province",
+        "national_fit": "ยุทธศาสตร์ชาติด้านการสร้างการเติบโตบนคุณภาพชีวิตที่เป็นมิตรต่อสิ่งแวดล้อม; แผนแม่บทการบริหารจัดการทรัพยากรน้ำ ๒๐ ปี",
+    },
+    7: {
+        "plan_issue": PLAN_ISSUES[2]["name"],
+        "plan_approach": "ส่งเสริมที่อยู่อาศัยมั่นคงและคุณภาพชีวิตของชุมชนชาวเล",
+    },
+}
+
 ANSWERS = (
     (
         9,
         "adopted",
         "ผู้สูงอายุติดบ้านติดเตียงเพิ่มขึ้นทุกปี และที่ประชุมสนับสนุนมากที่สุด",
-        "โครงการศูนย์ดูแลผู้สูงอายุโดยชุมชน",
+        "จัดตั้งศูนย์ดูแลผู้สูงอายุโดยชุมชน",
         "เทศบาลตำบลวิชิต",
         "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดภูเก็ต",
         450000,
@@ -371,7 +453,7 @@ ANSWERS = (
         6,
         "adopted",
         "แหล่งน้ำสำรองจำเป็นในหน้าแล้ง และมีขุมเหมืองเก่าที่ใช้ได้",
-        "โครงการฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำชุมชน",
+        "ฟื้นฟูขุมเหมืองเก่าเป็นแหล่งน้ำชุมชน",
         "องค์การบริหารส่วนจังหวัดภูเก็ต",
         "สำนักงานทรัพยากรน้ำภาค ๙",
         1200000,
@@ -379,6 +461,22 @@ ANSWERS = (
     (7, "forwarded", "อยู่ในอำนาจของหน่วยงานด้านที่อยู่อาศัย", "", "สถาบันพัฒนาองค์กรชุมชน (องค์การมหาชน)", "", None),
     (11, "not_adopted", "ซ้ำกับกลไกประชาคมจังหวัดที่มีอยู่แล้ว", "", "", "", None),
 )
+
+
+def _plan_row(row: dict[str, object], fiscal: int) -> dict[str, object]:
+    """A demo plan row with its years filled in: {y0} is next fiscal year, {y1} the one after."""
+    years = {"{y0}": str(fiscal), "{y1}": str(fiscal + 1)}
+
+    def fill(value: object) -> object:
+        if isinstance(value, str):
+            return years.get(value, value)
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        if isinstance(value, dict):
+            return {str(fill(k)): fill(v) for k, v in value.items()}
+        return value
+
+    return {k: fill(v) for k, v in row.items()}
 
 
 async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor], proposal_ids: list[int]) -> None:
@@ -398,6 +496,7 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
             partners=partners,
             budget=budget,
             fiscal_year=fiscal if budget else None,
+            plan=_plan_row(PLAN_ROWS.get(index, {}), fiscal),
         )
     elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])
     soon = (date.today() + timedelta(days=90)).isoformat()
@@ -526,6 +625,7 @@ async def seed(settings: Settings) -> Seeded:
     from deliberate.accounts.links import issue_reset
     from deliberate.actors import Actor
     from deliberate.db import migrate, tortoise_config
+    from deliberate.outcomes.models import ProvincePlan
     from deliberate.proposals.models import Proposal
     from deliberate.sessions import services as sessions
     from deliberate.sessions.models import Assembly, Session
@@ -551,6 +651,9 @@ async def seed(settings: Settings) -> Seeded:
                 starts_on=today.isoformat(),
                 ends_on=(today + timedelta(days=1)).isoformat(),
             )
+        await ProvincePlan.get_or_create(
+            province_code=PROVINCE, defaults={"title": PLAN_TITLE, "period": PLAN_PERIOD, "issues": PLAN_ISSUES}
+        )
         session = await Session.filter(assembly_id=assembly.id, title=SESSION_TITLE).order_by("id").first()
         if session is None:
             session = await sessions.create_session(staff, assembly, title=SESSION_TITLE)

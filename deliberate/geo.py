@@ -23,6 +23,25 @@ def is_subdistrict(code: object) -> bool:
     return isinstance(code, str) and len(code) == 6 and geothai.subdistrict(code) is not None
 
 
+def is_area_in(code: str, province_code: str) -> bool:
+    """A district (4 digits) or sub-district (6 digits) code of the province."""
+    if not code.isdigit() or not province_code or not code.startswith(province_code):
+        return False
+    if len(code) == 4:
+        return geothai.district(code) is not None
+    return is_subdistrict(code)
+
+
+def area_label(code: str) -> str:
+    """A district or sub-district by name, with its official code."""
+    if len(code) == 4:
+        d = geothai.district(code)
+        if d is None:
+            return code
+        return f"{d.name_th if get_language() == 'th' else d.name_en} ({code})"
+    return f"{subdistrict_label(code) or code} ({code})"
+
+
 @cache
 def _province_groups(province_code: str) -> tuple[tuple[District, tuple[Subdistrict, ...]], ...]:
     return tuple((d, tuple(geothai.subdistricts(d.code))) for d in geothai.districts(province_code))
@@ -33,6 +52,7 @@ def subdistrict_choices(province_code: str) -> list[dict[str, object]]:
     th = get_language() == "th"
     return [
         {
+            "code": d.code,
             "label": d.name_th if th else d.name_en,
             "options": [(s.code, s.name_th if th else s.name_en) for s in subs],
         }

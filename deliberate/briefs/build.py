@@ -22,13 +22,16 @@ from deliberate.i18n import BANGKOK, N_, get_language, gettext, language
 from deliberate.opinion import group_name
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
+    BUDGET_SOURCES,
     CARRIED,
     ROLES,
     STATUS_LABELS,
     ActionItem,
     Commitment,
     ProposalAnswer,
+    ProvincePlan,
 )
+from deliberate.outcomes.plans import issue_number, province_plan
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.resolutions.models import (
     AMENDMENT_OPS,
@@ -251,6 +254,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
     area_of = {
         pid: sorted({person[a]["subdistrict_code"] for a in authors_of[pid] if a in person} - {""}) for pid in by_id
     }
+    plan = await province_plan(assembly.province_code)
     head = await publish_head(session.id, "brief")  # every format carries it: recorded as published
     brief: dict[str, Any] = {
         "schema": SCHEMA,
@@ -317,7 +321,7 @@ async def _build(session: Session, lang: str, base: str) -> dict[str, Any]:
         "opinion": await _opinion(session),
         "commitments": [_commitment_json(c, person) for c in pledges],
         "resolution": resolution,
-        "plan_rows": [_plan_row(p, area_of[p["id"]]) for p in carried],
+        "plan_rows": [_plan_row(p, area_of[p["id"]], plan) for p in carried],
         "follow_up": [_item_json(i, clause_ref) for i in items],
     }
     first_phase = await StaffAction.filter(session_id=session.id, action="phase").order_by("id").first()
@@ -343,6 +347,19 @@ def _answer_json(answer: ProposalAnswer | None) -> dict[str, Any] | None:
         "partners": answer.partners,
         "budget": float(answer.budget) if answer.budget is not None else None,
         "fiscal_year": answer.fiscal_year,
+        "fiscal_year_to": answer.fiscal_year_to,
+        "plan_issue": answer.plan_issue,
+        "plan_approach": answer.plan_approach,
+        "rationale": answer.rationale,
+        "objectives": answer.objectives,
+        "targets": answer.targets,
+        "indicators": answer.indicators,
+        "target_group": answer.target_group,
+        "area_codes": answer.area_codes,
+        "budget_source": answer.budget_source,
+        "budget_source_label": gettext(BUDGET_SOURCES[answer.budget_source]) if answer.budget_source else "",
+        "national_fit": answer.national_fit,
+        "coordinator": answer.coordinator,
         "answered_at": _iso(answer.updated_at),
     }
 
@@ -382,29 +399,64 @@ def _commitment_json(c: Commitment, person: dict[int, dict[str, Any]]) -> dict[s
     }
 
 
-def _plan_row(p: dict[str, Any], areas: list[str]) -> dict[str, Any]:
+def _yearly(values: dict[str, str]) -> str:
+    return ", ".join(gettext("FY {year}: {value}", year=y, value=v) for y, v in values.items())
+
+
+def _not_given() -> str:
+    return gettext("Not given by the staff")
+
+
+def _plan_row(p: dict[str, Any], areas: list[str], plan: ProvincePlan | None) -> dict[str, Any]:
+    """One row of the province plan's project list. Every column says something: what the staff entered,
+    what the assembly's record gives, or that the staff left it empty."""
     a = p["answer"]
+    given = _not_given()
+    number = issue_number(plan, a["plan_issue"]) if a["plan_issue"] else None
+    issue = (
+        gettext("Development issue {n}: {name}", n=number, name=a["plan_issue"]) if number else a["plan_issue"]
+    ) or given
+    years = a["fiscal_year"], a["fiscal_year_to"]
+    evidence = gettext(
+        "The assembly: {n} supporters, {agreement}; {against} opposing comments.",
+        n=p["supports"],
+        agreement=p["agreement"]["label"],
+        against=p["comments"]["against"],
+    )
+    indicators = "\n".join(f"{i['name']}: {_yearly(i['values'])}" for i in a["indicators"])
+    if a["area_codes"]:
+        area = ", ".join(geo.area_label(code) for code in a["area_codes"])
+    elif areas:  # where the proposers live, when the staff named no area
+        area = gettext(
+            "Where the proposers live: {areas}", areas=", ".join(f"{_subdistrict_label(c)} ({c})" for c in areas)
+        )
+    else:
+        area = given
     return {
         "proposal_id": p["id"],
         "ref": p["ref"],
-        "issue": p["theme"],
-        "approach": "",
-        "project": a["programme"] or p["title"],
-        "rationale": p["body"],
-        "objectives": "",
-        "targets": "",
-        "indicators": "",
-        "target_group": ", ".join(p["target_groups"]),
-        "area": ", ".join(f"{_subdistrict_label(code)} ({code})" for code in areas),
-        "fiscal_years": str(a["fiscal_year"] or ""),
+        "issue": issue,
+        "approach": a["plan_approach"] or given,
+        "project": a["programme"] or given,
+        "rationale": f"{a['rationale'] or given}\n{evidence}",
+        "objectives": a["objectives"] or given,
+        "targets": a["targets"] or given,
+        "indicators": indicators or given,
+        "target_group": a["target_group"] or ", ".join(p["target_groups"]) or given,
+        "area": area,
+        "fiscal_years": (
+            f"{years[0]}-{years[1]}" if years[0] and years[1] and years[1] != years[0] else str(years[0] or "")
+        )
+        or given,
         "budget": a["budget"],
-        "budget_source": "",
-        "lead_agency": a["lead_agency"],
-        "partners": a["partners"],
-        "national_fit": "",
+        "budget_source": a["budget_source_label"] or given,
+        "lead_agency": a["lead_agency"] or given,
+        "partners": a["partners"] or given,
+        "national_fit": a["national_fit"] or given,
         "agreement": p["agreement"]["label"],
-        "proposers_by_sector": ", ".join(f"{s['label']} {s['count']}" for s in p["proposers"]["by_sector"]),
-        "coordinator": "",
+        "proposers_by_sector": ", ".join(f"{s['label']} {s['count']}" for s in p["proposers"]["by_sector"])
+        or gettext("Fewer than {n} in each sector: not shown", n=MIN_GROUP),
+        "coordinator": a["coordinator"] or given,
     }
 
 

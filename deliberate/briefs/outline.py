@@ -107,6 +107,9 @@ class Table:
     small: bool = False
     caption: str = ""
     total: bool = False  # the last row is a total (bold)
+    # Rows taller than a page's rest may run on to the next page (under the repeated header), so the table
+    # starts right below its heading instead of leaving the heading alone at the foot of a page.
+    tall_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -711,6 +714,10 @@ def _commitments(brief: Brief, voice: Voice) -> list[Block]:
     return blocks
 
 
+def _not_given() -> str:
+    return _("Not given by the staff")
+
+
 def _plan(brief: Brief, voice: Voice) -> list[Block]:
     heading = Heading(_("Part {n}: Proposals for the provincial development plan", n=voice.d(6)), 1)
     if not brief.get("plan_rows"):
@@ -723,18 +730,31 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
         table_rows.append(
             (
                 v["ref"] or "-",
-                lines(v["issue"], v["approach"]),
+                lines(v["issue"], _("Approach:") + " " + v["approach"]),
                 lines(v["project"], v["rationale"]),
-                lines(v["objectives"], v["targets"], v["indicators"]),
-                lines(v["target_group"], v["area"]),
-                str(v["fiscal_years"] or "-"),
-                lines(tnum(v["budget"]), v["budget_source"]),
-                lines(v["lead_agency"], _("with {partners}", partners=v["partners"]) if v["partners"] else ""),
+                lines(
+                    _("Objectives:") + " " + v["objectives"],
+                    _("Targets:") + " " + v["targets"],
+                    _("Indicators:") + " " + v["indicators"],
+                ),
+                lines(v["target_group"], _("Area:") + " " + v["area"]),
+                lines(
+                    _("Fiscal years:") + " " + str(v["fiscal_years"]),
+                    _("Budget:")
+                    + " "
+                    + (
+                        _("{amount} baht", amount=tnum(v["budget"]))
+                        if isinstance(v["budget"], (int, float))
+                        else _not_given()
+                    ),
+                    _("Source:") + " " + v["budget_source"],
+                ),
+                lines(v["lead_agency"], _("Partners:") + " " + v["partners"]),
                 lines(
                     v["agreement"],
-                    v["proposers_by_sector"],
-                    v["national_fit"],
-                    _("Coordinator:") + " " + v["coordinator"] if v["coordinator"] else "",
+                    _("Proposers:") + " " + v["proposers_by_sector"],
+                    _("National plans:") + " " + v["national_fit"],
+                    _("Coordinator:") + " " + v["coordinator"],
                 ),
             )
         )
@@ -755,15 +775,15 @@ def _plan(brief: Brief, voice: Voice) -> list[Block]:
                 _("Project and rationale"),
                 _("Objectives, targets and indicators"),
                 _("Target group and area"),
-                _("Fiscal year"),
-                _("Budget (baht) and source"),
+                _("Fiscal years, budget and source"),
                 _("Lead and partner agencies"),
-                _("Agreement and proposers"),
+                _("Agreement, proposers and fit with national plans"),
             ),
             tuple(table_rows),
-            (5, 11, 19, 10, 11, 9, 9, 13, 13),
-            frozenset({6}),
+            (5, 14, 18, 14, 11, 12, 12, 14),
+            frozenset(),
             small=True,
+            tall_rows=True,
         ),
         Break("portrait"),
     ]

@@ -51,6 +51,7 @@ from deliberate.briefs.outline import (
 )
 from deliberate.i18n import gettext as _
 from deliberate.i18n import language
+from deliberate.thaitext.wrap import with_breaks
 
 FONT = "TH SarabunIT๙"  # fallbacks (TH SarabunPSK, Sarabun) cannot be named in a DOCX: Word substitutes
 BODY_PT = 16
@@ -388,7 +389,9 @@ class Writer:
         seq = list(blocks)
         for n, block in enumerate(seq):
             if isinstance(block, Table) and self.after_text and not block.caption:
-                set_fonts(_mark_rpr(self.paragraph()), size=6, name=False)
+                spacer = self.paragraph()
+                spacer.paragraph_format.keep_with_next = True  # a heading and its note stay with the table
+                set_fonts(_mark_rpr(spacer), size=6, name=False)
             self.after_text = isinstance(block, (Para, Bullets, Clauses, Facts))
             if isinstance(block, Cover):
                 self.cover(block)
@@ -396,8 +399,8 @@ class Writer:
                 p = self.paragraph(f"Heading {block.level}")
                 add_text(p, block.text)
             elif isinstance(block, Para):
-                # "จึงมีมติดังต่อไปนี้" and the like stay on the page of the clauses they open.
-                self.para(block, keep_with_next=n + 1 < len(seq) and isinstance(seq[n + 1], Clauses))
+                # "จึงมีมติดังต่อไปนี้" and the like stay on the page of the clauses or table they open.
+                self.para(block, keep_with_next=n + 1 < len(seq) and isinstance(seq[n + 1], (Clauses, Table)))
             elif isinstance(block, Bullets):
                 for item in block.items:
                     self.bullet(item)
@@ -534,12 +537,13 @@ class Writer:
             _shade(c, "E7E6E6")
         for n, values in enumerate(block.rows):
             row = table.add_row()
-            _no_split(row)
+            if not block.tall_rows:
+                _no_split(row)
             total = block.total and n == len(block.rows) - 1
             for i, (c, text) in enumerate(zip(row.cells, values, strict=True)):
                 _cell_text(c, text, bold=total, size=size, right=i in block.numeric)
         # Keep the header with the first row, and a short table on one page.
-        keep = table.rows[:-1] if len(block.rows) <= KEEP_TOGETHER_ROWS else table.rows[:1]
+        keep = table.rows[:-1] if len(block.rows) <= KEEP_TOGETHER_ROWS and not block.tall_rows else table.rows[:1]
         for row in keep:
             for c in row.cells:
                 for q in c.paragraphs:
@@ -562,11 +566,13 @@ def _mark_rpr(paragraph: Paragraph) -> Any:
 
 
 def _cell_text(c: _Cell, text: str, *, bold: bool = False, size: float | None = None, right: bool = False) -> None:
+    # Narrow columns break Thai lines often: the segmenter's word breaks go into the text as zero-width
+    # spaces, so Word and LibreOffice break at the same places and never inside a word.
     for i, line in enumerate(text.split("\n")):
         p = c.paragraphs[0] if i == 0 else c.add_paragraph()
         if right:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_text(p, line, bold=bold, size=size)
+        add_text(p, with_breaks(line), bold=bold, size=size)
 
 
 def _shade(c: _Cell, fill: str) -> None:

@@ -156,7 +156,11 @@ def _proposal_rows(brief: Brief) -> list[Row]:
 
 
 def _plan_rows(brief: Brief) -> list[Row]:
-    return [dict(row) for row in brief.get("plan_rows", [])]
+    # A budget the staff left empty says so in the sheet too, as every other column of the row does.
+    return [
+        dict(row) | ({"budget": gettext("Not given by the staff")} if row.get("budget") is None else {})
+        for row in brief.get("plan_rows", [])
+    ]
 
 
 def _result_rows(brief: Brief) -> list[Row]:

@@ -8,7 +8,7 @@ progress, public for months after the assembly.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -40,6 +40,14 @@ CARRIED = (AnswerState.ADOPTED.value, AnswerState.FORWARDED.value)
 
 ROLES = {"lead": N_("Lead"), "support": N_("Support")}
 
+# Where a project's money would come from, as the province plan's project list names it.
+BUDGET_SOURCES = {
+    "province": N_("Province or province cluster budget"),
+    "ministry": N_("Ministry or department budget"),
+    "local": N_("Local government budget"),
+    "other": N_("Other sources"),
+}
+
 STATUS_LABELS = {
     "not_started": N_("Not started"),
     "in_progress": N_("In progress"),
@@ -64,6 +72,21 @@ class ProposalAnswer(Model):
     partners = fields.CharField(max_length=300, default="")
     budget = fields.BigIntField(null=True)  # whole baht: an estimate, not an accounting figure
     fiscal_year = fields.IntField(null=True)  # Buddhist era, October to September
+    # The row of the province plan's project list (แผนพัฒนาจังหวัด): the development issue and แนวทาง as the
+    # province's current plan words them, then what a planner pastes. Empty means the staff left it empty.
+    plan_issue = fields.CharField(max_length=300, default="", db_default="")
+    plan_approach = fields.CharField(max_length=300, default="", db_default="")
+    rationale = fields.TextField(default="", db_default="")
+    objectives = fields.TextField(default="", db_default="")
+    targets = fields.TextField(default="", db_default="")
+    # [{"name": "...", "values": {"2570": "...", "2571": "..."}}]: each indicator with its yearly target
+    indicators: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
+    target_group = fields.CharField(max_length=300, default="", db_default="")
+    area_codes: fields.JSONField[list[str]] = fields.JSONField(default=list)  # อำเภอ (4 digits) or ตำบล (6)
+    fiscal_year_to = fields.IntField(null=True)  # the last fiscal year of a project over several
+    budget_source = fields.CharField(max_length=16, default="", db_default="")
+    national_fit = fields.TextField(default="", db_default="")
+    coordinator = fields.CharField(max_length=200, default="", db_default="")  # a person's name only with their consent
     answered_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
         "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -73,6 +96,28 @@ class ProposalAnswer(Model):
 
     class Meta:
         table = "proposal_answer"
+
+
+class ProvincePlan(Model):
+    """A province's current development plan: its development issues and their approaches.
+
+    The ประเด็นการพัฒนา, each with its แนวทางการพัฒนา, that answers map onto; one per province, kept by
+    administrators."""
+
+    id = fields.IntField(primary_key=True)
+    province_code = fields.CharField(max_length=2, unique=True)
+    title = fields.CharField(max_length=300)
+    period = fields.CharField(max_length=20, default="")  # Buddhist-era years, e.g. "2566-2570"
+    # [{"name": "...", "approaches": ["...", ...]}] in the plan's order
+    issues: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
+    updated_by: fields.ForeignKeyNullableRelation[StaffUser] = fields.ForeignKeyField(
+        "models.StaffUser", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    updated_by_id: int | None
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "province_plan"
 
 
 class Commitment(Model):

@@ -9,12 +9,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from deliberate import events
+from deliberate import events, geo
 from deliberate.actors import Actor, assembly_of, require_facilitator, require_participant, require_steward
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.i18n import BANGKOK, N_
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
+    BUDGET_SOURCES,
     CARRIED,
     ROLES,
     STATUS_LABELS,
@@ -29,9 +30,28 @@ from deliberate.sessions.models import Assembly, Session
 from deliberate.sessions.services import require_phase
 from deliberate.staffrecord.models import StaffAction
 from deliberate.text import choice, clean_text
+from deliberate.thaitext import verbs
 
 MAX_BUDGET = 100_000_000_000  # one hundred billion baht: above any provincial project
 MAX_AHEAD_YEARS = 10
+# The plan row's columns an answer carries beside the answer itself (`answer_proposal(plan=...)`).
+PLAN_ROW_FIELDS = (
+    "plan_issue",
+    "plan_approach",
+    "rationale",
+    "objectives",
+    "targets",
+    "indicators",
+    "target_group",
+    "area_codes",
+    "fiscal_year_to",
+    "budget_source",
+    "national_fit",
+    "coordinator",
+)
+MAX_PROJECT_YEARS = 5  # a provincial plan runs five years
+MAX_INDICATORS = 10
+MAX_AREAS = 60
 
 
 def today() -> dt.date:
@@ -107,8 +127,10 @@ async def answer_proposal(
     partners: object = "",
     budget: object = None,
     fiscal_year: object = None,
+    plan: dict[str, object] | None = None,
 ) -> ProposalAnswer:
-    """Give a proposal the assembly's answer and, when carried forward, its place in the plan."""
+    """Give a proposal the assembly's answer and, when carried forward, its place in the plan: `plan` holds
+    the plan row's columns (see `_clean_plan_row`); a column left out stays empty and the brief says so."""
     staff = await require_steward(actor, await assembly_of(proposal.session_id))
     await _proposal_for_outcome(proposal)
     clean_state = choice(state, tuple(s.value for s in AnswerState), field="state")
@@ -123,6 +145,14 @@ async def answer_proposal(
     }
     if clean_state == AnswerState.FORWARDED and not values["lead_agency"]:
         raise ValidationError(N_("Please name the agency it is forwarded to."), field="lead_agency")
+    if values["programme"] and not verbs.starts_with_verb(values["programme"]):
+        raise ValidationError(
+            N_("Please start the project name with a verb, for example “{example}”."),
+            field="programme",
+            example=verbs.action(values["programme"]).text,
+        )
+    province = (await Assembly.get(id=await assembly_of(proposal.session_id))).province_code
+    values |= await _clean_plan_row(plan or {}, province, values["fiscal_year"])
     async with in_transaction():
         answer = await ProposalAnswer.filter(proposal_id=proposal.id).select_for_update().first()
         if answer is None:
@@ -145,6 +175,129 @@ async def answer_proposal(
         )
     )
     return answer
+
+
+def _clean_indicators(value: object, first_year: int | None, last_year: int | None) -> list[dict[str, Any]]:
+    """Indicators with their yearly values: a list of {"name", "values": {year: value}}, or the desk's text,
+    one indicator a line: "name | 2570: 50 | 2571: 60"."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [_indicator_line(line) for line in value.splitlines() if line.strip()]
+    if not isinstance(value, list) or len(value) > MAX_INDICATORS:
+        raise ValidationError(N_("Please give at most {n} indicators."), field="indicators", n=MAX_INDICATORS)
+    out: list[dict[str, Any]] = []
+    for entry in value:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            raise ValidationError(N_("Each indicator needs a name and its yearly values."), field="indicators")
+        name = clean_text(entry.get("name"), field="indicators", max_length=300)
+        yearly: dict[str, str] = {}
+        for year, target in entry["values"].items():
+            y = _clean_fiscal_year(year, field="indicators")
+            if y is None or (first_year and y < first_year) or (last_year and y > last_year):
+                raise ValidationError(
+                    N_("The indicator “{name}” has a value for a year outside the project's fiscal years."),
+                    field="indicators",
+                    name=name,
+                )
+            yearly[str(y)] = clean_text(str(target) if target is not None else "", field="indicators", max_length=60)
+        if not yearly:
+            raise ValidationError(
+                N_("Please give the indicator “{name}” a value for at least one fiscal year, as “{name} | 2570: 50”."),
+                field="indicators",
+                name=name,
+            )
+        out.append({"name": name, "values": dict(sorted(yearly.items()))})
+    return out
+
+
+def _indicator_line(line: str) -> dict[str, Any]:
+    name, *parts = (p.strip() for p in line.split("|"))
+    values: dict[str, str] = {}
+    for part in parts:
+        year, sep, target = part.partition(":")
+        if not sep:
+            year, sep, target = part.partition("=")
+        if not sep or not year.strip():
+            raise ValidationError(
+                N_("Please write each indicator as “name | 2570: value | 2571: value”."), field="indicators"
+            )
+        values[year.strip()] = target.strip()
+    return {"name": name, "values": values}
+
+
+def _clean_area(value: object, province: str) -> list[str]:
+    """อำเภอ (4 digits) or ตำบล (6 digits) of the assembly's province, by their official codes."""
+    if value in (None, ""):
+        return []
+    codes = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(codes, list) or len(codes) > MAX_AREAS:
+        raise ValidationError(N_("Please choose at most {n} areas."), field="area_codes", n=MAX_AREAS)
+    out: list[str] = []
+    for code in codes:
+        if not (isinstance(code, str) and geo.is_area_in(code, province)):
+            raise ValidationError(
+                N_("“{code}” is not the code of a district or sub-district of this province."),
+                field="area_codes",
+                code=str(code)[:12],
+            )
+        if code not in out:
+            out.append(code)
+    return out
+
+
+async def _clean_plan_row(row: dict[str, object], province: str, first_year: int | None) -> dict[str, Any]:
+    from deliberate.outcomes.plans import province_plan
+
+    issue = clean_text(row.get("plan_issue"), field="plan_issue", max_length=300, required=False)
+    approach = clean_text(row.get("plan_approach"), field="plan_approach", max_length=300, required=False)
+    if issue or approach:
+        plan = await province_plan(province)
+        if plan is None:
+            raise ValidationError(
+                N_("This province has no development plan on record yet; an administrator can enter it."),
+                field="plan_issue",
+            )
+        chosen = next((i for i in plan.issues if i["name"] == issue), None)
+        if chosen is None:
+            raise ValidationError(
+                N_("Please choose a development issue of the province's current plan."), field="plan_issue"
+            )
+        if approach and approach not in chosen["approaches"]:
+            raise ValidationError(
+                N_("Please choose an approach of the development issue you chose."), field="plan_approach"
+            )
+    last_year = _clean_fiscal_year(row.get("fiscal_year_to"), field="fiscal_year_to")
+    if last_year is not None:
+        if first_year is None:
+            raise ValidationError(N_("Please give the first fiscal year too."), field="fiscal_year")
+        if not first_year <= last_year <= first_year + MAX_PROJECT_YEARS - 1:
+            raise ValidationError(
+                N_("The last fiscal year must be from {a} to {b}."),
+                field="fiscal_year_to",
+                a=first_year,
+                b=first_year + MAX_PROJECT_YEARS - 1,
+            )
+    return {
+        "plan_issue": issue,
+        "plan_approach": approach,
+        "rationale": clean_text(
+            row.get("rationale"), field="rationale", max_length=2000, multiline=True, required=False
+        ),
+        "objectives": clean_text(
+            row.get("objectives"), field="objectives", max_length=1000, multiline=True, required=False
+        ),
+        "targets": clean_text(row.get("targets"), field="targets", max_length=1000, multiline=True, required=False),
+        "indicators": _clean_indicators(row.get("indicators"), first_year, last_year or first_year),
+        "target_group": clean_text(row.get("target_group"), field="target_group", max_length=300, required=False),
+        "area_codes": _clean_area(row.get("area_codes"), province),
+        "fiscal_year_to": last_year,
+        "budget_source": choice(row.get("budget_source"), tuple(BUDGET_SOURCES), field="budget_source", required=False),
+        "national_fit": clean_text(
+            row.get("national_fit"), field="national_fit", max_length=1000, multiline=True, required=False
+        ),
+        "coordinator": clean_text(row.get("coordinator"), field="coordinator", max_length=200, required=False),
+    }
 
 
 async def _carried(proposal: Proposal) -> ProposalAnswer:

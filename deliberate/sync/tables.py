@@ -121,6 +121,7 @@ TABLES: tuple[Table, ...] = (
 # (invitations, password resets) belong to the instance that issued them, and so do idempotency records.
 # Grants are each instance's own: who works on what at the centre is decided there (the assembly's maker, if
 # they have an account at the centre, owns the imported assembly; `deliberate users grant` names anyone else).
+# ProvincePlan is the province's plan as each instance's administrators keep it; answers carry its words.
 # OpinionMapState is a cache of the map each instance computes from the votes it holds.
 # PublishedHead is per instance: its heads are the laptop chain's, signed with the laptop's audit key; the
 # import re-chains, and its `sync.imported` entry names the laptop head instead.
@@ -133,6 +134,7 @@ LEFT_OUT = (
     "ProvinceGrant",
     "PublishedHead",
     "OpinionMapState",
+    "ProvincePlan",
 )
 BY_NAME = {t.name: t for t in TABLES}
 # Tables other rows point at: an import needs each new id, so these are written row by row.

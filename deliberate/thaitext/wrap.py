@@ -17,7 +17,7 @@ from functools import lru_cache
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 
-__all__ = ["break_offsets", "pieces"]
+__all__ = ["break_offsets", "pieces", "with_breaks"]
 
 # Words of deliberation and of this app that pythainlp's dictionary lacks (it splits each of them).
 DOMAIN_WORDS = frozenset("บอร์ดา ชูลเซอ โหวต ออนไลน์ แอปพลิเคชัน คิวอาร์โค้ด โปรเจกเตอร์ เฟซบุ๊ก ไลน์ อบต. อสม.".split())
@@ -77,3 +77,20 @@ def break_offsets(text: str) -> frozenset[int]:
         at += len(piece)
         offsets.add(at)
     return frozenset(offsets)
+
+
+ZWSP = "\u200b"
+
+
+def with_breaks(text: str) -> str:
+    """The text with a zero-width space between two Thai words, where a line may break. Word and LibreOffice
+    each break Thai with their own dictionary and disagree ("ปีงบประม|าณ" in LibreOffice); both break at a
+    zero-width space and keep the runs between whole, so a DOCX carries the segmenter's breaks itself."""
+    if not THAI.search(text):
+        return text
+    out: list[str] = []
+    for piece in pieces(text):
+        if out and THAI.search(out[-1][-1:]) and THAI.match(piece):
+            out.append(ZWSP)
+        out.append(piece)
+    return "".join(out)

@@ -75,6 +75,7 @@ def routes() -> list[BaseRoute]:
             name="staff_province_withdraw",
         ),
         Route("/staff/users", accounts.staff_users, methods=["GET", "POST"], name="staff_users"),
+        Route("/staff/plans", accounts.province_plan, methods=["GET", "POST"], name="province_plan"),
         Route("/staff/invite", accounts.accept_invitation, methods=["GET", "POST"], name="accept_invitation"),
         Route("/staff/reset", accounts.reset_password, methods=["GET", "POST"], name="reset_password"),
         Route("/staff", assemblies.dashboard, methods=["GET", "POST"], name="dashboard"),
@@ -213,6 +214,12 @@ def routes() -> list[BaseRoute]:
             v1.write(api_accounts.withdraw_province),
             methods=["DELETE"],
             name="api_province_grant",
+        ),
+        Route(
+            "/api/v1/provinces/{province_code}/plan",
+            api_accounts.province_plan,
+            methods=["GET", "PUT"],
+            name="api_province_plan",
         ),
         Route("/api/v1/assemblies/{assembly_id}/team", api_accounts.team, methods=["GET", "POST"], name="api_team"),
         Route(

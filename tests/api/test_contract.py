@@ -103,6 +103,9 @@ async def journey(matrix: Matrix) -> Journey:
     await j.call("GET", "/api/v1/staff/province-grants", admin)
     await j.call("POST", "/api/v1/staff/province-grants", admin, {"email": world.spare_official, "province_code": "10"})
     await j.call("DELETE", "/api/v1/staff/province-grants/{grant_id}", admin, grant_id=world.province_grant_id)
+    plan = {"title": "แผนพัฒนาจังหวัดภูเก็ต", "issues": [{"name": "พัฒนาคุณภาพชีวิต", "approaches": ["ดูแลผู้สูงอายุ"]}]}
+    await j.call("PUT", "/api/v1/provinces/{province_code}/plan", admin, plan, province_code="83")
+    await j.call("GET", "/api/v1/provinces/{province_code}/plan", None, province_code="83")
     reset = await j.call("POST", "/api/v1/staff/password-resets", admin, {"email": matrix.staff[off].email})
     await j.call("POST", "/api/v1/staff/password-resets/accept", None, {"token": reset["token"], "password": PASSWORD})
     matrix.staff[off].bearer = (

@@ -66,6 +66,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("invitations", "POST"): row("login", "login", "login", 422, 403, 422, 403, 422),
     ("staff_users", "GET"): row("login", "login", "login", 403, 403, 403, 403, 200),
     ("staff_users", "POST"): row("login", "login", "login", 403, 403, 403, 403, 422),
+    # The province's development plan: kept by administrators (an empty form is 422 for them).
+    ("province_plan", "GET"): row("login", "login", "login", 403, 403, 403, 403, 200),
+    ("province_plan", "POST"): row("login", "login", "login", 403, 403, 403, 403, 422),
     ("accept_invitation", "GET"): row(404, 404, 404, 404, 404, 404, 404, 404),
     ("accept_invitation", "POST"): row(404, 404, 404, 404, 404, 404, 404, 404),
     ("reset_password", "GET"): row(404, 404, 404, 404, 404, 404, 404, 404),
@@ -86,6 +89,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("api_province_grants", "GET"): row(401, 403, 403, 403, 403, 403, 403, 200),
     ("api_province_grants", "POST"): row(401, 403, 403, 403, 403, 403, 403, 201),
     ("api_province_grant", "DELETE"): row(401, 403, 403, 403, 403, 403, 403, 200),
+    # A plan is a public document: anyone reads it (the matrix's province has none: 404); administrators write.
+    ("api_province_plan", "GET"): row(404, 404, 404, 404, 404, 404, 404, 404),
+    ("api_province_plan", "PUT"): row(401, 403, 403, 403, 403, 403, 403, 422),
     ("api_team", "GET"): row(401, 403, 403, 403, 403, 200, 200, 200),
     ("api_team", "POST"): row(401, 403, 403, 403, 403, 201, 403, 201),
     ("api_team_member", "DELETE"): row(401, 403, 403, 403, 403, 200, 403, 200),

@@ -226,7 +226,7 @@ class Matrix:
             {
                 "state": "adopted",
                 "reason": "สอดคล้องกับแผน",
-                "programme": "โครงการ",
+                "programme": "จัดตั้งศูนย์",
                 "lead_agency": "เทศบาล",
                 "partners": "",
                 "budget": 1000,
@@ -321,6 +321,7 @@ class Matrix:
             "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
             "link_id": world.link_id,
+            "province_code": "83",
             "grant_id": world.province_grant_id if route.name == "api_province_grant" else world.grant_id,  # type: ignore[attr-defined]
         }
         names = route.param_convertors  # type: ignore[attr-defined]

@@ -195,6 +195,7 @@ def api_path(template: str, w: World) -> str:
         "amendment_id": w.amendment_id,
         "comment_id": w.comment_id,
         "item_id": w.action_item_id if "action-items" in template else w.item_id,
+        "province_code": "83",
         "participant_id": getattr(w, "someone", 0),
         "link_id": w.link_id,
         "grant_id": w.grant_id,

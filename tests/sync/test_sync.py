@@ -328,7 +328,7 @@ async def run_the_hall(api: Api) -> dict[str, Any]:
             json={
                 "state": "adopted",
                 "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
-                "programme": "โครงการศูนย์ดูแลผู้สูงอายุ",
+                "programme": "จัดตั้งศูนย์ดูแลผู้สูงอายุ",
                 "lead_agency": "เทศบาลนครภูเก็ต",
                 "partners": "พมจ.ภูเก็ต",
                 "budget": 250000,

@@ -57,7 +57,7 @@ async def _take_part(api: Api, staff: dict[str, str], code: str, theme: int, me:
         json={
             "state": "adopted",
             "reason": "สอดคล้องกับแผน",
-            "programme": "ศูนย์เด็กเล็ก",
+            "programme": "จัดตั้งศูนย์เด็กเล็ก",
             "lead_agency": "อบต.",
             "partners": "",
             "budget": 1000,

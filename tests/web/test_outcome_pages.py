@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from deliberate.accounts.models import ProvinceGrant, StaffUser
 from deliberate.outcomes.models import ActionItem, Commitment, ProposalAnswer
@@ -200,3 +201,68 @@ async def test_portal_finds_a_thai_word_across_assemblies_by_region(
     phone = browser()
     await phone.join(made["83"][0]["code"], "ชาวบ้าน")
     assert (await phone.get("/staff/portal")).status_code == 303
+
+
+async def test_admin_keeps_the_province_plan_and_the_desk_maps_an_answer_onto_it(
+    api: Api, browser: Callable[[], Browser], facilitator: dict[str, str]
+) -> None:
+    from deliberate.outcomes.models import ProvincePlan
+
+    admin = await staff_browser(browser, "admin")
+    page = admin.page(await admin.get("/staff/plans?province=83"))
+    form = page.find("form", attrs={"method": "post", "action": "/staff/plans"})
+    before = await row_counts()
+    # An approach before any issue: refused with the words the admin typed kept, nothing written.
+    r = await admin.post("/staff/plans", form_data(form) | {"title": "แผนพัฒนาจังหวัดภูเก็ต", "issues": "- แนวทางลอย"})
+    assert r.status_code == 422 and "ต้องอยู่ใต้ประเด็นการพัฒนา" in r.text
+    assert admin.page(r).find(id="plan-issues").get_text() == "- แนวทางลอย"
+    assert await row_counts() == before
+    text = "ยกระดับการท่องเที่ยว\n- พัฒนาแหล่งท่องเที่ยว\nพัฒนาคุณภาพชีวิตและสังคม\n- พัฒนาระบบดูแลผู้สูงอายุโดยชุมชน\n"
+    r = await admin.post(
+        "/staff/plans", form_data(form) | {"title": "แผนพัฒนาจังหวัดภูเก็ต", "period": "2566-2570", "issues": text}
+    )
+    assert r.status_code == 303
+    plan = await ProvincePlan.get(province_code="83")
+    assert [i["name"] for i in plan.issues] == ["ยกระดับการท่องเที่ยว", "พัฒนาคุณภาพชีวิตและสังคม"]
+    assert (
+        admin.page(await admin.get("/staff/plans?province=83")).find(id="plan-issues").get_text().strip()
+        == text.strip()
+    )
+
+    s = await api.new_session(facilitator, phase="ideas", province_code="83")
+    code = s["code"]
+    author = await api.join(code, "สมปอง ใจดี")
+    pid = (await api.propose(author, code, s["themes"][0]["id"], title="ศูนย์ดูแลผู้สูงอายุกลางวัน"))["id"]
+    official = await staff_browser(browser, "official", code=code)
+    page = official.page(await official.get(f"/staff/s/{code}/outcomes"))
+    section = page.find(id=f"outcome-{pid}")
+    issues = [o["value"] for o in section.find("select", attrs={"name": "plan_issue"}).find_all("option")]
+    assert issues == ["", "ยกระดับการท่องเที่ยว", "พัฒนาคุณภาพชีวิตและสังคม"]
+    areas = [o["value"] for o in section.find("select", attrs={"name": "area_codes"}).find_all("option")]
+    assert "8301" in areas and "830105" in areas
+    form = section.find("form", attrs={"action": f"/staff/s/{code}/outcomes/answer"})
+    fields = {
+        "state": "adopted",
+        "reason": "สอดคล้องกับแผนพัฒนาจังหวัด",
+        "programme": "จัดตั้งศูนย์ดูแลผู้สูงอายุโดยชุมชน",
+        "lead_agency": "เทศบาลตำบลวิชิต",
+        "fiscal_year": str(today().year + 544),
+        "plan_issue": "พัฒนาคุณภาพชีวิตและสังคม",
+        "plan_approach": "พัฒนาระบบดูแลผู้สูงอายุโดยชุมชน",
+        "indicators": f"ผู้สูงอายุที่ได้รับการดูแล (คน) | {today().year + 544}: 30",
+        "budget_source": "local",
+    }
+    r = await official.post(
+        f"/staff/s/{code}/outcomes/answer",
+        form_data(form) | fields | {"programme": "โครงการศูนย์ดูแลผู้สูงอายุ"},
+    )
+    assert r.status_code == 422 and "โปรดขึ้นต้นชื่อโครงการด้วยคำกริยา" in r.text
+    # Two areas from the multiple select, as a browser sends them.
+    body: dict[str, Any] = form_data(form) | fields | {"area_codes": ["830105", "8303"]}
+    r = await official.post(f"/staff/s/{code}/outcomes/answer", body)
+    assert r.status_code == 303, r.text
+    answer = await ProposalAnswer.get(proposal_id=pid)
+    assert answer.area_codes == ["830105", "8303"] and answer.plan_approach == "พัฒนาระบบดูแลผู้สูงอายุโดยชุมชน"
+    assert answer.indicators == [{"name": "ผู้สูงอายุที่ได้รับการดูแล (คน)", "values": {str(today().year + 544): "30"}}]
+    page = official.page(await official.get(f"/staff/s/{code}/outcomes"))
+    assert page.find(id=f"indicators-{pid}").get_text() == fields["indicators"]

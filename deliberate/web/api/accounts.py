@@ -9,7 +9,7 @@ from deliberate.accounts import grants, links
 from deliberate.accounts.models import AssemblyGrant, ProvinceGrant
 from deliberate.accounts.services import issue_token
 from deliberate.actors import Actor, require_steward_role
-from deliberate.errors import NotAuthenticated
+from deliberate.errors import NotAuthenticated, NotFound
 from deliberate.i18n import N_
 from deliberate.privacy.my_data import erase_my_data, my_data
 from deliberate.sessions.services import get_assembly
@@ -112,6 +112,33 @@ async def grant_province(request: Request, actor: Actor) -> tuple[int, object]:
     data = await read_json(request)
     grant = await grants.grant_province(actor, email=data.get("email"), province_code=data.get("province_code"))
     return 201, province_json(grant)
+
+
+async def province_plan(request: Request) -> Response:
+    """GET a province's current development plan (public, as the plan itself is); PUT replaces it
+    (administrators): {"title", "period", "issues": [{"name", "approaches": [...]}]}."""
+    from deliberate.outcomes import plans
+
+    if request.method == "PUT":
+        return await write(_save_plan)(request)
+    plan = await plans.province_plan(request.path_params["province_code"][:2])
+    if plan is None:
+        raise NotFound(N_("This province has no development plan on record."), field="province_code")
+    return ok(plans.plan_json(plan))
+
+
+async def _save_plan(request: Request, actor: Actor) -> tuple[int, object]:
+    from deliberate.outcomes import plans
+
+    data = await read_json(request)
+    plan = await plans.save_plan(
+        actor,
+        request.path_params["province_code"],
+        title=data.get("title"),
+        period=data.get("period"),
+        issues=data.get("issues"),
+    )
+    return 200, plans.plan_json(plan)
 
 
 async def withdraw_province(request: Request, actor: Actor) -> tuple[int, object]:

@@ -10,7 +10,7 @@ from deliberate.accounts.models import GrantRole, Role
 from deliberate.accounts.services import MAX_PASSWORD, MIN_PASSWORD
 from deliberate.briefs.render_tables import CSV_SHEETS
 from deliberate.comments.services import BODY_MAX as COMMENT_MAX
-from deliberate.outcomes.models import ROLES, STATUS_LABELS, AnswerState
+from deliberate.outcomes.models import BUDGET_SOURCES, ROLES, STATUS_LABELS, AnswerState
 from deliberate.outcomes.services import MAX_BUDGET
 from deliberate.proposals.services import BODY_MAX, TITLE_MAX
 from deliberate.sessions.phases import PHASES
@@ -160,6 +160,40 @@ def document() -> dict[str, object]:
                 body=_obj(
                     {"email": _text(254), "province_code": {"type": "string", "pattern": "^[0-9]{2}$"}},
                     ["email", "province_code"],
+                ),
+            ),
+        },
+        "/api/v1/provinces/{province_code}/plan": {
+            "parameters": [
+                {
+                    "name": "province_code",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[0-9]{2}$"},
+                }
+            ],
+            "get": _op("A province's current development plan: its issues and approaches (public)", auth=False),
+            "put": _op(
+                "Enter or replace a province's development plan (administrators)",
+                idempotent=True,
+                body=_obj(
+                    {
+                        "title": _text(300),
+                        "period": {"type": "string", "maxLength": 20},
+                        "issues": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 30,
+                            "items": _obj(
+                                {
+                                    "name": _text(300),
+                                    "approaches": {"type": "array", "minItems": 1, "maxItems": 30, "items": _text(300)},
+                                },
+                                ["name", "approaches"],
+                            ),
+                        },
+                    },
+                    ["title", "issues"],
                 ),
             ),
         },
@@ -717,6 +751,47 @@ def document() -> dict[str, object]:
                         "partners": {"type": "string", "maxLength": 300},
                         "budget": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_BUDGET},
                         "fiscal_year": {"type": ["integer", "null"], "minimum": 2500, "maximum": 2700},
+                        # The plan row: each column left out stays empty and the brief says so.
+                        "fiscal_year_to": {"type": ["integer", "null"], "minimum": 2500, "maximum": 2700},
+                        "plan_issue": {
+                            "type": "string",
+                            "maxLength": 300,
+                            "description": "an issue of the province plan",
+                        },
+                        "plan_approach": {
+                            "type": "string",
+                            "maxLength": 300,
+                            "description": "an approach of that issue",
+                        },
+                        "rationale": {"type": "string", "maxLength": 2000},
+                        "objectives": {"type": "string", "maxLength": 1000},
+                        "targets": {"type": "string", "maxLength": 1000},
+                        "indicators": {
+                            "type": "array",
+                            "maxItems": 10,
+                            "items": _obj(
+                                {
+                                    "name": _text(300),
+                                    "values": {
+                                        "type": "object",
+                                        "description": "Buddhist-era fiscal year -> target",
+                                        "additionalProperties": {"type": "string", "maxLength": 60},
+                                        "minProperties": 1,
+                                    },
+                                },
+                                ["name", "values"],
+                            ),
+                        },
+                        "target_group": {"type": "string", "maxLength": 300},
+                        "area_codes": {
+                            "type": "array",
+                            "maxItems": 60,
+                            "items": {"type": "string", "pattern": "^[0-9]{4}([0-9]{2})?$"},
+                            "description": "district (4 digits) or sub-district (6 digits) codes of the province",
+                        },
+                        "budget_source": {"type": "string", "enum": ["", *BUDGET_SOURCES]},
+                        "national_fit": {"type": "string", "maxLength": 1000},
+                        "coordinator": {"type": "string", "maxLength": 200},
                     },
                     ["state", "reason"],
                 ),

@@ -30,6 +30,7 @@ def answer_json(a: ProposalAnswer) -> dict[str, Any]:
         "partners": a.partners,
         "budget": a.budget,
         "fiscal_year": a.fiscal_year,
+        **{k: getattr(a, k) for k in outcomes.PLAN_ROW_FIELDS},
     }
 
 
@@ -73,6 +74,7 @@ async def answer(request: Request, actor: Actor) -> tuple[int, object]:
         partners=d.get("partners", ""),
         budget=d.get("budget"),
         fiscal_year=d.get("fiscal_year"),
+        plan={k: d.get(k) for k in outcomes.PLAN_ROW_FIELDS},
     )
     return 200, answer_json(a)
 

@@ -131,6 +131,18 @@ ANSWER = obj(
     partners=STR,
     budget=null(NUM),
     fiscal_year=null(INT),
+    fiscal_year_to=null(INT),
+    plan_issue=STR,
+    plan_approach=STR,
+    rationale=STR,
+    objectives=STR,
+    targets=STR,
+    indicators=many(obj(name=STR, values={"type": "object", "additionalProperties": STR})),
+    target_group=STR,
+    area_codes=many(STR),
+    budget_source={"type": "string", "enum": ["", "province", "ministry", "local", "other"]},
+    national_fit=STR,
+    coordinator=STR,
 )
 ACTION_ITEM = obj(
     id=ID,
@@ -243,6 +255,19 @@ BRIEF_PROPOSAL = obj(
             partners=STR,
             budget=null(NUM),
             fiscal_year=null(INT),
+            fiscal_year_to=null(INT),
+            plan_issue=STR,
+            plan_approach=STR,
+            rationale=STR,
+            objectives=STR,
+            targets=STR,
+            indicators=many(obj(name=STR, values={"type": "object", "additionalProperties": STR})),
+            target_group=STR,
+            area_codes=many(STR),
+            budget_source={"type": "string", "enum": ["", "province", "ministry", "local", "other"]},
+            national_fit=STR,
+            coordinator=STR,
+            budget_source_label=STR,
             answered_at=null(WHEN),
         )
     ),
@@ -467,6 +492,7 @@ PLAN_ROW: Schema = {
             )
         },
     },
+    # Every column but the budget is text that says something; "not given by the staff" where it was left empty.
     "required": ["proposal_id", "ref", "project", "lead_agency", "budget"],
 }
 
@@ -638,7 +664,17 @@ FOLLOW_UP = obj(
     chain_heads=many(obj(session=CODE, seq=INT, hash=HASH)),
 )
 
+PROVINCE_PLAN = obj(
+    "A province's current development plan: its issues (ประเด็นการพัฒนา), numbered, each with its approaches",
+    province_code={"type": "string", "pattern": "^[0-9]{2}$"},
+    title=STR,
+    period=STR,
+    issues=many(obj(number=INT, name=STR, approaches=many(STR))),
+    updated_at=null(WHEN),
+)
+
 COMPONENTS: dict[str, Schema] = {
+    "ProvincePlan": PROVINCE_PLAN,
     "Error": {
         "type": "object",
         "properties": {"error": STR, "message": STR, "field": STR},
@@ -685,6 +721,8 @@ RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/staff/province-grants", "get"): items_of("ProvinceGrant"),
     ("/api/v1/staff/province-grants", "post"): ref("ProvinceGrant"),
     ("/api/v1/staff/province-grants/{grant_id}", "delete"): ref("Removed"),
+    ("/api/v1/provinces/{province_code}/plan", "get"): ref("ProvincePlan"),
+    ("/api/v1/provinces/{province_code}/plan", "put"): ref("ProvincePlan"),
     ("/api/v1/assemblies/{assembly_id}/team", "get"): items_of("Grant"),
     ("/api/v1/assemblies/{assembly_id}/team", "post"): ref("Grant"),
     ("/api/v1/assemblies/{assembly_id}/team/{grant_id}", "delete"): ref("Removed"),

@@ -297,3 +297,53 @@ async def _one_time_page(request: Request, kind: str) -> Response:
         },
         status=status,
     )
+
+
+@guarded
+async def province_plan(request: Request) -> Response:
+    """A province's current development plan, entered and kept by administrators: its development issues,
+    each with its approaches, that answers to proposals are mapped onto."""
+    from deliberate.outcomes import plans
+
+    actor = await staff(request)
+    if not actor.is_admin:
+        return error_page(request, PermissionDenied(N_("Only administrators can do this.")))
+    province = request.query_params.get("province", "")[:2] or "83"
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+            values = dict(form)
+            province = str(form.get("province_code") or "")[:2]
+            await plans.save_plan(
+                actor,
+                province,
+                title=form.get("title"),
+                period=form.get("period"),
+                issues=plans.parse_plan_text(form.get("issues")),
+            )
+        except DomainError as exc:
+            if exc.status in (401, 403):
+                return error_page(request, exc)
+            errors, status = form_errors(exc), exc.status
+        else:
+            return redirect(url("province_plan") + f"?province={province}&saved=1")
+    plan = await plans.province_plan(province)
+    return render(
+        request,
+        "staff/province_plan.html",
+        {
+            "province": province,
+            "province_name": geo.province_name(province),
+            "provinces": geo.provinces(),
+            "plan": plan,
+            "plan_text": plans.plan_text(plan),
+            "saved": request.query_params.get("saved") == "1" and not errors,
+            "errors": errors,
+            "values": values,
+        },
+        status=status,
+        actor=actor,
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate import geo
 from deliberate.actors import Actor, runs
 from deliberate.briefs import services as briefs
 from deliberate.errors import DomainError, NotFound
@@ -17,6 +18,7 @@ from deliberate.i18n import N_, get_language
 from deliberate.outcomes import services as outcomes
 from deliberate.outcomes.models import (
     ANSWER_LABELS,
+    BUDGET_SOURCES,
     CARRIED,
     ROLES,
     STATUS_LABELS,
@@ -24,6 +26,7 @@ from deliberate.outcomes.models import (
     Commitment,
     ProposalAnswer,
 )
+from deliberate.outcomes.plans import province_plan
 from deliberate.proposals.models import Proposal, ProposalStatus
 from deliberate.proposals.services import decorate
 from deliberate.resolutions.models import AgendaItem
@@ -33,6 +36,13 @@ from deliberate.web.forms import read_form
 from deliberate.web.guards import guarded, steward
 from deliberate.web.pages import attachment, error_page, form_errors, redirect, render
 from deliberate.web.urls import url
+
+
+def indicators_text(indicators: list[dict[str, Any]]) -> str:
+    """Indicators as the desk writes them: "name | 2570: 50 | 2571: 60", one a line."""
+    return "\n".join(
+        " | ".join([i["name"], *(f"{year}: {value}" for year, value in i["values"].items())]) for i in indicators
+    )
 
 
 async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -68,6 +78,10 @@ async def _desk_context(session: Session, actor: Actor) -> dict[str, Any]:
         "csv_sheets": _csv_sheets(),
         "has_items": await AgendaItem.filter(session_id=session.id).exists(),
         "runs": await runs(actor, session.assembly_id),
+        "plan": await province_plan(session.assembly.province_code),
+        "budget_sources": BUDGET_SOURCES,
+        "areas": geo.subdistrict_choices(session.assembly.province_code) if session.assembly.province_code else [],
+        "indicators_text": indicators_text,
     }
 
 
@@ -93,7 +107,8 @@ async def _act(request: Request, action: str, act: Act) -> Response:
     session, actor = await steward(request)
     form: dict[str, Any] = {}
     try:
-        form = dict(await read_form(request))
+        raw = await read_form(request)
+        form = dict(raw) | {"area_codes": raw.getlist("area_codes")}
         anchor = await act(session, actor, form)
     except DomainError as exc:
         ctx = await _desk_context(session, actor)
@@ -155,6 +170,7 @@ async def answer(request: Request) -> Response:
             partners=form.get("partners"),
             budget=form.get("budget"),
             fiscal_year=form.get("fiscal_year"),
+            plan={k: form.get(k) for k in outcomes.PLAN_ROW_FIELDS},
         )
         return proposal.id
 
