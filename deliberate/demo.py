@@ -481,11 +481,22 @@ def _plan_row(row: dict[str, object], fiscal: int) -> dict[str, object]:
 
 async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor], proposal_ids: list[int]) -> None:
     from deliberate.outcomes import services as outcomes
+    from deliberate.outcomes.plans import province_plan
     from deliberate.proposals.services import get_proposal
     from deliberate.sessions import services as sessions
 
     fiscal = date.today().year + 544
+    # An administrator may have replaced the demo's plan (at /staff/plans): a row keeps only the choices the
+    # province's current plan still offers, and leaves the rest as "not given".
+    current = await province_plan(PROVINCE)
+    offered = {i["name"]: i["approaches"] for i in current.issues} if current else {}
     for index, state, reason, programme, agency, partners, budget in ANSWERS:
+        row = _plan_row(PLAN_ROWS.get(index, {}), fiscal)
+        if row.get("plan_issue") not in offered:
+            row.pop("plan_issue", None)
+            row.pop("plan_approach", None)
+        elif row.get("plan_approach") not in offered[str(row["plan_issue"])]:
+            row.pop("plan_approach", None)
         await outcomes.answer_proposal(
             staff,
             await get_proposal(proposal_ids[index]),
@@ -496,7 +507,7 @@ async def _seed_outcomes(staff: Actor, session: Session, actors: dict[str, Actor
             partners=partners,
             budget=budget,
             fiscal_year=fiscal if budget else None,
-            plan=_plan_row(PLAN_ROWS.get(index, {}), fiscal),
+            plan=row,
         )
     elderly, water = await get_proposal(proposal_ids[9]), await get_proposal(proposal_ids[6])
     soon = (date.today() + timedelta(days=90)).isoformat()

@@ -353,6 +353,8 @@ async def test_a_whole_assembly_as_a_hall_runs_it(
     # the facilitator reveals it.
     await open_round(console, "support", hidden=True)
     for page in phones.values():
+        # The card of the new round, not the statement card still showing "open" until the signal lands.
+        await expect(page.locator("#now")).to_have_attribute("data-round", re.compile(r"^\d+$"), timeout=LIVE_MS)
         await expect(page.locator("#now")).to_have_attribute("data-state", "open", timeout=LIVE_MS)
     round_id = await daeng.locator("#now").get_attribute("data-round")
     assert round_id

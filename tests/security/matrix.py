@@ -44,6 +44,7 @@ STAFF_ROLES = {
     "admin": "admin",
 }
 PASSWORD = "correct horse battery staple"
+PLAN_PROVINCE = "96"  # Narathiwat: no other test keeps a plan for it
 CSRF = "m" * 43  # the cookie's nonce: any 43 characters are kept as they are; `send` signs it for each jar
 WS_VIEWS = ("participant", "projector", "console")
 MOUNT_FILES = {
@@ -130,6 +131,12 @@ class Matrix:
         )
         self.other_code = other["code"]
         await self.api("POST", f"/api/v1/sessions/{self.other_code}/phase", "other_facilitator", {"phase": "ideas"})
+        # A province whose plan only the matrix writes, so reading it answers the same in any test order.
+        plan = {"title": "แผนพัฒนาจังหวัดนราธิวาส", "issues": [{"name": "สังคมคุณภาพ", "approaches": ["สวัสดิการชุมชน"]}]}
+        r = await self.send(
+            "PUT", f"/api/v1/provinces/{PLAN_PROVINCE}/plan", {}, json=plan, headers=self.bearer_of("admin")
+        )
+        assert r.status_code == 200, r.text
         self.other_token = (
             await self.api(
                 "POST",
@@ -139,6 +146,9 @@ class Matrix:
                 expect=201,
             )
         )["token"]
+
+    def bearer_of(self, actor: str) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.staff[actor].bearer}"}
 
     async def fresh_cookie(self, role: str) -> str:
         form = await self.send(
@@ -321,7 +331,7 @@ class Matrix:
             "fmt": FORMATS.get(route.name, "json"),  # type: ignore[attr-defined]
             "item_id": world.action_item_id if route.name == "api_progress" else world.item_id,  # type: ignore[attr-defined]
             "link_id": world.link_id,
-            "province_code": "83",
+            "province_code": PLAN_PROVINCE,
             "grant_id": world.province_grant_id if route.name == "api_province_grant" else world.grant_id,  # type: ignore[attr-defined]
         }
         names = route.param_convertors  # type: ignore[attr-defined]
