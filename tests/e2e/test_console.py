@@ -254,7 +254,9 @@ async def test_a_comment_hidden_on_the_console_leaves_every_phone_live_and_comes
     await console.screenshot(path="/tmp/console-comments.png")
     await item.get_by_role("button", name="ซ่อนความคิดเห็น").click()
 
-    await expect(reader.locator("#comments")).not_to_contain_text(rude, timeout=LIVE_MS)
+    # As long as the API's hide below allows: the phone re-reads after a random wait of up to 2.5 s, and a
+    # loaded CI machine (PostgreSQL, Redis, Chromium and the server on two cores) adds to it.
+    await expect(reader.locator("#comments")).not_to_contain_text(rude, timeout=3 * LIVE_MS)
     await expect(reader.locator("#comments")).to_contain_text(kind)
     await expect(reader.locator(f"#proposal-{pid}-comments")).to_have_text("1", timeout=LIVE_MS)
     await expect(board.locator(f"#proposal-{pid}-comments")).to_have_text("1", timeout=LIVE_MS)
